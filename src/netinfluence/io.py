@@ -1,0 +1,865 @@
+"""Reading edge lists and user tables into validated, canonical tables.
+
+Everything that touches an input file lives here. Every row that is merged, repaired or
+dropped is counted in a :class:`~netinfluence.report.LoadReport`; every row that cannot be
+understood raises :class:`~netinfluence.errors.InputError` naming the file, the 1-based data
+row (and the line, where it is known) and the problem.
+
+Conventions (see DESIGN.md):
+
+- **follows** rows are ``follower, followed``: the follower sees the followed account's posts;
+- **interactions** rows are ``source, target, type[, count][, timestamp]``: ``source`` engaged
+  with ``target``'s content;
+- **edges** rows are ``source, target[, weight]`` already in the influence direction
+  (``source`` can influence ``target``), e.g. an influence-maximisation benchmark whose third
+  column is a propagation probability;
+- ids read from files are always strings and keep their spelling (``"007"`` stays ``"007"``).
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io as _io
+import lzma
+import os
+import re
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from netinfluence.errors import InputError
+from netinfluence.report import LoadReport
+
+__all__ = ["read_edges", "read_users", "EDGE_KINDS", "NULL_ID_STRINGS"]
+
+EDGE_KINDS = ("follows", "interactions", "edges")
+
+#: Strings that mean "no id" in platform exports; a row with such an id is a bad row.
+NULL_ID_STRINGS = frozenset({"", "nan", "none", "null", "na", "n/a", "<na>", "nil", "#n/a"})
+
+#: Accepted column names per role (compared case-insensitively, spaces and dashes as ``_``).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "follower": ("follower", "follower_id", "from", "source", "src", "user", "user_id", "u"),
+    "followed": ("followed", "followed_id", "to", "target", "dst", "friend", "friend_id", "v"),
+    "source": ("source", "source_id", "src", "from", "actor", "sender", "user", "user_id", "u"),
+    "target": ("target", "target_id", "dst", "to", "receiver", "recipient", "v"),
+    "type": ("type", "interaction", "interaction_type", "kind", "action", "event"),
+    "count": ("count", "weight", "n", "times", "w", "cnt"),
+    "timestamp": ("timestamp", "time", "ts", "date", "datetime", "created_at", "t"),
+    "weight": ("weight", "p", "prob", "probability", "w"),
+    "id": ("id", "node", "node_id", "user", "user_id", "account", "account_id", "username"),
+}
+
+_KIND_ROLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # kind: (required roles, optional roles in positional order)
+    "follows": (("follower", "followed"), ()),
+    "interactions": (("source", "target"), ("type", "count", "timestamp")),
+    "edges": (("source", "target"), ("weight",)),
+}
+
+#: User-table columns that must hold non-negative numbers.
+NUMERIC_USER_COLUMNS = ("followers", "following", "posts", "likes", "comments", "shares", "views")
+
+_ALL_NAMES = frozenset(n for names in SYNONYMS.values() for n in names) | frozenset(
+    NUMERIC_USER_COLUMNS
+) | {"handle", "topics", "name"}
+
+_COMPRESSION = {".gz": "gzip", ".gzip": "gzip", ".bz2": "bz2", ".zip": "zip", ".xz": "xz"}
+
+Source = str | os.PathLike | pd.DataFrame
+
+
+# --------------------------------------------------------------------------- raw reading
+
+
+@dataclass
+class RawTable:
+    """A table of strings read from one source, with what is known about its rows."""
+
+    name: str
+    frame: pd.DataFrame  # all str (files) or original dtypes (DataFrames)
+    has_header: bool
+    line_of_row: np.ndarray | None  # 1-based file line of each data row, where known
+    from_file: bool
+    notes: list[tuple[str, int, str]] = field(default_factory=list)  # (action, count, reason)
+
+    def where(self, row_pos: int) -> dict[str, Any]:
+        """``source``/``row`` keyword arguments for an InputError about data row ``row_pos``."""
+        return {"source": self.name, "row": int(row_pos) + 1}
+
+    def line_hint(self, row_pos: int) -> str:
+        if self.line_of_row is None:
+            return ""
+        return f" (line {int(self.line_of_row[row_pos])})"
+
+
+def _source_name(src: Source, what: str) -> str:
+    if isinstance(src, pd.DataFrame):
+        return f"<{what} DataFrame>"
+    return str(src)
+
+
+def _read_bytes(path: Path) -> bytes:
+    name = path.name.lower()
+    suffix = Path(name).suffix
+    comp = _COMPRESSION.get(suffix)
+    try:
+        if comp == "gzip":
+            with gzip.open(path, "rb") as fh:
+                return fh.read()
+        if comp == "bz2":
+            with bz2.open(path, "rb") as fh:
+                return fh.read()
+        if comp == "xz":
+            with lzma.open(path, "rb") as fh:
+                return fh.read()
+        if comp == "zip":
+            with zipfile.ZipFile(path) as zf:
+                members = [m for m in zf.namelist() if not m.endswith("/")]
+                if len(members) != 1:
+                    raise InputError(
+                        f"a .zip input must hold exactly one file, found {len(members)}: "
+                        f"{members[:5]}",
+                        source=str(path),
+                    )
+                return zf.read(members[0])
+        return path.read_bytes()
+    except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError) as exc:
+        raise InputError(
+            f"cannot read the file as {comp or 'plain'} data ({exc.__class__.__name__}: {exc})",
+            source=str(path),
+        ) from None
+
+
+def _inner_suffix(path: Path) -> str:
+    """The format suffix under any compression suffix: ``a.tsv.gz`` -> ``.tsv``."""
+    suffixes = [s.lower() for s in path.suffixes]
+    while suffixes and suffixes[-1] in _COMPRESSION:
+        suffixes.pop()
+    return suffixes[-1] if suffixes else ""
+
+
+def _looks_binary(head: bytes) -> bool:
+    if b"\x00" in head:
+        return True
+    if not head:
+        return False
+    control = sum(1 for b in head if b < 32 and b not in (9, 10, 13, 12))
+    return control / len(head) > 0.05
+
+
+def _decode(raw: bytes, name: str) -> tuple[str, int]:
+    """Decode as UTF-8 (BOM removed); lines that are not UTF-8 are read as Windows-1252/Latin-1.
+
+    Returns the text and how many lines needed the fallback.
+    """
+    try:
+        return raw.decode("utf-8-sig"), 0
+    except UnicodeDecodeError:
+        pass
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    repaired = 0
+    out = []
+    for line in raw.split(b"\n"):
+        try:
+            out.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            repaired += 1
+            try:
+                out.append(line.decode("cp1252"))
+            except UnicodeDecodeError:
+                out.append(line.decode("latin-1"))
+    return "\n".join(out), repaired
+
+
+_COMMENT_OR_BLANK = re.compile(r"(?m)^[ \t]*(?:[#%].*)?$")
+
+
+def _split_records(text: str) -> tuple[list[str], list[int]]:
+    """Split text into records (quoted fields may span lines), dropping comment and blank lines.
+
+    Returns the records and the 1-based file line where each starts.
+    """
+    records: list[str] = []
+    lines_at: list[int] = []
+    pending: list[str] = []
+    start = 0
+    quotes = 0
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if not pending:
+            stripped = line.strip()
+            if not stripped or stripped[0] in "#%":
+                continue
+            start = lineno
+        pending.append(line)
+        quotes += line.count('"')
+        if quotes % 2 == 0:
+            records.append("\n".join(pending))
+            lines_at.append(start)
+            pending = []
+            quotes = 0
+    if pending:
+        raise InputError(f"a quoted field opened on line {start} is never closed (unbalanced '\"')")
+    return records, lines_at
+
+
+def _sniff_sep(first_record: str, suffix: str) -> str | None:
+    """Pick the delimiter from the file suffix and the first record; None means whitespace."""
+    if suffix in (".tsv", ".tab"):
+        return "\t"
+    if "\t" in first_record:
+        return "\t"
+    for sep in (",", ";", "|"):
+        if sep in first_record:
+            return sep
+    return None
+
+
+def read_table(
+    src: Source,
+    *,
+    what: str = "table",
+    sep: str | None = None,
+    header: bool | str = "auto",
+    skip_rows: int = 0,
+) -> RawTable:
+    """Read a delimited text, compressed text or Parquet file into a table of strings.
+
+    ``header="auto"`` treats the first record as a header when one of its fields is a known
+    column name (``follower``, ``source``, ``id``, ``type``, ...). ``skip_rows`` skips that many
+    records before the header/data (e.g. the ``"15233 58891"`` count line of NetHEPT).
+    """
+    if isinstance(src, pd.DataFrame):
+        frame = src.reset_index(drop=True)
+        return RawTable(_source_name(src, what), frame, True, None, from_file=False)
+    if not isinstance(src, (str, os.PathLike)):
+        raise InputError(
+            f"expected a file path or a pandas DataFrame for {what}, got {type(src).__name__}"
+        )
+    path = Path(src)
+    name = str(src)
+    if not path.exists():
+        raise InputError(f"file not found ({what})", source=name)
+    if path.is_dir():
+        raise InputError(f"expected a file for {what}, found a directory", source=name)
+    suffix = _inner_suffix(path)
+    if suffix in (".parquet", ".pq"):
+        return _read_parquet(path, name, what)
+
+    raw = _read_bytes(path)
+    if _looks_binary(raw[:65536]):
+        raise InputError(
+            f"this looks like a binary file, not a text table of {what} "
+            "(expected CSV, TSV, whitespace-separated text or Parquet)",
+            source=name,
+        )
+    text, repaired = _decode(raw, name)
+    del raw
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InputError(f"the file is empty (no {what} rows)", source=name)
+
+    notes: list[tuple[str, int, str]] = []
+    if repaired:
+        notes.append(("repaired", repaired, "lines not UTF-8, read as Windows-1252/Latin-1"))
+
+    simple = '"' not in text and not _has_comment_or_blank(text)
+    if simple:
+        body = text.rstrip("\n")
+        first_nl = body.find("\n")
+        first = body if first_nl < 0 else body[:first_nl]
+        line_offset = 0
+    else:
+        try:
+            records, lines_at = _split_records(text)
+        except InputError as exc:
+            raise InputError(exc.problem, source=name) from None
+        if not records:
+            raise InputError(f"the file has only comments or blank lines (no {what} rows)",
+                             source=name)
+        first = records[0]
+
+    if skip_rows:
+        if simple:
+            parts = body.split("\n", skip_rows)
+            body = parts[skip_rows] if len(parts) > skip_rows else ""
+            line_offset = skip_rows
+            first = body.split("\n", 1)[0]
+        else:
+            records, lines_at = records[skip_rows:], lines_at[skip_rows:]
+            first = records[0] if records else ""
+        notes.append(("skipped", skip_rows, f"leading line(s) skipped as asked (skip_rows={skip_rows})"))
+        if not first:
+            raise InputError(f"nothing left after skipping {skip_rows} row(s)", source=name)
+
+    delimiter = sep if sep is not None else _sniff_sep(first, suffix)
+    payload = body if simple else "\n".join(records)
+    try:
+        frame = pd.read_csv(
+            _io.StringIO(payload),
+            sep=delimiter if delimiter is not None else r"\s+",
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skipinitialspace=delimiter is not None,
+            quotechar='"',
+            engine="c",
+        )
+    except pd.errors.ParserError as exc:
+        raise InputError(_parser_message(str(exc), line_offset if simple else None,
+                                         None if simple else lines_at), source=name) from None
+    except pd.errors.EmptyDataError:
+        raise InputError(f"the file is empty (no {what} rows)", source=name) from None
+    del payload
+
+    if simple:
+        line_of_row = np.arange(1, len(frame) + 1, dtype=np.int64) + line_offset
+    else:
+        line_of_row = np.asarray(lines_at, dtype=np.int64)
+        if len(line_of_row) != len(frame):  # pragma: no cover - defensive
+            line_of_row = None
+
+    if header == "auto":
+        first_values = [_norm(v) for v in frame.iloc[0].tolist()] if len(frame) else []
+        has_header = any(v in _ALL_NAMES for v in first_values)
+    else:
+        has_header = bool(header)
+    if has_header:
+        cols = [str(c).strip() for c in frame.iloc[0].tolist()]
+        frame = frame.iloc[1:].reset_index(drop=True)
+        frame.columns = _dedupe_names(cols)
+        if line_of_row is not None:
+            line_of_row = line_of_row[1:]
+    else:
+        frame.columns = [f"column_{i + 1}" for i in range(frame.shape[1])]
+    return RawTable(name, frame, has_header, line_of_row, from_file=True, notes=notes)
+
+
+def _has_comment_or_blank(text: str) -> bool:
+    body = text.rstrip("\n")
+    return bool(re.search(r"(?m)^[ \t]*(?:[#%]|$)", body))
+
+
+def _parser_message(msg: str, offset: int | None, lines_at: list[int] | None) -> str:
+    m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", msg)
+    if not m:
+        return f"cannot parse the table: {msg.strip()}"
+    expected, rec, saw = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if lines_at is not None and 0 < rec <= len(lines_at):
+        line = lines_at[rec - 1]
+    else:
+        line = rec + (offset or 0)
+    return (
+        f"line {line} has {saw} fields where the first line has {expected}; check the delimiter "
+        "and quoting (fields holding the delimiter must be quoted)"
+    )
+
+
+def _read_parquet(path: Path, name: str, what: str) -> RawTable:
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises many types for corrupt files
+        raise InputError(f"cannot read the Parquet file ({exc.__class__.__name__}: {exc})",
+                         source=name) from None
+    if frame.empty and not len(frame.columns):
+        raise InputError(f"the file is empty (no {what} rows)", source=name)
+    frame = frame.reset_index(drop=True)
+    frame.columns = [str(c) for c in frame.columns]
+    return RawTable(name, frame, True, None, from_file=True)
+
+
+def _dedupe_names(cols: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for c in cols:
+        c = c or "unnamed"
+        if c in seen:
+            seen[c] += 1
+            out.append(f"{c}.{seen[c]}")
+        else:
+            seen[c] = 0
+            out.append(c)
+    return out
+
+
+def _norm(name: Any) -> str:
+    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
+
+
+# --------------------------------------------------------------------------- column roles
+
+
+def _resolve_columns(
+    raw: RawTable,
+    required: Sequence[str],
+    optional: Sequence[str],
+    columns: Mapping[str, Any] | Sequence[str] | None,
+    what: str,
+) -> dict[str, str]:
+    """Map each role to a column of ``raw.frame``; raise naming the columns found."""
+    cols = list(raw.frame.columns)
+    roles = tuple(required) + tuple(optional)
+    mapping: dict[str, str] = {}
+    if columns is not None:
+        if isinstance(columns, Mapping):
+            items = list(columns.items())
+        else:
+            items = [(role, i) for i, role in enumerate(columns) if role is not None]
+        for role, col in items:
+            if role not in roles:
+                raise InputError(
+                    f"unknown column role {role!r} for {what}; expected one of {list(roles)}",
+                    source=raw.name,
+                )
+            if isinstance(col, (int, np.integer)) and not isinstance(col, bool):
+                if not 0 <= int(col) < len(cols):
+                    raise InputError(
+                        f"column position {col} for {role!r} is out of range: the file has "
+                        f"{len(cols)} column(s) {cols}",
+                        source=raw.name,
+                    )
+                mapping[role] = cols[int(col)]
+            else:
+                match = [c for c in cols if c == col] or [c for c in cols if _norm(c) == _norm(col)]
+                if not match:
+                    raise InputError(
+                        f"column {col!r} (for {role!r}) not found; columns found: {cols}",
+                        source=raw.name,
+                    )
+                mapping[role] = match[0]
+        missing = [r for r in required if r not in mapping]
+        if missing and not raw.has_header:
+            free = [c for c in cols if c not in mapping.values()]
+            for role, col in zip(missing, free, strict=False):
+                mapping[role] = col
+        missing = [r for r in required if r not in mapping]
+        if missing:
+            raise InputError(
+                f"no column given for {missing}; columns found: {cols}", source=raw.name
+            )
+        return mapping
+
+    if raw.has_header:
+        normed = {c: _norm(c) for c in cols}
+        taken: set[str] = set()
+        for role in roles:
+            for syn in SYNONYMS[role]:
+                hit = next((c for c in cols if normed[c] == syn and c not in taken), None)
+                if hit is not None:
+                    mapping[role] = hit
+                    taken.add(hit)
+                    break
+        missing = [r for r in required if r not in mapping]
+        if missing:
+            expected = " / ".join(
+                "(" + ", ".join(SYNONYMS[r][:3]) + ")" for r in required
+            )
+            raise InputError(
+                f"no usable columns for {what}: expected {expected}, found {cols}; "
+                "name the columns explicitly with columns=... (CLI: --columns)",
+                source=raw.name,
+            )
+        return mapping
+
+    # No header: required roles by position, then optional roles in order.
+    if len(cols) < len(required):
+        raise InputError(
+            f"expected at least {len(required)} columns for {what} "
+            f"({', '.join(required)}), found {len(cols)}; check the delimiter",
+            source=raw.name,
+        )
+    for role, col in zip(required, cols, strict=False):
+        mapping[role] = col
+    rest = cols[len(required):]
+    if optional == ("type", "count", "timestamp"):
+        # Headerless interaction lists are SNAP style ``u v w``: the third column is a count.
+        if rest:
+            mapping["count"] = rest[0]
+    else:
+        for role, col in zip(optional, rest, strict=False):
+            mapping[role] = col
+    return mapping
+
+
+# --------------------------------------------------------------------------- validation
+
+
+class _BadRows:
+    """Collects bad rows with their reasons; raises or drops them as asked."""
+
+    def __init__(self, raw: RawTable, on_bad_rows: str):
+        self.raw = raw
+        self.policy = on_bad_rows
+        self.mask = np.zeros(len(raw.frame), dtype=bool)
+        self.reasons: list[tuple[str, np.ndarray, list[str]]] = []
+
+    def flag(self, bad: np.ndarray, reason: str, shown: pd.Series | np.ndarray | None = None):
+        bad = np.asarray(bad, dtype=bool) & ~self.mask
+        if not bad.any():
+            return
+        if self.policy == "raise":
+            pos = int(np.flatnonzero(bad)[0])
+            value = ""
+            if shown is not None:
+                value = f" {_shorten(np.asarray(shown, dtype=object)[pos])!r}"
+            more = int(bad.sum()) - 1
+            tail = f" ({more} more row(s) with the same problem)" if more else ""
+            raise InputError(
+                f"{reason}{value}{self.raw.line_hint(pos)}{tail}; fix the row, or pass "
+                "on_bad_rows='drop' (CLI: --drop-bad-rows) to drop such rows and count them",
+                **self.raw.where(pos),
+            )
+        self.mask |= bad
+        self.reasons.append((reason, bad, []))
+
+    def report(self, report: LoadReport):
+        for reason, bad, _ in self.reasons:
+            report.add(self.raw.name, "dropped", int(bad.sum()), f"bad row: {reason}")
+
+
+def _shorten(value: Any, n: int = 60) -> Any:
+    s = str(value)
+    return s if len(s) <= n else s[: n - 3] + "..."
+
+
+def _clean_ids(values: pd.Series, from_file: bool) -> tuple[pd.Series, np.ndarray, int]:
+    """Normalise an id column. Returns (ids, bad mask, number trimmed)."""
+    if from_file or values.dtype == object or pd.api.types.is_string_dtype(values):
+        as_str = values.astype(object)
+        is_na = pd.isna(as_str).to_numpy()
+        s = as_str.where(~is_na, "").astype(str)
+        stripped = s.str.strip()
+        trimmed = int((stripped != s).sum())
+        bad = stripped.str.lower().isin(NULL_ID_STRINGS).to_numpy() | is_na
+        if from_file:
+            return stripped.astype(object), bad, trimmed
+        # DataFrame input: keep non-string ids (ints, tuples, ...) as they are.
+        keep = as_str.map(lambda v: isinstance(v, str))
+        out = as_str.where(~keep.to_numpy(), stripped)
+        bad_nonstr = pd.isna(as_str).to_numpy()
+        return out, np.where(keep.to_numpy(), bad, bad_nonstr), trimmed
+    bad = pd.isna(values).to_numpy()
+    return values, bad, 0
+
+
+def _numeric(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Parse numbers. Returns (float values, empty mask, non-numeric mask)."""
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        arr = values.to_numpy(dtype=float, na_value=np.nan)
+        empty = np.isnan(arr)
+        return arr, empty, np.zeros(len(arr), dtype=bool)
+    s = values.astype(object).where(~pd.isna(values), "").astype(str).str.strip()
+    empty = s.str.lower().isin({"", "nan", "none", "null", "na"}).to_numpy()
+    num = pd.to_numeric(s.where(~empty, None), errors="coerce").to_numpy(dtype=float)
+    nonnum = np.isnan(num) & ~empty
+    num = num.copy()
+    num[np.isinf(num)] = np.nan
+    return num, empty, nonnum | (np.isnan(num) & ~empty)
+
+
+def parse_timestamps(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Parse unix seconds or ISO 8601 (mixed in one column is fine) to float unix seconds (UTC).
+
+    Naive ISO times are read as UTC. Returns (seconds, empty mask, unparseable mask).
+    """
+    if pd.api.types.is_datetime64_any_dtype(values):
+        ts = pd.to_datetime(values, utc=True)
+        secs = (ts - pd.Timestamp("1970-01-01", tz="UTC")) / pd.Timedelta(seconds=1)
+        arr = secs.to_numpy(dtype=float, na_value=np.nan)
+        return arr, np.isnan(arr), np.zeros(len(arr), dtype=bool)
+    num, empty, nonnum = _numeric(values)
+    out = num.copy()
+    if nonnum.any():
+        s = values.astype(object).astype(str).str.strip()
+        idx = np.flatnonzero(nonnum)
+        sub = s.iloc[idx]
+        parsed = pd.to_datetime(sub, format="ISO8601", utc=True, errors="coerce")
+        if parsed.isna().any():  # e.g. mixed "2026-03-01" and "2026-03-01T10:00:00Z"
+            bad_idx = np.flatnonzero(parsed.isna().to_numpy())
+            for j in bad_idx:
+                try:
+                    parsed.iloc[j] = pd.Timestamp(sub.iloc[j]).tz_localize("UTC") if pd.Timestamp(
+                        sub.iloc[j]).tzinfo is None else pd.Timestamp(sub.iloc[j]).tz_convert("UTC")
+                except (ValueError, TypeError, OverflowError):
+                    pass
+        secs = (parsed - pd.Timestamp("1970-01-01", tz="UTC")) / pd.Timedelta(seconds=1)
+        out[idx] = secs.to_numpy(dtype=float, na_value=np.nan)
+    unparseable = np.isnan(out) & ~empty
+    return out, empty, unparseable
+
+
+# --------------------------------------------------------------------------- public readers
+
+
+def _check_policy(on_bad_rows: str) -> str:
+    policy = str(on_bad_rows).strip().lower()
+    if policy not in ("raise", "drop"):
+        raise InputError(f"on_bad_rows must be 'raise' or 'drop', got {on_bad_rows!r}")
+    return policy
+
+
+def read_edges(
+    src: Source,
+    *,
+    kind: str = "follows",
+    columns: Mapping[str, Any] | Sequence[str] | None = None,
+    sep: str | None = None,
+    header: bool | str = "auto",
+    skip_rows: int = 0,
+    interaction_type: str | None = None,
+    on_bad_rows: str = "raise",
+    report: LoadReport | None = None,
+) -> pd.DataFrame:
+    """Read one edge list into a validated table in the file's own convention.
+
+    Parameters
+    ----------
+    src : path or DataFrame
+        CSV, TSV, whitespace-separated text (SNAP style, ``#``/``%`` comments, no header) or
+        Parquet; ``.gz``/``.bz2``/``.xz``/``.zip`` compression by extension.
+    kind : {"follows", "interactions", "edges"}
+        ``follows`` gives columns ``follower, followed``; ``interactions`` gives
+        ``source, target, type, count, timestamp`` (``source`` engaged with ``target``);
+        ``edges`` gives ``source, target, weight`` in the influence direction.
+    columns : mapping or sequence, optional
+        Explicit column roles: ``{"follower": "a", "followed": "b"}``, positions
+        (``{"source": 0, "target": 1, "timestamp": 2}``) or a list of roles by position
+        (``["source", "target", "timestamp"]``). By default columns are detected by name
+        (``follower/followed``, ``source/target``, ``from/to``, ...) or, with no header, by
+        position (a third column of a headerless interactions file is the count).
+    sep : str, optional
+        Delimiter; detected from the suffix and the first line by default.
+    header : bool or "auto"
+        Whether the first row is a header; ``"auto"`` looks for known column names.
+    skip_rows : int
+        Records to skip first (e.g. 1 for NetHEPT's ``nodes edges`` count line).
+    interaction_type : str, optional
+        Type given to every row of an interactions file that has no type column
+        (e.g. ``"mention"``); ``"interaction"`` when not given.
+    on_bad_rows : {"raise", "drop"}
+        ``raise`` (default) stops at the first bad row with an :class:`InputError`; ``drop``
+        drops every bad row and counts it, with its reason, in the load report.
+    report : LoadReport, optional
+        Report to add lines to; the DataFrame's ``attrs["load_report"]`` holds it either way.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per input row kept, with the canonical columns of ``kind``; ids are strings
+        for files and keep their type for DataFrames. ``attrs["dropped_ids"]`` holds the ids
+        seen only in dropped rows.
+
+    Raises
+    ------
+    InputError
+        Missing, empty or binary file, no usable columns, empty/null id, non-numeric or
+        negative count, unparseable timestamp; the message names the file and 1-based row.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"follower": ["007", "ana"], "followed": ["ana", "007"]})
+    >>> read_edges(df, kind="follows")["follower"].tolist()
+    ['007', 'ana']
+    """
+    kind = str(kind).strip().lower()
+    if kind not in EDGE_KINDS:
+        raise InputError(f"kind must be one of {EDGE_KINDS}, got {kind!r}")
+    policy = _check_policy(on_bad_rows)
+    report = report if report is not None else LoadReport()
+    raw = read_table(src, what=kind, sep=sep, header=header, skip_rows=skip_rows)
+    for action, count, reason in raw.notes:
+        report.add(raw.name, action, count, reason)
+    if raw.frame.empty:
+        raise InputError(f"the table has a header but no {kind} rows", source=raw.name)
+    required, optional = _KIND_ROLES[kind]
+    mapping = _resolve_columns(raw, required, optional, columns, kind)
+    frame = raw.frame
+    report.add(raw.name, "read", len(frame), f"{kind} rows")
+    ignored = [c for c in frame.columns if c not in mapping.values()]
+    if ignored:
+        report.add(raw.name, "ignored", len(ignored), "column(s) not used: " + ", ".join(
+            map(str, ignored[:8])) + (" ..." if len(ignored) > 8 else ""))
+
+    bad = _BadRows(raw, policy)
+    out: dict[str, Any] = {}
+    trimmed_total = 0
+    for role in required:
+        ids, bad_ids, trimmed = _clean_ids(frame[mapping[role]], raw.from_file)
+        trimmed_total += trimmed
+        bad.flag(bad_ids, f"empty or null id in column {mapping[role]!r}", frame[mapping[role]])
+        out[role] = ids
+    if trimmed_total:
+        report.add(raw.name, "repaired", trimmed_total, "spaces around ids trimmed")
+
+    if kind == "interactions":
+        if "type" in mapping:
+            t = frame[mapping["type"]].astype(object)
+            t = t.where(~pd.isna(t), "").astype(str).str.strip()
+            empty_t = (t == "").to_numpy()
+            fill = interaction_type or "interaction"
+            if empty_t.any():
+                report.add(raw.name, "repaired", int(empty_t.sum()),
+                           f"empty interaction type set to {fill!r}")
+                t = t.where(~empty_t, fill)
+            out["type"] = t
+        else:
+            out["type"] = pd.Series(np.full(len(frame), interaction_type or "interaction",
+                                            dtype=object))
+        if "count" in mapping:
+            num, empty, nonnum = _numeric(frame[mapping["count"]])
+            bad.flag(nonnum, f"non-numeric count in column {mapping['count']!r}",
+                     frame[mapping["count"]])
+            bad.flag(~empty & ~nonnum & (num < 0), "negative count", frame[mapping["count"]])
+            n_empty = int((empty & ~bad.mask).sum())
+            if n_empty:
+                report.add(raw.name, "repaired", n_empty, "empty count set to 1")
+            num = np.where(empty, 1.0, num)
+            zero = (num == 0) & ~bad.mask
+            if zero.any():
+                report.add(raw.name, "dropped", int(zero.sum()), "count of 0 (no interaction)")
+            out["count"] = num
+        else:
+            out["count"] = np.ones(len(frame))
+            zero = np.zeros(len(frame), dtype=bool)
+        if "timestamp" in mapping:
+            secs, _, unparseable = parse_timestamps(frame[mapping["timestamp"]])
+            bad.flag(unparseable, "unparseable timestamp (expected unix seconds or ISO 8601)",
+                     frame[mapping["timestamp"]])
+            out["timestamp"] = secs
+        else:
+            out["timestamp"] = np.full(len(frame), np.nan)
+    elif kind == "edges":
+        zero = np.zeros(len(frame), dtype=bool)
+        if "weight" in mapping:
+            num, empty, nonnum = _numeric(frame[mapping["weight"]])
+            bad.flag(nonnum, f"non-numeric weight in column {mapping['weight']!r}",
+                     frame[mapping["weight"]])
+            bad.flag(~nonnum & ~empty & (num < 0), "negative weight", frame[mapping["weight"]])
+            bad.flag(empty, f"empty weight in column {mapping['weight']!r}",
+                     frame[mapping["weight"]])
+            out["weight"] = num
+        else:
+            out["weight"] = np.full(len(frame), np.nan)
+    else:
+        zero = np.zeros(len(frame), dtype=bool)
+
+    bad.report(report)
+    keep = ~bad.mask & ~zero
+    result = pd.DataFrame({k: (v.to_numpy() if isinstance(v, pd.Series) else v)
+                           for k, v in out.items()})
+    dropped_ids: set = set()
+    if not keep.all():
+        for role in required:
+            dropped_ids.update(result.loc[~keep, role].tolist())
+        result = result.loc[keep].reset_index(drop=True)
+    dropped_ids.discard("")
+    result.attrs["load_report"] = report
+    result.attrs["source"] = raw.name
+    result.attrs["dropped_ids"] = dropped_ids
+    return result
+
+
+def read_users(
+    src: Source,
+    *,
+    id_column: str | int | None = None,
+    sep: str | None = None,
+    header: bool | str = True,
+    on_bad_rows: str = "raise",
+    report: LoadReport | None = None,
+) -> pd.DataFrame:
+    """Read a users table: one row per account, indexed by id (index name ``node``).
+
+    The id column is ``id_column`` or the first of ``id, node, user, user_id, account, ...``
+    (else the first column). ``followers, following, posts, likes, comments`` must be
+    non-negative numbers where present (empty cells are missing values). Exact duplicate
+    rows are merged and counted; duplicate ids with different attributes raise an error
+    naming both rows. Other columns are kept as text.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> users = read_users(pd.DataFrame({"id": ["007", "@budi_s"], "followers": [1200, 40]}))
+    >>> users["followers"].to_dict()
+    {'007': 1200.0, '@budi_s': 40.0}
+    """
+    policy = _check_policy(on_bad_rows)
+    report = report if report is not None else LoadReport()
+    raw = read_table(src, what="users", sep=sep, header=header)
+    for action, count, reason in raw.notes:
+        report.add(raw.name, action, count, reason)
+    frame = raw.frame
+    if id_column is not None:
+        mapping = _resolve_columns(raw, ("id",), (), {"id": id_column}, "users")
+    else:
+        normed = {c: _norm(c) for c in frame.columns}
+        hit = next((c for syn in SYNONYMS["id"] for c in frame.columns if normed[c] == syn),
+                   None)
+        if hit is None:
+            if len(frame.columns) == 0:
+                raise InputError("no columns found in the users table", source=raw.name)
+            hit = frame.columns[0]
+        mapping = {"id": hit}
+    idcol = mapping["id"]
+    report.add(raw.name, "read", len(frame), "user rows")
+    if frame.empty:
+        result = pd.DataFrame(index=pd.Index([], name="node", dtype=object))
+        result.attrs["load_report"] = report
+        return result
+    bad = _BadRows(raw, policy)
+    ids, bad_ids, trimmed = _clean_ids(frame[idcol], raw.from_file)
+    if trimmed:
+        report.add(raw.name, "repaired", trimmed, "spaces around ids trimmed")
+    bad.flag(bad_ids, f"empty or null id in column {idcol!r}", frame[idcol])
+    attrs = frame.drop(columns=[idcol])
+    cleaned: dict[str, Any] = {}
+    for col in attrs.columns:
+        values = attrs[col]
+        if _norm(col) in NUMERIC_USER_COLUMNS:
+            num, empty, nonnum = _numeric(values)
+            bad.flag(nonnum, f"non-numeric value in column {col!r}", values)
+            bad.flag(~nonnum & ~empty & (num < 0), f"negative value in column {col!r}", values)
+            cleaned[col] = num
+        elif raw.from_file:
+            v = values.astype(object).where(~pd.isna(values), "").astype(str)
+            cleaned[col] = v.where(v.str.strip() != "", None).to_numpy(dtype=object)
+        else:
+            cleaned[col] = values.to_numpy()
+    bad.report(report)
+    keep = ~bad.mask
+    table = pd.DataFrame(cleaned)
+    table.index = pd.Index(ids.to_numpy(dtype=object), name="node")
+    rows = np.arange(1, len(frame) + 1)
+    table, rows = table.loc[keep], rows[keep]
+    dup = table.index.duplicated(keep=False)
+    if dup.any():
+        dups = table.loc[dup]
+        as_text = dups.astype(object).where(~dups.isna(), None).astype(str)
+        key = as_text.reset_index().apply(tuple, axis=1)
+        first_of = ~table.index.duplicated(keep="first")
+        # Conflicting duplicates: same id, different attributes.
+        for node_id, group in key.groupby(dups.index.to_numpy(), sort=False):
+            if group.nunique() > 1:
+                pos = rows[dup][np.flatnonzero(dups.index.to_numpy() == node_id)[:2]]
+                raise InputError(
+                    f"duplicate user id {_shorten(node_id)!r} with different attributes in "
+                    f"rows {pos[0]} and {pos[1]}; keep one row per account",
+                    source=raw.name,
+                    row=int(pos[1]),
+                )
+        n_merged = int((~first_of).sum())
+        report.add(raw.name, "merged", n_merged, "identical duplicate user rows")
+        table = table.loc[first_of]
+    table.attrs["load_report"] = report
+    table.attrs["source"] = raw.name
+    return table

@@ -1,0 +1,672 @@
+"""The :class:`Network` value object and :func:`read_network`.
+
+Inside a ``Network`` every edge points the way influence flows: ``u -> v`` means ``v`` is
+exposed to ``u`` (``v`` follows ``u``, or ``v`` engaged with ``u``'s content). A node's audience
+and reach follow its out-edges. Ids are kept exactly as given; vertex ``i`` of every graph view
+is ``net.ids[i]``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from netinfluence.errors import InputError
+from netinfluence.io import read_edges, read_users
+from netinfluence.report import LoadReport
+
+if TYPE_CHECKING:  # pragma: no cover
+    import igraph
+    import networkx
+
+__all__ = ["Network", "read_network", "LAYERS"]
+
+#: Graph layers a Network can show: the follows (exposure) graph, the interactions graph
+#: (weight = summed interaction counts) and the tie-strength graph (see ``netinfluence.ties``).
+LAYERS = ("follows", "interactions", "ties")
+
+Source = str | os.PathLike | pd.DataFrame
+
+
+class Network:
+    """An immutable follower/interaction network keyed by the user's own ids.
+
+    Build one with :func:`read_network`, :meth:`from_edges` or :meth:`from_networkx`.
+
+    Attributes
+    ----------
+    ids : pandas.Index
+        Node ids in node order (index name ``node``); vertex ``i`` of every graph is ``ids[i]``.
+    nodes : pandas.DataFrame
+        Node attributes (the users table), indexed by ``ids``.
+    directed : bool
+        False when the edge lists were read as mutual ties.
+    load_report : LoadReport
+        Everything reading merged, repaired and dropped.
+
+    Examples
+    --------
+    >>> net = Network.from_edges([("007", "ana"), ("ana", "@budi_s")])
+    >>> list(net.ids)
+    ['007', 'ana', '@budi_s']
+    >>> net.follows.to_dict("list")
+    {'source': ['ana', '@budi_s'], 'target': ['007', 'ana']}
+    """
+
+    __slots__ = ("_cache", "_follows", "_interactions", "directed", "ids", "load_report", "nodes")
+
+    def __init__(
+        self,
+        ids: pd.Index,
+        nodes: pd.DataFrame,
+        follows: pd.DataFrame,
+        interactions: pd.DataFrame,
+        *,
+        directed: bool = True,
+        load_report: LoadReport | None = None,
+    ):
+        # Internal constructor: tables hold integer positions already validated by the readers.
+        self.ids = ids
+        self.nodes = nodes
+        self._follows = follows
+        self._interactions = interactions
+        self.directed = bool(directed)
+        self.load_report = load_report if load_report is not None else LoadReport()
+        self._cache: dict[Hashable, Any] = {}
+
+    # ------------------------------------------------------------------ constructors
+
+    @classmethod
+    def from_edges(
+        cls,
+        follows: Iterable[tuple] | pd.DataFrame | None = None,
+        *,
+        interactions: pd.DataFrame | None = None,
+        users: pd.DataFrame | None = None,
+        directed: bool = True,
+    ) -> Network:
+        """Build a network from in-memory ``(follower, followed)`` pairs or DataFrames.
+
+        A list of pairs is read as follows rows (``follower, followed``); DataFrames are read as
+        by :func:`read_network`.
+        """
+        if follows is not None and not isinstance(follows, pd.DataFrame):
+            pairs = list(follows)
+            follows = pd.DataFrame(
+                {"follower": [p[0] for p in pairs], "followed": [p[1] for p in pairs]},
+                dtype=object,
+            )
+        return read_network(follows=follows, interactions=interactions, users=users,
+                            directed=directed)
+
+    @classmethod
+    def from_networkx(
+        cls,
+        graph: networkx.Graph,
+        *,
+        edge_direction: str = "influence",
+        weight: str | None = None,
+    ) -> Network:
+        """Build a network from a networkx graph, keeping node ids and node attributes.
+
+        Parameters
+        ----------
+        graph : networkx.Graph or DiGraph (multi-graphs are merged)
+            Undirected graphs become mutual ties (``directed=False``).
+        edge_direction : {"influence", "attention"}
+            For directed graphs: ``"influence"`` (default) reads ``u -> v`` as "v is exposed
+            to u", the package's own convention (what :meth:`to_networkx` writes);
+            ``"attention"`` reads it as "u follows / engages with v" and reverses it.
+        weight : str, optional
+            Edge attribute kept as the edge ``weight`` (e.g. a propagation probability);
+            parallel edges are summed. Ignored when None (no attribute is picked up silently).
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> net = Network.from_networkx(nx.path_graph(3))
+        >>> net.n_nodes, net.n_follows, net.directed
+        (3, 4, False)
+        """
+        direction = str(edge_direction).strip().lower()
+        if direction not in ("influence", "attention"):
+            raise InputError(
+                f"edge_direction must be 'influence' or 'attention', got {edge_direction!r}"
+            )
+        nodes = list(graph.nodes)
+        attrs = pd.DataFrame.from_records(
+            [dict(graph.nodes[n]) for n in nodes], index=pd.Index(nodes, name="node", dtype=object)
+        ) if nodes else pd.DataFrame(index=pd.Index([], name="node", dtype=object))
+        edges = list(graph.edges(data=True))
+        u = [e[0] for e in edges]
+        v = [e[1] for e in edges]
+        if direction == "attention":
+            u, v = v, u
+        frame = pd.DataFrame({"source": pd.Series(u, dtype=object),
+                              "target": pd.Series(v, dtype=object)})
+        if weight is not None:
+            frame["weight"] = [float(e[2].get(weight, np.nan)) for e in edges]
+        users = attrs.reset_index().rename(columns={"node": "id"}) if nodes else None
+        return read_network(
+            edges=frame, users=users, directed=graph.is_directed(),
+            edge_weight_merge="sum",
+        )
+
+    # ------------------------------------------------------------------ basic facts
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of nodes."""
+        return len(self.ids)
+
+    @property
+    def n_follows(self) -> int:
+        """Number of follows edges (each direction of a mutual tie counts once)."""
+        return len(self._follows)
+
+    @property
+    def n_interactions(self) -> int:
+        """Number of interaction rows after merging duplicates."""
+        return len(self._interactions)
+
+    @property
+    def has_follows(self) -> bool:
+        return len(self._follows) > 0
+
+    @property
+    def has_interactions(self) -> bool:
+        return len(self._interactions) > 0
+
+    @property
+    def default_layer(self) -> str:
+        """``"ties"`` when interactions exist, else ``"follows"`` (what metrics use by default)."""
+        return "ties" if self.has_interactions else "follows"
+
+    def __repr__(self) -> str:
+        kind = "directed" if self.directed else "undirected"
+        return (f"<Network {kind}: {self.n_nodes:,} nodes, {self.n_follows:,} follows edges, "
+                f"{self.n_interactions:,} interaction rows>")
+
+    def __len__(self) -> int:
+        return self.n_nodes
+
+    # ------------------------------------------------------------------ edge tables
+
+    @property
+    def follow_codes(self) -> pd.DataFrame:
+        """Follows edges as integer positions: ``source, target[, weight]`` (influence direction)."""
+        return self._follows
+
+    @property
+    def interaction_codes(self) -> pd.DataFrame:
+        """Interaction rows as positions: ``source, target, type, count, timestamp``."""
+        return self._interactions
+
+    def _with_ids(self, table: pd.DataFrame) -> pd.DataFrame:
+        out = table.copy()
+        for col in ("source", "target"):
+            out[col] = self.ids.take(table[col].to_numpy()).to_numpy()
+        return out
+
+    @property
+    def follows(self) -> pd.DataFrame:
+        """Follows edges with node ids, in the influence direction.
+
+        ``source`` is the followed account, ``target`` the follower who sees its posts.
+        """
+        return self._with_ids(self._follows)
+
+    @property
+    def interactions(self) -> pd.DataFrame:
+        """Interaction rows with node ids, in the influence direction.
+
+        ``source`` is the account whose content was engaged with; ``target`` the account that
+        engaged (replied, mentioned, liked, ...). ``timestamp`` is unix seconds (NaN if unknown).
+        """
+        return self._with_ids(self._interactions)
+
+    def position(self, nodes: Iterable[Hashable]) -> np.ndarray:
+        """Vertex positions of ``nodes``; raises :class:`InputError` naming unknown ids."""
+        nodes = list(nodes)
+        pos = self.ids.get_indexer(pd.Index(nodes, dtype=object))
+        if (pos < 0).any():
+            unknown = [n for n, p in zip(nodes, pos, strict=True) if p < 0]
+            raise InputError(
+                f"{len(unknown)} id(s) not in the network, e.g. {unknown[:5]!r}"
+            )
+        return pos
+
+    def series(self, values, name: str, dtype=None) -> pd.Series:
+        """A Series over the nodes, in node order (how every metric returns its result)."""
+        return pd.Series(values, index=self.ids, name=name, dtype=dtype)
+
+    # ------------------------------------------------------------------ graph views
+
+    def cached(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        """Return the cached value for ``key``, building it once (graph views, tie tables)."""
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
+
+    def edge_arrays(self, layer: str = "follows") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(source, target, weight)`` position arrays of a layer, one row per distinct pair.
+
+        ``follows``: weight is the edge weight where given, else 1. ``interactions``: weight is
+        the summed interaction count of the pair. ``ties``: tie strength from
+        :func:`netinfluence.ties.tie_strength` with its defaults.
+        """
+        layer = _check_layer(layer)
+
+        def build():
+            if layer == "follows":
+                f = self._follows
+                w = f["weight"].to_numpy(dtype=float) if "weight" in f else np.ones(len(f))
+                w = np.where(np.isnan(w), 1.0, w)
+                return (f["source"].to_numpy(), f["target"].to_numpy(), w)
+            if layer == "interactions":
+                it = self._interactions
+                if it.empty:
+                    z = np.zeros(0, dtype=np.int64)
+                    return z, z, np.zeros(0)
+                key = it["source"].to_numpy() * self.n_nodes + it["target"].to_numpy()
+                uniq, inv = np.unique(key, return_inverse=True)
+                w = np.bincount(inv, weights=it["count"].to_numpy(dtype=float))
+                return (uniq // self.n_nodes, uniq % self.n_nodes, w)
+            from netinfluence.ties import tie_edge_arrays  # computed layer above this module
+
+            return tie_edge_arrays(self)
+
+        return self.cached(("edges", layer), build)
+
+    def graph(self, layer: str = "follows", *, directed: bool = True) -> igraph.Graph:
+        """The igraph view of a layer (cached); vertex ``i`` is ``ids[i]``, edge attr ``weight``.
+
+        ``directed=False`` gives the undirected view used by community detection: each pair
+        once, with the weights of both directions summed.
+        """
+        layer = _check_layer(layer)
+        return self.cached(("graph", layer, bool(directed)), lambda: self._build_graph(
+            layer, directed))
+
+    def _build_graph(self, layer: str, directed: bool):
+        import igraph as ig
+
+        src, dst, w = self.edge_arrays(layer)
+        if not directed:
+            lo, hi = np.minimum(src, dst), np.maximum(src, dst)
+            key = lo.astype(np.int64) * self.n_nodes + hi
+            uniq, inv = np.unique(key, return_inverse=True)
+            w = np.bincount(inv, weights=w, minlength=len(uniq)) if len(uniq) else np.zeros(0)
+            if not self.directed and layer == "follows":
+                w = w / 2.0  # a mutual tie is stored in both directions: count it once
+            src, dst = uniq // self.n_nodes, uniq % self.n_nodes
+        edges = np.column_stack([src, dst]).astype(np.int64) if len(src) else []
+        g = ig.Graph(n=self.n_nodes, edges=edges, directed=directed)
+        g.es["weight"] = np.asarray(w, dtype=float).tolist()
+        return g
+
+    def to_igraph(self, layer: str = "follows", *, directed: bool = True,
+                  attributes: bool = True) -> igraph.Graph:
+        """A copy of the igraph view with vertex attribute ``name`` (the id) and node attributes.
+
+        Examples
+        --------
+        >>> net = Network.from_edges([("a", "b"), ("b", "c")])
+        >>> g = net.to_igraph()
+        >>> g.vs["name"], g.ecount()
+        (['a', 'b', 'c'], 2)
+        """
+        g = self.graph(layer, directed=directed).copy()
+        g.vs["name"] = list(self.ids)
+        if attributes:
+            for col in self.nodes.columns:
+                g.vs[str(col)] = _plain(self.nodes[col])
+        return g
+
+    def to_networkx(self, layer: str = "follows", *, attributes: bool = True) -> networkx.DiGraph:
+        """The layer as a networkx graph in the influence direction (``Graph`` if undirected).
+
+        Edges carry ``weight``; nodes carry the users-table attributes (missing values omitted).
+
+        Examples
+        --------
+        >>> net = Network.from_edges([("a", "b")])
+        >>> list(net.to_networkx().edges)
+        [('b', 'a')]
+        """
+        import networkx as nx
+
+        layer = _check_layer(layer)
+        g = nx.DiGraph() if self.directed or layer != "follows" else nx.Graph()
+        ids = list(self.ids)
+        if attributes and len(self.nodes.columns):
+            recs = self.nodes.to_dict("records")
+            g.add_nodes_from(
+                (i, {k: v for k, v in r.items() if not _is_missing(v)})
+                for i, r in zip(ids, recs, strict=True)
+            )
+        else:
+            g.add_nodes_from(ids)
+        src, dst, w = self.edge_arrays(layer)
+        idarr = np.asarray(ids, dtype=object)
+        g.add_weighted_edges_from(zip(idarr[src], idarr[dst], w.tolist(), strict=True))
+        return g
+
+    # ------------------------------------------------------------------ summaries
+
+    def summary(self) -> pd.Series:
+        """Headline facts: sizes, isolated nodes, components, reciprocity, density.
+
+        Examples
+        --------
+        >>> net = Network.from_edges([("a", "b"), ("b", "a"), ("c", "d")])
+        >>> net.summary()[["nodes", "follows_edges", "weak_components", "reciprocity"]].tolist()
+        [4, 3, 2, 0.6666666666666666]
+        """
+        n = self.n_nodes
+        fs, fd, _ = self.edge_arrays("follows")
+        is_, id_, _ = self.edge_arrays("interactions")
+        touched = np.zeros(n, dtype=bool)
+        for a in (fs, fd, is_, id_):
+            touched[a] = True
+        und = self.graph("follows", directed=False) if self.has_follows else None
+        comps = und.connected_components() if und is not None else None
+        recip = np.nan
+        if len(fs):
+            key = fs.astype(np.int64) * n + fd
+            rkey = fd.astype(np.int64) * n + fs
+            recip = float(np.isin(rkey, key).mean())
+        users = self.nodes
+        return pd.Series(
+            {
+                "nodes": n,
+                "follows_edges": self.n_follows,
+                "interaction_rows": self.n_interactions,
+                "interaction_pairs": len(is_),
+                "interaction_types": int(self._interactions["type"].nunique())
+                if self.has_interactions else 0,
+                "directed": self.directed,
+                "isolated_nodes": int((~touched).sum()),
+                "weak_components": len(comps) if comps is not None else n,
+                "largest_component": max(comps.sizes()) if comps is not None and n else 0,
+                "reciprocity": recip,
+                "density": self.n_follows / (n * (n - 1)) if n > 1 else np.nan,
+                "users_with_attributes": int(users.notna().any(axis=1).sum())
+                if len(users.columns) else 0,
+            },
+            name="summary",
+        )
+
+
+def _check_layer(layer: str) -> str:
+    name = str(layer).strip().lower()
+    if name not in LAYERS:
+        raise InputError(f"layer must be one of {LAYERS}, got {layer!r}")
+    return name
+
+
+def _is_missing(v) -> bool:
+    try:
+        return v is None or bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _plain(col: pd.Series) -> list:
+    return [None if _is_missing(v) else (v.item() if hasattr(v, "item") else v) for v in col]
+
+
+# ---------------------------------------------------------------------------- read_network
+
+
+def _as_list(src) -> list:
+    if src is None:
+        return []
+    if isinstance(src, (list, tuple)):
+        return list(src)
+    return [src]
+
+
+def read_network(
+    follows: Source | Sequence[Source] | None = None,
+    interactions: Source | Sequence[Source] | Mapping[str, Source] | None = None,
+    users: Source | None = None,
+    *,
+    edges: Source | Sequence[Source] | None = None,
+    directed: bool = True,
+    columns: Mapping[str, Any] | None = None,
+    sep: str | None = None,
+    skip_rows: int = 0,
+    edge_weight_merge: str = "sum",
+    on_bad_rows: str = "raise",
+) -> Network:
+    """Read follows, interactions and users into a validated :class:`Network`.
+
+    Parameters
+    ----------
+    follows : path, DataFrame or list of them
+        Rows ``follower, followed`` (the follower sees the followed account's posts).
+    interactions : path, DataFrame, list, or dict ``{type: source}``
+        Rows ``source, target[, type][, count][, timestamp]`` (``source`` engaged with
+        ``target``'s content). A dict gives the type of files that have no type column, e.g.
+        ``{"mention": "higgs-mention.edgelist.gz", "reply": "higgs-reply.edgelist.gz"}``.
+    users : path or DataFrame
+        One row per account (``id, handle, followers, following, posts, likes, comments,
+        topics``, ...). Accounts with no edges are kept as isolated nodes; edge endpoints
+        missing from it are added with empty attributes (both counted in the load report).
+    edges : path, DataFrame or list
+        Rows ``source, target[, weight]`` already in the influence direction (``source`` can
+        influence ``target``), e.g. an influence-maximisation benchmark with probabilities.
+        Stored in the follows layer with a ``weight`` column.
+    directed : bool
+        ``False`` reads follows/edges rows as mutual ties (friendship, co-authorship).
+        Interactions are events and stay directed.
+    columns : mapping, optional
+        Column roles per input kind: ``{"follows": {...}, "interactions": [...], "users": "id",
+        "edges": {...}}`` (see :func:`netinfluence.io.read_edges`).
+    sep : str, optional
+        Delimiter for every text input (detected by default).
+    skip_rows : int
+        Records to skip at the top of each edges/follows file (NetHEPT's count line: 1).
+    edge_weight_merge : {"sum", "probability", "max"}
+        How parallel ``edges`` rows combine their weights: summed (counts), as independent
+        chances ``1 - prod(1 - p)`` (propagation probabilities), or the maximum.
+    on_bad_rows : {"raise", "drop"}
+        Stop at the first bad row (default) or drop bad rows and count them.
+
+    Returns
+    -------
+    Network
+
+    Raises
+    ------
+    InputError
+        When nothing is given, or any input is unreadable (file, row and problem named).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> follows = pd.DataFrame({"follower": ["ana", "ana", "bo"], "followed": ["bo", "bo", "ana"]})
+    >>> users = pd.DataFrame({"id": ["ana", "bo", "cy"], "followers": [10, 2000, 5]})
+    >>> net = read_network(follows=follows, users=users)
+    >>> net.n_nodes, net.n_follows
+    (3, 2)
+    >>> net.load_report.count("merged")
+    1
+    """
+    columns = dict(columns or {})
+    merge = str(edge_weight_merge).strip().lower()
+    if merge not in ("sum", "probability", "max"):
+        raise InputError(
+            f"edge_weight_merge must be 'sum', 'probability' or 'max', got {edge_weight_merge!r}"
+        )
+    if isinstance(interactions, Mapping):
+        inter_items = [(str(t), s) for t, s in interactions.items()]
+    else:
+        inter_items = [(None, s) for s in _as_list(interactions)]
+    follow_srcs, edge_srcs = _as_list(follows), _as_list(edges)
+    if not follow_srcs and not inter_items and not edge_srcs and users is None:
+        raise InputError("nothing to read: give follows, interactions, edges or users")
+
+    report = LoadReport()
+    user_table = None
+    if users is not None:
+        user_table = read_users(users, id_column=columns.get("users"), sep=sep,
+                                on_bad_rows=on_bad_rows, report=report)
+    tables: list[tuple[str, pd.DataFrame, str]] = []  # (layer, frame in influence dir, source)
+    dropped: set = set()
+    for src in follow_srcs:
+        t = read_edges(src, kind="follows", columns=columns.get("follows"), sep=sep,
+                       skip_rows=skip_rows, on_bad_rows=on_bad_rows, report=report)
+        dropped |= t.attrs["dropped_ids"]
+        tables.append(("follows", pd.DataFrame({"source": t["followed"].to_numpy(),
+                                                "target": t["follower"].to_numpy()}),
+                       t.attrs["source"]))
+    for src in edge_srcs:
+        t = read_edges(src, kind="edges", columns=columns.get("edges"), sep=sep,
+                       skip_rows=skip_rows, on_bad_rows=on_bad_rows, report=report)
+        dropped |= t.attrs["dropped_ids"]
+        tables.append(("edges", t[["source", "target", "weight"]], t.attrs["source"]))
+    for itype, src in inter_items:
+        t = read_edges(src, kind="interactions", columns=columns.get("interactions"), sep=sep,
+                       interaction_type=itype, on_bad_rows=on_bad_rows, report=report)
+        dropped |= t.attrs["dropped_ids"]
+        tables.append(("interactions", pd.DataFrame({
+            "source": t["target"].to_numpy(), "target": t["source"].to_numpy(),
+            "type": t["type"].to_numpy(), "count": t["count"].to_numpy(),
+            "timestamp": t["timestamp"].to_numpy()}), t.attrs["source"]))
+    return _assemble(user_table, tables, directed=directed, merge=merge, report=report,
+                     dropped=dropped)
+
+
+def _assemble(users, tables, *, directed, merge, report, dropped) -> Network:
+    """Factorise ids once, drop self-loops, merge duplicates and build the Network."""
+    parts = []
+    if users is not None:
+        parts.append(users.index.to_numpy(dtype=object))
+    for _, t, _ in tables:
+        parts.append(t["source"].to_numpy(dtype=object))
+        parts.append(t["target"].to_numpy(dtype=object))
+    allids = np.concatenate(parts) if parts else np.zeros(0, dtype=object)
+    codes, uniques = pd.factorize(allids, sort=False)
+    ids = pd.Index(uniques, name="node", dtype=object)
+    if len(ids) and all(isinstance(v, str) for v in uniques[: min(len(uniques), 1000)]):
+        pass  # keep object dtype: ids are exactly what the user wrote
+    n = len(ids)
+
+    offset = len(users) if users is not None else 0
+    fol_parts, fol_w, inter_parts = [], [], []
+    for layer, t, name in tables:
+        m = len(t)
+        s, d = codes[offset: offset + m], codes[offset + m: offset + 2 * m]
+        offset += 2 * m
+        loop = s == d
+        if loop.any():
+            report.add(name, "dropped", int(loop.sum()), "self-loop (node kept)")
+        keep = ~loop
+        if layer == "interactions":
+            inter_parts.append(pd.DataFrame({
+                "source": s[keep], "target": d[keep], "type": t["type"].to_numpy()[keep],
+                "count": t["count"].to_numpy(dtype=float)[keep],
+                "timestamp": t["timestamp"].to_numpy(dtype=float)[keep]}))
+        else:
+            fol_parts.append((s[keep], d[keep], name))
+            w = t["weight"].to_numpy(dtype=float)[keep] if "weight" in t else np.full(
+                int(keep.sum()), np.nan)
+            fol_w.append(w)
+
+    follows = _merge_follows(fol_parts, fol_w, n, directed=directed, merge=merge,
+                             report=report)
+    interactions = _merge_interactions(inter_parts, report)
+
+    if users is not None:
+        nodes = users.reindex(ids)
+        nodes.index.name = "node"
+        n_added = n - len(users)
+        if n_added:
+            report.add(users.attrs.get("source", "users"), "added", n_added,
+                       "edge endpoints missing from the users table, added with empty attributes")
+        touched = np.zeros(n, dtype=bool)
+        for t in (follows, interactions):
+            touched[t["source"].to_numpy()] = True
+            touched[t["target"].to_numpy()] = True
+        isolated = int((~touched[: len(users)]).sum())
+        if isolated and tables:
+            report.add(users.attrs.get("source", "users"), "kept", isolated,
+                       "users with no edges, kept as isolated nodes")
+    else:
+        nodes = pd.DataFrame(index=ids)
+    lost = [i for i in dropped if ids.get_indexer([i])[0] < 0] if dropped else []
+    report.drop_ids(lost, "appears only in rows dropped as bad")
+    return Network(ids, nodes, follows, interactions, directed=directed, load_report=report)
+
+
+def _merge_follows(parts, weights, n, *, directed, merge, report) -> pd.DataFrame:
+    if not parts:
+        return pd.DataFrame({"source": np.zeros(0, dtype=np.int64),
+                             "target": np.zeros(0, dtype=np.int64)})
+    s = np.concatenate([p[0] for p in parts]).astype(np.int64)
+    d = np.concatenate([p[1] for p in parts]).astype(np.int64)
+    w = np.concatenate(weights)
+    has_weight = not np.isnan(w).all()
+    name = parts[0][2] if len(parts) == 1 else "follows/edges"
+    if not directed:
+        s, d = np.minimum(s, d), np.maximum(s, d)
+    key = s * max(n, 1) + d
+    uniq, first, inv = np.unique(key, return_index=True, return_inverse=True)
+    n_merged = len(key) - len(uniq)
+    if n_merged:
+        what = "duplicate rows merged" if directed else "duplicate undirected ties merged"
+        if has_weight:
+            what += {"sum": " (weights summed)", "max": " (largest weight kept)",
+                     "probability": " (probabilities combined as 1-prod(1-p))"}[merge]
+        report.add(name, "merged", n_merged, what)
+    if has_weight:
+        w0 = np.where(np.isnan(w), 0.0 if merge != "probability" else 0.0, w)
+        if merge == "sum":
+            wm = np.bincount(inv, weights=w0, minlength=len(uniq))
+        elif merge == "max":
+            wm = np.full(len(uniq), -np.inf)
+            np.maximum.at(wm, inv, w0)
+        else:
+            if (w0 > 1).any():
+                raise InputError(f"probabilities must be in [0, 1], found {w0.max():g}",
+                                 source=name)
+            logq = np.bincount(inv, weights=np.log1p(-np.minimum(w0, 1 - 1e-15)),
+                               minlength=len(uniq))
+            wm = -np.expm1(logq)
+            wm[np.bincount(inv, weights=(w0 >= 1).astype(float), minlength=len(uniq)) > 0] = 1.0
+    s, d = uniq // max(n, 1), uniq % max(n, 1)
+    if not directed:
+        s, d = np.concatenate([s, d]), np.concatenate([d, s])
+        order = np.argsort(s * max(n, 1) + d, kind="stable")
+        s, d = s[order], d[order]
+        if has_weight:
+            wm = np.concatenate([wm, wm])[order]
+    out = pd.DataFrame({"source": s, "target": d})
+    if has_weight:
+        out["weight"] = wm
+    return out
+
+
+def _merge_interactions(parts, report) -> pd.DataFrame:
+    if not parts:
+        return pd.DataFrame({
+            "source": np.zeros(0, dtype=np.int64), "target": np.zeros(0, dtype=np.int64),
+            "type": pd.Categorical([]), "count": np.zeros(0), "timestamp": np.zeros(0)})
+    t = pd.concat(parts, ignore_index=True)
+    t["type"] = t["type"].astype("category")
+    before = len(t)
+    t = (t.groupby(["source", "target", "type", "timestamp"], sort=True, dropna=False,
+                   observed=True)["count"].sum().reset_index())
+    merged = before - len(t)
+    if merged:
+        report.add("interactions", "merged", merged,
+                   "duplicate rows (same pair, type and timestamp), counts summed")
+    t["source"] = t["source"].astype(np.int64)
+    t["target"] = t["target"].astype(np.int64)
+    return t[["source", "target", "type", "count", "timestamp"]]
