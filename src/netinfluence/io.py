@@ -66,9 +66,11 @@ _KIND_ROLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 #: User-table columns that must hold non-negative numbers.
 NUMERIC_USER_COLUMNS = ("followers", "following", "posts", "likes", "comments", "shares", "views")
 
-_ALL_NAMES = frozenset(n for names in SYNONYMS.values() for n in names) | frozenset(
-    NUMERIC_USER_COLUMNS
-) | {"handle", "topics", "name"}
+_ALL_NAMES = (
+    frozenset(n for names in SYNONYMS.values() for n in names)
+    | frozenset(NUMERIC_USER_COLUMNS)
+    | {"handle", "topics", "name"}
+)
 
 _COMPRESSION = {".gz": "gzip", ".gzip": "gzip", ".bz2": "bz2", ".zip": "zip", ".xz": "xz"}
 
@@ -101,7 +103,7 @@ class RawTable:
 
 def _source_name(src: Source, what: str) -> str:
     if isinstance(src, pd.DataFrame):
-        return f"<{what} DataFrame>"
+        return src.attrs.get("name") or f"<{what} DataFrame>"
     return str(src)
 
 
@@ -283,8 +285,9 @@ def read_table(
         except InputError as exc:
             raise InputError(exc.problem, source=name) from None
         if not records:
-            raise InputError(f"the file has only comments or blank lines (no {what} rows)",
-                             source=name)
+            raise InputError(
+                f"the file has only comments or blank lines (no {what} rows)", source=name
+            )
         first = records[0]
 
     if skip_rows:
@@ -296,7 +299,9 @@ def read_table(
         else:
             records, lines_at = records[skip_rows:], lines_at[skip_rows:]
             first = records[0] if records else ""
-        notes.append(("skipped", skip_rows, f"leading line(s) skipped as asked (skip_rows={skip_rows})"))
+        notes.append(
+            ("skipped", skip_rows, f"leading line(s) skipped as asked (skip_rows={skip_rows})")
+        )
         if not first:
             raise InputError(f"nothing left after skipping {skip_rows} row(s)", source=name)
 
@@ -315,8 +320,12 @@ def read_table(
             engine="c",
         )
     except pd.errors.ParserError as exc:
-        raise InputError(_parser_message(str(exc), line_offset if simple else None,
-                                         None if simple else lines_at), source=name) from None
+        raise InputError(
+            _parser_message(
+                str(exc), line_offset if simple else None, None if simple else lines_at
+            ),
+            source=name,
+        ) from None
     except pd.errors.EmptyDataError:
         raise InputError(f"the file is empty (no {what} rows)", source=name) from None
     del payload
@@ -329,8 +338,7 @@ def read_table(
             line_of_row = None
 
     if header == "auto":
-        first_values = [_norm(v) for v in frame.iloc[0].tolist()] if len(frame) else []
-        has_header = any(v in _ALL_NAMES for v in first_values)
+        has_header = _guess_header(frame, delimiter)
     else:
         has_header = bool(header)
     if has_header:
@@ -342,6 +350,32 @@ def read_table(
     else:
         frame.columns = [f"column_{i + 1}" for i in range(frame.shape[1])]
     return RawTable(name, frame, has_header, line_of_row, from_file=True, notes=notes)
+
+
+def _guess_header(frame: pd.DataFrame, delimiter: str | None) -> bool:
+    """Is the first row a header? Yes if it holds a known column name; for delimited files
+    (not whitespace SNAP lists) also when its first two values are text seen nowhere else in
+    those columns, so a header with unknown names is never read as an edge."""
+    if not len(frame):
+        return False
+    first = frame.iloc[0].tolist()
+    if any(_norm(v) in _ALL_NAMES for v in first):
+        return True
+    if delimiter is None or len(frame) < 2:
+        return False
+    head = [str(v) for v in first[:2]]
+    if any(_looks_numeric(v) for v in head):
+        return False
+    rest = frame.iloc[1:, : min(2, frame.shape[1])].to_numpy(dtype=object).ravel()
+    return not np.isin(np.asarray(head, dtype=object), rest).any()
+
+
+def _looks_numeric(value: str) -> bool:
+    try:
+        float(value)
+        return True
+    except ValueError:
+        return False
 
 
 def _has_comment_or_blank(text: str) -> bool:
@@ -358,9 +392,13 @@ def _parser_message(msg: str, offset: int | None, lines_at: list[int] | None) ->
         line = lines_at[rec - 1]
     else:
         line = rec + (offset or 0)
+    hint = ""
+    if rec == 2 and saw > expected:
+        hint = ("; if line 1 is a count header (like NetHEPT's 'nodes edges'), skip it with "
+                "skip_rows=1 (CLI: --skip-rows 1)")
     return (
         f"line {line} has {saw} fields where the first line has {expected}; check the delimiter "
-        "and quoting (fields holding the delimiter must be quoted)"
+        f"and quoting (fields holding the delimiter must be quoted){hint}"
     )
 
 
@@ -368,8 +406,9 @@ def _read_parquet(path: Path, name: str, what: str) -> RawTable:
     try:
         frame = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises many types for corrupt files
-        raise InputError(f"cannot read the Parquet file ({exc.__class__.__name__}: {exc})",
-                         source=name) from None
+        raise InputError(
+            f"cannot read the Parquet file ({exc.__class__.__name__}: {exc})", source=name
+        ) from None
     if frame.empty and not len(frame.columns):
         raise InputError(f"the file is empty (no {what} rows)", source=name)
     frame = frame.reset_index(drop=True)
@@ -413,7 +452,7 @@ def _resolve_columns(
         if isinstance(columns, Mapping):
             items = list(columns.items())
         else:
-            items = [(role, i) for i, role in enumerate(columns) if role is not None]
+            items = [(role, i) for i, role in enumerate(columns) if role]
         for role, col in items:
             if role not in roles:
                 raise InputError(
@@ -460,9 +499,7 @@ def _resolve_columns(
                     break
         missing = [r for r in required if r not in mapping]
         if missing:
-            expected = " / ".join(
-                "(" + ", ".join(SYNONYMS[r][:3]) + ")" for r in required
-            )
+            expected = " / ".join("(" + ", ".join(SYNONYMS[r][:3]) + ")" for r in required)
             raise InputError(
                 f"no usable columns for {what}: expected {expected}, found {cols}; "
                 "name the columns explicitly with columns=... (CLI: --columns)",
@@ -479,7 +516,7 @@ def _resolve_columns(
         )
     for role, col in zip(required, cols, strict=False):
         mapping[role] = col
-    rest = cols[len(required):]
+    rest = cols[len(required) :]
     if optional == ("type", "count", "timestamp"):
         # Headerless interaction lists are SNAP style ``u v w``: the third column is a count.
         if rest:
@@ -587,8 +624,11 @@ def parse_timestamps(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndar
             bad_idx = np.flatnonzero(parsed.isna().to_numpy())
             for j in bad_idx:
                 try:
-                    parsed.iloc[j] = pd.Timestamp(sub.iloc[j]).tz_localize("UTC") if pd.Timestamp(
-                        sub.iloc[j]).tzinfo is None else pd.Timestamp(sub.iloc[j]).tz_convert("UTC")
+                    parsed.iloc[j] = (
+                        pd.Timestamp(sub.iloc[j]).tz_localize("UTC")
+                        if pd.Timestamp(sub.iloc[j]).tzinfo is None
+                        else pd.Timestamp(sub.iloc[j]).tz_convert("UTC")
+                    )
                 except (ValueError, TypeError, OverflowError):
                     pass
         secs = (parsed - pd.Timestamp("1970-01-01", tz="UTC")) / pd.Timedelta(seconds=1)
@@ -676,6 +716,12 @@ def read_edges(
         raise InputError(f"kind must be one of {EDGE_KINDS}, got {kind!r}")
     policy = _check_policy(on_bad_rows)
     report = report if report is not None else LoadReport()
+    if (
+        header == "auto"
+        and isinstance(columns, Mapping)
+        and any(isinstance(c, str) for c in columns.values())
+    ):
+        header = True  # columns named by the user: the first row must be their header
     raw = read_table(src, what=kind, sep=sep, header=header, skip_rows=skip_rows)
     for action, count, reason in raw.notes:
         report.add(raw.name, action, count, reason)
@@ -687,8 +733,14 @@ def read_edges(
     report.add(raw.name, "read", len(frame), f"{kind} rows")
     ignored = [c for c in frame.columns if c not in mapping.values()]
     if ignored:
-        report.add(raw.name, "ignored", len(ignored), "column(s) not used: " + ", ".join(
-            map(str, ignored[:8])) + (" ..." if len(ignored) > 8 else ""))
+        report.add(
+            raw.name,
+            "ignored",
+            len(ignored),
+            "column(s) not used: "
+            + ", ".join(map(str, ignored[:8]))
+            + (" ..." if len(ignored) > 8 else ""),
+        )
 
     bad = _BadRows(raw, policy)
     out: dict[str, Any] = {}
@@ -708,17 +760,23 @@ def read_edges(
             empty_t = (t == "").to_numpy()
             fill = interaction_type or "interaction"
             if empty_t.any():
-                report.add(raw.name, "repaired", int(empty_t.sum()),
-                           f"empty interaction type set to {fill!r}")
+                report.add(
+                    raw.name,
+                    "repaired",
+                    int(empty_t.sum()),
+                    f"empty interaction type set to {fill!r}",
+                )
                 t = t.where(~empty_t, fill)
             out["type"] = t
         else:
-            out["type"] = pd.Series(np.full(len(frame), interaction_type or "interaction",
-                                            dtype=object))
+            out["type"] = pd.Series(
+                np.full(len(frame), interaction_type or "interaction", dtype=object)
+            )
         if "count" in mapping:
             num, empty, nonnum = _numeric(frame[mapping["count"]])
-            bad.flag(nonnum, f"non-numeric count in column {mapping['count']!r}",
-                     frame[mapping["count"]])
+            bad.flag(
+                nonnum, f"non-numeric count in column {mapping['count']!r}", frame[mapping["count"]]
+            )
             bad.flag(~empty & ~nonnum & (num < 0), "negative count", frame[mapping["count"]])
             n_empty = int((empty & ~bad.mask).sum())
             if n_empty:
@@ -733,8 +791,11 @@ def read_edges(
             zero = np.zeros(len(frame), dtype=bool)
         if "timestamp" in mapping:
             secs, _, unparseable = parse_timestamps(frame[mapping["timestamp"]])
-            bad.flag(unparseable, "unparseable timestamp (expected unix seconds or ISO 8601)",
-                     frame[mapping["timestamp"]])
+            bad.flag(
+                unparseable,
+                "unparseable timestamp (expected unix seconds or ISO 8601)",
+                frame[mapping["timestamp"]],
+            )
             out["timestamp"] = secs
         else:
             out["timestamp"] = np.full(len(frame), np.nan)
@@ -742,11 +803,15 @@ def read_edges(
         zero = np.zeros(len(frame), dtype=bool)
         if "weight" in mapping:
             num, empty, nonnum = _numeric(frame[mapping["weight"]])
-            bad.flag(nonnum, f"non-numeric weight in column {mapping['weight']!r}",
-                     frame[mapping["weight"]])
+            bad.flag(
+                nonnum,
+                f"non-numeric weight in column {mapping['weight']!r}",
+                frame[mapping["weight"]],
+            )
             bad.flag(~nonnum & ~empty & (num < 0), "negative weight", frame[mapping["weight"]])
-            bad.flag(empty, f"empty weight in column {mapping['weight']!r}",
-                     frame[mapping["weight"]])
+            bad.flag(
+                empty, f"empty weight in column {mapping['weight']!r}", frame[mapping["weight"]]
+            )
             out["weight"] = num
         else:
             out["weight"] = np.full(len(frame), np.nan)
@@ -755,8 +820,9 @@ def read_edges(
 
     bad.report(report)
     keep = ~bad.mask & ~zero
-    result = pd.DataFrame({k: (v.to_numpy() if isinstance(v, pd.Series) else v)
-                           for k, v in out.items()})
+    result = pd.DataFrame(
+        {k: (v.to_numpy() if isinstance(v, pd.Series) else v) for k, v in out.items()}
+    )
     dropped_ids: set = set()
     if not keep.all():
         for role in required:
@@ -803,8 +869,7 @@ def read_users(
         mapping = _resolve_columns(raw, ("id",), (), {"id": id_column}, "users")
     else:
         normed = {c: _norm(c) for c in frame.columns}
-        hit = next((c for syn in SYNONYMS["id"] for c in frame.columns if normed[c] == syn),
-                   None)
+        hit = next((c for syn in SYNONYMS["id"] for c in frame.columns if normed[c] == syn), None)
         if hit is None:
             if len(frame.columns) == 0:
                 raise InputError("no columns found in the users table", source=raw.name)
@@ -863,3 +928,202 @@ def read_users(
     table.attrs["load_report"] = report
     table.attrs["source"] = raw.name
     return table
+
+
+# --------------------------------------------------------------------------- graph files
+
+GRAPH_SUFFIXES = (".gml", ".graphml", ".xml")
+
+
+def is_graph_file(src: Source) -> bool:
+    """True for GML/GraphML paths (read by :func:`read_graph_file`, not as edge lists)."""
+    return not isinstance(src, pd.DataFrame) and _inner_suffix(Path(src)) in GRAPH_SUFFIXES
+
+
+def read_graph_file(src: str | os.PathLike):
+    """Read a GML or GraphML file into a networkx graph, safely.
+
+    Nothing in the file is evaluated: GML values stay literal strings and numbers, and
+    GraphML files that declare a DTD or entities are refused (no entity expansion).
+
+    Raises
+    ------
+    InputError
+        Missing file, unsafe XML, or a file networkx cannot parse (its message is quoted).
+    """
+    import networkx as nx
+
+    path = Path(src)
+    name = str(src)
+    if not path.exists():
+        raise InputError("file not found (graph)", source=name)
+    raw = _read_bytes(path)
+    if _looks_binary(raw[:65536]):
+        raise InputError("this looks like a binary file, not a GML/GraphML graph", source=name)
+    text, _ = _decode(raw, name)
+    suffix = _inner_suffix(path)
+    try:
+        if suffix == ".gml":
+            # label="id" keeps the numeric/str ids of the file (labels stay node attributes)
+            return nx.parse_gml(text.splitlines(), label="id")
+        upper = text[:65536].upper()
+        if "<!DOCTYPE" in upper or "<!ENTITY" in upper:
+            raise InputError(
+                "GraphML with a DTD/entity declaration is refused (no entity "
+                "expansion); remove the <!DOCTYPE ...> block",
+                source=name,
+            )
+        return nx.parse_graphml(text)
+    except InputError:
+        raise
+    except Exception as exc:  # networkx raises NetworkXError, ValueError, ParseError, ...
+        raise InputError(f"cannot parse the graph file: {exc}", source=name) from None
+
+
+# --------------------------------------------------------------------------- writing
+
+TABLE_FORMATS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".xlsx": "xlsx",
+    ".json": "json",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that a spreadsheet would run as a formula with ``'``.
+
+    Only text cells change (numbers such as ``-3`` stay numbers); ``@maya`` becomes ``'@maya``.
+
+    Examples
+    --------
+    >>> escape_formulas(pd.DataFrame({"h": ["=1+1", "@ana", "ok"]}))["h"].tolist()
+    ["'=1+1", "'@ana", 'ok']
+    """
+    out = frame.copy()
+    for col in out.columns:
+        s = out[col]
+        if s.dtype == object or pd.api.types.is_string_dtype(s):
+            out[col] = s.map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+            ).astype(object)
+    if out.index.dtype == object or pd.api.types.is_string_dtype(out.index):
+        out.index = pd.Index(
+            [
+                ("'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
+                for v in out.index
+            ],
+            name=out.index.name,
+            dtype=object,
+        )
+    return out
+
+
+def atomic_path(path: str | os.PathLike):
+    """Context manager yielding a temporary path beside ``path``; renamed into place on success.
+
+    A crash or an error inside the block removes the temporary file, so ``path`` is either the
+    old file, the complete new file, or absent — never half-written.
+    """
+    import contextlib
+    import tempfile
+
+    @contextlib.contextmanager
+    def _cm():
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+        try:
+            yield Path(tmp)
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+    return _cm()
+
+
+def table_format(path: str | os.PathLike) -> str:
+    """The output format named by a file's extension; InputError for unknown ones."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in TABLE_FORMATS:
+        raise InputError(
+            f"cannot tell the output format from {str(path)!r}: use one of {sorted(TABLE_FORMATS)}"
+        )
+    return TABLE_FORMATS[suffix]
+
+
+def write_table(
+    frame: pd.DataFrame,
+    path: str | os.PathLike,
+    *,
+    index: bool = False,
+    sheets: Mapping[str, pd.DataFrame] | None = None,
+    escape: bool = True,
+) -> Path:
+    """Write a table atomically in the format named by the extension.
+
+    ``.csv``/``.tsv`` (UTF-8, ``\\n``), ``.xlsx`` (frozen header, fitted widths, autofilter;
+    ``sheets`` adds further sheets such as the load report), ``.json`` (records) or
+    ``.parquet``. Text cells that start with ``= + - @`` are escaped in CSV/XLSX so a
+    spreadsheet never runs them (``escape=False`` turns that off).
+    """
+    fmt = table_format(path)
+    data = frame.reset_index() if index else frame
+    with atomic_path(path) as tmp:
+        if fmt in ("csv", "tsv"):
+            out = escape_formulas(data) if escape else data
+            out.to_csv(
+                tmp,
+                index=False,
+                sep="," if fmt == "csv" else "\t",
+                lineterminator="\n",
+                encoding="utf-8",
+            )
+        elif fmt == "json":
+            data.to_json(tmp, orient="records", force_ascii=False, indent=1, double_precision=10)
+        elif fmt == "parquet":
+            data.to_parquet(tmp, index=False)
+        else:
+            _write_xlsx(data, tmp, sheets or {}, escape=escape)
+    return Path(path)
+
+
+def _write_xlsx(
+    frame: pd.DataFrame, path: Path, sheets: Mapping[str, pd.DataFrame], *, escape: bool
+) -> None:
+    from netinfluence.errors import require
+
+    require("openpyxl", extra="excel", purpose="writing .xlsx files")
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    all_sheets = {"candidates" if "rank" in frame.columns else "table": frame, **dict(sheets)}
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for sheet, df in all_sheets.items():
+            df = escape_formulas(df) if escape else df
+            df.to_excel(writer, sheet_name=sheet[:31], index=False)
+            ws = writer.sheets[sheet[:31]]
+            ws.freeze_panes = "A2"
+            if ws.max_row > 1 and ws.max_column:
+                ws.auto_filter.ref = ws.dimensions
+            for cell in ws[1]:
+                cell.font = Font(bold=True, color="FFFFFF")
+                cell.fill = PatternFill("solid", fgColor="3B4A6B")
+                cell.alignment = Alignment(vertical="center", wrap_text=True)
+            for j, col in enumerate(df.columns, start=1):
+                values = df[col].head(200).astype(str).tolist()
+                longest = (
+                    max([len(str(col))] + [len(v) for v in values]) if values else len(str(col))
+                )
+                ws.column_dimensions[get_column_letter(j)].width = min(max(8, longest + 2), 80)
+                if pd.api.types.is_float_dtype(df[col]):
+                    for row in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+                        for cell in row:
+                            cell.number_format = "0.000"

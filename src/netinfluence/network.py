@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from netinfluence.errors import InputError
-from netinfluence.io import read_edges, read_users
+from netinfluence.io import is_graph_file, read_edges, read_graph_file, read_users
 from netinfluence.report import LoadReport
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -100,8 +100,9 @@ class Network:
                 {"follower": [p[0] for p in pairs], "followed": [p[1] for p in pairs]},
                 dtype=object,
             )
-        return read_network(follows=follows, interactions=interactions, users=users,
-                            directed=directed)
+        return read_network(
+            follows=follows, interactions=interactions, users=users, directed=directed
+        )
 
     @classmethod
     def from_networkx(
@@ -110,6 +111,7 @@ class Network:
         *,
         edge_direction: str = "influence",
         weight: str | None = None,
+        source: str | None = None,
     ) -> Network:
         """Build a network from a networkx graph, keeping node ids and node attributes.
 
@@ -124,6 +126,8 @@ class Network:
         weight : str, optional
             Edge attribute kept as the edge ``weight`` (e.g. a propagation probability);
             parallel edges are summed. Ignored when None (no attribute is picked up silently).
+        source : str, optional
+            Name used for this input in the load report.
 
         Examples
         --------
@@ -138,22 +142,36 @@ class Network:
                 f"edge_direction must be 'influence' or 'attention', got {edge_direction!r}"
             )
         nodes = list(graph.nodes)
-        attrs = pd.DataFrame.from_records(
-            [dict(graph.nodes[n]) for n in nodes], index=pd.Index(nodes, name="node", dtype=object)
-        ) if nodes else pd.DataFrame(index=pd.Index([], name="node", dtype=object))
+        attrs = (
+            pd.DataFrame.from_records(
+                [dict(graph.nodes[n]) for n in nodes],
+                index=pd.Index(nodes, name="node", dtype=object),
+            )
+            if nodes
+            else pd.DataFrame(index=pd.Index([], name="node", dtype=object))
+        )
         edges = list(graph.edges(data=True))
         u = [e[0] for e in edges]
         v = [e[1] for e in edges]
         if direction == "attention":
             u, v = v, u
-        frame = pd.DataFrame({"source": pd.Series(u, dtype=object),
-                              "target": pd.Series(v, dtype=object)})
+        frame = pd.DataFrame(
+            {"source": pd.Series(u, dtype=object), "target": pd.Series(v, dtype=object)}
+        )
         if weight is not None:
             frame["weight"] = [float(e[2].get(weight, np.nan)) for e in edges]
+        frame.attrs["name"] = source or "<networkx graph>"
+        if "id" in attrs.columns:  # a node attribute called "id" would clash with the ids
+            attrs = attrs.rename(columns={"id": "id_attribute"})
         users = attrs.reset_index().rename(columns={"node": "id"}) if nodes else None
+        if users is not None:
+            users.attrs["name"] = source or "<networkx graph>"
         return read_network(
-            edges=frame, users=users, directed=graph.is_directed(),
+            edges=frame,
+            users=users,
+            directed=graph.is_directed(),
             edge_weight_merge="sum",
+            columns={"users": 0} if users is not None else None,
         )
 
     # ------------------------------------------------------------------ basic facts
@@ -188,8 +206,10 @@ class Network:
 
     def __repr__(self) -> str:
         kind = "directed" if self.directed else "undirected"
-        return (f"<Network {kind}: {self.n_nodes:,} nodes, {self.n_follows:,} follows edges, "
-                f"{self.n_interactions:,} interaction rows>")
+        return (
+            f"<Network {kind}: {self.n_nodes:,} nodes, {self.n_follows:,} follows edges, "
+            f"{self.n_interactions:,} interaction rows>"
+        )
 
     def __len__(self) -> int:
         return self.n_nodes
@@ -235,9 +255,7 @@ class Network:
         pos = self.ids.get_indexer(pd.Index(nodes, dtype=object))
         if (pos < 0).any():
             unknown = [n for n, p in zip(nodes, pos, strict=True) if p < 0]
-            raise InputError(
-                f"{len(unknown)} id(s) not in the network, e.g. {unknown[:5]!r}"
-            )
+            raise InputError(f"{len(unknown)} id(s) not in the network, e.g. {unknown[:5]!r}")
         return pos
 
     def series(self, values, name: str, dtype=None) -> pd.Series:
@@ -289,8 +307,9 @@ class Network:
         once, with the weights of both directions summed.
         """
         layer = _check_layer(layer)
-        return self.cached(("graph", layer, bool(directed)), lambda: self._build_graph(
-            layer, directed))
+        return self.cached(
+            ("graph", layer, bool(directed)), lambda: self._build_graph(layer, directed)
+        )
 
     def _build_graph(self, layer: str, directed: bool):
         import igraph as ig
@@ -309,8 +328,9 @@ class Network:
         g.es["weight"] = np.asarray(w, dtype=float).tolist()
         return g
 
-    def to_igraph(self, layer: str = "follows", *, directed: bool = True,
-                  attributes: bool = True) -> igraph.Graph:
+    def to_igraph(
+        self, layer: str = "follows", *, directed: bool = True, attributes: bool = True
+    ) -> igraph.Graph:
         """A copy of the igraph view with vertex attribute ``name`` (the id) and node attributes.
 
         Examples
@@ -388,7 +408,8 @@ class Network:
                 "interaction_rows": self.n_interactions,
                 "interaction_pairs": len(is_),
                 "interaction_types": int(self._interactions["type"].nunique())
-                if self.has_interactions else 0,
+                if self.has_interactions
+                else 0,
                 "directed": self.directed,
                 "isolated_nodes": int((~touched).sum()),
                 "weak_components": len(comps) if comps is not None else n,
@@ -396,7 +417,8 @@ class Network:
                 "reciprocity": recip,
                 "density": self.n_follows / (n * (n - 1)) if n > 1 else np.nan,
                 "users_with_attributes": int(users.notna().any(axis=1).sum())
-                if len(users.columns) else 0,
+                if len(users.columns)
+                else 0,
             },
             name="summary",
         )
@@ -443,6 +465,9 @@ def read_network(
     skip_rows: int = 0,
     edge_weight_merge: str = "sum",
     on_bad_rows: str = "raise",
+    graph: str | os.PathLike | None = None,
+    edge_direction: str = "attention",
+    weight: str | None = None,
 ) -> Network:
     """Read follows, interactions and users into a validated :class:`Network`.
 
@@ -477,6 +502,15 @@ def read_network(
         chances ``1 - prod(1 - p)`` (propagation probabilities), or the maximum.
     on_bad_rows : {"raise", "drop"}
         Stop at the first bad row (default) or drop bad rows and count them.
+    graph : path, optional
+        A GML or GraphML file (read safely, see :func:`netinfluence.io.read_graph_file`);
+        node attributes become the users table, edges the follows layer. Undirected graphs
+        become mutual ties. Cannot be combined with the other inputs.
+    edge_direction : {"attention", "influence"}
+        How the directed edges of ``graph`` read: ``"attention"`` (default: ``u -> v`` means u
+        links to, follows or cites v, as in polblogs) or ``"influence"``.
+    weight : str, optional
+        Edge attribute of ``graph`` kept as the edge weight.
 
     Returns
     -------
@@ -498,6 +532,14 @@ def read_network(
     >>> net.load_report.count("merged")
     1
     """
+    if graph is not None:
+        if any(x is not None for x in (follows, interactions, users, edges)):
+            raise InputError("graph= cannot be combined with follows/interactions/users/edges")
+        if not is_graph_file(graph):
+            raise InputError(f"graph= expects a .gml or .graphml file, got {graph!r}")
+        return Network.from_networkx(
+            read_graph_file(graph), edge_direction=edge_direction, weight=weight, source=str(graph)
+        )
     columns = dict(columns or {})
     merge = str(edge_weight_merge).strip().lower()
     if merge not in ("sum", "probability", "max"):
@@ -515,72 +557,127 @@ def read_network(
     report = LoadReport()
     user_table = None
     if users is not None:
-        user_table = read_users(users, id_column=columns.get("users"), sep=sep,
-                                on_bad_rows=on_bad_rows, report=report)
+        user_table = read_users(
+            users, id_column=columns.get("users"), sep=sep, on_bad_rows=on_bad_rows, report=report
+        )
     tables: list[tuple[str, pd.DataFrame, str]] = []  # (layer, frame in influence dir, source)
     dropped: set = set()
     for src in follow_srcs:
-        t = read_edges(src, kind="follows", columns=columns.get("follows"), sep=sep,
-                       skip_rows=skip_rows, on_bad_rows=on_bad_rows, report=report)
+        t = read_edges(
+            src,
+            kind="follows",
+            columns=columns.get("follows"),
+            sep=sep,
+            skip_rows=skip_rows,
+            on_bad_rows=on_bad_rows,
+            report=report,
+        )
         dropped |= t.attrs["dropped_ids"]
-        tables.append(("follows", pd.DataFrame({"source": t["followed"].to_numpy(),
-                                                "target": t["follower"].to_numpy()}),
-                       t.attrs["source"]))
+        tables.append(
+            (
+                "follows",
+                pd.DataFrame(
+                    {"source": t["followed"].to_numpy(), "target": t["follower"].to_numpy()}
+                ),
+                t.attrs["source"],
+            )
+        )
     for src in edge_srcs:
-        t = read_edges(src, kind="edges", columns=columns.get("edges"), sep=sep,
-                       skip_rows=skip_rows, on_bad_rows=on_bad_rows, report=report)
+        t = read_edges(
+            src,
+            kind="edges",
+            columns=columns.get("edges"),
+            sep=sep,
+            skip_rows=skip_rows,
+            on_bad_rows=on_bad_rows,
+            report=report,
+        )
         dropped |= t.attrs["dropped_ids"]
         tables.append(("edges", t[["source", "target", "weight"]], t.attrs["source"]))
     for itype, src in inter_items:
-        t = read_edges(src, kind="interactions", columns=columns.get("interactions"), sep=sep,
-                       interaction_type=itype, on_bad_rows=on_bad_rows, report=report)
+        t = read_edges(
+            src,
+            kind="interactions",
+            columns=columns.get("interactions"),
+            sep=sep,
+            interaction_type=itype,
+            on_bad_rows=on_bad_rows,
+            report=report,
+        )
         dropped |= t.attrs["dropped_ids"]
-        tables.append(("interactions", pd.DataFrame({
-            "source": t["target"].to_numpy(), "target": t["source"].to_numpy(),
-            "type": t["type"].to_numpy(), "count": t["count"].to_numpy(),
-            "timestamp": t["timestamp"].to_numpy()}), t.attrs["source"]))
-    return _assemble(user_table, tables, directed=directed, merge=merge, report=report,
-                     dropped=dropped)
+        tables.append(
+            (
+                "interactions",
+                pd.DataFrame(
+                    {
+                        "source": t["target"].to_numpy(),
+                        "target": t["source"].to_numpy(),
+                        "type": t["type"].to_numpy(),
+                        "count": t["count"].to_numpy(),
+                        "timestamp": t["timestamp"].to_numpy(),
+                    }
+                ),
+                t.attrs["source"],
+            )
+        )
+    return _assemble(
+        user_table, tables, directed=directed, merge=merge, report=report, dropped=dropped
+    )
 
 
 def _assemble(users, tables, *, directed, merge, report, dropped) -> Network:
     """Factorise ids once, drop self-loops, merge duplicates and build the Network."""
+    # Node order: users-table order, then edge endpoints by first appearance in file order.
     parts = []
     if users is not None:
         parts.append(users.index.to_numpy(dtype=object))
-    for _, t, _ in tables:
-        parts.append(t["source"].to_numpy(dtype=object))
-        parts.append(t["target"].to_numpy(dtype=object))
+    for layer, t, _ in tables:
+        first, second = (
+            ("target", "source") if layer in ("follows", "interactions") else ("source", "target")
+        )  # the column that comes first in the file
+        inter = np.empty(2 * len(t), dtype=object)
+        inter[0::2] = t[first].to_numpy(dtype=object)
+        inter[1::2] = t[second].to_numpy(dtype=object)
+        parts.append(inter)
     allids = np.concatenate(parts) if parts else np.zeros(0, dtype=object)
     codes, uniques = pd.factorize(allids, sort=False)
     ids = pd.Index(uniques, name="node", dtype=object)
-    if len(ids) and all(isinstance(v, str) for v in uniques[: min(len(uniques), 1000)]):
-        pass  # keep object dtype: ids are exactly what the user wrote
     n = len(ids)
 
     offset = len(users) if users is not None else 0
     fol_parts, fol_w, inter_parts = [], [], []
     for layer, t, name in tables:
         m = len(t)
-        s, d = codes[offset: offset + m], codes[offset + m: offset + 2 * m]
+        block = codes[offset : offset + 2 * m]
         offset += 2 * m
+        a, b = block[0::2], block[1::2]
+        s, d = (b, a) if layer in ("follows", "interactions") else (a, b)
         loop = s == d
         if loop.any():
             report.add(name, "dropped", int(loop.sum()), "self-loop (node kept)")
         keep = ~loop
         if layer == "interactions":
-            inter_parts.append(pd.DataFrame({
-                "source": s[keep], "target": d[keep], "type": t["type"].to_numpy()[keep],
-                "count": t["count"].to_numpy(dtype=float)[keep],
-                "timestamp": t["timestamp"].to_numpy(dtype=float)[keep]}))
+            inter_parts.append(
+                pd.DataFrame(
+                    {
+                        "source": s[keep],
+                        "target": d[keep],
+                        "type": t["type"].to_numpy()[keep],
+                        "count": t["count"].to_numpy(dtype=float)[keep],
+                        "timestamp": t["timestamp"].to_numpy(dtype=float)[keep],
+                    }
+                )
+            )
         else:
             fol_parts.append((s[keep], d[keep], name))
-            w = t["weight"].to_numpy(dtype=float)[keep] if "weight" in t else np.full(
-                int(keep.sum()), np.nan)
+            w = (
+                t["weight"].to_numpy(dtype=float)[keep]
+                if "weight" in t
+                else np.full(int(keep.sum()), np.nan)
+            )
             fol_w.append(w)
 
-    follows = _merge_follows(fol_parts, fol_w, n, directed=directed, merge=merge,
-                             report=report)
+    follows = _merge_follows(fol_parts, fol_w, n, directed=directed, merge=merge, report=report)
     interactions = _merge_interactions(inter_parts, report)
 
     if users is not None:
@@ -588,16 +685,24 @@ def _assemble(users, tables, *, directed, merge, report, dropped) -> Network:
         nodes.index.name = "node"
         n_added = n - len(users)
         if n_added:
-            report.add(users.attrs.get("source", "users"), "added", n_added,
-                       "edge endpoints missing from the users table, added with empty attributes")
+            report.add(
+                users.attrs.get("source", "users"),
+                "added",
+                n_added,
+                "edge endpoints missing from the users table, added with empty attributes",
+            )
         touched = np.zeros(n, dtype=bool)
         for t in (follows, interactions):
             touched[t["source"].to_numpy()] = True
             touched[t["target"].to_numpy()] = True
         isolated = int((~touched[: len(users)]).sum())
         if isolated and tables:
-            report.add(users.attrs.get("source", "users"), "kept", isolated,
-                       "users with no edges, kept as isolated nodes")
+            report.add(
+                users.attrs.get("source", "users"),
+                "kept",
+                isolated,
+                "users with no edges, kept as isolated nodes",
+            )
     else:
         nodes = pd.DataFrame(index=ids)
     lost = [i for i in dropped if ids.get_indexer([i])[0] < 0] if dropped else []
@@ -607,8 +712,9 @@ def _assemble(users, tables, *, directed, merge, report, dropped) -> Network:
 
 def _merge_follows(parts, weights, n, *, directed, merge, report) -> pd.DataFrame:
     if not parts:
-        return pd.DataFrame({"source": np.zeros(0, dtype=np.int64),
-                             "target": np.zeros(0, dtype=np.int64)})
+        return pd.DataFrame(
+            {"source": np.zeros(0, dtype=np.int64), "target": np.zeros(0, dtype=np.int64)}
+        )
     s = np.concatenate([p[0] for p in parts]).astype(np.int64)
     d = np.concatenate([p[1] for p in parts]).astype(np.int64)
     w = np.concatenate(weights)
@@ -622,8 +728,11 @@ def _merge_follows(parts, weights, n, *, directed, merge, report) -> pd.DataFram
     if n_merged:
         what = "duplicate rows merged" if directed else "duplicate undirected ties merged"
         if has_weight:
-            what += {"sum": " (weights summed)", "max": " (largest weight kept)",
-                     "probability": " (probabilities combined as 1-prod(1-p))"}[merge]
+            what += {
+                "sum": " (weights summed)",
+                "max": " (largest weight kept)",
+                "probability": " (probabilities combined as 1-prod(1-p))",
+            }[merge]
         report.add(name, "merged", n_merged, what)
     if has_weight:
         w0 = np.where(np.isnan(w), 0.0 if merge != "probability" else 0.0, w)
@@ -634,10 +743,12 @@ def _merge_follows(parts, weights, n, *, directed, merge, report) -> pd.DataFram
             np.maximum.at(wm, inv, w0)
         else:
             if (w0 > 1).any():
-                raise InputError(f"probabilities must be in [0, 1], found {w0.max():g}",
-                                 source=name)
-            logq = np.bincount(inv, weights=np.log1p(-np.minimum(w0, 1 - 1e-15)),
-                               minlength=len(uniq))
+                raise InputError(
+                    f"probabilities must be in [0, 1], found {w0.max():g}", source=name
+                )
+            logq = np.bincount(
+                inv, weights=np.log1p(-np.minimum(w0, 1 - 1e-15)), minlength=len(uniq)
+            )
             wm = -np.expm1(logq)
             wm[np.bincount(inv, weights=(w0 >= 1).astype(float), minlength=len(uniq)) > 0] = 1.0
     s, d = uniq // max(n, 1), uniq % max(n, 1)
@@ -655,18 +766,33 @@ def _merge_follows(parts, weights, n, *, directed, merge, report) -> pd.DataFram
 
 def _merge_interactions(parts, report) -> pd.DataFrame:
     if not parts:
-        return pd.DataFrame({
-            "source": np.zeros(0, dtype=np.int64), "target": np.zeros(0, dtype=np.int64),
-            "type": pd.Categorical([]), "count": np.zeros(0), "timestamp": np.zeros(0)})
+        return pd.DataFrame(
+            {
+                "source": np.zeros(0, dtype=np.int64),
+                "target": np.zeros(0, dtype=np.int64),
+                "type": pd.Categorical([]),
+                "count": np.zeros(0),
+                "timestamp": np.zeros(0),
+            }
+        )
     t = pd.concat(parts, ignore_index=True)
     t["type"] = t["type"].astype("category")
     before = len(t)
-    t = (t.groupby(["source", "target", "type", "timestamp"], sort=True, dropna=False,
-                   observed=True)["count"].sum().reset_index())
+    t = (
+        t.groupby(
+            ["source", "target", "type", "timestamp"], sort=True, dropna=False, observed=True
+        )["count"]
+        .sum()
+        .reset_index()
+    )
     merged = before - len(t)
     if merged:
-        report.add("interactions", "merged", merged,
-                   "duplicate rows (same pair, type and timestamp), counts summed")
+        report.add(
+            "interactions",
+            "merged",
+            merged,
+            "duplicate rows (same pair, type and timestamp), counts summed",
+        )
     t["source"] = t["source"].astype(np.int64)
     t["target"] = t["target"].astype(np.int64)
     return t[["source", "target", "type", "count", "timestamp"]]

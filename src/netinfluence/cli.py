@@ -1,0 +1,302 @@
+"""The ``netinfluence`` command line: parses arguments, calls the library, displays.
+
+No analysis logic lives here. Errors the library raises on purpose (``NetInfluenceError``)
+become one line on stderr and exit code 2; ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from netinfluence._version import __version__
+from netinfluence.errors import NetInfluenceError
+
+app = typer.Typer(
+    name="netinfluence",
+    help="Find the citizen influencers who really move a community.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+_STATE: dict[str, Any] = {"debug": False, "quiet": False}
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def _fail(message: str, code: int = 2):
+    err = _console(stderr=True)
+    err.print(f"error: {message}", markup=False)
+    raise typer.Exit(code)
+
+
+def handle_errors(func):
+    """Turn the library's errors into one clear line and exit code 2 (``--debug``: traceback)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except NetInfluenceError as exc:
+            if _STATE["debug"]:
+                raise
+            _fail(" ".join(str(exc).split()))
+        except (OSError, MemoryError) as exc:
+            if _STATE["debug"]:
+                raise
+            what = getattr(exc, "filename", None)
+            _fail(
+                f"{what + ': ' if what else ''}{exc.__class__.__name__}: "
+                f"{getattr(exc, 'strerror', None) or exc}"
+            )
+        except KeyboardInterrupt:
+            _fail("interrupted", code=130)
+
+    return wrapper
+
+
+def _version_callback(value: bool):
+    if value:
+        typer.echo(f"netinfluence {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version_callback,
+            is_eager=True,
+            help="Show the version and exit.",
+        ),
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bars or tables.")
+    ] = False,
+):
+    """Find the citizen influencers who really move a community.
+
+    Edges are read as DESIGN.md says: follows rows are `follower, followed`; interactions rows
+    are `source, target, type[, count][, timestamp]` (source engaged with target's content).
+    """
+    _STATE["debug"] = debug
+    _STATE["quiet"] = quiet
+
+
+# ----------------------------------------------------------------------------- shared options
+
+FollowsOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--follows", "-f", help="Follows edge list (follower, followed). Repeatable."),
+]
+InteractionsOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--interactions",
+        "-i",
+        help="Interactions (source, target, type[, count][, timestamp]). Repeatable.",
+    ),
+]
+UsersOpt = Annotated[
+    Path | None, typer.Option("--users", "-u", help="Users table (one row per account).")
+]
+EdgesOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--edges",
+        help="Edge list already in the influence direction (source can influence target).",
+    ),
+]
+GraphOpt = Annotated[Path | None, typer.Option("--graph", help="A GML or GraphML graph file.")]
+UndirectedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--undirected", help="Read follows/edges rows as mutual ties (friendship, co-authorship)."
+    ),
+]
+SkipRowsOpt = Annotated[
+    int,
+    typer.Option(
+        "--skip-rows", min=0, help="Records to skip at the top of each edge file (NetHEPT: 1)."
+    ),
+]
+DropBadOpt = Annotated[
+    bool,
+    typer.Option(
+        "--drop-bad-rows",
+        help="Drop rows that cannot be read (counted in the load report) "
+        "instead of stopping at the first one.",
+    ),
+]
+SepOpt = Annotated[str | None, typer.Option("--sep", help="Delimiter (detected by default).")]
+
+
+def load_inputs(
+    follows,
+    interactions,
+    users,
+    edges=None,
+    graph=None,
+    *,
+    undirected=False,
+    skip_rows=0,
+    drop_bad_rows=False,
+    sep=None,
+    prob=False,
+):
+    """Read the CLI's input options into a Network (one call, shared by every command)."""
+    from netinfluence.errors import InputError
+    from netinfluence.network import read_network
+
+    if not (follows or interactions or edges or graph):
+        raise InputError("give at least one of --follows, --interactions, --edges or --graph")
+    if graph is not None:
+        return read_network(graph=graph)
+    return read_network(
+        follows=[str(p) for p in follows or []] or None,
+        interactions=[str(p) for p in interactions or []] or None,
+        users=str(users) if users else None,
+        edges=[str(p) for p in edges or []] or None,
+        directed=not undirected,
+        skip_rows=skip_rows,
+        sep=sep,
+        on_bad_rows="drop" if drop_bad_rows else "raise",
+        edge_weight_merge="probability" if prob else "sum",
+    )
+
+
+# ----------------------------------------------------------------------------- display helpers
+
+
+def print_load_report(net) -> None:
+    if _STATE["quiet"]:
+        return
+    from rich.table import Table
+
+    table = Table(title="Load report", title_justify="left")
+    for col in ("source", "action", "count", "reason"):
+        table.add_column(col, justify="right" if col == "count" else "left")
+    for ln in net.load_report.lines:
+        table.add_row(ln.source, ln.action, f"{ln.count:,}", ln.reason)
+    if net.load_report.dropped_ids:
+        table.add_row(
+            "", "lost ids", f"{len(net.load_report.dropped_ids):,}", "ids seen only in dropped rows"
+        )
+    _console().print(table)
+
+
+def print_summary(net) -> None:
+    if _STATE["quiet"]:
+        return
+    from rich.table import Table
+
+    s = net.summary()
+    table = Table(title="Network summary", title_justify="left")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for key, value in s.items():
+        if isinstance(value, float):
+            text = f"{value:.4f}"
+        elif isinstance(value, (int,)) and not isinstance(value, bool):
+            text = f"{value:,}"
+        else:
+            text = str(value)
+        table.add_row(key.replace("_", " "), text)
+    _console().print(table)
+
+
+# ----------------------------------------------------------------------------- commands
+
+
+@app.command("sample-data")
+@handle_errors
+def sample_data(
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder to write the sample files to.")
+    ] = Path("data/sample"),
+    seed: Annotated[
+        int, typer.Option("--seed", help="Generator seed (7 gives the bundled sample).")
+    ] = 7,
+):
+    """Write the synthetic sample network (follows, interactions, users, truth) to a folder.
+
+    With the default seed the files are byte-identical to the ones bundled in data/sample.
+    """
+    from netinfluence.datasets import write_sample
+
+    paths = write_sample(out, seed=seed)
+    for key, path in paths.items():
+        typer.echo(f"wrote {key:<12} {path}")
+
+
+@app.command("inspect")
+@handle_errors
+def inspect_cmd(
+    follows: FollowsOpt = None,
+    interactions: InteractionsOpt = None,
+    users: UsersOpt = None,
+    edges: EdgesOpt = None,
+    graph: GraphOpt = None,
+    undirected: UndirectedOpt = False,
+    skip_rows: SkipRowsOpt = 0,
+    drop_bad_rows: DropBadOpt = False,
+    sep: SepOpt = None,
+):
+    """Load input files and print the load report and a network summary (no analysis)."""
+    net = load_inputs(
+        follows,
+        interactions,
+        users,
+        edges,
+        graph,
+        undirected=undirected,
+        skip_rows=skip_rows,
+        drop_bad_rows=drop_bad_rows,
+        sep=sep,
+    )
+    print_load_report(net)
+    print_summary(net)
+
+
+@app.command("demo")
+@handle_errors
+def demo(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the demo's outputs.")] = Path(
+        "netinfluence-demo"
+    ),
+    seed: Annotated[int, typer.Option("--seed", help="Seed of every random step.")] = 0,
+):
+    """Run the whole product on the bundled sample network and write its outputs to a folder."""
+    from netinfluence.pipeline import run_demo
+
+    run_demo(
+        out,
+        seed=seed,
+        console=None if _STATE["quiet"] else _console(),
+        show_report=print_load_report,
+        show_summary=print_summary,
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``netinfluence`` script."""
+    app(args=argv, prog_name="netinfluence")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

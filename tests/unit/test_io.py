@@ -1,0 +1,293 @@
+"""Loaders: every format, column detection, repairs counted, bad input named by file and row."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import netinfluence as ni
+from netinfluence.io import escape_formulas, read_edges, read_users, write_table
+
+FOLLOWS_CSV = "follower,followed\n007,ana\nana,007\n@budi_s,ana\nzoë,ana\n"
+
+
+def write(tmp_path, name, text, mode="w"):
+    path = tmp_path / name
+    if mode == "w":
+        path.write_text(text, encoding="utf-8")
+    else:
+        path.write_bytes(text)
+    return path
+
+
+# --------------------------------------------------------------------------- formats
+
+
+@pytest.mark.parametrize("compression", ["", ".gz", ".bz2", ".zip"])
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "snap", "semicolon"])
+def test_every_text_format_and_compression_gives_the_same_table(tmp_path, fmt, compression):
+    rows = [("007", "ana"), ("ana", "007"), ("@budi_s", "ana"), ("zoë", "ana")]
+    if fmt == "csv":
+        text, name = "follower,followed\n" + "".join(f"{a},{b}\n" for a, b in rows), "f.csv"
+    elif fmt == "tsv":
+        text, name = "follower\tfollowed\n" + "".join(f"{a}\t{b}\n" for a, b in rows), "f.tsv"
+    elif fmt == "semicolon":
+        text, name = "follower;followed\n" + "".join(f"{a};{b}\n" for a, b in rows), "f.csv"
+    else:
+        text = "# SNAP style\n% another comment\n" + "".join(f"{a} {b}\n" for a, b in rows)
+        name = "f.txt"
+    data = text.encode("utf-8")
+    path = tmp_path / (name + compression)
+    if compression == ".gz":
+        path.write_bytes(gzip.compress(data))
+    elif compression == ".bz2":
+        path.write_bytes(bz2.compress(data))
+    elif compression == ".zip":
+        with zipfile.ZipFile(path, "w") as zf:
+            zf.writestr(name, data)
+    else:
+        path.write_bytes(data)
+    df = read_edges(path, kind="follows")
+    assert list(zip(df["follower"], df["followed"], strict=True)) == rows
+
+
+def test_parquet_round_trip_keeps_string_ids(tmp_path):
+    path = tmp_path / "f.parquet"
+    pd.DataFrame({"source": ["007", "ana"], "target": ["ana", "x"],
+                  "type": ["reply", "like"], "count": [2, 1]}).to_parquet(path)
+    df = read_edges(path, kind="interactions")
+    assert df["source"].tolist() == ["007", "ana"]
+    assert df["count"].tolist() == [2.0, 1.0]
+    assert df["type"].tolist() == ["reply", "like"]
+
+
+def test_parquet_integer_ids_become_strings_like_every_file(tmp_path):
+    path = tmp_path / "f.parquet"
+    pd.DataFrame({"follower": [1, 2], "followed": [2, 3]}).to_parquet(path)
+    assert read_edges(path)["follower"].tolist() == ["1", "2"]
+
+
+@pytest.mark.parametrize(
+    ("header", "roles"),
+    [("follower,followed", ("follower", "followed")), ("from,to", ("follower", "followed")),
+     ("source,target", ("follower", "followed")), ("Follower ID,Followed-ID", None)],
+)
+def test_column_names_detected(tmp_path, header, roles):
+    path = write(tmp_path, "f.csv", f"{header}\na,b\n")
+    if roles is None:
+        df = read_edges(path)  # "follower_id"/"followed_id" after normalising
+    else:
+        df = read_edges(path)
+    assert df.iloc[0].tolist() == ["a", "b"]
+
+
+def test_columns_override_by_name_position_and_list(tmp_path):
+    path = write(tmp_path, "f.csv", "when,who,whom\n2026-01-01,a,b\n")
+    by_name = read_edges(path, kind="follows", columns={"follower": "who", "followed": "whom"})
+    by_pos = read_edges(path, kind="follows", columns={"follower": 1, "followed": 2})
+    assert read_edges(path, header=True, columns=["", "follower", "followed"]).shape == (1, 2)
+    assert by_name.iloc[0].tolist() == by_pos.iloc[0].tolist() == ["a", "b"]
+    snap = write(tmp_path, "c.txt", "1 2 1082040961\n3 4 1082155839\n")
+    df = read_edges(snap, kind="interactions", columns=["source", "target", "timestamp"])
+    assert df["timestamp"].tolist() == [1082040961.0, 1082155839.0]
+    assert df["count"].tolist() == [1.0, 1.0]
+
+
+def test_headerless_third_column_is_a_count(tmp_path):
+    path = write(tmp_path, "m.edgelist", "316609 5011 1\n439696 12389 3\n")
+    df = read_edges(path, kind="interactions", interaction_type="mention")
+    assert df["count"].tolist() == [1.0, 3.0]
+    assert set(df["type"]) == {"mention"}
+
+
+def test_timestamps_unix_and_iso_mixed(tmp_path):
+    path = write(tmp_path, "i.csv",
+                 "source,target,type,timestamp\n"
+                 "a,b,reply,1700000000\n"
+                 "a,b,reply,2023-11-14T22:13:20Z\n"
+                 "a,b,reply,2023-11-14 22:13:20\n"
+                 "a,b,reply,2023-11-14T23:13:20+01:00\n"
+                 "a,b,like,\n")
+    ts = read_edges(path, kind="interactions")["timestamp"].tolist()
+    assert ts[:4] == [1700000000.0] * 4
+    assert np.isnan(ts[4])
+
+
+def test_interaction_types_kept_as_given_and_counts_parsed(tmp_path):
+    path = write(tmp_path, "i.csv", "source,target,type,count\na,b,Reply,2\na,b,duet,1\na,c,,4\n")
+    report = ni.LoadReport()
+    df = read_edges(path, kind="interactions", report=report, interaction_type="comment")
+    assert df["type"].tolist() == ["Reply", "duet", "comment"]
+    assert df["count"].tolist() == [2.0, 1.0, 4.0]
+    assert report.count("repaired") == 1
+
+
+def test_bom_and_windows_line_endings(tmp_path):
+    path = write(tmp_path, "f.csv", b"\xef\xbb\xbffollower,followed\r\n007,ana\r\n", mode="b")
+    df = read_edges(path)
+    assert df.columns.tolist() == ["follower", "followed"]
+    assert df.iloc[0].tolist() == ["007", "ana"]
+
+
+def test_latin1_lines_are_repaired_and_counted(tmp_path):
+    path = write(tmp_path, "u.csv", "id,handle\n1,@zoë\n".encode() + "2,@josé\n".encode("latin-1"),
+                 mode="b")
+    report = ni.LoadReport()
+    users = read_users(path, report=report)
+    assert users["handle"].tolist() == ["@zoë", "@josé"]
+    assert report.count("repaired") == 1
+
+
+def test_quoted_fields_with_commas_and_newlines(tmp_path):
+    path = write(tmp_path, "u.csv", 'id,handle,bio\n1,"@a, b","line one\nline two"\n2,@c,x\n')
+    users = read_users(path)
+    assert users.loc["1", "handle"] == "@a, b"
+    assert users.loc["1", "bio"] == "line one\nline two"
+    assert users.index.tolist() == ["1", "2"]
+
+
+def test_ids_keep_spelling(tmp_path):
+    path = write(tmp_path, "f.csv", "follower,followed\n007,0007\n1e3,1000\n-5,+5\n")
+    df = read_edges(path)
+    assert df["follower"].tolist() == ["007", "1e3", "-5"]
+    assert df["followed"].tolist() == ["0007", "1000", "+5"]
+
+
+def test_users_table(tmp_path):
+    path = write(tmp_path, "u.csv",
+                 "user_id,handle,followers,topics\n007,@bond,1200,spies;cars\n42,@x,,\n")
+    users = read_users(path)
+    assert users.index.name == "node"
+    assert users.index.tolist() == ["007", "42"]
+    assert users.loc["007", "followers"] == 1200.0
+    assert np.isnan(users.loc["42", "followers"])
+    assert users.loc["007", "topics"] == "spies;cars"
+
+
+def test_identical_duplicate_users_merged_and_counted(tmp_path):
+    path = write(tmp_path, "u.csv", "id,followers\na,10\na,10\nb,3\n")
+    report = ni.LoadReport()
+    users = read_users(path, report=report)
+    assert users.index.tolist() == ["a", "b"]
+    assert report.count("merged") == 1
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def error_of(func, *args, **kwargs) -> str:
+    with pytest.raises(ni.InputError) as info:
+        func(*args, **kwargs)
+    assert isinstance(info.value, ValueError)
+    return str(info.value)
+
+
+def test_missing_file(tmp_path):
+    msg = error_of(read_edges, tmp_path / "nope.csv")
+    assert "nope.csv" in msg and "not found" in msg
+
+
+def test_empty_file(tmp_path):
+    msg = error_of(read_edges, write(tmp_path, "e.csv", ""))
+    assert "e.csv" in msg and "empty" in msg
+
+
+def test_header_only(tmp_path):
+    msg = error_of(read_edges, write(tmp_path, "h.csv", "follower,followed\n"))
+    assert "h.csv" in msg and "no follows rows" in msg
+
+
+def test_no_usable_columns_lists_what_was_found(tmp_path):
+    msg = error_of(read_edges, write(tmp_path, "c.csv", "user,date\na,2020\n"))
+    assert "no usable columns" in msg and "'user', 'date'" in msg
+
+
+def test_binary_file(tmp_path):
+    msg = error_of(read_edges, write(tmp_path, "f.csv", bytes(range(256)) * 8, mode="b"))
+    assert "binary" in msg
+
+
+@pytest.mark.parametrize("bad", ["", "NaN", "None", "null", "  "])
+def test_empty_or_null_id_names_row(tmp_path, bad):
+    path = write(tmp_path, "f.csv", f"follower,followed\na,b\nc,d\n{bad},e\n")
+    msg = error_of(read_edges, path)
+    assert "f.csv" in msg and "row 3" in msg and "(line 4)" in msg and "null id" in msg
+
+
+def test_non_numeric_and_negative_counts_name_row(tmp_path):
+    path = write(tmp_path, "i.csv", "source,target,type,count\na,b,like,1\na,c,like,lots\n")
+    msg = error_of(read_edges, path, kind="interactions")
+    assert "row 2" in msg and "non-numeric count" in msg and "'lots'" in msg
+    path = write(tmp_path, "j.csv", "source,target,type,count\na,b,like,-2\n")
+    assert "row 1" in error_of(read_edges, path, kind="interactions")
+
+
+def test_unparseable_timestamp_names_row(tmp_path):
+    path = write(tmp_path, "i.csv", "source,target,type,timestamp\na,b,like,2020-01-01\n"
+                                    "a,c,like,yesterday\n")
+    msg = error_of(read_edges, path, kind="interactions")
+    assert "row 2" in msg and "timestamp" in msg and "'yesterday'" in msg
+
+
+def test_duplicate_user_ids_with_conflicting_attributes(tmp_path):
+    path = write(tmp_path, "u.csv", "id,followers\na,10\nb,1\na,99\n")
+    msg = error_of(read_users, path)
+    assert "duplicate user id 'a'" in msg and "rows 1 and 3" in msg
+
+
+def test_wrong_field_count_names_the_line(tmp_path):
+    path = write(tmp_path, "f.csv", "follower,followed\na,b\nc,d,e\n")
+    msg = error_of(read_edges, path)
+    assert "line 3" in msg
+
+
+def test_drop_policy_counts_bad_rows_and_lost_ids(tmp_path):
+    path = write(tmp_path, "i.csv",
+                 "source,target,type,count\na,b,like,1\nc,d,like,-1\n,b,like,1\ne,a,like,x\n")
+    net = ni.read_network(interactions=path, on_bad_rows="drop")
+    report = net.load_report
+    assert report.count("dropped") == 3
+    assert set(net.ids) == {"a", "b"}
+    assert set(report.dropped_ids) == {"c", "d", "e"}
+
+
+def test_unknown_policy_rejected():
+    with pytest.raises(ni.InputError, match="on_bad_rows"):
+        read_edges(pd.DataFrame({"follower": ["a"], "followed": ["b"]}), on_bad_rows="ignore")
+
+
+# --------------------------------------------------------------------------- writing
+
+
+@pytest.mark.parametrize("ext", [".csv", ".tsv", ".json", ".parquet", ".xlsx"])
+def test_write_table_round_trip(tmp_path, ext):
+    df = pd.DataFrame({"node": ["007", "ana"], "score": [0.5, 0.25], "n": [1, 2]})
+    path = write_table(df, tmp_path / f"out{ext}")
+    if ext in (".csv", ".tsv"):
+        back = pd.read_csv(path, sep="," if ext == ".csv" else "\t", dtype={"node": str})
+    elif ext == ".json":
+        back = pd.read_json(path, dtype={"node": str})
+    elif ext == ".parquet":
+        back = pd.read_parquet(path)
+    else:
+        back = pd.read_excel(path, dtype={"node": str})
+    pd.testing.assert_frame_equal(back, df, check_dtype=False)
+    assert [p.name for p in tmp_path.iterdir()] == [f"out{ext}"]  # no temp file left
+
+
+def test_write_table_unknown_extension(tmp_path):
+    with pytest.raises(ni.InputError, match="output format"):
+        write_table(pd.DataFrame({"a": [1]}), tmp_path / "out.doc")
+    assert not any(tmp_path.iterdir())
+
+
+def test_formula_cells_escaped_numbers_untouched():
+    df = escape_formulas(pd.DataFrame({"handle": ["=HYPERLINK(1)", "@x", "-y", "ok"],
+                                       "n": [-1, 2, 3, 4]}))
+    assert df["handle"].tolist() == ["'=HYPERLINK(1)", "'@x", "'-y", "ok"]
+    assert df["n"].tolist() == [-1, 2, 3, 4]

@@ -1,0 +1,138 @@
+"""The Network value object: direction, merging, ids, views and interop round-trips."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+import netinfluence as ni
+
+
+def test_influence_direction_for_follows_and_interactions():
+    net = ni.read_network(
+        follows=pd.DataFrame({"follower": ["fan"], "followed": ["star"]}),
+        interactions=pd.DataFrame({"source": ["fan"], "target": ["star"], "type": ["reply"]}),
+    )
+    # the star's content reaches the fan: edge star -> fan in both layers
+    assert net.follows[["source", "target"]].values.tolist() == [["star", "fan"]]
+    assert net.interactions[["source", "target"]].values.tolist() == [["star", "fan"]]
+
+
+def test_duplicates_merged_self_loops_dropped_nodes_kept(tricky_net):
+    net = tricky_net
+    report = net.load_report
+    assert report.count("merged") == 1  # ana -> @budi_s twice
+    assert report.count("dropped") == 1  # zoë follows zoë
+    assert "zoë" in net.ids and "lonely" in net.ids  # loop-only and edge-less users kept
+    assert net.n_follows == 7
+    pairs = set(map(tuple, net.follows[["source", "target"]].values))
+    assert ("@budi_s", "ana") in pairs and ("zoë", "zoë") not in pairs
+
+
+def test_ids_keep_type_and_spelling(tricky_net):
+    assert list(tricky_net.ids[:4]) == ["007", "ana", "@budi_s", "zoë"]
+    assert tricky_net.ids.name == "node"
+    ints = ni.Network.from_edges([(10, 3), (3, 999)])
+    assert list(ints.ids) == [10, 3, 999]
+    assert all(isinstance(i, int) for i in ints.ids)
+
+
+def test_users_order_first_then_new_endpoints_with_empty_attributes():
+    users = pd.DataFrame({"id": ["z", "a"], "followers": [5, 7]})
+    net = ni.read_network(follows=pd.DataFrame({"follower": ["a", "new"],
+                                                "followed": ["b", "a"]}), users=users)
+    assert list(net.ids) == ["z", "a", "b", "new"]  # then by first appearance in rows
+    assert np.isnan(net.nodes.loc["b", "followers"])
+    assert net.load_report.count("added") == 2
+    assert net.load_report.count("kept") == 1  # z has no edges
+
+
+def test_interaction_duplicates_merge_on_pair_type_and_time():
+    inter = pd.DataFrame({"source": ["a", "a", "a", "a"], "target": ["b", "b", "b", "b"],
+                          "type": ["like", "like", "like", "reply"],
+                          "count": [1, 2, 1, 1], "timestamp": [10, 10, 20, 10]})
+    net = ni.read_network(interactions=inter)
+    t = net.interactions
+    assert len(t) == 3
+    assert t.loc[(t["type"] == "like") & (t["timestamp"] == 10), "count"].item() == 3
+    src, dst, w = net.edge_arrays("interactions")
+    assert w.tolist() == [5.0]
+
+
+def test_undirected_reading_makes_mutual_ties():
+    net = ni.Network.from_edges([("a", "b"), ("b", "a"), ("b", "c")], directed=False)
+    assert not net.directed
+    assert net.n_follows == 4  # a<->b, b<->c
+    assert net.load_report.count("merged") == 1
+    g = net.graph("follows", directed=False)
+    assert g.ecount() == 2 and g.es["weight"] == [1.0, 1.0]
+
+
+def test_probability_merge_of_parallel_edges():
+    edges = pd.DataFrame({"source": ["a", "a", "b"], "target": ["b", "b", "c"],
+                          "weight": [0.5, 0.5, 0.2]})
+    net = ni.read_network(edges=edges, edge_weight_merge="probability")
+    w = dict(zip(map(tuple, net.follows[["source", "target"]].values),
+                 net.follows["weight"], strict=True))
+    assert w[("a", "b")] == pytest.approx(0.75)
+    assert w[("b", "c")] == pytest.approx(0.2)
+
+
+def test_graph_views_and_positions(tricky_net):
+    g = tricky_net.graph("follows")
+    assert g.is_directed() and g.vcount() == tricky_net.n_nodes
+    assert tricky_net.graph("follows") is g  # cached
+    pos = tricky_net.position(["ana", "007"])
+    assert list(tricky_net.ids[pos]) == ["ana", "007"]
+    with pytest.raises(ni.InputError, match="not in the network"):
+        tricky_net.position(["ghost"])
+    with pytest.raises(ni.InputError, match="layer must be one of"):
+        tricky_net.graph("friends")
+
+
+def test_networkx_round_trip_keeps_ids_edges_and_attributes(tricky_net):
+    g = tricky_net.to_networkx()
+    assert set(g.nodes) == set(tricky_net.ids)
+    assert g.nodes["ana"]["followers"] == 54000
+    back = ni.Network.from_networkx(g)
+    assert list(back.ids) == list(tricky_net.ids)
+    pairs = lambda n: set(map(tuple, n.follows[["source", "target"]].values))  # noqa: E731
+    assert pairs(back) == pairs(tricky_net)
+    assert back.nodes.loc["ana", "followers"] == 54000
+
+
+def test_from_networkx_attention_direction_and_undirected():
+    d = nx.DiGraph([("fan", "star")])
+    net = ni.Network.from_networkx(d, edge_direction="attention")
+    assert net.follows[["source", "target"]].values.tolist() == [["star", "fan"]]
+    karate = ni.Network.from_networkx(nx.karate_club_graph())
+    assert karate.n_nodes == 34 and not karate.directed
+    assert karate.graph("follows", directed=False).ecount() == 78
+    assert list(karate.ids) == list(range(34))
+
+
+def test_igraph_export_has_names_and_attributes(tricky_net):
+    g = tricky_net.to_igraph()
+    assert g.vs["name"] == list(tricky_net.ids)
+    assert g.vs.find(name="ana")["followers"] == 54000
+    assert g.ecount() == tricky_net.n_follows
+
+
+def test_empty_network(empty_net):
+    assert empty_net.n_nodes == 0
+    assert empty_net.summary()["nodes"] == 0
+    assert empty_net.graph("follows").vcount() == 0
+
+
+def test_nothing_to_read():
+    with pytest.raises(ni.InputError, match="nothing to read"):
+        ni.read_network()
+
+
+def test_summary_counts(tricky_net):
+    s = tricky_net.summary()
+    assert s["nodes"] == 7
+    assert s["isolated_nodes"] == 1  # lonely
+    assert s["weak_components"] == 3  # main cluster, x1-x2, lonely
