@@ -3,7 +3,7 @@
 :func:`make_social_network` draws a small social network of topical communities with
 *planted* roles, so that a citizen-influencer score can be checked against a known truth:
 
-- **insider** -- nano/micro accounts (mostly 1k-30k platform followers) followed by 25-55 % of
+- **insider** -- nano/micro accounts (mostly 1k-30k platform followers) followed by 25-50 % of
   their own community, following most of those followers back, and exchanging many recent
   replies, comments and mentions inside it; engagement rate well above their tier norm;
 - **regular** -- nano accounts (20-900 followers) that follow mostly inside their community;
@@ -19,6 +19,7 @@ The tables use the **file** conventions of :mod:`netinfluence.io` (``follower ->
 ``source`` engaged with ``target``'s content), not the influence direction used inside the
 package. :func:`write_sample` writes them as CSV files; the copy under ``data/sample`` in the
 repository is ``write_sample("data/sample", seed=SAMPLE_SEED)``, byte for byte.
+:func:`load_sample` returns the same sample loaded as a :class:`~netinfluence.network.Network`.
 
 Examples
 --------
@@ -27,20 +28,24 @@ Examples
 >>> list(sample.follows.columns)
 ['follower', 'followed']
 >>> sample.truth["planted_role"].value_counts().sort_index().to_dict()
-{'bot': 34, 'bought': 2, 'celebrity': 2, 'insider': 12, 'macro': 3, 'regular': 547}
+{'bot': 30, 'bought': 2, 'celebrity': 2, 'insider': 12, 'macro': 3, 'regular': 551}
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from netinfluence.errors import InputError
+
+if TYPE_CHECKING:
+    from netinfluence.network import Network
 
 __all__ = [
     "INTERACTION_TYPES",
@@ -51,6 +56,7 @@ __all__ = [
     "WINDOW_END",
     "WINDOW_START",
     "SocialSample",
+    "load_sample",
     "make_social_network",
     "write_sample",
 ]
@@ -111,7 +117,7 @@ _NAMES = (
 )  # fmt: skip
 _NAMES_UNICODE = (
     "zoë", "josé", "chloé", "søren", "ayşe", "łukasz", "renée", "andré", "björn", "françois",
-    "nguyễn", "đức", "jürgen", "ines_ñ", "さくら", "陈静", "민지", "李娜", "たかし", "αννα",
+    "nguyễn", "đức", "jürgen", "núria", "さくら", "陈静", "민지", "李娜", "たかし", "αννα",
 )  # fmt: skip
 _TOPIC_WORDS = {
     "parenting": ("mum", "dad", "parents", "littles", "family"),
@@ -229,11 +235,11 @@ def make_social_network(
     -----
     Role counts scale with ``n_accounts``; at the default size there are about 8 celebrities,
     22 macro accounts, 15 bought accounts, 250 bots, 5 insiders per community and regular
-    accounts for the rest. Community sizes are heavy-tailed (about 280 to 730 members at the
+    accounts for the rest. Community sizes are heavy-tailed (about 290 to 750 members at the
     default size) and labelled 0..k-1 by decreasing size.
 
     Follow ties: members follow each insider of their community with a per-insider probability
-    in [0.25, 0.55], insiders follow back 60-85 % of them; regulars follow peers (preferring a
+    in [0.25, 0.50], insiders follow back 60-85 % of them; regulars follow peers (preferring a
     few locally popular ones, 28 % reciprocated) and, for 10-20 % of their community ties,
     accounts in other communities. Celebrities are followed last, so that each of them ends up
     with a graph in-degree above every other account's.
@@ -275,6 +281,43 @@ def make_social_network(
     else:
         raise InputError(f"seed must be an int, a numpy.random.Generator or None, got {seed!r}")
     return _generate(rng, int(n_accounts), int(n_communities))
+
+
+def load_sample(
+    *,
+    seed: int | np.random.Generator | None = SAMPLE_SEED,
+    n_accounts: int = 5000,
+    n_communities: int = 12,
+) -> Network:
+    """Return the bundled sample as a :class:`~netinfluence.network.Network`.
+
+    The sample is drawn in memory by :func:`make_social_network` (no files are read), so it is
+    the same network as the CSV files in ``data/sample`` of the repository, also when the
+    package is installed without them.
+
+    Parameters
+    ----------
+    seed, n_accounts, n_communities
+        Passed to :func:`make_social_network`; the defaults give the bundled sample.
+
+    Returns
+    -------
+    Network
+        Follows, interactions and user attributes; the planted truth is not attached (get it
+        from ``make_social_network(...).truth``, so no score can peek at it).
+
+    Examples
+    --------
+    >>> net = load_sample()
+    >>> net.n_nodes
+    5000
+    """
+    from netinfluence.network import read_network
+
+    sample = make_social_network(seed=seed, n_accounts=n_accounts, n_communities=n_communities)
+    return read_network(
+        follows=sample.follows, interactions=sample.interactions, users=sample.users
+    )
 
 
 def write_sample(
@@ -326,16 +369,15 @@ def write_sample(
 
 
 def _write_csv_atomic(frame: pd.DataFrame, path: Path) -> None:
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # A plain exclusive open (not tempfile.mkstemp, which forces mode 0600) so the file gets
+    # the usual permissions from the umask.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with open(tmp, "x", encoding="utf-8", newline="") as fh:
             frame.to_csv(fh, index=False, lineterminator="\n")
-        os.replace(tmp_name, path)
+        os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except OSError:
-            pass
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -353,12 +395,26 @@ def _role_counts(n: int) -> tuple[int, int, int, int]:
 
 
 def _community_sizes(rng: np.random.Generator, pool: int, k: int) -> np.ndarray:
-    """Heavy-tailed community sizes summing to ``pool``, in decreasing order."""
+    """Heavy-tailed community sizes summing to ``pool``, in decreasing order.
+
+    Each community gets ``min(150, pool / 2k)`` members plus a Zipf-like share (exponent 0.6,
+    jittered) of the rest, capped at twice the mean size.
+    """
     min_size = min(150, pool // (2 * k))
+    cap_extra = 2 * pool // k - min_size
     weights = np.arange(1, k + 1) ** -0.6 * np.exp(rng.normal(0.0, 0.15, k))
-    extra = pool - min_size * k
-    sizes = min_size + np.floor(extra * weights / weights.sum()).astype(np.int64)
-    sizes[np.argsort(-weights, kind="stable")[: pool - sizes.sum()]] += 1
+    share = weights / weights.sum()
+    extra = (pool - min_size * k) * share
+    for _ in range(k):  # water-filling: pour what is above the cap into the others
+        over = extra > cap_extra
+        if not over.any():
+            break
+        surplus = float((extra[over] - cap_extra).sum())
+        extra[over] = cap_extra
+        free = extra < cap_extra
+        extra[free] += surplus * share[free] / share[free].sum()
+    sizes = min_size + np.floor(extra).astype(np.int64)
+    sizes[np.argsort(sizes, kind="stable")[: pool - sizes.sum()]] += 1  # remainder to the smallest
     return np.sort(sizes)[::-1]
 
 
@@ -372,8 +428,12 @@ def _draw_rows(rng: np.random.Generator, weights: np.ndarray, k: np.ndarray) -> 
     with np.errstate(divide="ignore"):
         logw = np.log(weights)
     keys = logw[None, :] - np.log(-np.log(rng.random((n_rows, len(weights)))))
-    order = np.argsort(-keys, axis=1, kind="stable")
-    take = np.arange(len(weights))[None, :] < k[:, None]
+    k_max = int(k.max(initial=0))
+    if k_max == 0:
+        return np.empty(0, dtype=np.int64)
+    top = np.argpartition(-keys, k_max - 1, axis=1)[:, :k_max]
+    order = np.take_along_axis(top, np.argsort(-np.take_along_axis(keys, top, 1), axis=1), 1)
+    take = np.arange(k_max)[None, :] < k[:, None]
     return order[take]
 
 
@@ -391,7 +451,7 @@ def _generate(rng: np.random.Generator, n: int, k: int) -> SocialSample:
     n_celeb, n_macro, n_bought, n_bot = _role_counts(n)
     pool = n - n_celeb - n_macro - n_bought - n_bot
     sizes = _community_sizes(rng, pool, k)
-    n_ins = np.clip(np.rint(sizes / 90), 4, 6).astype(np.int64)
+    n_ins = np.clip(np.rint(sizes / 70), 4, 6).astype(np.int64)
     n_ins = np.minimum(n_ins, np.maximum(1, sizes // 15))
     topics = [str(t) for t in rng.permutation(np.array(TOPICS))[:k]]
 
@@ -438,7 +498,7 @@ def _generate(rng: np.random.Generator, n: int, k: int) -> SocialSample:
         ins = mem[role[mem] == _INS]
         reg = mem[role[mem] == _REG]
         # members follow insiders
-        p_follow = rng.uniform(0.25, 0.55, len(ins))
+        p_follow = rng.uniform(0.25, 0.50, len(ins))
         hit = rng.random((len(mem), len(ins))) < p_follow[None, :]
         rows, cols = np.nonzero(hit)
         f_src, f_dst = mem[rows], ins[cols]
@@ -455,7 +515,7 @@ def _generate(rng: np.random.Generator, n: int, k: int) -> SocialSample:
         n_more = rng.poisson(8, len(ins))
         add(np.repeat(ins, n_more), rng.choice(mem, n_more.sum()))
         # regulars follow peers, preferring locally popular ones; some ties are mutual
-        n_peer = rng.poisson(2.0 * act[reg])
+        n_peer = rng.poisson(1.3 * act[reg])
         p_src = np.repeat(reg, n_peer)
         p_dst = rng.choice(reg, n_peer.sum(), p=pop[reg] / pop[reg].sum())
         add(p_src, p_dst)
@@ -463,7 +523,7 @@ def _generate(rng: np.random.Generator, n: int, k: int) -> SocialSample:
         add(p_dst[mutual], p_src[mutual])
 
     # --- across communities ----------------------------------------------------------------
-    n_cross = rng.poisson(np.where(role[members] == _INS, 3.0, 0.75 * act[members]))
+    n_cross = rng.poisson(np.where(role[members] == _INS, 3.0, 0.6 * act[members]))
     c_src = np.repeat(members, n_cross)
     to_insider = rng.random(len(c_src)) < 0.25
     c_dst = np.where(
@@ -482,7 +542,7 @@ def _generate(rng: np.random.Generator, n: int, k: int) -> SocialSample:
         macro_comms.append(cs)
         for c in cs:
             mem = np.flatnonzero(comm == c)
-            fol = mem[rng.random(len(mem)) < rng.uniform(0.04, 0.15)]
+            fol = mem[rng.random(len(mem)) < rng.uniform(0.03, 0.12)]
             add(fol, np.full(len(fol), m))
             back = fol[rng.random(len(fol)) < 0.03]
             add(np.full(len(back), m), back)
@@ -505,7 +565,7 @@ def _generate(rng: np.random.Generator, n: int, k: int) -> SocialSample:
     add(np.repeat(bought, n_out), rng.choice(members, n_out.sum()))
 
     # --- bots: mass following, heavy on bought accounts --------------------------------------
-    n_bot_follows = 200 + np.minimum(800, np.floor(rng.pareto(2.0, len(bots)) * 20)).astype(int)
+    n_bot_follows = 200 + np.minimum(800, np.floor(rng.pareto(2.0, len(bots)) * 10)).astype(int)
     bought_rate = rng.uniform(0.5, 0.9, len(bought))
     hit = rng.random((len(bots), len(bought))) < bought_rate[None, :]
     rows, cols = np.nonzero(hit)
@@ -528,7 +588,7 @@ def _generate(rng: np.random.Generator, n: int, k: int) -> SocialSample:
     fan_pool = np.r_[members, macros]
     fan_w = act[fan_pool] / act[fan_pool].sum()
     lo = max(int(1.15 * top_other) + 1, round(0.09 * n))
-    hi = max(lo + 1, round(0.28 * n))
+    hi = max(lo + 1, round(0.18 * n))
     for cel in celebs:
         target = int(rng.integers(lo, hi + 1))
         need = min(len(fan_pool), max(0, target - int(indeg[cel])))
@@ -581,24 +641,20 @@ def _interactions(
     same = (comm[f_src] == comm[f_dst]) & (comm[f_src] >= 0)
     member_s = (rs == _INS) | (rs == _REG)
     member_d = (rd == _INS) | (rd == _REG)
-    cls = np.select(
-        [
-            rs == _BOT,
-            rd == _BOT,
-            rd == _CEL,
-            rd == _MAC,
-            rd == _BOU,
-            rs == _MAC,
-            (rs == _CEL) | (rs == _BOU),
-            same & (rd == _INS),
-            same & (rs == _INS),
-            same,
-            member_s & member_d,
-        ],
-        [-1, -1, _K_CELEB, _K_MACRO, _K_BOUGHT, _K_MACRO_OUT, _K_RARE,
-         _K_TO_INSIDER, _K_FROM_INSIDER, _K_PEER, _K_CROSS],  # fmt: skip
-        default=-1,
-    )
+    rules = [  # first match wins: (condition, interaction class or -1 for none)
+        (rs == _BOT, -1),
+        (rd == _BOT, -1),
+        (rd == _CEL, _K_CELEB),
+        (rd == _MAC, _K_MACRO),
+        (rd == _BOU, _K_BOUGHT),
+        (rs == _MAC, _K_MACRO_OUT),
+        ((rs == _CEL) | (rs == _BOU), _K_RARE),
+        (same & (rd == _INS), _K_TO_INSIDER),
+        (same & (rs == _INS), _K_FROM_INSIDER),
+        (same, _K_PEER),
+        (member_s & member_d, _K_CROSS),
+    ]
+    cls = np.select([r[0] for r in rules], [r[1] for r in rules], default=-1)
     ok = cls >= 0
     e_src, e_dst, cls = f_src[ok], f_dst[ok], cls[ok]
     prob = np.minimum(0.95, _CLASS_PROB[cls] * np.sqrt(act[e_src]))
@@ -683,9 +739,9 @@ def _users(
     for code, fol, extra_following, post_range, lm, cm in (
         (_REG, (20, 900), (30, 800), (3, 41), (0.45, 1.10), (0.40, 1.20)),
         (_INS, (1_000, 30_000), (150, 2_000), (25, 91), (1.80, 3.00), (3.00, 6.00)),
-        (_CEL, (1e6, 2e7), (0, 400), (10, 51), (0.05, 0.15), (0.05, 0.20)),
+        (_CEL, (1e6, 2e7), (0, 400), (10, 51), (0.03, 0.08), (0.03, 0.10)),
         (_MAC, (1e5, 1e6), (100, 1_500), (20, 81), (0.50, 1.00), (0.40, 1.00)),
-        (_BOU, (2e4, 4e5), (300, 3_000), (5, 31), (0.03, 0.10), (0.02, 0.10)),
+        (_BOU, (2e4, 4e5), (300, 3_000), (5, 31), (0.04, 0.10), (0.02, 0.10)),
         (_BOT, (1, 50), (1_000, 7_500), (0, 1), (0.0, 0.0), (0.0, 0.0)),
     ):
         idx = np.flatnonzero(role == code)
