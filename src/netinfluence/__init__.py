@@ -40,6 +40,7 @@ _LAZY = {
     "compare_partitions": "netinfluence.community",
     "centrality": "netinfluence.centrality",
     "roles": "netinfluence.roles",
+    "is_insider": "netinfluence.roles",
     "reach": "netinfluence.reach",
     "set_reach": "netinfluence.reach",
     "engagement": "netinfluence.engagement",

@@ -31,7 +31,10 @@ _STATE: dict[str, Any] = {"debug": False, "quiet": False}
 def _console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    import shutil
+
+    width = max(shutil.get_terminal_size((120, 24)).columns, 100)
+    return Console(stderr=stderr, highlight=False, width=width)
 
 
 def _fail(message: str, code: int = 2):
@@ -273,6 +276,179 @@ def inspect_cmd(
     print_summary(net)
 
 
+class StepProgress:
+    """Progress on the terminal: one bar over the analysis steps, the current step named."""
+
+    def __init__(self, steps, enabled: bool = True):
+        self.steps = list(steps)
+        self.enabled = enabled
+        self.progress = None
+        self.task = None
+
+    def __enter__(self):
+        if self.enabled:
+            from rich.progress import (BarColumn, Progress, SpinnerColumn, TextColumn,
+                                       TimeElapsedColumn)
+
+            self.progress = Progress(SpinnerColumn(), TextColumn("{task.description:<14}"),
+                                     BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                                     TimeElapsedColumn(), console=_console(stderr=True),
+                                     transient=True)
+            self.progress.__enter__()
+            self.task = self.progress.add_task("loading", total=len(self.steps))
+        return self
+
+    def __call__(self, name: str) -> None:
+        if self.progress is None:
+            return
+        done = self.steps.index(name) if name in self.steps else len(self.steps)
+        self.progress.update(self.task, description=name, completed=done)
+
+    def __exit__(self, *exc):
+        if self.progress is not None:
+            if exc[0] is None:
+                self.progress.update(self.task, description="done", completed=len(self.steps))
+            self.progress.__exit__(*exc)
+        return False
+
+
+RANK_STEPS = ("load", "communities", "roles", "core", "reach", "engagement", "scoring",
+              "export")
+
+
+def print_ranked(table, *, title: str = "Top candidates", rows: int = 15) -> None:
+    if _STATE["quiet"] or table is None or not len(table):
+        return
+    from rich.table import Table
+
+    view = Table(title=title, title_justify="left", show_lines=False)
+    cols = [("rank", "right"), ("handle", "left"), ("score", "right"), ("tier", "left"),
+            ("followers", "right"), ("why", "left")]
+    for name, justify in cols:
+        view.add_column(name, justify=justify, overflow="fold", no_wrap=name != "why",
+                        min_width=40 if name == "why" else None, ratio=1 if name == "why" else None)
+    for _, r in table.head(rows).iterrows():
+        handle = r.get("handle") if isinstance(r.get("handle"), str) else str(r["node"])
+        followers = r.get("followers")
+        view.add_row(str(r["rank"]), handle, f"{r['score']:.1f}", str(r.get("tier", "")),
+                     "" if followers is None or followers != followers else f"{followers:,.0f}",
+                     str(r["why"]))
+    _console().print(view)
+
+
+@app.command("rank")
+@handle_errors
+def rank_cmd(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output file: .csv, .xlsx, .json or "
+                                      ".parquet (a FILE.meta.json provenance file is written "
+                                      "beside it).")],
+    follows: FollowsOpt = None,
+    interactions: InteractionsOpt = None,
+    users: UsersOpt = None,
+    edges: EdgesOpt = None,
+    graph: GraphOpt = None,
+    top: Annotated[int, typer.Option("--top", min=0, help="Rows to write; 0 writes every node.")]
+    = 50,
+    per_community: Annotated[int | None, typer.Option(
+        "--per-community", min=1, help="The top K insiders of each community instead.")] = None,
+    tiers: Annotated[str | None, typer.Option(
+        "--tiers", help="Keep these tiers, comma-separated: nano,micro,macro,mega "
+                        "(or bands such as 1k-10k).")] = None,
+    exclude: Annotated[Path | None, typer.Option(
+        "--exclude", help="File of ids or handles to leave out, one per line.")] = None,
+    topics: Annotated[str | None, typer.Option(
+        "--topics", help="Keep accounts with one of these topics, comma-separated.")] = None,
+    weights: Annotated[Path | None, typer.Option(
+        "--weights", help="JSON file of score weights (see ScoreWeights).")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of every random step.")] = 0,
+    graph_out: Annotated[Path | None, typer.Option(
+        "--graph-out", help="Also write the network with all attributes (.gexf or .graphml).")]
+    = None,
+    undirected: UndirectedOpt = False,
+    skip_rows: SkipRowsOpt = 0,
+    drop_bad_rows: DropBadOpt = False,
+    sep: SepOpt = None,
+):
+    """Rank the citizen influencers of a network and write the list with a reason per rank."""
+    from netinfluence.io import read_id_list, table_format
+    from netinfluence.pipeline import run_rank
+    from netinfluence.scoring import ScoreWeights
+
+    table_format(out)  # an unknown extension fails before any work
+    if graph_out is not None:
+        from netinfluence.errors import InputError
+
+        if graph_out.suffix.lower() not in (".gexf", ".graphml"):
+            raise InputError(f"--graph-out needs a .gexf or .graphml file, got {graph_out}")
+    score_weights = ScoreWeights.from_file(weights) if weights else None
+    excluded = read_id_list(exclude) if exclude else None
+    tier_list = [t for t in tiers.split(",")] if tiers else None
+    topic_list = [t for t in topics.split(",")] if topics else None
+    with StepProgress(RANK_STEPS, enabled=not _STATE["quiet"]) as progress:
+        progress("load")
+        net = load_inputs(follows, interactions, users, edges, graph, undirected=undirected,
+                          skip_rows=skip_rows, drop_bad_rows=drop_bad_rows, sep=sep)
+        table, written = run_rank(
+            net, out, seed=seed, weights=score_weights, top=top, per_community=per_community,
+            tiers=tier_list, exclude=excluded, require_topics=topic_list, graph_out=graph_out,
+            inputs={"follows": follows, "interactions": interactions, "users": users,
+                    "edges": edges, "graph": graph, "exclude": exclude, "weights": weights},
+            progress=progress)
+    print_load_report(net)
+    print_ranked(table)
+    unknown = table.attrs.get("unknown_exclusions") or []
+    if unknown and not _STATE["quiet"]:
+        _console(stderr=True).print(f"note: {len(unknown)} excluded name(s) not found in the "
+                                    f"network, e.g. {unknown[:3]}", markup=False)
+    for key, path in written.items():
+        typer.echo(f"wrote {key:<6} {path}")
+
+
+@app.command("communities")
+@handle_errors
+def communities_cmd(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Partition file (.csv, .xlsx, .json, "
+                                      ".parquet); a FILE.quality.csv is written beside it.")],
+    follows: FollowsOpt = None,
+    interactions: InteractionsOpt = None,
+    users: UsersOpt = None,
+    edges: EdgesOpt = None,
+    graph: GraphOpt = None,
+    method: Annotated[str, typer.Option(
+        "--method", help="leiden, louvain, infomap or label_propagation.")] = "leiden",
+    resolution: Annotated[float, typer.Option("--resolution", min=0.0)] = 1.0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the detection.")] = 0,
+    undirected: UndirectedOpt = False,
+    skip_rows: SkipRowsOpt = 0,
+    drop_bad_rows: DropBadOpt = False,
+    sep: SepOpt = None,
+):
+    """Detect communities and write the partition with quality metrics."""
+    from netinfluence.community import communities, community_quality
+    from netinfluence.io import table_format, write_table
+    from netinfluence.pipeline import write_meta
+
+    table_format(out)
+    net = load_inputs(follows, interactions, users, edges, graph, undirected=undirected,
+                      skip_rows=skip_rows, drop_bad_rows=drop_bad_rows, sep=sep)
+    labels = communities(net, method=method, resolution=resolution, seed=seed)
+    quality = community_quality(net, labels)
+    part = labels.rename("community").reset_index()
+    write_table(part, out)
+    qpath = out.with_name(out.name + ".quality.csv")
+    write_table(quality.reset_index(), qpath)
+    write_meta(f"{out}.meta.json", net=net, parameters={
+        "method": method, "resolution": resolution, "seed": seed},
+        extra={"modularity": quality.attrs.get("modularity"),
+               "coverage": quality.attrs.get("coverage"), "communities": len(quality)})
+    print_load_report(net)
+    if not _STATE["quiet"]:
+        _console().print(f"{len(quality):,} communities, modularity "
+                         f"{quality.attrs.get('modularity', float('nan')):.4f}", markup=False)
+    typer.echo(f"wrote partition {out}")
+    typer.echo(f"wrote quality   {qpath}")
+
+
 @app.command("demo")
 @handle_errors
 def demo(
@@ -282,15 +458,12 @@ def demo(
     seed: Annotated[int, typer.Option("--seed", help="Seed of every random step.")] = 0,
 ):
     """Run the whole product on the bundled sample network and write its outputs to a folder."""
-    from netinfluence.pipeline import run_demo
+    from netinfluence.pipeline import STEPS, run_demo
 
-    run_demo(
-        out,
-        seed=seed,
-        console=None if _STATE["quiet"] else _console(),
-        show_report=print_load_report,
-        show_summary=print_summary,
-    )
+    with StepProgress(STEPS, enabled=not _STATE["quiet"]) as progress:
+        run_demo(out, seed=seed, console=None if _STATE["quiet"] else _console(),
+                 show_report=print_load_report, show_summary=print_summary,
+                 show_table=print_ranked, progress=progress)
 
 
 def main(argv: list[str] | None = None) -> None:

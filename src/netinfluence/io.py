@@ -1038,6 +1038,9 @@ def atomic_path(path: str | os.PathLike):
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         os.close(fd)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; results are ordinary files
         try:
             yield Path(tmp)
             os.replace(tmp, target)
@@ -1127,3 +1130,34 @@ def _write_xlsx(
                     for row in ws.iter_rows(min_row=2, min_col=j, max_col=j):
                         for cell in row:
                             cell.number_format = "0.000"
+
+
+def read_id_list(src: str | os.PathLike) -> list[str]:
+    """Ids or handles, one per line or in the first column of a CSV (header optional).
+
+    Blank lines and ``#`` comments are skipped.
+    """
+    raw = read_table(src, what="ids", header=False)
+    first = raw.frame.iloc[:, 0].astype(str).str.strip()
+    values = [v for v in first.tolist() if v and v.lower() not in NULL_ID_STRINGS]
+    if values and _norm(values[0]) in _ALL_NAMES:
+        values = values[1:]  # a header such as "id" or "handle"
+    return values
+
+
+def write_graph(graph, path: str | os.PathLike) -> Path:
+    """Write a networkx graph as GEXF or GraphML (by extension), atomically.
+
+    Missing attribute values are left out (Gephi shows them as empty) instead of as ``nan``.
+    """
+    import networkx as nx
+
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".gexf", ".graphml"):
+        raise InputError(f"graph export needs a .gexf or .graphml file name, got {str(path)!r}")
+    with atomic_path(path) as tmp:
+        if suffix == ".gexf":
+            nx.write_gexf(graph, tmp)
+        else:
+            nx.write_graphml(graph, tmp)
+    return Path(path)

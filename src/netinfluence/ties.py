@@ -1,0 +1,510 @@
+"""Tie strength: how strongly one account's content reaches another.
+
+A tie ``u -> v`` (influence direction: ``v`` is exposed to, or engaged with, ``u``) is strong
+when ``v`` engages often and intimately with ``u`` (*intensity*), when the tie goes both ways
+(*intimacy*), when ``u`` and ``v`` share friends (*proximity*) and when they sit in the same
+community. :func:`tie_strength` turns these into one documented number per directed pair and a
+transmission probability used by expected reach and diffusion; :func:`tie_edge_arrays` gives
+the same strengths as position arrays for ``Network.edge_arrays("ties")``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from netinfluence.errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from netinfluence.network import Network
+
+__all__ = ["DEFAULT_TYPE_WEIGHTS", "tie_edge_arrays", "tie_probability_arrays", "tie_strength"]
+
+#: Weight of one interaction event by type (case-insensitive; unknown types weigh 1.0).
+#: The weights follow the effort and intimacy of the act: writing a reply or comment is a
+#: personal, costly exchange (3); a quote adds one's own words to the other's post (2.5); a
+#: mention deliberately names the other in front of one's own audience (2); a retweet, share or
+#: repost passes the content on unchanged (1.5); a like or a follow is one cheap click (0.5).
+DEFAULT_TYPE_WEIGHTS: Mapping[str, float] = MappingProxyType(
+    {
+        "reply": 3.0,
+        "comment": 3.0,
+        "quote": 2.5,
+        "mention": 2.0,
+        "retweet": 1.5,
+        "share": 1.5,
+        "repost": 1.5,
+        "like": 0.5,
+        "follow": 0.5,
+    }
+)
+
+_SECONDS_PER_DAY = 86400.0
+_WEDGE_CHUNK = 1 << 22  # candidate triangles examined per vectorised step (bounds memory)
+
+
+# ---------------------------------------------------------------------------- public API
+
+
+def tie_strength(
+    net: Network,
+    *,
+    type_weights: Mapping[str, float] | None = None,
+    follow_weight: float = 0.5,
+    half_life_days: float | None = None,
+    reciprocity_bonus: float = 0.5,
+    proximity_weight: float = 0.5,
+    communities: pd.Series | None = None,
+    community_bonus: float = 0.25,
+    scale: float = 4.0,
+) -> pd.DataFrame:
+    """Strength and transmission probability of every directed tie.
+
+    Parameters
+    ----------
+    net : Network
+    type_weights : mapping of str to float, optional
+        Weight of one event per interaction type, merged over :data:`DEFAULT_TYPE_WEIGHTS`
+        (keys are compared case-insensitively; types in neither weigh 1.0).
+    follow_weight : float, default 0.5
+        Base strength of a follow with no engagement.
+    half_life_days : float, optional
+        Recency half-life: an event ``half_life_days`` older than the newest timestamp in the
+        data counts half. None (default) gives every event full weight.
+    reciprocity_bonus : float, default 0.5
+        Relative boost of a mutual tie (engagement or follow both ways).
+    proximity_weight : float, default 0.5
+        Relative boost per unit of Jaccard overlap of the two accounts' neighbourhoods.
+    communities : pandas.Series, optional
+        Integer community label per node (indexed by node id, or in node order). Without it,
+        ``same_community`` is False everywhere and gives no bonus.
+    community_bonus : float, default 0.25
+        Relative boost of a tie inside one community.
+    scale : float, default 4.0
+        Strength at which the transmission probability reaches ``1 - 1/e``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per directed influence pair with a follow and/or interactions, sorted by
+        source then target position, with columns ``source, target`` (node ids; ``target`` is
+        exposed to or engaged with ``source``), ``follows`` (bool), ``interactions`` (summed
+        raw counts), ``intensity``, ``mutual`` (bool), ``shared_neighbours`` (Jaccard),
+        ``same_community`` (bool), ``strength`` and ``probability``. ``attrs["parameters"]``
+        records the parameters used.
+
+    Raises
+    ------
+    InputError
+        A negative or non-finite weight or bonus, a non-positive half-life or scale, or a
+        communities table that does not cover the nodes.
+
+    Notes
+    -----
+    For a pair ``u -> v`` (``v`` follows ``u`` and/or engaged with ``u``'s content):
+
+    intensity(u->v) = sum over v's interaction events with u's content of
+    type_weight(type) * count * decay, decay = 0.5 ** (age_days / half_life_days) where age is
+    measured from the newest timestamp in the data (decay = 1 without a half-life or
+    timestamp);
+
+    base = follow_weight * [v follows u] + log1p(intensity)   (diminishing returns: one spammy
+    pair cannot dominate);
+
+    strength = base * (1 + reciprocity_bonus * mutual) * (1 + proximity_weight * jaccard)
+    * (1 + community_bonus * same_community);
+
+    probability = 1 - exp(-strength / scale)   (the chance the tie passes content on, used by
+    expected reach; a follow-only tie gives about 0.12 with the defaults).
+
+    ``mutual`` holds when a tie (follow or interaction) also runs ``v -> u``; ``jaccard`` is
+    ``|N(u) & N(v)| / |N(u) | N(v)|`` over the undirected neighbourhoods of the tie graph
+    (follows and interactions together), as :func:`networkx.jaccard_coefficient` defines it.
+    The components follow Granovetter's dimensions of tie strength (M. Granovetter, "The
+    Strength of Weak Ties", American Journal of Sociology 78(6), 1973: time, emotional
+    intensity, intimacy, reciprocity) and their operationalisation from interaction data in
+    E. Gilbert and K. Karahalios, "Predicting Tie Strength with Social Media", CHI 2009.
+    Shared neighbours are counted by vectorised triangle listing on the degree-ordered graph:
+    O(m^1.5) time at worst, memory bounded by chunks.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import netinfluence as ni
+    >>> inter = pd.DataFrame({"source": ["bo", "cy"], "target": ["ana", "ana"],
+    ...                       "type": ["reply", "like"], "count": [2, 1]})
+    >>> net = ni.read_network(follows=pd.DataFrame({"follower": ["bo", "ana"],
+    ...                                             "followed": ["ana", "bo"]}),
+    ...                       interactions=inter)
+    >>> t = tie_strength(net).set_index(["source", "target"]).sort_index()
+    >>> t[["follows", "mutual", "intensity", "strength", "probability"]].round(3)
+                   follows  mutual  intensity  strength  probability
+    source target
+    ana    bo         True    True        6.0     3.669        0.600
+           cy        False   False        0.5     0.405        0.096
+    bo     ana        True    True        0.0     0.750        0.171
+    """
+    params = _check_params(
+        type_weights=type_weights,
+        follow_weight=follow_weight,
+        half_life_days=half_life_days,
+        reciprocity_bonus=reciprocity_bonus,
+        proximity_weight=proximity_weight,
+        community_bonus=community_bonus,
+        scale=scale,
+    )
+    labels = None
+    if communities is not None:
+        labels = _check_communities(net, communities)
+    if labels is None and params == _check_params():
+        table = _default_table(net)
+    else:
+        table = _compute(net, labels=labels, **params)
+    ids = net.ids
+    out = pd.DataFrame(
+        {
+            "source": ids.take(table["src"]).to_numpy(),
+            "target": ids.take(table["dst"]).to_numpy(),
+            "follows": table["follows"],
+            "interactions": table["interactions"],
+            "intensity": table["intensity"],
+            "mutual": table["mutual"],
+            "shared_neighbours": table["jaccard"],
+            "same_community": table["same_community"],
+            "strength": table["strength"],
+            "probability": table["probability"],
+        }
+    )
+    shown = dict(params)
+    shown["type_weights"] = dict(shown["type_weights"])
+    shown["communities"] = communities is not None
+    out.attrs["parameters"] = shown
+    return out
+
+
+def tie_edge_arrays(net: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(source, target, strength)`` position arrays of the tie graph with default parameters.
+
+    What ``Network.edge_arrays("ties")`` returns: one row per directed pair with a follow
+    and/or interactions, sorted by source then target position (cached on the network).
+
+    Examples
+    --------
+    >>> import netinfluence as ni
+    >>> net = ni.Network.from_edges([("a", "b")])
+    >>> src, dst, w = tie_edge_arrays(net)
+    >>> [(net.ids[s], net.ids[d], float(x)) for s, d, x in zip(src, dst, w)]
+    [('b', 'a', 0.5)]
+    """
+    table = _default_table(net)
+    return table["src"], table["dst"], table["strength"]
+
+
+def tie_probability_arrays(net: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(source, target, probability)`` position arrays of the default tie table (cached)."""
+    table = _default_table(net)
+    return table["src"], table["dst"], table["probability"]
+
+
+# ---------------------------------------------------------------------------- validation
+
+
+def _check_nonneg(name: str, value: Any) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be a number >= 0, got {value!r}") from None
+    if not np.isfinite(v) or v < 0:
+        raise InputError(f"{name} must be a finite number >= 0, got {value!r}")
+    return v
+
+
+def _check_params(
+    *,
+    type_weights=None,
+    follow_weight=0.5,
+    half_life_days=None,
+    reciprocity_bonus=0.5,
+    proximity_weight=0.5,
+    community_bonus=0.25,
+    scale=4.0,
+) -> dict:
+    weights = dict(DEFAULT_TYPE_WEIGHTS)
+    if type_weights is not None:
+        if not isinstance(type_weights, Mapping):
+            raise InputError(
+                f"type_weights must be a mapping of type name to weight, got "
+                f"{type(type_weights).__name__}"
+            )
+        for key, value in type_weights.items():
+            weights[str(key).strip().lower()] = _check_nonneg(f"type_weights[{key!r}]", value)
+    hl = None
+    if half_life_days is not None:
+        try:
+            hl = float(half_life_days)
+        except (TypeError, ValueError):
+            raise InputError(
+                f"half_life_days must be a positive number of days or None, got {half_life_days!r}"
+            ) from None
+        if not np.isfinite(hl) or hl <= 0:
+            raise InputError(
+                f"half_life_days must be a positive number of days or None, got {half_life_days!r}"
+            )
+    try:
+        sc = float(scale)
+    except (TypeError, ValueError):
+        sc = np.nan
+    if not np.isfinite(sc) or sc <= 0:
+        raise InputError(f"scale must be a positive number, got {scale!r}")
+    return {
+        "type_weights": tuple(sorted(weights.items())),
+        "follow_weight": _check_nonneg("follow_weight", follow_weight),
+        "half_life_days": hl,
+        "reciprocity_bonus": _check_nonneg("reciprocity_bonus", reciprocity_bonus),
+        "proximity_weight": _check_nonneg("proximity_weight", proximity_weight),
+        "community_bonus": _check_nonneg("community_bonus", community_bonus),
+        "scale": sc,
+    }
+
+
+def _check_communities(net: Network, communities) -> np.ndarray:
+    """Community labels as a float array in node order (NaN where unknown)."""
+    if isinstance(communities, pd.Series):
+        if communities.index.equals(net.ids):
+            values = communities
+        else:
+            missing = net.ids.difference(communities.index)
+            if len(missing):
+                raise InputError(
+                    f"communities must give a label for every node; {len(missing)} node(s) "
+                    f"missing, e.g. {list(missing[:5])!r}"
+                )
+            values = communities.reindex(net.ids)
+    else:
+        values = pd.Series(np.asarray(communities))
+        if len(values) != net.n_nodes:
+            raise InputError(
+                f"communities must have one label per node ({net.n_nodes}), got {len(values)}"
+            )
+    try:
+        return pd.to_numeric(values, errors="raise").to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        codes, _ = pd.factorize(values.to_numpy(dtype=object))
+        return np.where(codes < 0, np.nan, codes).astype(float)
+
+
+# ---------------------------------------------------------------------------- computation
+
+
+def _default_table(net: Network) -> dict[str, np.ndarray]:
+    return net.cached(
+        ("ties", "default_table"), lambda: _compute(net, labels=None, **_check_params())
+    )
+
+
+def _compute(
+    net: Network,
+    *,
+    labels,
+    type_weights,
+    follow_weight,
+    half_life_days,
+    reciprocity_bonus,
+    proximity_weight,
+    community_bonus,
+    scale,
+) -> dict:
+    n = net.n_nodes
+    nn = np.int64(max(n, 1))
+    f = net.follow_codes
+    fkey = f["source"].to_numpy(dtype=np.int64) * nn + f["target"].to_numpy(dtype=np.int64)
+    it = net.interaction_codes
+    if len(it):
+        ikey = it["source"].to_numpy(dtype=np.int64) * nn + it["target"].to_numpy(dtype=np.int64)
+        counts = it["count"].to_numpy(dtype=float)
+        cat = it["type"].astype("category")
+        wmap = dict(type_weights)
+        per_cat = np.array(
+            [wmap.get(str(c).strip().lower(), 1.0) for c in cat.cat.categories], dtype=float
+        )
+        codes = cat.cat.codes.to_numpy()
+        tw = np.where(codes >= 0, per_cat[np.maximum(codes, 0)] if len(per_cat) else 1.0, 1.0)
+        ev = tw * counts
+        if half_life_days is not None:
+            ts = it["timestamp"].to_numpy(dtype=float)
+            known = np.isfinite(ts)
+            if known.any():
+                age = (ts[known].max() - ts) / _SECONDS_PER_DAY
+                decay = np.where(known, np.exp2(-np.where(known, age, 0.0) / half_life_days), 1.0)
+                ev = ev * decay
+    else:
+        ikey = np.zeros(0, dtype=np.int64)
+        counts = ev = np.zeros(0)
+
+    keys, inv = np.unique(np.concatenate([fkey, ikey]), return_inverse=True)
+    m = len(keys)
+    src, dst = keys // nn, keys % nn
+    follows = np.zeros(m, dtype=bool)
+    follows[inv[: len(fkey)]] = True
+    iinv = inv[len(fkey) :]
+    inter = np.bincount(iinv, weights=counts, minlength=m) if m else np.zeros(0)
+    intensity = np.bincount(iinv, weights=ev, minlength=m) if m else np.zeros(0)
+
+    if m:
+        mutual, jaccard = _pair_overlap(n, src, dst)
+    else:
+        mutual, jaccard = np.zeros(0, dtype=bool), np.zeros(0)
+
+    if labels is not None and m:
+        ls, ld = labels[src], labels[dst]
+        same = (ls == ld) & np.isfinite(ls)
+    else:
+        same = np.zeros(m, dtype=bool)
+
+    base = follow_weight * follows + np.log1p(intensity)
+    strength = (
+        base
+        * (1.0 + reciprocity_bonus * mutual)
+        * (1.0 + proximity_weight * jaccard)
+        * (1.0 + community_bonus * same)
+    )
+    probability = -np.expm1(-strength / scale)
+    return {
+        "src": src,
+        "dst": dst,
+        "follows": follows,
+        "interactions": inter,
+        "intensity": intensity,
+        "mutual": mutual,
+        "jaccard": jaccard,
+        "same_community": same,
+        "strength": strength,
+        "probability": probability,
+    }
+
+
+def _pair_overlap(n: int, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``mutual`` and Jaccard overlap of each distinct directed pair ``src -> dst``.
+
+    The pairs are folded into undirected edges once: a pair is mutual when its undirected
+    edge occurs twice, and the Jaccard overlap of the endpoints' undirected neighbourhoods is
+    ``common / (deg_u + deg_v - common)`` with ``common`` from :func:`edge_common_neighbours`.
+    """
+    nn = np.int64(max(n, 1))
+    lo, hi = np.minimum(src, dst), np.maximum(src, dst)
+    ukeys, uinv, both = np.unique(lo * nn + hi, return_inverse=True, return_counts=True)
+    ulo, uhi = ukeys // nn, ukeys % nn
+    deg = np.bincount(ulo, minlength=n) + np.bincount(uhi, minlength=n)
+    common = edge_common_neighbours(n, ulo, uhi)
+    union = deg[ulo] + deg[uhi] - common
+    jac = common / np.maximum(union, 1)
+    return both[uinv] == 2, jac[uinv]
+
+
+def edge_common_neighbours(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Number of common neighbours of the endpoints of each edge of a simple undirected graph.
+
+    ``u, v`` list each undirected edge once (no self-loops, no duplicates). Triangles are
+    listed on the degree-ordered orientation (each edge points to the higher-ranked end): for
+    an oriented edge ``a -> b`` every later out-neighbour ``c`` of ``a`` closes a triangle when
+    ``b -> c`` is an edge, looked up in a vectorised hash table. The work is
+    ``sum_a C(outdeg(a), 2) = O(m^1.5)``, processed in chunks that keep memory bounded.
+    """
+    m = len(u)
+    common = np.zeros(m, dtype=np.int64)
+    if m == 0:
+        return common
+    u = np.asarray(u, dtype=np.int64)
+    v = np.asarray(v, dtype=np.int64)
+    deg = np.bincount(u, minlength=n) + np.bincount(v, minlength=n)
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.lexsort((np.arange(n), deg))] = np.arange(n)
+    ru, rv = rank[u], rank[v]
+    a, b = np.minimum(ru, rv), np.maximum(ru, rv)
+    nn = np.int64(n)
+    okeys = a * nn + b
+    order = np.argsort(okeys, kind="stable")
+    okeys = okeys[order]
+    a, b = a[order], b[order]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(a, minlength=n), out=indptr[1:])
+    # candidates for oriented edge at CSR position p (row a): later positions in row a
+    cnt = indptr[a + 1] - 1 - np.arange(m)
+    cum = np.cumsum(cnt)
+    if int(cum[-1]) == 0:
+        return common
+    table = _hash_index(okeys)
+    counts = np.zeros(m, dtype=np.int64)
+    found_parts: list[np.ndarray] = []
+    pending = 0
+    start = 0
+    while start < m:
+        done = int(cum[start - 1]) if start else 0
+        stop = int(np.searchsorted(cum, done + _WEDGE_CHUNK, side="right"))
+        stop = min(max(stop, start + 1), m)
+        c = cnt[start:stop]
+        k = int(c.sum())
+        if k:
+            rep = np.repeat(np.arange(start, stop, dtype=np.int64), c)
+            offs = np.arange(k, dtype=np.int64) - np.repeat(np.cumsum(c) - c, c)
+            q = rep + 1 + offs
+            hit = _hash_lookup(table, b[rep] * nn + b[q])
+            ok = hit >= 0
+            if ok.any():
+                found_parts.extend((rep[ok], q[ok], hit[ok]))
+                pending += 3 * int(ok.sum())
+        if pending > m or (stop >= m and pending):
+            counts += np.bincount(np.concatenate(found_parts), minlength=m)
+            found_parts, pending = [], 0
+        start = stop
+    common[order] = counts
+    return common
+
+
+_HASH_MULT = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _hash_index(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.uint64, int]:
+    """Open-addressing (linear probing) hash table of distinct non-negative int64 keys.
+
+    Inserted in vectorised rounds: every pending key tries its current slot, one key wins
+    each free slot, the others move one slot on. Load factor <= 1/2.
+    """
+    m = len(keys)
+    bits = max(4, int(np.ceil(np.log2(2 * m + 1))))
+    size = 1 << bits
+    mask = size - 1
+    shift = np.uint64(64 - bits)
+    slots = np.full(size, -1, dtype=np.int64)
+    where = np.full(size, -1, dtype=np.int64)
+    pend = np.arange(m, dtype=np.int64)
+    pos = ((keys.astype(np.uint64) * _HASH_MULT) >> shift).astype(np.int64)
+    while len(pend):
+        free = slots[pos] == -1
+        cand, cpos = pend[free], pos[free]
+        slots[cpos] = keys[cand]
+        won = np.zeros(len(pend), dtype=bool)
+        won[free] = slots[cpos] == keys[cand]
+        where[pos[won]] = pend[won]
+        pend, pos = pend[~won], (pos[~won] + 1) & mask
+    return slots, where, shift, mask
+
+
+def _hash_lookup(table, queries: np.ndarray) -> np.ndarray:
+    """Index of each query key in the keys of :func:`_hash_index`, or -1 when absent."""
+    slots, where, shift, mask = table
+    out = np.full(len(queries), -1, dtype=np.int64)
+    idx = np.arange(len(queries), dtype=np.int64)
+    pos = ((queries.astype(np.uint64) * _HASH_MULT) >> shift).astype(np.int64)
+    q = queries
+    while len(idx):
+        val = slots[pos]
+        hit = val == q
+        out[idx[hit]] = where[pos[hit]]
+        go = ~hit & (val != -1)
+        idx, pos, q = idx[go], (pos[go] + 1) & mask, q[go]
+    return out

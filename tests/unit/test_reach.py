@@ -1,0 +1,342 @@
+"""Friends-of-friends reach: exact counts against brute force, sketches, expectations, sets."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+import netinfluence as ni
+import netinfluence.reach as reach_mod
+from netinfluence.reach import SetReach, reach, set_reach
+from netinfluence.ties import tie_strength
+
+
+def _random_net(n: int, p: float, seed: int) -> tuple[ni.Network, nx.DiGraph]:
+    """A random network with string ids and the nx graph of its influence edges."""
+    g = nx.gnp_random_graph(n, p, seed=seed, directed=True)
+    g = nx.relabel_nodes(g, {i: f"n{i:03d}" for i in g})
+    net = ni.Network.from_networkx(g)  # influence direction: u -> v means v is exposed to u
+    return net, g
+
+
+def _brute(g: nx.DiGraph, hops: int, labels: dict | None = None) -> dict:
+    out = {}
+    for u in g:
+        dist = nx.single_source_shortest_path_length(g, u, cutoff=hops)
+        out[u] = sum(1 for v in dist if v != u and (labels is None or labels[v] == labels[u]))
+    return out
+
+
+@pytest.mark.parametrize("hops", [1, 2, 3])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_exact_equals_breadth_first_search(hops, seed):
+    net, g = _random_net(120, 0.03, seed)
+    got = reach(net, hops=hops, method="exact")
+    ref = _brute(g, hops)
+    assert got.name == f"reach_{hops}" and got.index.equals(net.ids)
+    assert got.to_dict() == ref
+    assert got.attrs["method"] == "exact" and got.attrs["layer"] == "follows"
+    assert got.dtype == np.int64
+
+
+def test_exact_in_small_chunks(monkeypatch):
+    net, g = _random_net(150, 0.04, 5)
+    monkeypatch.setattr(reach_mod, "_PATH_CHUNK", 5)
+    for hops in (2, 4):
+        assert reach(net, hops=hops, method="exact").to_dict() == _brute(g, hops)
+
+
+def test_undirected_network():
+    g = nx.karate_club_graph()
+    net = ni.Network.from_networkx(g)
+    got = reach(net)
+    ref = {u: len(nx.single_source_shortest_path_length(g, u, cutoff=2)) - 1 for u in g}
+    assert got.to_dict() == ref
+
+
+def test_direction_follows_the_audience():
+    # 'fan' follows 'star': the star's post reaches the fan, not the other way round
+    net = ni.Network.from_edges([("fan", "star"), ("fan2", "fan")])
+    r = reach(net)
+    assert r["star"] == 2 and r["fan"] == 1 and r["fan2"] == 0
+
+
+def test_invariants_out_degree_le_reach_le_n_minus_1():
+    net, g = _random_net(200, 0.05, 3)
+    outdeg = pd.Series(dict(g.out_degree())).reindex(net.ids)
+    for method in ("exact", "sketch"):
+        r2 = reach(net, method=method)
+        assert (outdeg.to_numpy() <= r2.to_numpy()).all()
+        assert (r2 <= net.n_nodes - 1).all()
+        r1 = reach(net, hops=1, method=method)
+        assert (r1.to_numpy() == outdeg.to_numpy()).all()
+
+
+def test_relabelling_permutes_the_result():
+    net, g = _random_net(100, 0.04, 8)
+    perm = np.random.default_rng(1).permutation(100)
+    mapping = {u: f"x{perm[i]}" for i, u in enumerate(sorted(g))}
+    g2 = nx.DiGraph()
+    g2.add_nodes_from(sorted(mapping.values()))  # a different node order too
+    g2.add_edges_from((mapping[u], mapping[v]) for u, v in g.edges())
+    net2 = ni.Network.from_networkx(g2)
+    r1 = reach(net, method="exact").rename(index=mapping)
+    r2 = reach(net2, method="exact")
+    assert r1.sort_index().to_dict() == r2.sort_index().to_dict()
+    s1 = reach(net, method="sketch", seed=3)
+    s2 = reach(net2, method="sketch", seed=3)
+    assert s1.name == s2.name and len(s1) == len(s2)
+
+
+def test_within_community_counts_only_own_community():
+    net, g = _random_net(90, 0.05, 2)
+    labels = {u: int(u[1:]) % 3 for u in g}
+    got = reach(net, within_community=True, labels=pd.Series(labels))
+    assert got.to_dict() == _brute(g, 2, labels)
+    assert got.attrs["within_community"] and got.attrs["method"] == "exact"
+    full = reach(net)
+    assert (got <= full).all() and (got < full).any()
+    hop1 = reach(net, hops=1, within_community=True, labels=pd.Series(labels))
+    assert hop1.to_dict() == _brute(g, 1, labels)
+
+
+def _live_edge_truth(net: ni.Network, hops: int) -> dict:
+    """Expected reach by enumerating every live-edge world (tiny graphs only)."""
+    t = tie_strength(net)
+    edges = list(zip(t["source"], t["target"], t["probability"], strict=True))
+    ids = list(net.ids)
+    exp = dict.fromkeys(ids, 0.0)
+    for live in itertools.product([False, True], repeat=len(edges)):
+        prob = math.prod(p if on else 1 - p for (_, _, p), on in zip(edges, live, strict=True))
+        g = nx.DiGraph()
+        g.add_nodes_from(ids)
+        g.add_edges_from((u, v) for (u, v, _), on in zip(edges, live, strict=True) if on)
+        for u in ids:
+            exp[u] += prob * (len(nx.single_source_shortest_path_length(g, u, cutoff=hops)) - 1)
+    return exp
+
+
+def _tiny_net() -> ni.Network:
+    follows = pd.DataFrame(
+        {
+            "follower": ["b", "c", "d", "d", "a", "e", "c"],
+            "followed": ["a", "a", "b", "c", "b", "d", "d"],
+        }
+    )
+    inter = pd.DataFrame(
+        {
+            "source": ["b", "d", "e"],
+            "target": ["a", "b", "d"],
+            "type": ["reply", "mention", "like"],
+            "count": [3, 1, 2],
+        }
+    )
+    return ni.read_network(follows=follows, interactions=inter)
+
+
+@pytest.mark.parametrize("hops", [1, 2])
+def test_expected_reach_is_exact_for_two_hops(hops):
+    net = _tiny_net()
+    got = reach(net, hops=hops, expected=True)
+    truth = _live_edge_truth(net, hops)
+    assert got.attrs["method"] == "analytic" and got.attrs["error"] == 0.0
+    for u, v in truth.items():
+        assert got[u] == pytest.approx(v, abs=1e-12)
+    assert (got <= reach(net, hops=hops)).all()
+
+
+def test_expected_reach_monte_carlo_for_three_hops():
+    net = _tiny_net()
+    got = reach(net, hops=3, expected=True, runs=4000, seed=11)
+    truth = _live_edge_truth(net, 3)
+    assert got.attrs["method"] == "monte-carlo" and got.attrs["runs"] == 4000
+    err = got.attrs["error"]
+    assert 0 < err < 0.05
+    for u, v in truth.items():
+        assert abs(got[u] - v) <= 5 * err + 1e-12
+    again = reach(net, hops=3, expected=True, runs=4000, seed=11)
+    pd.testing.assert_series_equal(got, again)
+
+
+def test_expected_within_community():
+    net = _tiny_net()
+    labels = pd.Series({"a": 0, "b": 0, "c": 1, "d": 0, "e": 1})
+    got = reach(net, expected=True, within_community=True, labels=labels)
+    full = reach(net, expected=True)
+    assert (got <= full + 1e-12).all() and (got < full).any()
+    assert got["e"] == 0.0  # e reaches nobody
+
+
+def test_sketch_close_to_exact_and_deterministic():
+    net, _ = _random_net(400, 0.02, 4)
+    ex = reach(net, method="exact")
+    sk = reach(net, method="sketch", seed=7)
+    assert sk.attrs["method"] == "sketch" and sk.attrs["registers"] == 4096
+    assert sk.attrs["error"] == pytest.approx(1.04 / 64)
+    nz = ex > 0
+    rel = (sk[nz] - ex[nz]).abs() / ex[nz]
+    assert rel.median() < 0.02 and rel.quantile(0.9) < 0.05
+    assert (sk[~nz] == 0).all()
+    pd.testing.assert_series_equal(sk, reach(net, method="sketch", seed=7))
+    gen = reach(net, method="sketch", seed=np.random.default_rng(1))
+    assert gen.attrs["method"] == "sketch"
+
+
+def test_sketch_many_hops_and_high_degree_rows(monkeypatch):
+    net, _ = _random_net(300, 0.02, 6)
+    ex = reach(net, hops=3, method="exact")
+    base = reach(net, hops=3, method="sketch", seed=2)
+    monkeypatch.setattr(reach_mod, "_FEW", 1)  # every row takes the high-degree path
+    monkeypatch.setattr(reach_mod, "_BLOCK_BYTES", 4096 * 7)  # tiny blocks and slices
+    again = reach(net, hops=3, method="sketch", seed=2)
+    pd.testing.assert_series_equal(base, again)
+    nz = ex > 0
+    assert ((again[nz] - ex[nz]).abs() / ex[nz]).median() < 0.03
+
+
+def test_sketch_lowers_precision_to_fit_memory(monkeypatch):
+    net, _ = _random_net(100, 0.05, 1)
+    monkeypatch.setattr(reach_mod, "_SKETCH_BYTES", 100 * 1024)
+    sk = reach(net, method="sketch")
+    assert sk.attrs["precision"] == 10 and "lowered" in sk.attrs["note"]
+
+
+def test_hll_estimator_on_known_sets():
+    n, p = 20000, 12
+    idx, rank = reach_mod._hll_hash(n, p, reach_mod._salt(0))
+    assert idx.min() >= 0 and idx.max() < 4096 and rank.min() >= 1
+    for size in (1, 10, 500, 5000, 20000):
+        block = np.zeros((1, 4096), dtype=np.uint8)
+        reach_mod._scatter_max(block, np.zeros(size, dtype=np.int64), idx[:size], rank[:size])
+        est = reach_mod._hll_estimate(block)[0]
+        assert est == pytest.approx(size, rel=0.05, abs=0.5)
+
+
+def test_auto_switches_on_path_count(monkeypatch):
+    net, _ = _random_net(80, 0.05, 9)
+    r = reach(net)
+    assert r.attrs["method"] == "exact" and r.attrs["paths"] > 0
+    g = net.graph("follows")
+    indeg, outdeg = np.array(g.indegree()), np.array(g.outdegree())
+    assert r.attrs["paths"] == float((indeg * outdeg).sum())
+    monkeypatch.setattr(reach_mod, "AUTO_EXACT_PATHS", 10)
+    assert reach(net).attrs["method"] == "sketch"
+    assert (
+        reach(net, within_community=True, labels=pd.Series(0, index=net.ids)).attrs["method"]
+        == "exact"
+    )
+
+
+def test_default_layer_and_layers(tricky_net):
+    assert reach(tricky_net).attrs["layer"] == "follows"
+    inter = pd.DataFrame({"source": ["a", "b"], "target": ["b", "c"], "type": ["reply"] * 2})
+    net = ni.read_network(interactions=inter)
+    r = reach(net)
+    assert r.attrs["layer"] == "ties"
+    # a engaged with b's content, b with c's: c reaches b, then a
+    assert r.to_dict() == {"a": 0, "b": 1, "c": 2}
+    assert reach(net, layer="INTERACTIONS").attrs["layer"] == "interactions"
+
+
+def test_tricky_ids_isolated_and_self_loops(tricky_net):
+    r = reach(tricky_net, method="exact")
+    assert r["lonely"] == 0
+    assert r.index.equals(tricky_net.ids)
+    g = tricky_net.to_networkx("follows")
+    assert r.to_dict() == _brute(g, 2)
+
+
+def test_empty_network(empty_net):
+    for kwargs in ({}, {"method": "sketch"}, {"expected": True}, {"hops": 3, "expected": True}):
+        r = reach(empty_net, **kwargs)
+        assert len(r) == 0 and r.name == "reach_" + str(kwargs.get("hops", 2))
+    total, overlap = set_reach(empty_net, [])
+    assert total == 0 and overlap.shape == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"hops": 0}, "hops"),
+        ({"hops": 2.5}, "hops"),
+        ({"hops": True}, "hops"),
+        ({"method": "magic"}, "method"),
+        ({"layer": "friends"}, "layer"),
+        ({"precision": 3}, "precision"),
+        ({"precision": 19}, "precision"),
+        ({"runs": 0}, "runs"),
+        ({"within_community": "yes"}, "within_community"),
+        ({"expected": 1}, "expected"),
+        ({"method": "sketch", "expected": True}, "sketch"),
+        ({"method": "sketch", "within_community": True}, "sketch"),
+        ({"hops": 3, "expected": True, "seed": "x"}, "seed"),
+        ({"method": "sketch", "seed": 1.5}, "seed"),
+        ({"method": "exact", "seed": "x"}, "seed"),
+    ],
+)
+def test_bad_arguments(kwargs, match):
+    net, _ = _random_net(10, 0.3, 0)
+    with pytest.raises(ni.InputError, match=match):
+        reach(net, **kwargs)
+
+
+def test_method_is_normalised():
+    net, g = _random_net(30, 0.1, 0)
+    assert reach(net, method=" Exact ").to_dict() == _brute(g, 2)
+
+
+# ---------------------------------------------------------------------------- set_reach
+
+
+@pytest.mark.parametrize("hops", [1, 2, 3])
+def test_set_reach_matches_brute_force(hops):
+    net, g = _random_net(150, 0.02, 12)
+    seeds = ["n005", "n017", "n042", "n099", "n120"]
+    res = set_reach(net, seeds, hops=hops)
+    assert isinstance(res, SetReach)
+    audiences = {
+        s: {v for v in nx.single_source_shortest_path_length(g, s, cutoff=hops) if v != s}
+        for s in seeds
+    }
+    assert res.total == len(set().union(*audiences.values()))
+    expected = [[len(audiences[a] & audiences[b]) for b in seeds] for a in seeds]
+    assert res.overlap.to_numpy().tolist() == expected
+    assert list(res.overlap.index) == seeds and list(res.overlap.columns) == seeds
+    single = reach(net, hops=hops, method="exact")
+    assert np.diag(res.overlap.to_numpy()).tolist() == single[seeds].tolist()
+    total, _ = set_reach(net, ["n017"], hops=hops)
+    assert total == single["n017"]
+
+
+def test_set_reach_counts_a_seed_reached_by_another():
+    net = ni.Network.from_edges([("b", "a"), ("c", "b")])  # a -> b -> c
+    total, overlap = set_reach(net, ["a", "b"])
+    assert total == 2  # b (reached by a) and c
+    assert overlap.loc["a", "b"] == 1  # c is in both audiences
+
+
+def test_set_reach_rejects_unknown_and_repeated_ids():
+    net, _ = _random_net(20, 0.2, 0)
+    with pytest.raises(ni.InputError, match="not in the network"):
+        set_reach(net, ["n001", "nobody"])
+    with pytest.raises(ni.InputError, match="distinct"):
+        set_reach(net, ["n001", "n002", "n001"])
+    with pytest.raises(ni.InputError, match="hops"):
+        set_reach(net, ["n001"], hops=-1)
+
+
+def test_sample_insiders_out_reach_macro_accounts_in_expectation(sample_net, sample_paths):
+    truth = pd.read_csv(sample_paths["truth"], dtype={"id": str}).set_index("id")
+    role = truth["planted_role"].reindex(sample_net.ids)
+    raw = reach(sample_net)
+    expected = reach(sample_net, expected=True)
+    assert raw.attrs["method"] == "exact" and expected.attrs["method"] == "analytic"
+    assert (expected <= raw + 1e-9).all()
+    # engaged local ties carry further than a passive audience of similar size
+    assert expected[role == "insider"].median() > 2 * expected[role == "macro"].median()
+    assert expected[role == "insider"].median() > 3 * expected[role == "regular"].median()
