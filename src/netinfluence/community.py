@@ -264,18 +264,7 @@ def _undirected_edges(net: Network, layer: str, weighted: bool):
     """``(lo, hi, weight)`` of the undirected view, in the edge order of
     ``net.graph(layer, directed=False)``; weight 1 when ``weighted`` is False."""
 
-    def build():
-        src, dst, w = net.edge_arrays(layer)
-        n = max(net.n_nodes, 1)
-        lo = np.minimum(src, dst).astype(np.int64)
-        hi = np.maximum(src, dst).astype(np.int64)
-        uniq, inv = np.unique(lo * n + hi, return_inverse=True)
-        ws = np.bincount(inv, weights=np.asarray(w, dtype=float), minlength=len(uniq))
-        if not net.directed and layer == "follows":
-            ws = ws / 2.0  # a mutual tie is stored in both directions (as in Network.graph)
-        return uniq // n, uniq % n, ws
-
-    lo, hi, w = net.cached(("community.undirected_edges", layer), build)
+    lo, hi, w = net.undirected_edge_arrays(layer)
     if weighted:
         return lo, hi, _check_weights(w, layer)
     return lo, hi, np.ones(len(lo))

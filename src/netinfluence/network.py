@@ -311,18 +311,39 @@ class Network:
             ("graph", layer, bool(directed)), lambda: self._build_graph(layer, directed)
         )
 
+    def undirected_edge_arrays(self, layer: str = "follows"
+                               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(lo, hi, weight)`` with each unordered pair once, ``lo < hi``, sorted by pair.
+
+        The weights of both directions are summed, except that a mutual tie read with
+        ``directed=False`` (stored in both directions) counts once. This is the edge list of
+        ``graph(layer, directed=False)``, in the same order (cached).
+        """
+        layer = _check_layer(layer)
+
+        def build():
+            src, dst, w = self.edge_arrays(layer)
+            n = np.int64(max(self.n_nodes, 1))
+            if len(src) == 0:
+                z = np.zeros(0, dtype=np.int64)
+                return z, z, np.zeros(0)
+            lo = np.minimum(src, dst).astype(np.int64)
+            hi = np.maximum(src, dst).astype(np.int64)
+            uniq, inv = np.unique(lo * n + hi, return_inverse=True)
+            ws = np.bincount(inv, weights=np.asarray(w, dtype=float), minlength=len(uniq))
+            if not self.directed and layer == "follows":
+                ws = ws / 2.0  # a mutual tie is stored in both directions: count it once
+            return uniq // n, uniq % n, ws
+
+        return self.cached(("undirected_edges", layer), build)
+
     def _build_graph(self, layer: str, directed: bool):
         import igraph as ig
 
-        src, dst, w = self.edge_arrays(layer)
-        if not directed:
-            lo, hi = np.minimum(src, dst), np.maximum(src, dst)
-            key = lo.astype(np.int64) * self.n_nodes + hi
-            uniq, inv = np.unique(key, return_inverse=True)
-            w = np.bincount(inv, weights=w, minlength=len(uniq)) if len(uniq) else np.zeros(0)
-            if not self.directed and layer == "follows":
-                w = w / 2.0  # a mutual tie is stored in both directions: count it once
-            src, dst = uniq // self.n_nodes, uniq % self.n_nodes
+        if directed:
+            src, dst, w = self.edge_arrays(layer)
+        else:
+            src, dst, w = self.undirected_edge_arrays(layer)
         edges = np.column_stack([src, dst]).astype(np.int64) if len(src) else []
         g = ig.Graph(n=self.n_nodes, edges=edges, directed=directed)
         g.es["weight"] = np.asarray(w, dtype=float).tolist()

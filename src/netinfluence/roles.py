@@ -248,19 +248,8 @@ def _label_codes(net: Network, labels) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _undirected_edges(net: Network, layer: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each undirected pair once with summed weights: the rule of ``net.graph(directed=False)``."""
-    n = np.int64(max(net.n_nodes, 1))
-    src, dst, w = net.edge_arrays(layer)
-    if len(src) == 0:
-        z = np.zeros(0, dtype=np.int64)
-        return z, z, np.zeros(0)
-    lo = np.minimum(src, dst).astype(np.int64)
-    hi = np.maximum(src, dst).astype(np.int64)
-    uniq, inv = np.unique(lo * n + hi, return_inverse=True)
-    wsum = np.bincount(inv, weights=np.asarray(w, dtype=float), minlength=len(uniq))
-    if not net.directed and layer == "follows":
-        wsum = wsum / 2.0  # a mutual tie is stored in both directions: count it once
-    return uniq // n, uniq % n, wsum
+    """Each undirected pair once with summed weights: the edges of ``net.graph(directed=False)``."""
+    return net.undirected_edge_arrays(layer)
 
 
 def _role_statistics(
