@@ -29,17 +29,16 @@ _STATE: dict[str, Any] = {"debug": False, "quiet": False}
 
 
 def _console(stderr: bool = False):
-    from rich.console import Console
-
     import shutil
+
+    from rich.console import Console
 
     width = max(shutil.get_terminal_size((120, 24)).columns, 100)
     return Console(stderr=stderr, highlight=False, width=width)
 
 
 def _fail(message: str, code: int = 2):
-    err = _console(stderr=True)
-    err.print(f"error: {message}", markup=False)
+    typer.echo(f"error: {message}", err=True)  # one line, never wrapped
     raise typer.Exit(code)
 
 
@@ -161,16 +160,19 @@ def load_inputs(
     drop_bad_rows=False,
     sep=None,
     prob=False,
+    columns=None,
 ):
     """Read the CLI's input options into a Network (one call, shared by every command)."""
     from netinfluence.errors import InputError
     from netinfluence.network import read_network
 
-    if not (follows or interactions or edges or graph):
-        raise InputError("give at least one of --follows, --interactions, --edges or --graph")
+    if not (follows or interactions or edges or graph or users):
+        raise InputError(
+            "give at least one of --follows, --interactions, --edges, --graph or --users")
     if graph is not None:
         return read_network(graph=graph)
     return read_network(
+        columns=parse_columns(columns),
         follows=[str(p) for p in follows or []] or None,
         interactions=[str(p) for p in interactions or []] or None,
         users=str(users) if users else None,
@@ -181,6 +183,40 @@ def load_inputs(
         on_bad_rows="drop" if drop_bad_rows else "raise",
         edge_weight_merge="probability" if prob else "sum",
     )
+
+
+ColumnsOpt = Annotated[str | None, typer.Option(
+    "--columns", help="Column names when they are not detected, e.g. "
+                      "'follower=who,followed=whom' or 'source=from_user,target=to_user,"
+                      "timestamp=time,id=user'.")]
+
+_KIND_OF_ROLE = {"follower": ("follows",), "followed": ("follows",),
+                 "source": ("interactions", "edges"), "target": ("interactions", "edges"),
+                 "type": ("interactions",), "count": ("interactions",),
+                 "timestamp": ("interactions",), "weight": ("edges",), "id": ("users",)}
+
+
+def parse_columns(spec: str | None) -> dict | None:
+    """``"follower=who,followed=whom"`` -> ``{"follows": {"follower": "who", ...}}``."""
+    from netinfluence.errors import InputError
+
+    if not spec:
+        return None
+    out: dict = {}
+    for part in spec.split(","):
+        if not part.strip():
+            continue
+        role, eq, col = part.partition("=")
+        role, col = role.strip().lower(), col.strip()
+        if not eq or not col or role not in _KIND_OF_ROLE:
+            raise InputError(f"--columns: cannot read {part.strip()!r}; expected role=column "
+                             f"with a role among {sorted(_KIND_OF_ROLE)}")
+        for kind in _KIND_OF_ROLE[role]:
+            if kind == "users":
+                out["users"] = col
+            else:
+                out.setdefault(kind, {})[role] = col
+    return out
 
 
 # ----------------------------------------------------------------------------- display helpers
@@ -259,6 +295,7 @@ def inspect_cmd(
     skip_rows: SkipRowsOpt = 0,
     drop_bad_rows: DropBadOpt = False,
     sep: SepOpt = None,
+    columns: ColumnsOpt = None,
 ):
     """Load input files and print the load report and a network summary (no analysis)."""
     net = load_inputs(
@@ -271,6 +308,7 @@ def inspect_cmd(
         skip_rows=skip_rows,
         drop_bad_rows=drop_bad_rows,
         sep=sep,
+        columns=columns,
     )
     print_load_report(net)
     print_summary(net)
@@ -287,8 +325,13 @@ class StepProgress:
 
     def __enter__(self):
         if self.enabled:
-            from rich.progress import (BarColumn, Progress, SpinnerColumn, TextColumn,
-                                       TimeElapsedColumn)
+            from rich.progress import (
+                BarColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
 
             self.progress = Progress(SpinnerColumn(), TextColumn("{task.description:<14}"),
                                      BarColumn(), TextColumn("{task.completed}/{task.total}"),
@@ -368,6 +411,7 @@ def rank_cmd(
     skip_rows: SkipRowsOpt = 0,
     drop_bad_rows: DropBadOpt = False,
     sep: SepOpt = None,
+    columns: ColumnsOpt = None,
 ):
     """Rank the citizen influencers of a network and write the list with a reason per rank."""
     from netinfluence.io import read_id_list, table_format
@@ -387,7 +431,8 @@ def rank_cmd(
     with StepProgress(RANK_STEPS, enabled=not _STATE["quiet"]) as progress:
         progress("load")
         net = load_inputs(follows, interactions, users, edges, graph, undirected=undirected,
-                          skip_rows=skip_rows, drop_bad_rows=drop_bad_rows, sep=sep)
+                          skip_rows=skip_rows, drop_bad_rows=drop_bad_rows, sep=sep,
+                          columns=columns)
         table, written = run_rank(
             net, out, seed=seed, weights=score_weights, top=top, per_community=per_community,
             tiers=tier_list, exclude=excluded, require_topics=topic_list, graph_out=graph_out,
@@ -422,6 +467,7 @@ def communities_cmd(
     skip_rows: SkipRowsOpt = 0,
     drop_bad_rows: DropBadOpt = False,
     sep: SepOpt = None,
+    columns: ColumnsOpt = None,
 ):
     """Detect communities and write the partition with quality metrics."""
     from netinfluence.community import communities, community_quality
@@ -430,7 +476,8 @@ def communities_cmd(
 
     table_format(out)
     net = load_inputs(follows, interactions, users, edges, graph, undirected=undirected,
-                      skip_rows=skip_rows, drop_bad_rows=drop_bad_rows, sep=sep)
+                      skip_rows=skip_rows, drop_bad_rows=drop_bad_rows, sep=sep,
+                          columns=columns)
     labels = communities(net, method=method, resolution=resolution, seed=seed)
     quality = community_quality(net, labels)
     part = labels.rename("community").reset_index()

@@ -502,7 +502,7 @@ def _resolve_columns(
             expected = " / ".join("(" + ", ".join(SYNONYMS[r][:3]) + ")" for r in required)
             raise InputError(
                 f"no usable columns for {what}: expected {expected}, found {cols}; "
-                "name the columns explicitly with columns=... (CLI: --columns)",
+                "name the columns with columns=... (CLI: --columns 'follower=a,followed=b')",
                 source=raw.name,
             )
         return mapping
@@ -1074,8 +1074,10 @@ def write_table(
 
     ``.csv``/``.tsv`` (UTF-8, ``\\n``), ``.xlsx`` (frozen header, fitted widths, autofilter;
     ``sheets`` adds further sheets such as the load report), ``.json`` (records) or
-    ``.parquet``. Text cells that start with ``= + - @`` are escaped in CSV/XLSX so a
-    spreadsheet never runs them (``escape=False`` turns that off).
+    ``.parquet``. Text cells that start with ``= + - @`` can never run as formulas: in CSV they
+    get a leading ``'`` (the OWASP rule for CSV injection), in XLSX they are stored as text
+    cells with Excel's quote prefix, so the visible text is unchanged (``escape=False`` turns
+    both off).
     """
     fmt = table_format(path)
     data = frame.reset_index() if index else frame
@@ -1110,9 +1112,16 @@ def _write_xlsx(
     all_sheets = {"candidates" if "rank" in frame.columns else "table": frame, **dict(sheets)}
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for sheet, df in all_sheets.items():
-            df = escape_formulas(df) if escape else df
             df.to_excel(writer, sheet_name=sheet[:31], index=False)
             ws = writer.sheets[sheet[:31]]
+            if escape:
+                # openpyxl turns any text starting with "=" into a formula: store such cells
+                # (and other formula-like text) as plain text, shown exactly as written
+                for row in ws.iter_rows(min_row=2):
+                    for cell in row:
+                        if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+                            cell.data_type = "s"
+                            cell.quotePrefix = True
             ws.freeze_panes = "A2"
             if ws.max_row > 1 and ws.max_column:
                 ws.auto_filter.ref = ws.dimensions
@@ -1123,7 +1132,7 @@ def _write_xlsx(
             for j, col in enumerate(df.columns, start=1):
                 values = df[col].head(200).astype(str).tolist()
                 longest = (
-                    max([len(str(col))] + [len(v) for v in values]) if values else len(str(col))
+                    max([len(str(col))] + [len(str(v)) for v in values]) if values else len(str(col))
                 )
                 ws.column_dimensions[get_column_letter(j)].width = min(max(8, longest + 2), 80)
                 if pd.api.types.is_float_dtype(df[col]):
