@@ -71,6 +71,7 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'netinfluence' has no attribute {name!r}")
     mod = import_module(module)
+    # centrality, reach, roles, engagement: the module itself, callable as its main function
     value = mod if module.rsplit(".", 1)[-1] == name else getattr(mod, name)
     globals()[name] = value
     return value

@@ -344,3 +344,8 @@ def authenticity_flags(net: Network, *, rules: FlagRules | None = None,
     flags["flags"] = [";".join(k for k, v in zip(names, row, strict=True) if v)
                       for row in flags[names].to_numpy()]
     return flags
+
+
+from netinfluence._callable import make_callable  # noqa: E402
+
+make_callable(__name__)  # `netinfluence.engagement(net)` calls engagement(net)

@@ -583,6 +583,7 @@ def read_network(
         )
     tables: list[tuple[str, pd.DataFrame, str]] = []  # (layer, frame in influence dir, source)
     dropped: set = set()
+    extra_ids: list = []  # accounts seen only in rows dropped as empty: kept as nodes
     for src in follow_srcs:
         t = read_edges(
             src,
@@ -594,6 +595,7 @@ def read_network(
             report=report,
         )
         dropped |= t.attrs["dropped_ids"]
+        extra_ids.extend(t.attrs.get("kept_ids", []))
         tables.append(
             (
                 "follows",
@@ -614,6 +616,7 @@ def read_network(
             report=report,
         )
         dropped |= t.attrs["dropped_ids"]
+        extra_ids.extend(t.attrs.get("kept_ids", []))
         tables.append(("edges", t[["source", "target", "weight"]], t.attrs["source"]))
     for itype, src in inter_items:
         t = read_edges(
@@ -626,6 +629,7 @@ def read_network(
             report=report,
         )
         dropped |= t.attrs["dropped_ids"]
+        extra_ids.extend(t.attrs.get("kept_ids", []))
         tables.append(
             (
                 "interactions",
@@ -642,11 +646,12 @@ def read_network(
             )
         )
     return _assemble(
-        user_table, tables, directed=directed, merge=merge, report=report, dropped=dropped
+        user_table, tables, directed=directed, merge=merge, report=report, dropped=dropped,
+        extra_ids=extra_ids,
     )
 
 
-def _assemble(users, tables, *, directed, merge, report, dropped) -> Network:
+def _assemble(users, tables, *, directed, merge, report, dropped, extra_ids=()) -> Network:
     """Factorise ids once, drop self-loops, merge duplicates and build the Network."""
     # Node order: users-table order, then edge endpoints by first appearance in file order.
     parts = []
@@ -660,6 +665,8 @@ def _assemble(users, tables, *, directed, merge, report, dropped) -> Network:
         inter[0::2] = t[first].to_numpy(dtype=object)
         inter[1::2] = t[second].to_numpy(dtype=object)
         parts.append(inter)
+    if len(extra_ids):
+        parts.append(np.asarray(list(extra_ids), dtype=object))
     allids = np.concatenate(parts) if parts else np.zeros(0, dtype=object)
     codes, uniques = pd.factorize(allids, sort=False)
     ids = pd.Index(uniques, name="node", dtype=object)

@@ -712,3 +712,8 @@ def _finish(
     """Ball estimate minus the node itself, clipped to [out-degree, n - 1]."""
     result[sources] = np.clip(ball - 1.0, outdeg[sources], max(n - 1, 0))
     return result
+
+
+from netinfluence._callable import make_callable  # noqa: E402
+
+make_callable(__name__)  # `netinfluence.reach(net)` calls reach(net)

@@ -287,3 +287,8 @@ def _classify(z: np.ndarray, p: np.ndarray) -> pd.Categorical:
     hub_role = 4 + np.searchsorted(np.asarray(_HUB_P), p, side="left")  # 4..6
     code = np.where(hub, hub_role, nonhub_role)
     return pd.Categorical.from_codes(code, categories=list(ROLES), ordered=True)
+
+
+from netinfluence._callable import make_callable  # noqa: E402
+
+make_callable(__name__)  # `netinfluence.roles(net)` calls roles(net)
