@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from netinfluence._arrays import unique
 from netinfluence.errors import InputError
 from netinfluence.network import _check_layer
 
@@ -274,7 +275,7 @@ def _relabel_by_size(membership: np.ndarray) -> np.ndarray:
     """Labels ``0..k-1`` by decreasing size, ties by the smallest member position."""
     if len(membership) == 0:
         return np.zeros(0, dtype=np.int64)
-    _, first, inv, counts = np.unique(membership, return_index=True, return_inverse=True,
+    _, first, inv, counts = unique(membership, return_index=True, return_inverse=True,
                                       return_counts=True)
     order = np.lexsort((first, -counts))
     rank = np.empty(len(order), dtype=np.int64)
@@ -490,7 +491,7 @@ def compare_partitions(a: pd.Series, b: pd.Series) -> dict[str, float]:
     r, c = int(ca.max()) + 1, int(cb.max()) + 1
     if (r == c == 1) or (r == c == n):
         return {"nmi": 1.0, "ami": 1.0, "ari": 1.0}
-    cells, nij = np.unique(ca * c + cb, return_counts=True)
+    cells, nij = unique(ca * c + cb, return_counts=True)
     ai = np.bincount(ca, minlength=r)
     bj = np.bincount(cb, minlength=c)
 
@@ -562,8 +563,8 @@ def _expected_mutual_information(ai: np.ndarray, bj: np.ndarray, n: int,
     """E[MI] under the hypergeometric model (Vinh et al. 2010), vectorised and chunked."""
     from scipy.special import gammaln
 
-    a_val, a_cnt = np.unique(ai, return_counts=True)
-    b_val, b_cnt = np.unique(bj, return_counts=True)
+    a_val, a_cnt = unique(ai, return_counts=True)
+    b_val, b_cnt = unique(bj, return_counts=True)
     A = np.repeat(a_val, len(b_val)).astype(np.int64)
     B = np.tile(b_val, len(a_val)).astype(np.int64)
     mult = np.repeat(a_cnt, len(b_val)) * np.tile(b_cnt, len(a_val))

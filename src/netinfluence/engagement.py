@@ -14,6 +14,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from netinfluence._arrays import isin, unique
 from netinfluence.errors import InputError
 from netinfluence.network import Network
 
@@ -225,11 +226,11 @@ def reciprocity(net: Network) -> pd.Series:
     d = np.concatenate([fd, id_]).astype(np.int64)
     if not len(s):
         return net.series(np.zeros(n), "reciprocity")
-    directed_keys = np.unique(s * n + d)
+    directed_keys = unique(s * n + d)
     s, d = directed_keys // n, directed_keys % n
-    mutual = np.isin(d * n + s, directed_keys)
+    mutual = isin(d * n + s, directed_keys)
     lo, hi = np.minimum(s, d), np.maximum(s, d)
-    pair_keys, first = np.unique(lo * n + hi, return_index=True)
+    pair_keys, first = unique(lo * n + hi, return_index=True)
     pair_mutual = mutual[first]
     a, b = pair_keys // n, pair_keys % n
     ties = np.bincount(a, minlength=n) + np.bincount(b, minlength=n)

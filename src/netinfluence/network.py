@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from netinfluence._arrays import isin, unique
 from netinfluence.errors import InputError
 from netinfluence.io import is_graph_file, read_edges, read_graph_file, read_users
 from netinfluence.report import LoadReport
@@ -291,7 +292,7 @@ class Network:
                     z = np.zeros(0, dtype=np.int64)
                     return z, z, np.zeros(0)
                 key = it["source"].to_numpy() * self.n_nodes + it["target"].to_numpy()
-                uniq, inv = np.unique(key, return_inverse=True)
+                uniq, inv = unique(key, return_inverse=True)
                 w = np.bincount(inv, weights=it["count"].to_numpy(dtype=float))
                 return (uniq // self.n_nodes, uniq % self.n_nodes, w)
             from netinfluence.ties import tie_edge_arrays  # computed layer above this module
@@ -329,7 +330,7 @@ class Network:
                 return z, z, np.zeros(0)
             lo = np.minimum(src, dst).astype(np.int64)
             hi = np.maximum(src, dst).astype(np.int64)
-            uniq, inv = np.unique(lo * n + hi, return_inverse=True)
+            uniq, inv = unique(lo * n + hi, return_inverse=True)
             ws = np.bincount(inv, weights=np.asarray(w, dtype=float), minlength=len(uniq))
             if not self.directed and layer == "follows":
                 ws = ws / 2.0  # a mutual tie is stored in both directions: count it once
@@ -420,7 +421,7 @@ class Network:
         if len(fs):
             key = fs.astype(np.int64) * n + fd
             rkey = fd.astype(np.int64) * n + fs
-            recip = float(np.isin(rkey, key).mean())
+            recip = float(isin(rkey, key).mean())
         users = self.nodes
         return pd.Series(
             {
@@ -599,9 +600,7 @@ def read_network(
         tables.append(
             (
                 "follows",
-                pd.DataFrame(
-                    {"source": t["followed"].to_numpy(), "target": t["follower"].to_numpy()}
-                ),
+                pd.DataFrame({"source": t["followed"], "target": t["follower"]}),
                 t.attrs["source"],
             )
         )
@@ -635,11 +634,11 @@ def read_network(
                 "interactions",
                 pd.DataFrame(
                     {
-                        "source": t["target"].to_numpy(),
-                        "target": t["source"].to_numpy(),
-                        "type": t["type"].to_numpy(),
-                        "count": t["count"].to_numpy(),
-                        "timestamp": t["timestamp"].to_numpy(),
+                        "source": t["target"],
+                        "target": t["source"],
+                        "type": t["type"],
+                        "count": t["count"],
+                        "timestamp": t["timestamp"],
                     }
                 ),
                 t.attrs["source"],
@@ -653,32 +652,27 @@ def read_network(
 
 def _assemble(users, tables, *, directed, merge, report, dropped, extra_ids=()) -> Network:
     """Factorise ids once, drop self-loops, merge duplicates and build the Network."""
-    # Node order: users-table order, then edge endpoints by first appearance in file order.
-    parts = []
+    # Node order: users-table order, then new ids by first appearance, column by column
+    # (first column of each file, then its second column), files in the order given.
+    columns: list = []
     if users is not None:
-        parts.append(users.index.to_numpy(dtype=object))
+        columns.append(users.index.to_numpy(dtype=object))
     for layer, t, _ in tables:
         first, second = (
             ("target", "source") if layer in ("follows", "interactions") else ("source", "target")
         )  # the column that comes first in the file
-        inter = np.empty(2 * len(t), dtype=object)
-        inter[0::2] = t[first].to_numpy(dtype=object)
-        inter[1::2] = t[second].to_numpy(dtype=object)
-        parts.append(inter)
+        columns.append(t[first])
+        columns.append(t[second])
     if len(extra_ids):
-        parts.append(np.asarray(list(extra_ids), dtype=object))
-    allids = np.concatenate(parts) if parts else np.zeros(0, dtype=object)
-    codes, uniques = pd.factorize(allids, sort=False)
+        columns.append(np.asarray(list(extra_ids), dtype=object))
+    col_codes, uniques = _factorize_ids(columns)
     ids = pd.Index(uniques, name="node", dtype=object)
     n = len(ids)
-
-    offset = len(users) if users is not None else 0
+    k = 1 if users is not None else 0
     fol_parts, fol_w, inter_parts = [], [], []
     for layer, t, name in tables:
-        m = len(t)
-        block = codes[offset : offset + 2 * m]
-        offset += 2 * m
-        a, b = block[0::2], block[1::2]
+        a, b = col_codes[k], col_codes[k + 1]
+        k += 2
         s, d = (b, a) if layer in ("follows", "interactions") else (a, b)
         loop = s == d
         if loop.any():
@@ -738,6 +732,48 @@ def _assemble(users, tables, *, directed, merge, report, dropped, extra_ids=()) 
     return Network(ids, nodes, follows, interactions, directed=directed, load_report=report)
 
 
+def _factorize_ids(columns: list) -> tuple[list[np.ndarray], np.ndarray]:
+    """Integer codes for every id column and the unique ids, in order of first appearance.
+
+    Text ids from files stay Arrow strings and are encoded by Arrow's hash table: no Python
+    object per edge (10^7 edges need 2*10^7 ids). Other ids (ints, mixed types from
+    DataFrames) go through ``pandas.factorize`` on objects.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def as_arrow(col):
+        if isinstance(col, pd.Series) and isinstance(col.dtype, pd.StringDtype):
+            return pa.chunked_array(pa.array(col.array)).cast(pa.large_string())
+        values = col.to_numpy(dtype=object) if isinstance(col, pd.Series) else np.asarray(
+            col, dtype=object)
+        if len(values) <= 5_000_000 and all(type(v) is str for v in values):
+            return pa.chunked_array([pa.array(values.tolist(), type=pa.large_string())])
+        return None
+
+    arrow = [as_arrow(c) for c in columns]
+    lengths = [len(c) for c in columns]
+    if columns and all(a is not None for a in arrow):
+        chunks = [ch for a in arrow for ch in a.chunks]
+        if not chunks:
+            return [np.zeros(0, dtype=np.int64) for _ in columns], np.zeros(0, dtype=object)
+        encoded = pc.dictionary_encode(pa.chunked_array(chunks, type=pa.large_string()))
+        combined = encoded.combine_chunks() if isinstance(encoded, pa.ChunkedArray) else encoded
+        codes = combined.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        uniques = np.asarray(combined.dictionary.to_pylist(), dtype=object)
+    else:
+        parts = [c.to_numpy(dtype=object) if isinstance(c, pd.Series) else np.asarray(
+            c, dtype=object) for c in columns]
+        allids = np.concatenate(parts) if parts else np.zeros(0, dtype=object)
+        codes, uniques = pd.factorize(allids, sort=False)
+        codes = codes.astype(np.int64)
+    out, start = [], 0
+    for length in lengths:
+        out.append(codes[start:start + length])
+        start += length
+    return out, np.asarray(uniques, dtype=object)
+
+
 def _merge_follows(parts, weights, n, *, directed, merge, report) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame(
@@ -751,7 +787,7 @@ def _merge_follows(parts, weights, n, *, directed, merge, report) -> pd.DataFram
     if not directed:
         s, d = np.minimum(s, d), np.maximum(s, d)
     key = s * max(n, 1) + d
-    uniq, first, inv = np.unique(key, return_index=True, return_inverse=True)
+    uniq, first, inv = unique(key, return_index=True, return_inverse=True)
     n_merged = len(key) - len(uniq)
     if n_merged:
         what = "duplicate rows merged" if directed else "duplicate undirected ties merged"

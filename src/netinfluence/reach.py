@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from netinfluence._arrays import unique
 from netinfluence.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -286,7 +287,7 @@ def set_reach(
     src, dst, _ = net.edge_arrays(layer_name)
     adj = _csr(n, src, dst)
     reached = _reached(adj, adj[pos], hops, pos)
-    total = int(np.unique(reached.indices).size)
+    total = int(unique(reached.indices).size)
     both = (reached @ reached.T).toarray().astype(np.int64)
     overlap = pd.DataFrame(both, index=index, columns=index.copy())
     return SetReach(total, overlap)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from netinfluence._arrays import unique
 from netinfluence.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -263,7 +264,7 @@ def _role_statistics(
     internal = np.bincount(node, weights=ww * (codes[node] == codes[other]), minlength=n)
     # sum over communities of k_is^2: aggregate (node, community) keys once
     key = node * np.int64(max(k, 1)) + codes[other]
-    uniq, inv = np.unique(key, return_inverse=True)
+    uniq, inv = unique(key, return_inverse=True)
     k_is = np.bincount(inv, weights=ww, minlength=len(uniq))
     sq = np.bincount(uniq // max(k, 1), weights=k_is * k_is, minlength=n)
     has = degree > 0

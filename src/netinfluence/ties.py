@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from netinfluence._arrays import unique
 from netinfluence.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -345,7 +346,7 @@ def _compute(
         ikey = np.zeros(0, dtype=np.int64)
         counts = ev = np.zeros(0)
 
-    keys, inv = np.unique(np.concatenate([fkey, ikey]), return_inverse=True)
+    keys, inv = unique(np.concatenate([fkey, ikey]), return_inverse=True)
     m = len(keys)
     src, dst = keys // nn, keys % nn
     follows = np.zeros(m, dtype=bool)
@@ -396,7 +397,7 @@ def _pair_overlap(n: int, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray,
     """
     nn = np.int64(max(n, 1))
     lo, hi = np.minimum(src, dst), np.maximum(src, dst)
-    ukeys, uinv, both = np.unique(lo * nn + hi, return_inverse=True, return_counts=True)
+    ukeys, uinv, both = unique(lo * nn + hi, return_inverse=True, return_counts=True)
     ulo, uhi = ukeys // nn, ukeys % nn
     deg = np.bincount(ulo, minlength=n) + np.bincount(uhi, minlength=n)
     common = edge_common_neighbours(n, ulo, uhi)

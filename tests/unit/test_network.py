@@ -43,7 +43,7 @@ def test_users_order_first_then_new_endpoints_with_empty_attributes():
     users = pd.DataFrame({"id": ["z", "a"], "followers": [5, 7]})
     net = ni.read_network(follows=pd.DataFrame({"follower": ["a", "new"],
                                                 "followed": ["b", "a"]}), users=users)
-    assert list(net.ids) == ["z", "a", "b", "new"]  # then by first appearance in rows
+    assert list(net.ids) == ["z", "a", "new", "b"]  # then column by column, first appearance
     assert np.isnan(net.nodes.loc["b", "followers"])
     assert net.load_report.count("added") == 2
     assert net.load_report.count("kept") == 1  # z has no edges
