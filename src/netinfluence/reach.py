@@ -187,6 +187,18 @@ def reach(
         "expected": expect,
     }
 
+    large = method_name == "auto" and hops == 2 and paths > AUTO_EXACT_PATHS
+    if large and (expect or codes is not None):
+        # Too many 2-hop paths to walk: the first-order (union bound) estimate, capped.
+        prob = _edge_probabilities(net, layer_name, adj) if expect else np.ones(len(adj.data))
+        values = _first_order(adj, prob, codes)
+        result = net.series(values, f"reach_{hops}", dtype=float)
+        attrs.update(method="first-order", error=None, note=(
+            f"{paths:.3g} two-hop paths exceed {AUTO_EXACT_PATHS:.3g}: the first-order estimate "
+            "sum_v p_uv (1 + sum_w p_vw), capped at the reachable maximum, was used; it "
+            "over-counts accounts reached along several paths"))
+        result.attrs.update(attrs)
+        return result
     if expect:
         prob = _edge_probabilities(net, layer_name, adj)
         if hops <= 2:
@@ -452,6 +464,25 @@ def _edge_probabilities(net: Network, layer: str, adj: sp.csr_matrix) -> np.ndar
     # every pair of every layer is a tie; guard anyway
     found = tkey[at] == key if len(tkey) else np.zeros(len(key), dtype=bool)
     return np.where(found, tp[at] if len(tp) else 0.0, 0.0)
+
+
+def _first_order(adj: sp.csr_matrix, prob: np.ndarray, codes: np.ndarray | None) -> np.ndarray:
+    """``sum_v p_uv (1 + sum_w p_vw)`` over the 2-hop paths (within the own community when
+    ``codes`` is given), capped at the number of accounts that could be reached. O(edges)."""
+    n = adj.shape[0]
+    indptr = adj.indptr.astype(np.int64)
+    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+    p = np.asarray(prob, dtype=float)
+    if codes is not None:
+        p = np.where(codes[adj.indices] == codes[rows], p, 0.0)
+    P = sp.csr_matrix((p, adj.indices, indptr), shape=adj.shape)
+    direct = np.asarray(P.sum(axis=1)).ravel()
+    est = direct + P @ direct
+    if codes is not None:
+        cap = np.bincount(codes, minlength=int(codes.max()) + 1 if len(codes) else 0)[codes] - 1
+    else:
+        cap = np.full(n, max(n - 1, 0))
+    return np.minimum(est, cap)
 
 
 def _expected_analytic(
