@@ -467,22 +467,40 @@ def _edge_probabilities(net: Network, layer: str, adj: sp.csr_matrix) -> np.ndar
 
 
 def _first_order(adj: sp.csr_matrix, prob: np.ndarray, codes: np.ndarray | None) -> np.ndarray:
-    """``sum_v p_uv (1 + sum_w p_vw)`` over the 2-hop paths (within the own community when
-    ``codes`` is given), capped at the number of accounts that could be reached. O(edges)."""
+    """First-order (union bound) 2-hop reach: ``sum_v p_uv + sum_v p_uv sum_w p_vw``.
+
+    With ``codes``, only accounts ``v``/``w`` in u's own community count (the middle account
+    may be anywhere), so the estimate is never below the exact within-community reach.
+    Capped at the number of accounts that could be reached. O(edges).
+    """
     n = adj.shape[0]
     indptr = adj.indptr.astype(np.int64)
     rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+    cols = adj.indices.astype(np.int64)
     p = np.asarray(prob, dtype=float)
-    if codes is not None:
-        p = np.where(codes[adj.indices] == codes[rows], p, 0.0)
-    P = sp.csr_matrix((p, adj.indices, indptr), shape=adj.shape)
-    direct = np.asarray(P.sum(axis=1)).ravel()
-    est = direct + P @ direct
-    if codes is not None:
-        cap = np.bincount(codes, minlength=int(codes.max()) + 1 if len(codes) else 0)[codes] - 1
-    else:
-        cap = np.full(n, max(n - 1, 0))
-    return np.minimum(est, cap)
+    if codes is None:
+        P = sp.csr_matrix((p, cols, indptr), shape=adj.shape)
+        direct = np.asarray(P.sum(axis=1)).ravel()
+        return np.minimum(direct + P @ direct, max(n - 1, 0))
+    codes = np.asarray(codes, dtype=np.int64)
+    k = int(codes.max()) + 1 if len(codes) else 1
+    same = codes[cols] == codes[rows]
+    direct = np.bincount(rows, weights=np.where(same, p, 0.0), minlength=n)
+    # S[v, c] = sum of p_vw over v's out-neighbours w in community c
+    skey = rows * k + codes[cols]
+    ukey, inv = unique(skey, return_inverse=True)
+    sval = np.bincount(inv, weights=p, minlength=len(ukey))
+    # every edge u -> v looks up S[v, community of u]
+    qkey = cols * k + codes[rows]
+    order = np.argsort(qkey)
+    pos = np.minimum(np.searchsorted(ukey, qkey[order]), max(len(ukey) - 1, 0))
+    hit = np.zeros(len(qkey))
+    if len(ukey):
+        found = ukey[pos] == qkey[order]
+        hit[order] = np.where(found, sval[pos], 0.0)
+    second = np.bincount(rows, weights=p * hit, minlength=n)
+    cap = np.bincount(codes, minlength=k)[codes] - 1
+    return np.minimum(direct + second, cap)
 
 
 def _expected_analytic(
