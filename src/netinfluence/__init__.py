@@ -50,6 +50,11 @@ _LAZY = {
     "ScoreWeights": "netinfluence.scoring",
     "rank": "netinfluence.candidates",
     "analyze": "netinfluence.pipeline",
+    "simulate_spread": "netinfluence.diffusion",
+    "expected_spread": "netinfluence.diffusion",
+    "plan_campaign": "netinfluence.campaign",
+    "validate_rankings": "netinfluence.validation",
+    "write_html_report": "netinfluence.html_report",
 }
 
 __all__ = [

@@ -513,6 +513,21 @@ def demo(
                  show_table=print_ranked, progress=progress)
 
 
+def _register_commands() -> None:
+    """Commands that live in their own modules (each module's ``register`` is idempotent)."""
+    from netinfluence.cli_report import register as register_report
+
+    register_report(app)
+    try:
+        from netinfluence.cli_campaign import register as register_campaign
+    except ImportError:  # pragma: no cover - module absent in partial checkouts
+        return
+    register_campaign(app)
+
+
+_register_commands()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``netinfluence`` script."""
     app(args=argv, prog_name="netinfluence")

@@ -25,7 +25,7 @@ from netinfluence.scoring import ScoreWeights
 __all__ = ["Analysis", "analyze", "export_graph", "run_demo", "run_rank", "write_meta"]
 
 #: The steps of :func:`analyze`, in order (what progress callbacks are told).
-STEPS = ("communities", "roles", "core", "reach", "engagement", "scoring")
+STEPS = ("communities", "roles", "core", "reach", "engagement", "scoring", "campaign", "report")
 
 
 @dataclass
@@ -259,10 +259,25 @@ def run_demo(out: str | os.PathLike, *, seed: int = 0, console=None, show_report
     _, paths = run_rank(net, out / "insiders.xlsx", seed=seed, per_community=5,
                         analysis=analysis)
     written["insiders_xlsx"] = paths["table"]
-    from netinfluence.plots import score_vs_followers
+    if progress:
+        progress("campaign")
+    from netinfluence.campaign import demo_outputs as campaign_outputs
+    from netinfluence.campaign import demo_plan
 
-    fig = score_vs_followers(analysis.ranked)
-    written["plot"] = save_figure(fig, out / "score_vs_followers.png")
+    plan = demo_plan(analysis, seed=seed)
+    written.update(campaign_outputs(analysis, out, seed=seed, plan=plan))
+    if console is not None:
+        sm = plan.summary
+        console.print(
+            f"campaign plan (budget 20,000, default tier costs): {int(sm.loc['seeds', 'plan'])} "
+            f"seeds, expected spread {sm.loc['expected_spread', 'plan']:,.0f} accounts; the "
+            f"follower-count plan: {int(sm.loc['seeds', 'naive'])} seeds, "
+            f"{sm.loc['expected_spread', 'naive']:,.0f} accounts", markup=False)
+    if progress:
+        progress("report")
+    from netinfluence.html_report import demo_outputs as report_outputs
+
+    written.update(report_outputs(analysis, out, seed=seed, plan=plan))
     if show_table:
         show_table(table.head(15))
     if console is not None:

@@ -371,7 +371,7 @@ def community_map(net, labels, *, ranked: pd.DataFrame | None = None, label_top:
                           index=ranked["node"].to_numpy()).reindex(net.ids).to_numpy()
         score = np.where(np.isnan(score), -np.inf, score)
     else:
-        inside = glo == ghi
+        inside = codes[lo] == codes[hi]
         score = np.bincount(lo[inside], weights=w[inside], minlength=n) + np.bincount(
             hi[inside], weights=w[inside], minlength=n)
     order = np.lexsort((np.arange(n), -score, group))
@@ -387,7 +387,7 @@ def community_map(net, labels, *, ranked: pd.DataFrame | None = None, label_top:
     xy = centres[group] + np.column_stack([r * np.cos(theta), r * np.sin(theta)])
 
     colour_idx = _colour_discs(centres, radii, len(_COMMUNITY_COLOURS))
-    palette = np.array(list(_COMMUNITY_COLOURS) + [_OTHER_COLOUR])
+    palette = np.array([*list(_COMMUNITY_COLOURS), _OTHER_COLOUR])
     gcolour = palette[colour_idx]
     if n_groups > len(keep):
         gcolour[-1] = _OTHER_COLOUR
@@ -402,12 +402,16 @@ def community_map(net, labels, *, ranked: pd.DataFrame | None = None, label_top:
     iu, ju = np.nonzero(np.triu(between))
     if len(iu):
         strength = between[iu, ju] / between[iu, ju].max()
-        segs = np.stack([centres[iu], centres[ju]], axis=1)
+        vec = centres[ju] - centres[iu]
+        unit = vec / np.maximum(np.sqrt((vec ** 2).sum(axis=1)), 1e-12)[:, None]
+        # from rim to rim, so the bands never cover the members
+        segs = np.stack([centres[iu] + unit * radii[iu, None],
+                         centres[ju] - unit * radii[ju, None]], axis=1)
         ax.add_collection(LineCollection(segs, linewidths=0.4 + 7.0 * strength,
                                          colors="#B0B0B0", alpha=0.45, zorder=0,
                                          capstyle="round"))
     # a sample of the ties inside communities
-    inside = np.nonzero(glo == ghi)[0]
+    inside = np.nonzero(codes[lo] == codes[hi])[0]  # ties inside one (real) community
     drawn = inside
     if len(inside) > max_edges:
         drawn = np.sort(rng.choice(inside, size=max_edges, replace=False))
@@ -433,7 +437,7 @@ def community_map(net, labels, *, ranked: pd.DataFrame | None = None, label_top:
             name = f"{lab}" + (f" {topic[lab]}" if topic.get(lab) else "")
         else:
             name = f"{len(uniques) - len(keep):,} smaller"
-        if g < len(keep) and gsize[g] < 0.004 * n and g >= 12:
+        if g < len(keep) and gsize[g] < max(0.005 * n, 3.0):
             continue  # too small to name without clutter
         ax.text(centres[g, 0], centres[g, 1] + radii[g] * 1.04, f"{name} ({int(gsize[g]):,})",
                 ha="center", va="bottom", fontsize=8, color="#222222", zorder=5,
@@ -475,8 +479,9 @@ def community_map(net, labels, *, ranked: pd.DataFrame | None = None, label_top:
     ax.set_ylim(ymin - 0.06 * (ymax - ymin), ymax + 0.08 * (ymax - ymin))
     ax.set_aspect("equal", adjustable="box")
     shown = f"{len(drawn):,} of {len(inside):,}" if len(drawn) < len(inside) else f"all {len(inside):,}"
+    rings = "top candidates" + (" and highlighted accounts" if highlight is not None else "")
     ax.text(0.5, -0.01, "disc = community (area ~ members), best-scored members at the saturated "
-            "centre; black rings = top candidates\n"
+            f"centre; black rings = {rings}\n"
             f"grey bands = ties between communities (width ~ tie weight); {shown} ties inside "
             "communities drawn",
             transform=ax.transAxes, ha="center", va="top", fontsize=7.5, color="#444444")
@@ -695,11 +700,12 @@ def community_sizes(labels: pd.Series, *, topics: Mapping | pd.Series | None = N
     k = len(counts)
     if k <= max_bars:
         x = np.arange(k)
-        colours = [_COMMUNITY_COLOURS[i % len(_COMMUNITY_COLOURS)] for i in range(k)]
-        ax.bar(x, counts.to_numpy(), color=colours, width=0.75)
-        names = [f"{c}\n{topics[c]}" if topics.get(c) else f"{c}" for c in counts.index]
+        ax.bar(x, counts.to_numpy(), color="#0072B2", width=0.75)
+        sep = "\n" if k <= 8 else " "
+        names = [f"{c}{sep}{topics[c]}" if topics.get(c) else f"{c}" for c in counts.index]
         ax.set_xticks(x, names, fontsize=8 if k <= 15 else 6,
-                      rotation=0 if k <= 15 else 90)
+                      rotation=0 if k <= 8 else (35 if k <= 20 else 90),
+                      ha="center" if k <= 8 else "right", rotation_mode="anchor")
         for xi, v in zip(x, counts.to_numpy(), strict=True):
             if k <= 20:
                 ax.text(xi, v, f"{v:,}", ha="center", va="bottom", fontsize=7.5)
@@ -841,7 +847,8 @@ def spread_curves(curves, *, x: str = "order", ax=None):
                              else t["order"].to_numpy(dtype=float)])
         ys = np.concatenate([[0.0], t["cumulative_spread"].to_numpy(dtype=float)])
         colour = colours[i % len(colours)]
-        ax.plot(xs, ys, marker=markers[i % len(markers)], markersize=3.5, color=colour,
+        ax.plot(xs, ys, marker=markers[i % len(markers)] if len(t) <= 40 else None,
+                markersize=3.5, color=colour,
                 label=f"{name}: {ys[-1]:,.0f} with {len(t):,} seeds", linewidth=1.6)
         low, high = "cumulative_spread_low", "cumulative_spread_high"
         if low in t.columns and high in t.columns:

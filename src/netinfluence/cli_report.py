@@ -1,0 +1,118 @@
+"""The ``netinfluence report`` command: analyse a network and write the self-contained HTML report.
+
+Registered on the main app by :func:`register` (``netinfluence.cli`` calls it). Like every
+command it only parses options, calls the library and displays.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from netinfluence.cli import (
+    _STATE,
+    DropBadOpt,
+    EdgesOpt,
+    FollowsOpt,
+    GraphOpt,
+    InteractionsOpt,
+    SepOpt,
+    SkipRowsOpt,
+    StepProgress,
+    UndirectedOpt,
+    UsersOpt,
+    handle_errors,
+    load_inputs,
+    print_load_report,
+)
+
+__all__ = ["register", "report_cmd"]
+
+REPORT_STEPS = ("load", "communities", "roles", "core", "reach", "engagement", "scoring",
+                "plan", "report")
+
+
+def _plan(analysis, *, budget, k, costs, seed):
+    """A campaign plan on the analysis' communities and insiders (netinfluence.campaign)."""
+    from netinfluence.campaign import plan_campaign
+    from netinfluence.cli_campaign import read_costs
+
+    return plan_campaign(analysis.net, k=k, budget=budget,
+                         costs=read_costs(costs) if costs else None, labels=analysis.labels,
+                         insiders=analysis.inputs["insider"], seed=seed)
+
+
+@handle_errors
+def report_cmd(
+    out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write (one "
+                                      "self-contained file; FILE.meta.json is written beside "
+                                      "it).")],
+    follows: FollowsOpt = None,
+    interactions: InteractionsOpt = None,
+    users: UsersOpt = None,
+    edges: EdgesOpt = None,
+    graph: GraphOpt = None,
+    top: Annotated[int, typer.Option(
+        "--top", min=0, help="Candidates in the table; 0 puts every account in it.")] = 500,
+    title: Annotated[str, typer.Option("--title", help="Title of the report.")]
+    = "netinfluence report",
+    weights: Annotated[Path | None, typer.Option(
+        "--weights", help="JSON file of score weights (see ScoreWeights).")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of every random step.")] = 0,
+    budget: Annotated[float | None, typer.Option(
+        "--budget", min=0.0, help="Also plan a campaign within this budget and add it to the "
+        "report (tier costs, or --costs).")] = None,
+    k: Annotated[int | None, typer.Option(
+        "--k", min=1, help="Also plan a campaign of this many seeds and add it.")] = None,
+    costs: Annotated[Path | None, typer.Option(
+        "--costs", help="Costs file for the plan: tier,cost or id,cost rows.")] = None,
+    undirected: UndirectedOpt = False,
+    skip_rows: SkipRowsOpt = 0,
+    drop_bad_rows: DropBadOpt = False,
+    sep: SepOpt = None,
+):
+    """Analyse a network and write a self-contained HTML report (plots, communities, the
+    sortable candidate table with reasons) that opens in any browser without a network.
+
+    With --budget or --k a campaign is planned too (as `netinfluence plan` does) and the
+    report gets its seeds, the naive plan beside them and the spread curves."""
+    from netinfluence.errors import InputError
+    from netinfluence.html_report import write_html_report
+    from netinfluence.pipeline import analyze, write_meta
+    from netinfluence.scoring import ScoreWeights
+
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise InputError(f"--out must be an .html file, got {out}")
+    score_weights = ScoreWeights.from_file(weights) if weights else None
+    with StepProgress(REPORT_STEPS, enabled=not _STATE["quiet"]) as progress:
+        progress("load")
+        net = load_inputs(follows, interactions, users, edges, graph, undirected=undirected,
+                          skip_rows=skip_rows, drop_bad_rows=drop_bad_rows, sep=sep)
+        analysis = analyze(net, seed=seed, weights=score_weights, progress=progress)
+        plan = None
+        if budget is not None or k is not None:
+            progress("plan")
+            plan = _plan(analysis, budget=budget, k=k, costs=costs, seed=seed)
+        progress("report")
+        path = write_html_report(analysis, out, title=title, top=top or None, plan=plan)
+        meta = write_meta(
+            f"{out}.meta.json", net=net,
+            parameters={"seed": seed, "top": top, "title": title, "budget": budget, "k": k,
+                        "plan": plan.parameters if plan is not None else None,
+                        "weights": (score_weights or ScoreWeights()).to_dict(),
+                        "reach_method": analysis.inputs.attrs.get("reach_method")},
+            inputs={"follows": follows, "interactions": interactions, "users": users,
+                    "edges": edges, "graph": graph, "weights": weights, "costs": costs},
+            extra={"timings_seconds": analysis.timings})
+    print_load_report(net)
+    typer.echo(f"wrote report {path}")
+    typer.echo(f"wrote meta   {meta}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``report`` command to ``app`` (a second call does nothing)."""
+    if any(cmd.name == "report" for cmd in app.registered_commands):
+        return
+    app.command("report")(report_cmd)

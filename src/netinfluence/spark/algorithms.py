@@ -1,0 +1,537 @@
+"""The per-node metrics as Spark DataFrame programs on a prepared :class:`SparkGraph`.
+
+Each function returns a per-node DataFrame keyed by ``vid`` (all ``n`` nodes unless said
+otherwise). Iterative algorithms (PageRank, label propagation, the H-index iteration for
+k-cores) keep the edges partitioned by the node they aggregate on, join the current per-node
+values (broadcast when the graph is small, else shuffled) and cut the lineage every round with
+``localCheckpoint``, so a round costs one pass over the edges and its plan never grows.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import warnings
+from typing import TYPE_CHECKING
+
+from netinfluence.spark.graph import SparkGraph, checkpoint, dense_index
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pyspark.sql import DataFrame
+
+__all__ = [
+    "coreness",
+    "degrees",
+    "engagement",
+    "flags",
+    "label_propagation",
+    "pagerank",
+    "reach_sketch",
+    "role_statistics",
+    "two_hop",
+]
+
+
+logger = logging.getLogger(__name__)
+
+
+def _f():
+    from pyspark.sql import functions
+
+    return functions
+
+
+def _partitions(g: SparkGraph) -> int:
+    return int(g.spark.conf.get("spark.sql.shuffle.partitions"))
+
+
+def _all_nodes(g: SparkGraph, frame: DataFrame, fill: dict) -> DataFrame:
+    """``frame`` (keyed by vid) over every node, missing nodes filled with ``fill``."""
+    out = g.nodes.select("vid").join(g.small(frame), "vid", "left")
+    return out.fillna(fill) if fill else out
+
+
+# ---------------------------------------------------------------------------------- degrees
+
+
+def degrees(g: SparkGraph) -> DataFrame:
+    """``vid, in_degree, out_degree, strength``.
+
+    ``in_degree``: distinct accounts exposed to the node in the follows layer (its followers
+    in the graph, as :func:`netinfluence.centrality.in_degree`); ``out_degree``: accounts it
+    follows; ``strength``: summed tie strength of its out-ties (``centrality.strength`` on the
+    ``ties`` layer). One ``groupBy`` (shuffle) each.
+    """
+    f = _f()
+    ind = g.follows.groupBy("src").agg(f.count(f.lit(1)).alias("in_degree")) \
+        .withColumnRenamed("src", "vid")
+    outd = g.follows.groupBy("dst").agg(f.count(f.lit(1)).alias("out_degree")) \
+        .withColumnRenamed("dst", "vid")
+    st = g.ties.groupBy("src").agg(f.sum("strength").alias("strength")) \
+        .withColumnRenamed("src", "vid")
+    out = (g.nodes.select("vid").join(ind, "vid", "left").join(outd, "vid", "left")
+           .join(st, "vid", "left")
+           .fillna({"in_degree": 0, "out_degree": 0, "strength": 0.0}))
+    return checkpoint(out)
+
+
+# ---------------------------------------------------------------------------------- PageRank
+
+
+def pagerank(g: SparkGraph, *, damping: float, tol: float, max_iter: int) -> tuple[DataFrame, int]:
+    """``vid, pagerank`` by power iteration on the follower -> followed graph.
+
+    ``x_i = d (sum_{j follows i} x_j / s_j + D / n) + (1 - d) / n`` with ``s_j`` the number
+    of accounts ``j`` follows and ``D`` the rank held by accounts that follow nobody (spread
+    uniformly, as networkx and :func:`netinfluence.centrality.pagerank` do). Stops when the L1
+    change falls below ``tol`` or after ``max_iter`` rounds (RuntimeWarning). Returns the rank
+    (normalised to sum 1) and the number of rounds.
+
+    A round: join the rank vector to the edges on the follower, aggregate on the followed
+    account (edges are pre-partitioned by it, so with a broadcast vector a round is one stage),
+    then one small aggregate for the dangling mass and the change.
+    """
+    f = _f()
+    n = g.n
+    parts = _partitions(g)
+    s = g.follows.groupBy("dst").agg(f.count(f.lit(1)).alias("s"))
+    edges = g.follows.join(g.small(s), "dst").select(
+        "src", "dst", (1.0 / f.col("s")).alias("w"))
+    self_rows = g.nodes.select(f.col("vid").alias("src"), f.col("vid").alias("dst"),
+                               f.lit(0.0).alias("w"))
+    edges = edges.union(self_rows).repartition(parts, "src").cache()
+    state = checkpoint(g.nodes.select("vid").join(s.withColumnRenamed("dst", "vid"), "vid", "left")
+                       .select("vid", f.col("s").isNull().alias("dangling"),
+                               f.lit(1.0 / n).alias("x")))
+    dangling = state.agg(f.sum(f.when(f.col("dangling"), f.col("x")).otherwise(0.0))) \
+        .collect()[0][0] or 0.0
+    rounds, converged = 0, False
+    try:
+        for rounds in range(1, max_iter + 1):
+            vec = state.select(f.col("vid").alias("dst"), f.col("x").alias("xj"),
+                               f.col("dangling").alias("dj"))
+            is_self = f.col("src") == f.col("dst")
+            nxt = (edges.join(g.small(vec), "dst")
+                   .groupBy("src").agg(
+                       f.sum(f.col("w") * f.col("xj")).alias("c"),
+                       f.max(f.when(is_self, f.col("xj"))).alias("old"),
+                       f.max(f.when(is_self, f.col("dj"))).alias("dangling"))
+                   .select(f.col("src").alias("vid"), "dangling",
+                           (damping * (f.col("c") + dangling / n) + (1.0 - damping) / n)
+                           .alias("x"), "old"))
+            nxt = nxt.localCheckpoint(eager=False)
+            row = nxt.agg(f.sum(f.when(f.col("dangling"), f.col("x")).otherwise(0.0)),
+                          f.sum(f.abs(f.col("x") - f.col("old")))).collect()[0]
+            state = nxt.drop("old")
+            dangling, change = row[0] or 0.0, row[1]
+            logger.debug("pagerank round %d: L1 change %.3g", rounds, change)
+            if change < tol:
+                converged = True
+                break
+    finally:
+        edges.unpersist()
+    if not converged and n:
+        warnings.warn(f"Spark pagerank did not converge to tol={tol:g} in {max_iter} "
+                      "iterations; returning the last iterate (raise pagerank_max_iter)",
+                      RuntimeWarning, stacklevel=3)
+    total = state.agg(f.sum("x")).collect()[0][0] or 1.0
+    return checkpoint(state.select("vid", (f.col("x") / total).alias("pagerank"))), rounds
+
+
+# ---------------------------------------------------------------------------------- labels
+
+
+def label_propagation(g: SparkGraph, layer: str, *, seed: int, max_iter: int
+                      ) -> tuple[DataFrame, int, bool]:
+    """``vid, community`` by weighted label propagation; labels 0..k-1 by decreasing size.
+
+    Every node starts with its own label. In round ``r`` a node scores each label by the
+    summed weight of its neighbours carrying it (undirected view of ``layer``, both
+    directions' weights summed); it is *unsettled* when its label does not have the top score.
+    Unsettled nodes whose hash ``xxhash64(vid, seed, r)`` is even adopt the top label (ties:
+    the smallest label, i.e. the smallest node id); updating about half of the nodes per round
+    breaks the two-cycles of synchronous propagation. It stops when no node is unsettled (the
+    stopping rule of Raghavan, Albert & Kumara, Phys. Rev. E 76, 036106, 2007) or after
+    ``max_iter`` rounds. Scores are rounded to 1e-9 so that floating-point summation order
+    cannot change a tie. Returns labels, rounds, converged.
+    """
+    f = _f()
+    parts = _partitions(g)
+    und = g.undirected_weights(layer).where(f.col("w") > 0)
+    adj = (und.select(f.col("lo").alias("node"), f.col("hi").alias("nbr"), "w")
+           .union(und.select("hi", "lo", "w"))
+           .repartition(parts, "node").cache())
+    labels = checkpoint(g.nodes.select("vid", f.col("vid").alias("label")))
+    rounds, converged = 0, False
+    try:
+        for rounds in range(1, max_iter + 1):
+            nbr = labels.select(f.col("vid").alias("nbr"), f.col("label").alias("nl"))
+            own = labels.select(f.col("vid").alias("node"), f.col("label").alias("own"))
+            scores = (adj.join(g.small(nbr), "nbr")
+                      .join(g.small(own), "node")
+                      .groupBy("node", "own", "nl").agg(f.round(f.sum("w"), 9).alias("s")))
+            best = scores.groupBy("node", "own").agg(
+                f.max(f.struct(f.col("s"), (-f.col("nl")).alias("neg"))).alias("best"),
+                f.max(f.when(f.col("nl") == f.col("own"), f.col("s"))).alias("cur"))
+            unsettled = f.col("cur").isNull() | (f.col("cur") < f.col("best.s"))
+            active = f.pmod(f.xxhash64(f.col("node"), f.lit(int(seed)), f.lit(rounds)), 2) == 0
+            moves = checkpoint(best.select(
+                f.col("node").alias("vid"),
+                unsettled.alias("unsettled"),
+                f.when(unsettled & active, -f.col("best.neg")).alias("new")))
+            stats = moves.agg(f.sum(f.col("unsettled").cast("long"))).collect()[0][0] or 0
+            logger.debug("label propagation round %d: %d unsettled", rounds, stats)
+            if stats == 0:
+                converged = True
+                break
+            upd = moves.where(f.col("new").isNotNull()).select("vid", "new")
+            labels = checkpoint(labels.join(g.small(upd), "vid", "left")
+                                .select("vid", f.coalesce("new", "label").alias("label")))
+    finally:
+        adj.unpersist()
+    if not converged and g.n:
+        warnings.warn(f"Spark label propagation still had unsettled nodes after {max_iter} "
+                      "rounds; using the last labels (raise lpa_max_iter)", RuntimeWarning,
+                      stacklevel=3)
+    return relabel_by_size(labels), rounds, converged
+
+
+def relabel_by_size(labels: DataFrame) -> DataFrame:
+    """``vid, community`` with labels 0..k-1 by decreasing size (ties: smallest member vid)."""
+    f = _f()
+    sizes = labels.groupBy("label").agg(f.count(f.lit(1)).alias("size"),
+                                        f.min("vid").alias("first"))
+    ranked, _ = dense_index(sizes, [f.col("size").desc(), f.col("first")], "community")
+    mapping = ranked.select("label", "community")
+    return checkpoint(labels.join(mapping, "label").select("vid", "community"))
+
+
+# ---------------------------------------------------------------------------------- roles
+
+
+def role_statistics(g: SparkGraph, layer: str, labels: DataFrame) -> DataFrame:
+    """``vid, community_size, within_module_z, participation, internal_share``.
+
+    On the undirected view of ``layer`` (weights of both directions summed), with ``k_is`` the
+    weight from node ``i`` to community ``s``: ``participation = 1 - sum_s (k_is / k_i)^2``,
+    ``internal_share = k_i,s_i / k_i`` (0 for isolated nodes) and ``within_module_z`` the
+    z-score of ``k_i,s_i`` among the members of ``s_i`` (population standard deviation, 0
+    where it vanishes), as :func:`netinfluence.roles.roles` (Guimera & Amaral, Nature 433,
+    2005). Two aggregations over the edges and one over the communities.
+    """
+    f = _f()
+    und = g.undirected_weights(layer)
+    adj = und.select(f.col("lo").alias("node"), f.col("hi").alias("nbr"), "w") \
+        .union(und.select("hi", "lo", "w"))
+    lab = labels.select("vid", "community")
+    ln = lab.select(f.col("vid").alias("node"), f.col("community").alias("cn"))
+    lm = lab.select(f.col("vid").alias("nbr"), f.col("community").alias("cm"))
+    per = (adj.join(g.small(lm), "nbr")
+           .join(g.small(ln), "node")
+           .groupBy("node", "cn", "cm").agg(f.sum("w").alias("kis"))
+           .groupBy("node").agg(
+               f.sum("kis").alias("k"),
+               f.sum(f.when(f.col("cm") == f.col("cn"), f.col("kis")).otherwise(0.0))
+               .alias("internal"),
+               f.sum(f.col("kis") * f.col("kis")).alias("sq"))
+           .withColumnRenamed("node", "vid"))
+    stats = lab.join(per, "vid", "left").fillna({"k": 0.0, "internal": 0.0, "sq": 0.0})
+    stats = checkpoint(stats)
+    comm = stats.groupBy("community").agg(
+        f.count(f.lit(1)).alias("community_size"),
+        f.avg("internal").alias("mean"),
+        f.stddev_pop("internal").alias("std"))
+    s = f.col("std")
+    tiny = s <= 1e-12 * f.greatest(f.abs(f.col("mean")), f.lit(1.0))
+    has = f.col("k") > 0
+    out = stats.join(g.small(comm), "community").select(
+        "vid",
+        "community_size",
+        f.when(tiny, 0.0).otherwise((f.col("internal") - f.col("mean")) /
+                                    f.when(tiny, 1.0).otherwise(s)).alias("within_module_z"),
+        f.when(has, f.least(f.greatest(1.0 - f.col("sq") / (f.col("k") * f.col("k")),
+                                       f.lit(0.0)), f.lit(1.0))).otherwise(0.0)
+        .alias("participation"),
+        f.when(has, f.col("internal") / f.when(has, f.col("k")).otherwise(1.0)).otherwise(0.0)
+        .alias("internal_share"),
+    )
+    return checkpoint(out)
+
+
+# ---------------------------------------------------------------------------------- cores
+
+
+def coreness(g: SparkGraph, layer: str, *, max_iter: int) -> tuple[DataFrame, int]:
+    """``vid, tie_coreness``: k-core number of the undirected pattern of ``layer``.
+
+    The H-index iteration of Lü, Zhou, Zhang & Stanley ("The H-index of a network node and its
+    relation to degree and coreness", Nature Communications 7, 10168, 2016): start from the
+    degree, replace each value by the H-index of the neighbours' values; the values only
+    decrease and reach the coreness (what igraph's ``coreness()`` returns) when nothing
+    changes. A round is one join and one ``groupBy`` with ``collect_list``; the number of
+    rounds is small in practice (tens). Returns the values and the rounds run.
+    """
+    f = _f()
+    parts = _partitions(g)
+    und = g.undirected_weights(layer).select("lo", "hi")
+    adj = (und.select(f.col("lo").alias("node"), f.col("hi").alias("nbr"))
+           .union(und.select("hi", "lo"))
+           .repartition(parts, "node").cache())
+    deg = adj.groupBy("node").agg(f.count(f.lit(1)).alias("h")).withColumnRenamed("node", "vid")
+    h = checkpoint(g.nodes.select("vid").join(deg, "vid", "left").fillna({"h": 0}))
+    rounds = 0
+    converged = False
+    try:
+        for rounds in range(1, max_iter + 1):
+            vals = h.select(f.col("vid").alias("nbr"), f.col("h").alias("hn"))
+            arr = f.sort_array(f.collect_list("hn"), asc=False)
+            hidx = f.aggregate(arr, f.lit(0).cast("long"),
+                               lambda acc, x: f.when(x > acc, acc + 1).otherwise(acc))
+            new = (adj.join(g.small(vals), "nbr")
+                   .groupBy("node").agg(hidx.alias("hnew")).withColumnRenamed("node", "vid"))
+            nxt = checkpoint(h.join(g.small(new), "vid", "left")
+                             .select("vid", f.coalesce("hnew", f.lit(0)).cast("long").alias("h"),
+                                     (f.coalesce("hnew", f.lit(0)) != f.col("h")).alias("chg")))
+            changed = nxt.agg(f.sum(f.col("chg").cast("long"))).collect()[0][0] or 0
+            h = nxt.drop("chg")
+            logger.debug("coreness round %d: %d changed", rounds, changed)
+            if changed == 0:
+                converged = True
+                break
+    finally:
+        adj.unpersist()
+    if not converged and g.n:
+        warnings.warn(f"Spark coreness (H-index iteration) still changing after {max_iter} "
+                      "rounds; values are upper bounds of the coreness (raise core_max_iter)",
+                      RuntimeWarning, stacklevel=3)
+    return checkpoint(h.select("vid", f.col("h").alias("tie_coreness"))), rounds
+
+
+# ---------------------------------------------------------------------------------- reach
+
+
+def _reach_edges(g: SparkGraph) -> DataFrame:
+    """``src, dst, p``: the reach layer with each pair's tie probability."""
+    f = _f()
+    probs = g.ties.select("src", "dst", f.col("probability").alias("p"))
+    if g.reach_layer == "follows":
+        return g.follows.join(probs, ["src", "dst"])
+    return probs
+
+
+def reach_sketch(g: SparkGraph, *, lg_k: int) -> DataFrame:
+    """``vid, reach_2hop``: accounts within two hops of each node's audience, by HyperLogLog.
+
+    ``sketch(w)`` summarises ``{w} + out(w)`` (``hll_sketch_agg``, 2^lg_k buckets); a node's
+    ball is the union (``hll_union_agg``) of the sketches of itself and its out-neighbours;
+    the estimate minus the node itself, clipped to ``[out-degree, n - 1]`` as the in-memory
+    engine does. Two aggregations and one join; relative standard error about
+    ``1.04 / sqrt(2^lg_k)`` (1.6 % at lg_k = 12, the in-memory engine's default precision),
+    and exact for small balls (the sketch keeps a list of hashes while it is sparse).
+    """
+    f = _f()
+    e = _reach_edges(g).select("src", "dst")
+    verts = e.select(f.col("src").alias("w")).union(e.select("dst")).distinct()
+    members = e.select(f.col("src").alias("w"), f.col("dst").alias("v")) \
+        .union(verts.select("w", f.col("w").alias("v")))
+    sketches = checkpoint(members.groupBy("w").agg(f.hll_sketch_agg("v", lg_k).alias("sk")))
+    rows = e.select(f.col("src").alias("u"), f.col("dst").alias("w")) \
+        .union(e.select(f.col("src").alias("u"), f.col("src").alias("w")).distinct())
+    outdeg = e.groupBy("src").agg(f.count(f.lit(1)).alias("deg")).withColumnRenamed("src", "u")
+    ball = (rows.join(sketches, "w").groupBy("u")
+            .agg(f.hll_sketch_estimate(f.hll_union_agg("sk")).alias("est"))
+            .join(outdeg, "u"))
+    est = ball.select(f.col("u").alias("vid"), f.least(
+        f.greatest(f.col("est").cast("double") - 1.0, f.col("deg").cast("double")),
+        f.lit(float(max(g.n - 1, 0)))).alias("reach_2hop"))
+    return checkpoint(_all_nodes(g, est, {"reach_2hop": 0.0}))
+
+
+def two_hop(g: SparkGraph, labels: DataFrame) -> DataFrame:
+    """``vid, expected_reach, reach_2hop_exact, community_reach``: exact two-hop measures.
+
+    Every pair ``(u, v)``, ``v != u``, joined by an edge ``u -> v`` or a path ``u -> w -> v``
+    of the reach layer is formed (one self-join: ``sum_w indeg(w) outdeg(w)`` rows, the cost
+    of exact counting) and aggregated once: ``P(v reached) = 1 - (1 - p_uv) prod_w (1 - p_uw
+    p_wv)`` (the live-edge model's exact two-hop probability, as
+    ``reach(expected=True)``), summed into ``expected_reach``; the number of distinct ``v`` is
+    the exact 2-hop reach and the number in ``u``'s own community the community reach.
+    """
+    f = _f()
+    e = _reach_edges(g)
+    a = e.select(f.col("src").alias("u"), f.col("dst").alias("w"), f.col("p").alias("p1"))
+    b = e.select(f.col("src").alias("w"), f.col("dst").alias("v"), f.col("p").alias("p2"))
+    paths = a.join(b, "w").where(f.col("u") != f.col("v")).select(
+        "u", "v", f.log1p(-(f.col("p1") * f.col("p2"))).alias("lq"))
+    direct = e.select(f.col("src").alias("u"), f.col("dst").alias("v"),
+                      f.log1p(-f.col("p")).alias("lq"))
+    pairs = direct.union(paths).groupBy("u", "v").agg(f.sum("lq").alias("lq"))
+    lab = labels.select("vid", "community")
+    lu = lab.select(f.col("vid").alias("u"), f.col("community").alias("cu"))
+    lv = lab.select(f.col("vid").alias("v"), f.col("community").alias("cv"))
+    per = (pairs.join(g.small(lv), "v")
+           .join(g.small(lu), "u")
+           .groupBy("u").agg(
+               f.sum(-f.expm1(f.col("lq"))).alias("expected_reach"),
+               f.count(f.lit(1)).alias("reach_2hop_exact"),
+               f.sum(f.when(f.col("cu") == f.col("cv"), 1).otherwise(0)).alias("community_reach"))
+           .withColumnRenamed("u", "vid"))
+    return checkpoint(_all_nodes(g, per, {"expected_reach": 0.0, "reach_2hop_exact": 0,
+                                          "community_reach": 0}))
+
+
+# ---------------------------------------------------------------------------------- reciprocity
+
+
+def reciprocity(g: SparkGraph) -> DataFrame:
+    """``vid, reciprocal_share``: share of a node's ties (follow or interaction, either way)
+    that are mutual (:func:`netinfluence.engagement.reciprocity`)."""
+    f = _f()
+    u = g.undirected
+    ends = u.select(f.col("lo").alias("vid"), "mutual").union(u.select("hi", "mutual"))
+    per = ends.groupBy("vid").agg(
+        (f.sum(f.col("mutual").cast("double")) / f.count(f.lit(1))).alias("reciprocal_share"))
+    return checkpoint(_all_nodes(g, per, {"reciprocal_share": 0.0}))
+
+
+# ---------------------------------------------------------------------------------- engagement
+
+
+def _user_col(g: SparkGraph, name: str):
+    f = _f()
+    return f.col(name) if name in g.user_columns else f.lit(None).cast("double")
+
+
+def engagement(g: SparkGraph, deg: DataFrame) -> DataFrame:
+    """``vid, followers, tier, tier_band, engagement_rate, engagement_vs_tier, received``.
+
+    As :func:`netinfluence.engagement.engagement` with its default bands and norms: from the
+    users table ``(likes + comments) / posts / followers`` against the band's published norm;
+    otherwise (``engagement_source = "graph"``) interactions received per graph follower
+    against the median of the accounts of the same band (exact medians: one aggregation).
+    """
+    from netinfluence.engagement import DEFAULT_BANDS, DEFAULT_NORMS
+
+    f = _f()
+    fol = _user_col(g, "followers")
+    fol = f.when(f.isnan(fol), None).otherwise(fol)
+    band = f.lit("unknown")
+    tier = f.lit("unknown")
+    for name, tier_name, low in DEFAULT_BANDS:  # later (higher) bands win
+        band = f.when(fol >= low, f.lit(name)).otherwise(band)
+        tier = f.when(fol >= low, f.lit(tier_name)).otherwise(tier)
+    norm_map = f.create_map(*itertools.chain.from_iterable(
+        (f.lit(k), f.lit(float(sum(v)))) for k, v in DEFAULT_NORMS.items()))
+    likes, comments, posts = (_user_col(g, c) for c in ("likes", "comments", "posts"))
+    has_posts = f.coalesce((likes.isNotNull() | comments.isNotNull()) & (posts > 0) & (fol > 0),
+                           f.lit(False))
+    received = g.interactions.groupBy("src").agg(f.sum("interactions").alias("received")) \
+        .withColumnRenamed("src", "vid")
+    base = (g.nodes.join(deg.select("vid", "in_degree"), "vid")
+            .join(g.small(received), "vid", "left")
+            .select("vid", fol.alias("followers"), band.alias("tier_band"), tier.alias("tier"),
+                    has_posts.alias("has_posts"),
+                    f.when(has_posts, f.try_divide(f.try_divide(
+                        f.coalesce(likes, f.lit(0.0)) + f.coalesce(comments, f.lit(0.0)), posts),
+                        fol)).alias("post_rate"),
+                    f.coalesce("received", f.lit(0.0)).alias("received"),
+                    f.col("in_degree").alias("audience")))
+    base = base.withColumn("norm", norm_map[f.col("tier_band")])
+    hp = f.col("has_posts")
+    graph_ok = ((~hp & (f.col("received") > 0))
+                | (~hp & (f.col("audience") > 0) & f.lit(g.has_interactions)))
+    base = checkpoint(base.withColumn("graph_ok", graph_ok).withColumn(
+        "g_rate", f.col("received") / f.greatest(f.col("audience"), f.lit(1)).cast("double")))
+    ok = base.where(f.col("graph_ok"))
+    med_all = ok.agg(f.median("g_rate")).collect()[0][0]
+    meds = ok.groupBy("tier_band").agg(f.median("g_rate").alias("bmed"))
+    m = f.col("bmed")
+    m = f.when(m.isNull() | (m <= 0), f.lit(med_all)).otherwise(m)
+    out = base.join(f.broadcast(meds), "tier_band", "left").withColumn("m", m.cast("double"))
+    g_ratio = f.when(f.col("m") > 0, f.try_divide(f.col("g_rate"), f.col("m")))
+    post_ratio = f.col("post_rate") / f.col("norm")
+    out = out.select(
+        "vid", "followers", "tier", "tier_band",
+        f.when(f.col("graph_ok"), f.col("g_rate")).otherwise(f.col("post_rate"))
+        .alias("engagement_rate"),
+        f.when(f.col("graph_ok"), g_ratio).otherwise(post_ratio).alias("engagement_vs_tier"),
+        "received", "audience")
+    return checkpoint(out)
+
+
+# ---------------------------------------------------------------------------------- flags
+
+
+def flags(g: SparkGraph, deg: DataFrame, eng: DataFrame, recip: DataFrame) -> DataFrame:
+    """Authenticity measures and flags of :func:`netinfluence.engagement.authenticity_flags`
+    with the default :class:`~netinfluence.engagement.FlagRules`.
+
+    ``vid, passive_share, mass_follower_share, followers_gap_ratio``, one boolean column per
+    flag, ``flags`` (names joined by ``;``) and ``n_flags``. The network-wide medians
+    (following count, follower gap) are exact aggregates; the per-audience shares are one
+    join of the follows edges with a per-node table and one ``groupBy``.
+    """
+    from netinfluence.engagement import FlagRules
+
+    f = _f()
+    rules = FlagRules()
+    active = g.interactions.select(f.col("dst").alias("vid")).distinct() \
+        .withColumn("active", f.lit(True))
+    plat = _user_col(g, "following")
+    following = (g.nodes.select("vid", plat.alias("plat")).join(deg, "vid")
+                 .select("vid", f.when(f.col("plat").isNull() | f.isnan("plat"),
+                                       f.col("out_degree").cast("double"))
+                         .otherwise(f.greatest(f.col("out_degree").cast("double"),
+                                               f.col("plat"))).alias("following")))
+    following = checkpoint(following)
+    med_following = following.agg(f.median("following")).collect()[0][0] or 0.0
+    cut = max(rules.mass_following_min, rules.mass_following_factor * med_following)
+    per_node = (following.join(active, "vid", "left")
+                .select(f.col("vid").alias("dst"),
+                        f.coalesce("active", f.lit(False)).alias("active"),
+                        (f.col("following") >= cut).alias("mass")))
+    counts = (g.follows.join(g.small(per_node), "dst")
+              .groupBy("src").agg(
+                  f.sum((~f.col("active")).cast("double")).alias("passive_cnt"),
+                  f.sum(f.col("mass").cast("double")).alias("mass_cnt"))
+              .withColumnRenamed("src", "vid"))
+    base = (eng.select("vid", "followers", "engagement_vs_tier", "audience")
+            .join(recip, "vid").join(counts, "vid", "left")
+            .fillna({"passive_cnt": 0.0, "mass_cnt": 0.0}))
+    aud = f.col("audience").cast("double")
+    base = base.select(
+        "vid", "followers", "engagement_vs_tier", "audience", "reciprocal_share",
+        f.when(aud > 0, f.col("passive_cnt") / f.greatest(aud, f.lit(1.0))).alias("passive_share"),
+        f.when(aud > 0, f.col("mass_cnt") / f.greatest(aud, f.lit(1.0)))
+        .alias("mass_follower_share"),
+        (f.col("followers") / f.greatest(aud, f.lit(1.0))).alias("gap"))
+    base = checkpoint(base)
+    med_gap = base.where(f.col("gap").isNotNull()).agg(f.median("gap")).collect()[0][0]
+    if med_gap:
+        gap_ratio = f.col("gap") / f.lit(float(med_gap))
+    else:
+        gap_ratio = f.lit(None).cast("double")
+    big = f.col("audience") >= rules.min_audience
+    fol = f.col("followers")
+
+    def nz(c):
+        return f.coalesce(c, f.lit(0.0))
+
+    out = base.select(
+        "vid", "passive_share", "mass_follower_share", gap_ratio.alias("followers_gap_ratio"),
+        f.coalesce((f.col("engagement_vs_tier") < rules.low_engagement_ratio)
+                   & (fol >= rules.low_engagement_min_followers), f.lit(False))
+        .alias("low_engagement"),
+        (f.lit(g.has_interactions) & big & (nz(f.col("passive_share")) > rules.passive_share))
+        .alias("passive_followers"),
+        (big & (nz(f.col("mass_follower_share")) > rules.mass_share)).alias("mass_followers"),
+        (big & (f.col("reciprocal_share") < rules.low_reciprocity)).alias("low_reciprocity"),
+        f.coalesce((gap_ratio > rules.followers_gap_factor)
+                   & (fol >= rules.followers_gap_min_followers), f.lit(False))
+        .alias("followers_gap"),
+    )
+    names = list(rules.descriptions)
+    out = out.withColumn("flags", f.concat_ws(";", *[f.when(f.col(c), f.lit(c)) for c in names]))
+    out = out.withColumn("n_flags", sum((f.col(c).cast("int") for c in names[1:]),
+                                        f.col(names[0]).cast("int")))
+    return checkpoint(out)

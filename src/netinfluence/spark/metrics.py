@@ -1,0 +1,330 @@
+"""``netinfluence.spark.metrics``: every per-node measure and the citizen score on Spark."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from netinfluence.errors import InputError
+from netinfluence.scoring import ScoreWeights
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pyspark.sql import DataFrame, SparkSession
+
+__all__ = ["METRIC_COLUMNS", "REACH_METHODS", "metrics"]
+
+logger = logging.getLogger(__name__)
+
+#: Columns of :func:`metrics`, in order.
+METRIC_COLUMNS = (
+    "node", "in_degree", "out_degree", "strength", "reach_2hop", "pagerank",
+    "community", "community_size", "within_module_z", "participation", "internal_share",
+    "role", "insider", "tie_coreness", "expected_reach", "community_reach_share",
+    "followers", "tier", "tier_band", "engagement_rate", "engagement_vs_tier",
+    "reciprocal_share", "passive_share", "mass_follower_share", "followers_gap_ratio",
+    "low_engagement", "passive_followers", "mass_followers", "low_reciprocity",
+    "followers_gap", "flags", "n_flags",
+    "engaged_reach", "embeddedness", "coreness", "engagement", "reciprocity", "score",
+)
+#: ``reach=`` choices of :func:`metrics`.
+REACH_METHODS = ("sketch", "exact")
+
+# Columns the score is computed from on the driver (see _score).
+_SCORE_INPUTS = ("within_module_z", "participation", "internal_share", "tie_coreness",
+                 "expected_reach", "engagement_vs_tier", "reciprocal_share", "n_flags")
+
+
+def _check_positive_int(name: str, value, lo: int = 1, hi: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < lo or (
+            hi is not None and value > hi):
+        bound = f"in [{lo}, {hi}]" if hi is not None else f">= {lo}"
+        raise InputError(f"{name} must be an integer {bound}, got {value!r}")
+    return int(value)
+
+
+def _seed_int(seed) -> int:
+    if isinstance(seed, np.random.Generator):
+        return int(seed.integers(0, 2**31 - 1))
+    if seed is None:
+        return int(np.random.default_rng().integers(0, 2**31 - 1))
+    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
+        return int(seed)
+    raise InputError(f"seed must be an int, a numpy Generator or None, got {seed!r}")
+
+
+def metrics(
+    spark: SparkSession,
+    follows_df: DataFrame | None,
+    interactions_df: DataFrame | None = None,
+    users_df: DataFrame | None = None,
+    *,
+    seed: int | np.random.Generator | None = 0,
+    weights: ScoreWeights | None = None,
+    labels: DataFrame | None = None,
+    damping: float = 0.85,
+    pagerank_tol: float = 1e-9,
+    pagerank_max_iter: int = 100,
+    lpa_max_iter: int = 60,
+    core_max_iter: int = 100,
+    reach: str = "sketch",
+    reach_precision: int = 12,
+    broadcast_nodes: int = 2_000_000,
+    info: dict | None = None,
+) -> DataFrame:
+    """Every per-node influence measure and the citizen score, computed on Spark.
+
+    Parameters
+    ----------
+    spark : SparkSession
+        E.g. from :func:`netinfluence.spark.session`.
+    follows_df : DataFrame or None
+        Rows ``follower, followed`` (the follower sees the followed account's posts).
+    interactions_df : DataFrame, optional
+        Rows ``source, target[, type][, count][, timestamp]``: ``source`` engaged with
+        ``target``'s content. Missing types are ``"interaction"``, missing counts 1; rows with
+        count 0 are dropped. Timestamps are not used (the default tie strength has no decay).
+    users_df : DataFrame, optional
+        One row per account: ``id`` and optionally ``followers, following, posts, likes,
+        comments, handle, topics`` (numbers may be strings; unparseable ones count as missing).
+    seed : int, numpy.random.Generator or None, default 0
+        Seed of the label-propagation update order; the same int gives the same result.
+    weights : ScoreWeights, optional
+        Score weights (:class:`netinfluence.scoring.ScoreWeights` defaults).
+    labels : DataFrame, optional
+        ``node, community`` for every node, used instead of label propagation (for example
+        Leiden labels from the in-memory engine).
+    damping : float, default 0.85
+        PageRank damping factor.
+    pagerank_tol : float, default 1e-9
+        Stop PageRank when the L1 change of the rank vector falls below this.
+    pagerank_max_iter : int, default 100
+        PageRank rounds at most (a RuntimeWarning when reached).
+    lpa_max_iter : int, default 60
+        Label-propagation rounds at most (a RuntimeWarning when nodes are still unsettled).
+    core_max_iter : int, default 100
+        H-index rounds at most for the k-core numbers (a RuntimeWarning when reached).
+    reach : {"sketch", "exact"}, default "sketch"
+        ``reach_2hop`` by HyperLogLog sketches or exactly (from the two-hop pairs formed for
+        the expected reach anyway).
+    reach_precision : int, default 12
+        ``lgConfigK`` of the sketches (4..21): relative standard error ``1.04 /
+        sqrt(2**reach_precision)``, 1.6 % at 12 as the in-memory engine's default.
+    broadcast_nodes : int, default 2,000,000
+        Per-node tables of graphs up to this many nodes are broadcast in joins; larger graphs
+        shuffle them.
+    info : dict, optional
+        Filled with what the run did: sizes, rounds and convergence of the iterative steps,
+        the sketch's error, seconds per step.
+
+    Returns
+    -------
+    pyspark.sql.DataFrame
+        One row per node, keyed by ``node`` (the ids as given), with the columns of
+        :data:`METRIC_COLUMNS` (not sorted): degrees, tie ``strength``, ``reach_2hop``,
+        ``pagerank``; the label-propagation ``community`` (0..k-1 by decreasing size) and
+        ``community_size``; the Guimera-Amaral ``within_module_z``, ``participation``,
+        ``internal_share``, ``role``, ``insider``; ``tie_coreness``, ``expected_reach``,
+        ``community_reach_share``; tiers and engagement; reciprocity; the authenticity
+        measures, flags and ``n_flags``; the five score components and ``score`` (0-100).
+
+    Raises
+    ------
+    InputError
+        Bad options, missing columns or ids, labels that miss nodes.
+    MissingDependencyError
+        pyspark is not installed.
+
+    Notes
+    -----
+    Directions and formulas are those of the in-memory engine: follows rows become influence
+    edges ``followed -> follower`` and interactions ``target -> source``; self-loops are
+    dropped and duplicates merged. ``in_degree`` is the audience seen in the graph
+    (:func:`netinfluence.centrality.in_degree`), ``out_degree`` the accounts followed,
+    ``strength`` the summed tie strength of the out-ties (``centrality.strength`` on the
+    ``ties`` layer), ``pagerank`` :func:`netinfluence.centrality.pagerank` (follower ->
+    followed walk, dangling rank spread uniformly), ``tie_coreness`` the k-core number of the
+    undirected default layer, roles :func:`netinfluence.roles.roles` on that layer with the
+    community labels, ``expected_reach`` ``reach(hops=2, expected=True)``, engagement and
+    flags :mod:`netinfluence.engagement` with their defaults.
+
+    The score is :func:`netinfluence.scoring.components` and
+    :func:`netinfluence.scoring.combine` themselves: the per-node inputs (eight numbers per
+    node) are collected to the driver as an Arrow table, scored there and joined back. That
+    bounds this step by the driver's memory (about 100 bytes per node: 10^8 nodes need ~10 GB).
+
+    Cost: the tie table lists triangles (``O(m^1.5)`` wedge rows); ``expected_reach`` forms
+    every two-hop pair (``sum_w indeg(w) outdeg(w)`` rows), the dominant cost on graphs with
+    hubs; PageRank, label propagation and the k-core iteration cost one pass over the edges
+    per round. See ``docs/spark.md`` for the scale-out plan.
+
+    Examples
+    --------
+    >>> from netinfluence.spark import metrics, session  # doctest: +SKIP
+    >>> spark = session("local[2]")  # doctest: +SKIP
+    >>> follows = spark.createDataFrame([("a", "b"), ("b", "a"), ("c", "a")],
+    ...                                 "follower string, followed string")  # doctest: +SKIP
+    >>> metrics(spark, follows).select("node", "in_degree", "pagerank").show()  # doctest: +SKIP
+    """
+    from netinfluence.spark import algorithms as alg
+    from netinfluence.spark.graph import prepare
+    from netinfluence.spark.session import _pyspark
+
+    _pyspark("netinfluence.spark.metrics")
+    reach_method = str(reach).strip().lower()
+    if reach_method not in REACH_METHODS:
+        raise InputError(f"reach must be one of {REACH_METHODS}, got {reach!r}")
+    precision = _check_positive_int("reach_precision", reach_precision, 4, 21)
+    pr_iter = _check_positive_int("pagerank_max_iter", pagerank_max_iter)
+    lpa_iter = _check_positive_int("lpa_max_iter", lpa_max_iter)
+    core_iter = _check_positive_int("core_max_iter", core_max_iter)
+    bcast = _check_positive_int("broadcast_nodes", broadcast_nodes, 0)
+    try:
+        d = float(damping)
+        tol = float(pagerank_tol)
+    except (TypeError, ValueError):
+        raise InputError(f"damping and pagerank_tol must be numbers, got {damping!r}, "
+                         f"{pagerank_tol!r}") from None
+    if not 0.0 <= d <= 1.0:
+        raise InputError(f"damping must be a number in [0, 1], got {damping!r}")
+    if not tol > 0:
+        raise InputError(f"pagerank_tol must be a positive number, got {pagerank_tol!r}")
+    if weights is not None and not isinstance(weights, ScoreWeights):
+        raise InputError(f"weights must be a ScoreWeights, got {type(weights).__name__}")
+    weights = weights or ScoreWeights()
+    seed_value = _seed_int(seed)
+    run = info if info is not None else {}
+    timings: dict[str, float] = {}
+    run["timings_seconds"] = timings
+    clock = [time.perf_counter()]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        timings[name] = round(now - clock[0], 3)
+        clock[0] = now
+        logger.info("spark metrics: %s done in %.1f s", name, timings[name])
+
+    g = prepare(spark, follows_df, interactions_df, users_df, broadcast_nodes=bcast)
+    run.update(n_nodes=g.n, n_follows=g.n_follows, n_interaction_pairs=g.n_interaction_pairs,
+               default_layer=g.default_layer, reach_layer=g.reach_layer, seed=seed_value)
+    lap("prepare")
+    if g.n == 0:
+        raise InputError("the inputs hold no accounts")
+    deg = alg.degrees(g)
+    lap("degrees")
+    pr, pr_rounds = alg.pagerank(g, damping=d, tol=tol, max_iter=pr_iter)
+    run["pagerank_rounds"] = pr_rounds
+    lap("pagerank")
+    layer = g.default_layer
+    if labels is None:
+        lab, lpa_rounds, lpa_ok = alg.label_propagation(g, layer, seed=seed_value,
+                                                        max_iter=lpa_iter)
+        run.update(community_method="label_propagation", lpa_rounds=lpa_rounds,
+                   lpa_converged=lpa_ok)
+    else:
+        lab = _given_labels(g, labels)
+        run["community_method"] = "given"
+    lap("communities")
+    roles = alg.role_statistics(g, layer, lab)
+    lap("roles")
+    core, core_rounds = alg.coreness(g, layer, max_iter=core_iter)
+    run["core_rounds"] = core_rounds
+    lap("core")
+    two = alg.two_hop(g, lab)
+    lap("expected_reach")
+    if reach_method == "sketch":
+        r2 = alg.reach_sketch(g, lg_k=precision)
+        run.update(reach_method="sketch", reach_precision=precision,
+                   reach_error=float(1.04 / np.sqrt(2.0**precision)))
+    else:
+        r2 = two.select("vid", two["reach_2hop_exact"].cast("double").alias("reach_2hop"))
+        run.update(reach_method="exact", reach_error=0.0)
+    lap("reach")
+    eng = alg.engagement(g, deg)
+    recip = alg.reciprocity(g)
+    flg = alg.flags(g, deg, eng, recip)
+    lap("engagement")
+    table = _assemble(g, deg, pr, lab, roles, core, two, r2, eng, recip, flg)
+    out = _score(spark, table, weights)
+    lap("score")
+    return out
+
+
+def _given_labels(g, labels: DataFrame) -> DataFrame:
+    """Validate ``node, community`` labels and return ``vid, community`` over every node."""
+    from pyspark.sql import DataFrame as SparkFrame
+    from pyspark.sql import functions as f
+
+    from netinfluence.spark.algorithms import relabel_by_size
+    from netinfluence.spark.graph import checkpoint
+
+    if not isinstance(labels, SparkFrame) or not {"node", "community"} <= set(labels.columns):
+        raise InputError("labels must be a Spark DataFrame with columns node, community")
+    node_type = g.nodes.schema["node"].dataType
+    lab = labels.select(f.col("node").cast(node_type).alias("node"),
+                        f.col("community").alias("label"))
+    joined = checkpoint(g.nodes.select("vid", "node").join(lab, "node", "left"))
+    missing = joined.where(f.col("label").isNull()).count()
+    if missing:
+        raise InputError(f"labels must give a community for every node; {missing} node(s) "
+                         "missing")
+    dup = joined.groupBy("vid").count().where(f.col("count") > 1).limit(1).count()
+    if dup:
+        raise InputError("labels has duplicate node ids")
+    return relabel_by_size(joined.select("vid", "label"))
+
+
+def _assemble(g, deg, pr, lab, roles, core, two, r2, eng, recip, flg) -> DataFrame:
+    from pyspark.sql import functions as f
+
+    size = f.col("community_size")
+    share = f.when(size > 1, f.col("community_reach") / (size - 1).cast("double")) \
+        .otherwise(0.0)
+    t = (g.nodes.select("vid", "node")
+         .join(deg, "vid").join(r2, "vid").join(pr, "vid").join(lab, "vid").join(roles, "vid")
+         .join(core, "vid").join(two, "vid")
+         .join(eng.select("vid", "followers", "tier", "tier_band", "engagement_rate",
+                          "engagement_vs_tier"), "vid")
+         .join(recip, "vid").join(flg, "vid")
+         .withColumn("community_reach_share", share))
+    from netinfluence.spark.graph import checkpoint
+
+    return checkpoint(t)
+
+
+def _score(spark, table: DataFrame, weights: ScoreWeights) -> DataFrame:
+    """Roles, insiders, components and score with the in-memory engine's own functions.
+
+    The per-node inputs travel to the driver as an Arrow table; ``scoring.components``,
+    ``scoring.combine``, ``roles`` classification and ``is_insider`` run there unchanged, and
+    the result is joined back on ``vid``.
+    """
+    import pandas as pd
+    import pyarrow as pa
+
+    from netinfluence.roles import _classify, is_insider
+    from netinfluence.scoring import COMPONENTS, combine, components
+
+    local = table.select("vid", *_SCORE_INPUTS).toArrow().to_pandas()
+    inputs = local.set_index("vid")
+    z = inputs["within_module_z"].to_numpy(dtype=float)
+    p = inputs["participation"].to_numpy(dtype=float)
+    role = pd.Series(np.asarray(_classify(z, p), dtype=object), index=inputs.index)
+    rl = pd.DataFrame({"within_module_z": z, "role": role.to_numpy(),
+                       "internal_share": inputs["internal_share"].to_numpy(dtype=float)},
+                      index=inputs.index)
+    comps = components(inputs)
+    n_flags = inputs["n_flags"].to_numpy(dtype=int)
+    scored = pd.DataFrame({"vid": inputs.index.to_numpy(dtype=np.int64),
+                           "role": role.astype(str).to_numpy(),
+                           "insider": is_insider(rl).to_numpy(dtype=bool)})
+    for c in COMPONENTS:
+        scored[c] = comps[c].to_numpy(dtype=float)
+    scored["score"] = combine(comps, n_flags, weights)
+    back = spark.createDataFrame(pa.Table.from_pandas(scored, preserve_index=False))
+    out = table.join(back, "vid").select(*METRIC_COLUMNS)
+    from netinfluence.spark.graph import checkpoint
+
+    return checkpoint(out)
