@@ -189,7 +189,7 @@ def in_degree(net: Network, *, layer: str | None = None) -> pd.Series:
     --------
     >>> import netinfluence as ni
     >>> net = ni.Network.from_edges([("ana", "bo"), ("cy", "bo"), ("bo", "ana")])
-    >>> in_degree(net).tolist()
+    >>> in_degree(net).sort_index().tolist()
     [1, 2, 0]
     """
     layer = _check_layer(layer, net)
@@ -317,7 +317,7 @@ def pagerank(
     --------
     >>> import netinfluence as ni
     >>> net = ni.Network.from_edges([("ana", "bo"), ("cy", "bo"), ("bo", "ana")])
-    >>> pagerank(net).round(3).to_dict()  # bo has two followers, ana one, cy none
+    >>> pagerank(net).round(3).sort_index().to_dict()  # bo has two followers, ana one, cy none
     {'ana': 0.464, 'bo': 0.486, 'cy': 0.05}
     """
     layer = _check_layer(layer, net)
@@ -502,8 +502,8 @@ def betweenness(
     --------
     >>> import netinfluence as ni
     >>> net = ni.Network.from_edges([("b", "a"), ("c", "b"), ("d", "c")])  # a -> b -> c -> d
-    >>> betweenness(net).round(3).to_dict()
-    {'b': 0.333, 'a': 0.0, 'c': 0.333, 'd': 0.0}
+    >>> betweenness(net).round(3).sort_index().to_dict()
+    {'a': 0.0, 'b': 0.333, 'c': 0.333, 'd': 0.0}
     """
     layer = _check_layer(layer, net)
     method = _check_choice(method, "method", _METHODS)
@@ -586,8 +586,8 @@ def harmonic(
     --------
     >>> import netinfluence as ni
     >>> net = ni.Network.from_edges([("b", "a"), ("c", "b")])  # a -> b -> c
-    >>> harmonic(net).round(3).to_dict()
-    {'b': 0.5, 'a': 0.75, 'c': 0.0}
+    >>> harmonic(net).round(3).sort_index().to_dict()
+    {'a': 0.75, 'b': 0.5, 'c': 0.0}
     """
     layer = _check_layer(layer, net)
     method = _check_choice(method, "method", _METHODS)
@@ -687,8 +687,8 @@ def collective_influence(net: Network, *, layer: str | None = None, radius: int 
     >>> import netinfluence as ni
     >>> net = ni.Network.from_edges([("h1", "a"), ("h1", "b"), ("h1", "m"), ("m", "h2"),
     ...                              ("h2", "c"), ("h2", "d")], directed=False)
-    >>> collective_influence(net).to_dict()  # two hubs two hops apart
-    {'h1': 4, 'a': 0, 'b': 0, 'm': 0, 'h2': 4, 'c': 0, 'd': 0}
+    >>> collective_influence(net).sort_index().to_dict()  # two hubs two hops apart
+    {'a': 0, 'b': 0, 'c': 0, 'd': 0, 'h1': 4, 'h2': 4, 'm': 0}
     """
     layer = _check_layer(layer, net)
     radius = _check_int(radius, "radius", 1)
@@ -756,10 +756,10 @@ def voterank(
     >>> import netinfluence as ni
     >>> net = ni.Network.from_edges([("b", "a"), ("c", "a"), ("d", "a"), ("a", "e"),
     ...                              ("f", "e")])
-    >>> voterank(net)  # a is followed by b, c and d; e by a and f
+    >>> voterank(net).sort_index()  # a is followed by b, c and d; e by a and f
     node
-    b    <NA>
     a       1
+    b    <NA>
     c    <NA>
     d    <NA>
     e       2
@@ -934,7 +934,7 @@ def centrality(
     --------
     >>> import netinfluence as ni
     >>> net = ni.Network.from_edges([("ana", "bo"), ("cy", "bo"), ("bo", "ana")])
-    >>> centrality(net, measures=["pagerank", "in_degree"]).round(3)
+    >>> centrality(net, measures=["pagerank", "in_degree"]).round(3).sort_index()
           in_degree  pagerank
     node
     ana           1     0.464

@@ -119,7 +119,7 @@ def pagerank(g: SparkGraph, *, damping: float, tol: float, max_iter: int) -> tup
                    .select(f.col("src").alias("vid"), "dangling",
                            (damping * (f.col("c") + dangling / n) + (1.0 - damping) / n)
                            .alias("x"), "old"))
-            nxt = nxt.localCheckpoint(eager=False)
+            nxt = checkpoint(nxt, eager=False)
             row = nxt.agg(f.sum(f.when(f.col("dangling"), f.col("x")).otherwise(0.0)),
                           f.sum(f.abs(f.col("x") - f.col("old")))).collect()[0]
             state = nxt.drop("old")
@@ -148,45 +148,49 @@ def label_propagation(g: SparkGraph, layer: str, *, seed: int, max_iter: int
     Every node starts with its own label. In round ``r`` a node scores each label by the
     summed weight of its neighbours carrying it (undirected view of ``layer``, both
     directions' weights summed); it is *unsettled* when its label does not have the top score.
-    Unsettled nodes whose hash ``xxhash64(vid, seed, r)`` is even adopt the top label (ties:
-    the smallest label, i.e. the smallest node id); updating about half of the nodes per round
-    breaks the two-cycles of synchronous propagation. It stops when no node is unsettled (the
-    stopping rule of Raghavan, Albert & Kumara, Phys. Rev. E 76, 036106, 2007) or after
-    ``max_iter`` rounds. Scores are rounded to 1e-9 so that floating-point summation order
-    cannot change a tie. Returns labels, rounds, converged.
+    Unsettled nodes whose hash ``xxhash64(vid, seed, r)`` falls in the top three quarters adopt
+    the top label (ties: the smallest label, i.e. the smallest node id); leaving a random
+    quarter out each round breaks the two-cycles of synchronous propagation. It stops when no
+    node is unsettled (the stopping rule of Raghavan, Albert & Kumara, Phys. Rev. E 76,
+    036106, 2007) or after ``max_iter`` rounds. Scores are rounded to 1e-9 so that the
+    floating-point summation order cannot decide a tie. Returns labels, rounds, converged.
+
+    A round is one job: the labels are joined to the edges (which carry a zero-weight
+    self-row per node, so every node is scored), then two aggregations on the node the edges
+    are partitioned by.
     """
     f = _f()
     parts = _partitions(g)
     und = g.undirected_weights(layer).where(f.col("w") > 0)
     adj = (und.select(f.col("lo").alias("node"), f.col("hi").alias("nbr"), "w")
            .union(und.select("hi", "lo", "w"))
+           .union(g.nodes.select(f.col("vid").alias("node"), f.col("vid").alias("nbr"),
+                                 f.lit(0.0).alias("w")))
            .repartition(parts, "node").cache())
-    labels = checkpoint(g.nodes.select("vid", f.col("vid").alias("label")))
+    labels = g.nodes.select("vid", f.col("vid").alias("label"))
     rounds, converged = 0, False
     try:
         for rounds in range(1, max_iter + 1):
             nbr = labels.select(f.col("vid").alias("nbr"), f.col("label").alias("nl"))
             own = labels.select(f.col("vid").alias("node"), f.col("label").alias("own"))
-            scores = (adj.join(g.small(nbr), "nbr")
-                      .join(g.small(own), "node")
+            scores = (adj.join(g.small(nbr), "nbr").join(g.small(own), "node")
                       .groupBy("node", "own", "nl").agg(f.round(f.sum("w"), 9).alias("s")))
             best = scores.groupBy("node", "own").agg(
                 f.max(f.struct(f.col("s"), (-f.col("nl")).alias("neg"))).alias("best"),
                 f.max(f.when(f.col("nl") == f.col("own"), f.col("s"))).alias("cur"))
-            unsettled = f.col("cur").isNull() | (f.col("cur") < f.col("best.s"))
-            active = f.pmod(f.xxhash64(f.col("node"), f.lit(int(seed)), f.lit(rounds)), 2) == 0
-            moves = checkpoint(best.select(
+            unsettled = f.col("cur") < f.col("best.s")
+            active = f.pmod(f.xxhash64(f.col("node"), f.lit(int(seed)), f.lit(rounds)), 4) != 0
+            nxt = checkpoint(best.select(
                 f.col("node").alias("vid"),
-                unsettled.alias("unsettled"),
-                f.when(unsettled & active, -f.col("best.neg")).alias("new")))
-            stats = moves.agg(f.sum(f.col("unsettled").cast("long"))).collect()[0][0] or 0
-            logger.debug("label propagation round %d: %d unsettled", rounds, stats)
-            if stats == 0:
+                f.when(unsettled & active, -f.col("best.neg")).otherwise(f.col("own"))
+                .alias("label"),
+                unsettled.alias("unsettled")), eager=False)
+            left = nxt.agg(f.sum(f.col("unsettled").cast("long"))).collect()[0][0] or 0
+            logger.debug("label propagation round %d: %d unsettled", rounds, left)
+            if left == 0:
                 converged = True
                 break
-            upd = moves.where(f.col("new").isNotNull()).select("vid", "new")
-            labels = checkpoint(labels.join(g.small(upd), "vid", "left")
-                                .select("vid", f.coalesce("new", "label").alias("label")))
+            labels = nxt.drop("unsettled")
     finally:
         adj.unpersist()
     if not converged and g.n:
@@ -268,30 +272,34 @@ def coreness(g: SparkGraph, layer: str, *, max_iter: int) -> tuple[DataFrame, in
     relation to degree and coreness", Nature Communications 7, 10168, 2016): start from the
     degree, replace each value by the H-index of the neighbours' values; the values only
     decrease and reach the coreness (what igraph's ``coreness()`` returns) when nothing
-    changes. A round is one join and one ``groupBy`` with ``collect_list``; the number of
-    rounds is small in practice (tens). Returns the values and the rounds run.
+    changes. A round is one job: the values are joined to the edges (with a self-row per node
+    carrying its old value) and one ``groupBy`` computes the H-index of the sorted
+    ``collect_list``. The number of rounds is small in practice (tens). Returns the values and
+    the rounds run.
     """
     f = _f()
     parts = _partitions(g)
     und = g.undirected_weights(layer).select("lo", "hi")
-    adj = (und.select(f.col("lo").alias("node"), f.col("hi").alias("nbr"))
-           .union(und.select("hi", "lo"))
+    pairs = (und.select(f.col("lo").alias("node"), f.col("hi").alias("nbr"))
+             .union(und.select("hi", "lo")))
+    adj = (pairs.union(g.nodes.select(f.col("vid").alias("node"), f.col("vid").alias("nbr")))
            .repartition(parts, "node").cache())
-    deg = adj.groupBy("node").agg(f.count(f.lit(1)).alias("h")).withColumnRenamed("node", "vid")
-    h = checkpoint(g.nodes.select("vid").join(deg, "vid", "left").fillna({"h": 0}))
+    deg = pairs.groupBy("node").agg(f.count(f.lit(1)).alias("h")).withColumnRenamed("node", "vid")
+    h = checkpoint(g.nodes.select("vid").join(deg, "vid", "left")
+                   .select("vid", f.coalesce("h", f.lit(0)).cast("long").alias("h")))
     rounds = 0
     converged = False
     try:
         for rounds in range(1, max_iter + 1):
             vals = h.select(f.col("vid").alias("nbr"), f.col("h").alias("hn"))
-            arr = f.sort_array(f.collect_list("hn"), asc=False)
+            is_self = f.col("node") == f.col("nbr")
+            arr = f.sort_array(f.collect_list(f.when(~is_self, f.col("hn"))), asc=False)
             hidx = f.aggregate(arr, f.lit(0).cast("long"),
                                lambda acc, x: f.when(x > acc, acc + 1).otherwise(acc))
-            new = (adj.join(g.small(vals), "nbr")
-                   .groupBy("node").agg(hidx.alias("hnew")).withColumnRenamed("node", "vid"))
-            nxt = checkpoint(h.join(g.small(new), "vid", "left")
-                             .select("vid", f.coalesce("hnew", f.lit(0)).cast("long").alias("h"),
-                                     (f.coalesce("hnew", f.lit(0)) != f.col("h")).alias("chg")))
+            nxt = checkpoint(adj.join(g.small(vals), "nbr").groupBy("node").agg(
+                hidx.alias("h"), f.max(f.when(is_self, f.col("hn"))).alias("old"))
+                .select(f.col("node").alias("vid"), "h", (f.col("h") != f.col("old"))
+                        .alias("chg")), eager=False)
             changed = nxt.agg(f.sum(f.col("chg").cast("long"))).collect()[0][0] or 0
             h = nxt.drop("chg")
             logger.debug("coreness round %d: %d changed", rounds, changed)

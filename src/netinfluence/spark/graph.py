@@ -11,6 +11,7 @@ dropped and duplicate pairs merged. Node ids keep their spelling; every node als
 from __future__ import annotations
 
 import itertools
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import Column, DataFrame, SparkSession
 
 __all__ = ["SparkGraph", "prepare"]
+
+logger = logging.getLogger(__name__)
 
 #: Users-table columns the metrics read (others are carried along untouched in the job).
 USER_NUMERIC = ("followers", "following", "posts", "likes", "comments")
@@ -109,9 +112,31 @@ class SparkGraph:
                 .groupBy("lo", "hi").agg(f.sum("w").alias("w")))
 
 
-def checkpoint(frame: DataFrame) -> DataFrame:
-    """Materialise a frame and cut its lineage (``localCheckpoint``, eager)."""
-    return frame.localCheckpoint(eager=True)
+def checkpoint(frame: DataFrame, *, eager: bool = True) -> DataFrame:
+    """Cut a frame's lineage with ``localCheckpoint`` (materialised now when ``eager``).
+
+    The result is re-wrapped as a plain DataFrame over the checkpointed rows so that it does
+    not carry the size estimate of the plan that made it: Spark estimates a join as the
+    product of its inputs' sizes, and a checkpoint keeps that estimate, so in an iteration
+    that joins its own previous result the estimates would compound round after round (their
+    digits triple per round of label propagation, and planning soon takes minutes).
+    """
+    done = frame.localCheckpoint(eager=eager)
+    return _without_estimate(done)
+
+
+def _without_estimate(frame: DataFrame) -> DataFrame:
+    """The same rows as a DataFrame whose plan is a bare scan with no inherited estimate."""
+    from pyspark.sql import DataFrame as SparkFrame
+
+    spark = frame.sparkSession
+    jdf = frame._jdf
+    try:
+        fresh = spark._jsparkSession.internalCreateDataFrame(
+            jdf.queryExecution().toRdd(), jdf.schema(), False)
+    except Exception:  # pragma: no cover - internal API moved: keep the checkpointed frame
+        return frame
+    return SparkFrame(fresh, spark)
 
 
 def dense_index(frame: DataFrame, order: list, name: str) -> tuple[DataFrame, int]:
@@ -207,8 +232,8 @@ def prepare(
         f.col("src_id").cast(id_type), f.col("dst_id").cast(id_type))
     # influence direction: the followed account reaches its follower
     if follows_df is not None:
-        fol = follows_df.select(f.col("followed").cast(id_type).alias("src_id"),
-                                f.col("follower").cast(id_type).alias("dst_id"))
+        fol = checkpoint(follows_df.select(f.col("followed").cast(id_type).alias("src_id"),
+                                           f.col("follower").cast(id_type).alias("dst_id")))
         _no_missing_ids(fol, "follows_df", "follower or followed")
     else:
         fol = empty_pairs
@@ -226,6 +251,7 @@ def prepare(
             f.coalesce(count, f.when(raw_count.isNull(), f.lit(1.0))).alias("count"),
             raw_count.isNotNull().alias("_given"),
         )
+        inter = checkpoint(inter)
         bad = inter.agg(
             f.sum(f.when(f.col("src_id").isNull() | f.col("dst_id").isNull(), 1).otherwise(0)),
             f.sum(f.when(f.col("count").isNull() & f.col("_given"), 1).otherwise(0)),
@@ -249,7 +275,7 @@ def prepare(
         sel = [f.col("id").cast(id_type).alias("node")]
         sel += [_numeric(f.col(c)).alias(c) for c in USER_NUMERIC if c in user_columns]
         sel += [f.col(c).cast("string").alias(c) for c in USER_TEXT if c in user_columns]
-        users = users_df.select(*sel)
+        users = checkpoint(users_df.select(*sel))
         stats = users.agg(f.count(f.lit(1)), f.count_distinct("node"),
                           f.sum(f.when(f.col("node").isNull(), 1).otherwise(0))).collect()[0]
         if stats[2]:
@@ -264,6 +290,7 @@ def prepare(
     if users is not None:
         ids = ids.union(users.select("node"))
     nodes, n = dense_index(ids.distinct(), ["node"], "vid")
+    logger.debug("prepare: %d nodes indexed", n)
     broadcast = n <= broadcast_nodes
     if users is not None:
         joined = nodes.join(f.broadcast(users) if broadcast else users, "node", "left")
@@ -287,7 +314,9 @@ def prepare(
         inter_pairs = spark.createDataFrame(
             [], "src long, dst long, interactions double, intensity double")
         n_pairs = 0
+    logger.debug("prepare: %d follows pairs, %d interaction pairs", n_follows, n_pairs)
     ties, undirected = tie_table(follows, inter_pairs, broadcast=broadcast)
+    logger.debug("prepare: tie table done")
     return SparkGraph(spark, nodes, follows, inter_pairs, ties, undirected, n, n_follows,
                       n_pairs, broadcast, user_columns)
 
@@ -344,6 +373,7 @@ def tie_table(follows: DataFrame, inter_pairs: DataFrame, *, broadcast: bool
            .groupBy("v").agg(f.count(f.lit(1)).alias("deg")))
     deg = checkpoint(deg)
     common = common_neighbours(und, deg, broadcast=broadcast)
+    logger.debug("prepare: common neighbours done")
     dl = deg.select(f.col("v").alias("lo"), f.col("deg").alias("deg_lo"))
     dh = deg.select(f.col("v").alias("hi"), f.col("deg").alias("deg_hi"))
     if broadcast:
