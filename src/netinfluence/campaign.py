@@ -12,6 +12,7 @@ audience, pairwise audience overlap and spread per community.
 from __future__ import annotations
 
 import heapq
+import importlib.util
 import logging
 import math
 import os
@@ -1047,10 +1048,12 @@ def demo_outputs(analysis, out: str | os.PathLike, *, seed: int = 0,
     if plan is None:
         plan = demo_plan(analysis, seed=seed, budget=budget)
     written = {
-        "plan_xlsx": write_table(plan.seeds, folder / "plan.xlsx", sheets=plan.sheets()),
+        "plan_xlsx": write_table(plan.seeds, folder / "plan.xlsx", sheets=plan.sheets())
+        if importlib.util.find_spec("openpyxl") is not None else None,
         "plan_csv": write_table(plan.seeds, folder / "plan.csv"),
         "plan_summary": write_table(plan.summary, folder / "plan_summary.csv", index=True),
     }
+    written = {k: v for k, v in written.items() if v is not None}  # no Excel writer: CSV only
     written["plan_meta"] = write_meta(folder / "plan.csv.meta.json", net=analysis.net,
                                       parameters=plan.parameters,
                                       extra={"summary": plan.summary.to_dict()})

@@ -256,9 +256,16 @@ def run_demo(out: str | os.PathLike, *, seed: int = 0, console=None, show_report
     written["candidates"] = paths["table"]
     written["candidates_meta"] = paths["meta"]
     written["graph"] = paths["graph"]
-    _, paths = run_rank(net, out / "insiders.xlsx", seed=seed, per_community=5,
+    import importlib.util
+
+    excel = importlib.util.find_spec("openpyxl") is not None
+    if not excel and console is not None:
+        console.print("note: openpyxl is not installed (pip install 'netinfluence[excel]'), "
+                      "so the Excel files are written as CSV", markup=False)
+    ext = ".xlsx" if excel else ".csv"
+    _, paths = run_rank(net, out / f"insiders{ext}", seed=seed, per_community=5,
                         analysis=analysis)
-    written["insiders_xlsx"] = paths["table"]
+    written["insiders"] = paths["table"]
     if progress:
         progress("campaign")
     from netinfluence.campaign import demo_outputs as campaign_outputs

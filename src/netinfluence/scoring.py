@@ -22,6 +22,9 @@ from netinfluence.network import Network
 
 __all__ = ["COMPONENTS", "ScoreWeights", "citizen_score", "combine", "score_inputs"]
 
+#: Above this many tie-graph edges the pipeline runs Leiden for 2 iterations, not until stable.
+LEIDEN_FULL_MAX_EDGES = 200_000
+
 #: Score components, in the order they appear in tables.
 COMPONENTS = ("engaged_reach", "embeddedness", "coreness", "engagement", "reciprocity")
 
@@ -158,7 +161,12 @@ def score_inputs(net: Network, *, labels: pd.Series | None = None, seed=0,
     step = progress or (lambda name: None)
     step("communities")
     if labels is None:
-        labels = communities(net, seed=seed)
+        # Leiden until stable on small graphs; 2 iterations (igraph's default) above
+        # LEIDEN_FULL_MAX_EDGES, where it gave the same modularity (0.8353 on the 10^6-edge
+        # benchmark) in a third of the time
+        n_edges = len(net.edge_arrays(net.default_layer)[0])
+        labels = communities(net, seed=seed,
+                             n_iterations=-1 if n_edges <= LEIDEN_FULL_MAX_EDGES else 2)
     step("roles")
     rl = roles(net, labels)
     sizes = labels.map(labels.value_counts()).to_numpy(dtype=float)
