@@ -585,65 +585,26 @@ def read_network(
     tables: list[tuple[str, pd.DataFrame, str]] = []  # (layer, frame in influence dir, source)
     dropped: set = set()
     extra_ids: list = []  # accounts seen only in rows dropped as empty: kept as nodes
-    for src in follow_srcs:
-        t = read_edges(
-            src,
-            kind="follows",
-            columns=columns.get("follows"),
-            sep=sep,
-            skip_rows=skip_rows,
-            on_bad_rows=on_bad_rows,
-            report=report,
-        )
+    # (kind, source, interaction type) in the order given; each becomes a table of the
+    # influence direction: follows flip (followed -> follower), interactions flip (the
+    # engaged-with account -> the one who engaged), edges stay as they are.
+    inputs = ([("follows", src, None) for src in follow_srcs]
+              + [("edges", src, None) for src in edge_srcs]
+              + [("interactions", src, itype) for itype, src in inter_items])
+    for kind, src, itype in inputs:
+        t = read_edges(src, kind=kind, columns=columns.get(kind), sep=sep,
+                       skip_rows=0 if kind == "interactions" else skip_rows,
+                       interaction_type=itype, on_bad_rows=on_bad_rows, report=report)
         dropped |= t.attrs["dropped_ids"]
         extra_ids.extend(t.attrs.get("kept_ids", []))
-        tables.append(
-            (
-                "follows",
-                pd.DataFrame({"source": t["followed"], "target": t["follower"]}),
-                t.attrs["source"],
-            )
-        )
-    for src in edge_srcs:
-        t = read_edges(
-            src,
-            kind="edges",
-            columns=columns.get("edges"),
-            sep=sep,
-            skip_rows=skip_rows,
-            on_bad_rows=on_bad_rows,
-            report=report,
-        )
-        dropped |= t.attrs["dropped_ids"]
-        extra_ids.extend(t.attrs.get("kept_ids", []))
-        tables.append(("edges", t[["source", "target", "weight"]], t.attrs["source"]))
-    for itype, src in inter_items:
-        t = read_edges(
-            src,
-            kind="interactions",
-            columns=columns.get("interactions"),
-            sep=sep,
-            interaction_type=itype,
-            on_bad_rows=on_bad_rows,
-            report=report,
-        )
-        dropped |= t.attrs["dropped_ids"]
-        extra_ids.extend(t.attrs.get("kept_ids", []))
-        tables.append(
-            (
-                "interactions",
-                pd.DataFrame(
-                    {
-                        "source": t["target"],
-                        "target": t["source"],
-                        "type": t["type"],
-                        "count": t["count"],
-                        "timestamp": t["timestamp"],
-                    }
-                ),
-                t.attrs["source"],
-            )
-        )
+        if kind == "follows":
+            frame = pd.DataFrame({"source": t["followed"], "target": t["follower"]})
+        elif kind == "edges":
+            frame = t[["source", "target", "weight"]]
+        else:
+            frame = pd.DataFrame({"source": t["target"], "target": t["source"], "type": t["type"],
+                                  "count": t["count"], "timestamp": t["timestamp"]})
+        tables.append((kind, frame, t.attrs["source"]))
     return _assemble(
         user_table, tables, directed=directed, merge=merge, report=report, dropped=dropped,
         extra_ids=extra_ids,
