@@ -65,11 +65,11 @@ class Params:
 
     @property
     def accounts(self) -> int:
-        return max(int(round(self.edges * self.accounts_per_edge)), 50)
+        return max(round(self.edges * self.accounts_per_edge), 50)
 
     @property
     def interactions(self) -> int:
-        return int(round(self.edges * self.interactions_per_edge))
+        return round(self.edges * self.interactions_per_edge)
 
 
 def parse_size(text: str) -> int:
@@ -344,8 +344,8 @@ def generate(edges: int, *, seed: int = 0, out: Path | None = None,
     meta = {
         "params": asdict(p),
         "accounts": g.n,
-        "follows": int(len(follower)),
-        "interactions": int(len(inter["source"])),
+        "follows": len(follower),
+        "interactions": len(inter["source"]),
         "communities": g.n_communities,
         "in_community_follow_share": float(np.mean(g.community[follower] ==
                                                    g.community[followed])),

@@ -2,8 +2,8 @@
 
 Usage (from the repository root; ``pip install py-spy``)::
 
-    python benchmarks/profile_rank.py --size 1e6                  # writes results/profile-1e6.md
-    python benchmarks/profile_rank.py --raw results/p.txt         # summarise an existing raw profile
+    python benchmarks/profile_rank.py --size 1e6          # writes results/profile-1e6.md
+    python benchmarks/profile_rank.py --raw p.txt         # summarise an existing raw profile
 
 The end-to-end command of ``run.py`` runs under ``py-spy record --format raw`` (sampling, so
 the run is barely slowed down). Every sample's stack is cut to the frames inside the
@@ -82,7 +82,7 @@ def fold(raw: str) -> tuple[dict, Counter, int]:
 
 
 def render(tree: dict, leaves: Counter, total: int, rate: float, *, title: str,
-           threshold: float = 0.01, depth: int = 9) -> str:
+           threshold: float = 0.01, depth: int = 14) -> str:
     """Markdown: the call tree (inclusive seconds, share of the run) and the top leaves."""
     lines = [f"# {title}", "",
              f"{total} samples at {rate:g} Hz = {total / rate:.1f} s of the process's wall "
@@ -138,6 +138,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--rate", type=int, default=20, help="Samples per second.")
     ap.add_argument("--raw", help="Summarise this raw py-spy file instead of recording.")
     ap.add_argument("--out", help="Markdown output (default results/profile-<size>.md).")
+    ap.add_argument("--depth", type=int, default=14, help="Deepest tree level shown.")
     ap.add_argument("--keep-raw", action="store_true", help="Keep the raw samples file.")
     args = ap.parse_args(argv)
     label = generate.size_label(generate.parse_size(args.size))
@@ -146,7 +147,8 @@ def main(argv: list[str] | None = None) -> None:
     raw = Path(args.raw) if args.raw else record(args.size, out, rate=args.rate)
     tree, leaves, total = fold(raw.read_text(encoding="utf-8"))
     title = f"Profile of `netinfluence --quiet rank` at {label} follow edges"
-    out.write_text(render(tree, leaves, total, args.rate, title=title), encoding="utf-8")
+    text = render(tree, leaves, total, args.rate, title=title, depth=args.depth)
+    out.write_text(text, encoding="utf-8")
     if not args.raw and not args.keep_raw:
         raw.unlink(missing_ok=True)
     print(out.read_text(encoding="utf-8"))

@@ -37,6 +37,7 @@ import math
 import os
 import platform
 import queue
+import re
 import signal
 import subprocess
 import sys
@@ -611,7 +612,7 @@ def worker(args) -> None:
         status = "ok"
         try:
             note = steps[name](s)
-        except Exception as exc:  # noqa: BLE001 - reported, the next steps go on
+        except Exception as exc:
             status, note = "error", f"{exc.__class__.__name__}: {exc}"[:300]
             failed.add(name)
         dt = time.perf_counter() - t0
@@ -727,10 +728,10 @@ def end_to_end(folder: Path, out: Path, *, fmt: str = "csv", seed: int = 0,
     base = [str(exe)] if exe.exists() else [sys.executable, "-c",
                                             "from netinfluence.cli import main; main()"]
     target = out / f"ranked-e2e-{fmt}.csv"
-    cmd = base + ["--quiet", "rank", "--follows", str(folder / f"follows.{fmt}"),
-                  "--interactions", str(folder / f"interactions.{fmt}"),
-                  "--users", str(folder / f"users.{fmt}"), "--out", str(target),
-                  "--top", "0", "--seed", str(seed)]
+    cmd = [*base, "--quiet", "rank", "--follows", str(folder / f"follows.{fmt}"),
+           "--interactions", str(folder / f"interactions.{fmt}"),
+           "--users", str(folder / f"users.{fmt}"), "--out", str(target),
+           "--top", "0", "--seed", str(seed)]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             start_new_session=True)
@@ -741,7 +742,7 @@ def end_to_end(folder: Path, out: Path, *, fmt: str = "csv", seed: int = 0,
     wall = time.perf_counter() - t0
     timer.cancel()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    result = {"command": " ".join(["netinfluence"] + cmd[len(base):]), "format": fmt,
+    result = {"command": " ".join(["netinfluence", *cmd[len(base):]]), "format": fmt,
               "seconds": wall, "peak_mib": usage.ru_maxrss / 1024,
               "cpu_seconds": usage.ru_utime + usage.ru_stime, "exit_code": proc.returncode,
               "memory_source": "os.wait4 ru_maxrss of the child"}
@@ -773,7 +774,7 @@ def machine() -> dict:
     for mod in ("netinfluence", "igraph", "networkx", "numpy", "scipy", "pandas", "pyarrow"):
         try:
             versions[mod] = __import__(mod).__version__
-        except Exception:  # noqa: BLE001 - report what is there
+        except Exception:
             versions[mod] = None
     info["versions"] = versions
     with contextlib.suppress(Exception):
@@ -1009,10 +1010,12 @@ def main(argv: list[str] | None = None) -> None:
         (results_dir / f"{label}.md").write_text(markdown(res))
         print(markdown(res), flush=True)
     every = []
-    for p in sorted(results_dir.glob("*.json")):
+    for p in sorted(results_dir.glob("*.json")):  # only run.py's own <size>.json files
+        if not re.fullmatch(r"\d+(e\d+)?", p.stem):
+            continue
         with contextlib.suppress(ValueError, KeyError):
             data = json.loads(p.read_text())
-            if "steps" in data and "size" in data:
+            if "steps" in data and "size" in data and "end_to_end" in data:
                 every.append(data)
     (results_dir / "summary.md").write_text(summary(every))
     print(f"wrote {results_dir / 'summary.md'}")
