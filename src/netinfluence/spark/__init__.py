@@ -15,6 +15,11 @@ import pyspark; the functions do, with an error naming the extra when it is miss
   ``node``;
 - :func:`read_table` — CSV/TSV/Parquet inputs as Spark DataFrames;
 - :func:`run_rank_spark` — the ``netinfluence rank --engine spark`` job end to end.
+
+Modules: ``context`` (the session), ``graph`` (inputs, ids, layers, tie table),
+``algorithms`` (each measure as a DataFrame program), ``engine`` (:func:`metrics` and the
+score), ``job`` (files in, ranked table out). No module is named after a public function, so
+``from netinfluence.spark import metrics`` always gives the function.
 """
 
 from __future__ import annotations
@@ -23,9 +28,9 @@ from importlib import import_module
 from typing import Any
 
 _LAZY = {
-    "session": "netinfluence.spark.session",
-    "metrics": "netinfluence.spark.metrics",
-    "METRIC_COLUMNS": "netinfluence.spark.metrics",
+    "session": "netinfluence.spark.context",
+    "metrics": "netinfluence.spark.engine",
+    "METRIC_COLUMNS": "netinfluence.spark.engine",
     "read_table": "netinfluence.spark.job",
     "run_rank_spark": "netinfluence.spark.job",
 }

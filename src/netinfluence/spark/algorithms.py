@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame
 
 __all__ = [
+    "COMMUNITY_METHODS",
     "coreness",
     "degrees",
     "engagement",
@@ -141,63 +142,133 @@ def pagerank(g: SparkGraph, *, damping: float, tol: float, max_iter: int) -> tup
 # ---------------------------------------------------------------------------------- labels
 
 
-def label_propagation(g: SparkGraph, layer: str, *, seed: int, max_iter: int
-                      ) -> tuple[DataFrame, int, bool]:
-    """``vid, community`` by weighted label propagation; labels 0..k-1 by decreasing size.
+#: Community methods of :func:`label_propagation`.
+COMMUNITY_METHODS = ("lpam", "lpa")
 
-    Every node starts with its own label. In round ``r`` a node scores each label by the
-    summed weight of its neighbours carrying it (undirected view of ``layer``, both
-    directions' weights summed); it is *unsettled* when its label does not have the top score.
-    Unsettled nodes whose hash ``xxhash64(vid, seed, r)`` falls in the top three quarters adopt
-    the top label (ties: the smallest label, i.e. the smallest node id); leaving a random
-    quarter out each round breaks the two-cycles of synchronous propagation. It stops when no
-    node is unsettled (the stopping rule of Raghavan, Albert & Kumara, Phys. Rev. E 76,
-    036106, 2007) or after ``max_iter`` rounds. Scores are rounded to 1e-9 so that the
-    floating-point summation order cannot decide a tie. Returns labels, rounds, converged.
 
-    A round is one job: the labels are joined to the edges (which carry a zero-weight
-    self-row per node, so every node is scored), then two aggregations on the node the edges
-    are partitioned by.
+def label_propagation(g: SparkGraph, layer: str, *, method: str, seed: int, max_iter: int,
+                      max_levels: int = 10) -> tuple[DataFrame, dict]:
+    """``vid, community`` by label propagation; labels 0..k-1 by decreasing size.
+
+    Every node starts with its own label. In each round a node scores the labels of its
+    neighbours on the undirected view of ``layer`` (both directions' weights summed) and is
+    *unsettled* when its own label does not have the top score; a pseudo-random part of the
+    unsettled nodes (``xxhash64(vid, seed, level, round)``) adopts the top label, ties going
+    to the smallest label. Updating only part of the nodes per round breaks the two-cycles of
+    synchronous propagation. A level ends when no node is unsettled (or after ``max_iter``
+    rounds, with a RuntimeWarning). Scores are rounded to 1e-9 so that the floating-point
+    summation order cannot decide a tie.
+
+    ``method="lpa"``: the score of label ``L`` is the summed weight ``w_iL`` of the
+    neighbours carrying it (Raghavan, Albert & Kumara, Phys. Rev. E 76, 036106, 2007); one
+    level; three quarters of the unsettled nodes move per round. On networks with hubs it
+    tends to flood most nodes with one label.
+
+    ``method="lpam"`` (default): the modularity-constrained score ``w_iL - k_i (K_L - k_i
+    [L = own]) / 2m`` (``k_i`` weighted degree, ``K_L`` the summed degree of the nodes with
+    label ``L``): label propagation that climbs modularity (M.J. Barber and J.W. Clark,
+    "Detecting network communities by propagating labels under constraints", Phys. Rev. E 80,
+    026129, 2009), half of the unsettled nodes moving per round. When a level has settled, its
+    communities become the nodes of an aggregated graph (summed weights between communities,
+    internal weight kept in the degree, as in Louvain: V.D. Blondel et al., J. Stat. Mech.
+    P10008, 2008) and propagation runs again, until a level moves nothing or ``max_levels``.
+
+    Cost per round: one job, i.e. one pass over the level's edges joined with the labels and
+    two aggregations on the node the edges are partitioned by (plus, for ``lpam``, one small
+    aggregation per label). Returns labels and facts (levels, rounds per level, converged).
     """
     f = _f()
-    parts = _partitions(g)
+    lpam = method == "lpam"
     und = g.undirected_weights(layer).where(f.col("w") > 0)
-    adj = (und.select(f.col("lo").alias("node"), f.col("hi").alias("nbr"), "w")
-           .union(und.select("hi", "lo", "w"))
-           .union(g.nodes.select(f.col("vid").alias("node"), f.col("vid").alias("nbr"),
-                                 f.lit(0.0).alias("w")))
-           .repartition(parts, "node").cache())
-    labels = g.nodes.select("vid", f.col("vid").alias("label"))
-    rounds, converged = 0, False
-    try:
-        for rounds in range(1, max_iter + 1):
-            nbr = labels.select(f.col("vid").alias("nbr"), f.col("label").alias("nl"))
-            own = labels.select(f.col("vid").alias("node"), f.col("label").alias("own"))
-            scores = (adj.join(g.small(nbr), "nbr").join(g.small(own), "node")
-                      .groupBy("node", "own", "nl").agg(f.round(f.sum("w"), 9).alias("s")))
-            best = scores.groupBy("node", "own").agg(
-                f.max(f.struct(f.col("s"), (-f.col("nl")).alias("neg"))).alias("best"),
-                f.max(f.when(f.col("nl") == f.col("own"), f.col("s"))).alias("cur"))
-            unsettled = f.col("cur") < f.col("best.s")
-            active = f.pmod(f.xxhash64(f.col("node"), f.lit(int(seed)), f.lit(rounds)), 4) != 0
-            nxt = checkpoint(best.select(
-                f.col("node").alias("vid"),
-                f.when(unsettled & active, -f.col("best.neg")).otherwise(f.col("own"))
-                .alias("label"),
-                unsettled.alias("unsettled")), eager=False)
-            left = nxt.agg(f.sum(f.col("unsettled").cast("long"))).collect()[0][0] or 0
-            logger.debug("label propagation round %d: %d unsettled", rounds, left)
-            if left == 0:
-                converged = True
-                break
-            labels = nxt.drop("unsettled")
-    finally:
-        adj.unpersist()
-    if not converged and g.n:
+    pairs = (und.select(f.col("lo").alias("node"), f.col("hi").alias("nbr"), "w")
+             .union(und.select("hi", "lo", "w")))
+    k = pairs.groupBy("node").agg(f.sum("w").alias("k")).withColumnRenamed("node", "v")
+    nodes = checkpoint(g.nodes.select(f.col("vid").alias("v")).join(k, "v", "left")
+                       .fillna({"k": 0.0}))
+    m2 = nodes.agg(f.sum("k")).collect()[0][0] or 0.0
+    member = g.nodes.select("vid", f.col("vid").alias("v"))
+    edges = checkpoint(pairs)
+    facts: dict = {"method": method, "rounds": [], "converged": True}
+    levels = 1 if not lpam else max_levels
+    for level in range(levels):
+        labels, rounds, converged, moved = _propagate(
+            g, nodes, edges, m2=m2, lpam=lpam, seed=seed, level=level, max_iter=max_iter)
+        facts["rounds"].append(rounds)
+        facts["converged"] &= converged
+        if not moved:
+            break
+        member = checkpoint(member.join(labels, "v").select("vid", f.col("label").alias("v")))
+        if level + 1 == levels:
+            break
+        # the communities become the nodes of the next level
+        nodes = checkpoint(nodes.join(labels, "v").groupBy("label").agg(f.sum("k").alias("k"))
+                           .withColumnRenamed("label", "v"))
+        la = labels.select(f.col("v").alias("node"), f.col("label").alias("a"))
+        lb = labels.select(f.col("v").alias("nbr"), f.col("label").alias("b"))
+        edges = checkpoint(edges.join(g.small(la), "node").join(g.small(lb), "nbr")
+                           .where(f.col("a") != f.col("b"))
+                           .groupBy("a", "b").agg(f.sum("w").alias("w"))
+                           .select(f.col("a").alias("node"), f.col("b").alias("nbr"), "w"))
+    facts["levels"] = len(facts["rounds"])
+    if not facts["converged"] and g.n:
         warnings.warn(f"Spark label propagation still had unsettled nodes after {max_iter} "
                       "rounds; using the last labels (raise lpa_max_iter)", RuntimeWarning,
                       stacklevel=3)
-    return relabel_by_size(labels), rounds, converged
+    return relabel_by_size(member.select("vid", f.col("v").alias("label"))), facts
+
+
+def _propagate(g: SparkGraph, nodes: DataFrame, edges: DataFrame, *, m2: float, lpam: bool,
+               seed: int, level: int, max_iter: int) -> tuple[DataFrame, int, bool, bool]:
+    """One level of label propagation on the graph ``nodes (v, k)``, ``edges (node, nbr, w)``.
+
+    Returns ``(v, label)``, the rounds run, whether it settled, and whether any label moved.
+    """
+    f = _f()
+    parts = _partitions(g)
+    adj = (edges.union(nodes.select(f.col("v").alias("node"), f.col("v").alias("nbr"),
+                                    f.lit(0.0).alias("w")))
+           .repartition(parts, "node").cache())
+    labels = nodes.select("v", f.col("v").alias("label"), "k")
+    share = 2 if lpam else 4  # 1/2 (lpam) or 3/4 (lpa) of the unsettled nodes move
+    rounds, converged, moved = 0, False, False
+    try:
+        for rounds in range(1, max_iter + 1):
+            nbr = labels.select(f.col("v").alias("nbr"), f.col("label").alias("nl"))
+            own = labels.select(f.col("v").alias("node"), f.col("label").alias("own"), "k")
+            sums = (adj.join(g.small(nbr), "nbr").join(g.small(own), "node")
+                    .groupBy("node", "own", "k", "nl").agg(f.sum("w").alias("s")))
+            if lpam:
+                big = (labels.groupBy("label")
+                       .agg(f.sum("k").alias("label_k")).withColumnRenamed("label", "nl"))
+                rest = f.col("label_k") - f.when(f.col("nl") == f.col("own"), f.col("k")) \
+                    .otherwise(0.0)
+                score = f.col("s") - f.col("k") * rest / m2 if m2 > 0 else f.col("s")
+                sums = sums.join(g.small(big), "nl")
+            else:
+                score = f.col("s")
+            scored = sums.select("node", "own", "k", "nl", f.round(score, 9).alias("s"))
+            best = scored.groupBy("node", "own", "k").agg(
+                f.max(f.struct(f.col("s"), (-f.col("nl")).alias("neg"))).alias("best"),
+                f.max(f.when(f.col("nl") == f.col("own"), f.col("s"))).alias("cur"))
+            unsettled = f.col("cur") < f.col("best.s")
+            hashed = f.xxhash64(f.col("node"), f.lit(int(seed)), f.lit(level), f.lit(rounds))
+            active = f.pmod(hashed, share) != 0 if share == 4 else f.pmod(hashed, 2) == 0
+            nxt = checkpoint(best.select(
+                f.col("node").alias("v"),
+                f.when(unsettled & active, -f.col("best.neg")).otherwise(f.col("own"))
+                .alias("label"),
+                "k", unsettled.alias("unsettled")), eager=False)
+            left = nxt.agg(f.sum(f.col("unsettled").cast("long"))).collect()[0][0] or 0
+            logger.debug("label propagation level %d round %d: %d unsettled", level, rounds,
+                         left)
+            if left == 0:
+                converged = True
+                break
+            moved = True
+            labels = nxt.drop("unsettled")
+    finally:
+        adj.unpersist()
+    return labels.select("v", "label"), rounds, converged, moved
 
 
 def relabel_by_size(labels: DataFrame) -> DataFrame:
@@ -265,47 +336,70 @@ def role_statistics(g: SparkGraph, layer: str, labels: DataFrame) -> DataFrame:
 # ---------------------------------------------------------------------------------- cores
 
 
-def coreness(g: SparkGraph, layer: str, *, max_iter: int) -> tuple[DataFrame, int]:
+#: Graphs with at least this many directed pairs use frontier rounds in :func:`coreness`
+#: (below it a full round costs less than the extra jobs that find the frontier; measured on
+#: ``local[2]``: at 10^6 follows, 84 full rounds 71 s against 87 s with frontier rounds).
+FRONTIER_MIN_EDGES = 20_000_000
+
+
+def coreness(g: SparkGraph, layer: str, *, max_iter: int,
+             frontier_share: float = 0.2) -> tuple[DataFrame, int]:
     """``vid, tie_coreness``: k-core number of the undirected pattern of ``layer``.
 
     The H-index iteration of Lü, Zhou, Zhang & Stanley ("The H-index of a network node and its
     relation to degree and coreness", Nature Communications 7, 10168, 2016): start from the
     degree, replace each value by the H-index of the neighbours' values; the values only
     decrease and reach the coreness (what igraph's ``coreness()`` returns) when nothing
-    changes. A round is one job: the values are joined to the edges (with a self-row per node
-    carrying its old value) and one ``groupBy`` computes the H-index of the sorted
-    ``collect_list``. The number of rounds is small in practice (tens). Returns the values and
-    the rounds run.
+    changes. A value can only change after a neighbour's did, so on graphs with at least
+    :data:`FRONTIER_MIN_EDGES` pairs, once the nodes next to a change (the frontier) are fewer
+    than ``frontier_share`` of all nodes, a round recomputes the frontier only (its edges are
+    picked from the cached adjacency with a broadcast semi-join) and merges the new values
+    in. A round is one job: the values joined to the
+    edges and one ``groupBy`` taking the H-index of the sorted ``collect_list``. Returns the
+    values and the rounds run (tens in practice; the tail rounds touch few nodes).
     """
     f = _f()
     parts = _partitions(g)
     und = g.undirected_weights(layer).select("lo", "hi")
     pairs = (und.select(f.col("lo").alias("node"), f.col("hi").alias("nbr"))
              .union(und.select("hi", "lo")))
-    adj = (pairs.union(g.nodes.select(f.col("vid").alias("node"), f.col("vid").alias("nbr")))
-           .repartition(parts, "node").cache())
+    adj = pairs.repartition(parts, "node").cache()
     deg = pairs.groupBy("node").agg(f.count(f.lit(1)).alias("h")).withColumnRenamed("node", "vid")
     h = checkpoint(g.nodes.select("vid").join(deg, "vid", "left")
                    .select("vid", f.coalesce("h", f.lit(0)).cast("long").alias("h")))
-    rounds = 0
-    converged = False
+    arr = f.sort_array(f.collect_list("hn"), asc=False)
+    hidx = f.aggregate(arr, f.lit(0).cast("long"),
+                       lambda acc, x: f.when(x > acc, acc + 1).otherwise(acc))
+    rounds, converged, changed_nodes = 0, False, None
+    big = g.n_follows + g.n_interaction_pairs >= FRONTIER_MIN_EDGES
+    limit = frontier_share * g.n if big else -1.0
     try:
         for rounds in range(1, max_iter + 1):
             vals = h.select(f.col("vid").alias("nbr"), f.col("h").alias("hn"))
-            is_self = f.col("node") == f.col("nbr")
-            arr = f.sort_array(f.collect_list(f.when(~is_self, f.col("hn"))), asc=False)
-            hidx = f.aggregate(arr, f.lit(0).cast("long"),
-                               lambda acc, x: f.when(x > acc, acc + 1).otherwise(acc))
-            nxt = checkpoint(adj.join(g.small(vals), "nbr").groupBy("node").agg(
-                hidx.alias("h"), f.max(f.when(is_self, f.col("hn"))).alias("old"))
-                .select(f.col("node").alias("vid"), "h", (f.col("h") != f.col("old"))
-                        .alias("chg")), eager=False)
+            rows = adj
+            if changed_nodes is not None:
+                frontier = checkpoint(adj.join(f.broadcast(changed_nodes), "nbr")
+                                      .select("node").distinct())
+                if frontier.count() <= limit:
+                    rows = adj.join(f.broadcast(frontier), "node")
+            new = (rows.join(g.small(vals), "nbr").groupBy("node").agg(hidx.alias("hnew"))
+                   .withColumnRenamed("node", "vid"))
+            if rows is adj:  # every node with an edge was recomputed
+                merged = h.join(g.small(new), "vid", "left").select(
+                    "vid", f.coalesce("hnew", f.lit(0)).alias("h"), f.col("h").alias("old"))
+            else:
+                merged = h.join(f.broadcast(new), "vid", "left").select(
+                    "vid", f.coalesce("hnew", "h").alias("h"), f.col("h").alias("old"))
+            nxt = checkpoint(merged.withColumn("chg", f.col("h") != f.col("old")).drop("old"),
+                             eager=False)
             changed = nxt.agg(f.sum(f.col("chg").cast("long"))).collect()[0][0] or 0
             h = nxt.drop("chg")
             logger.debug("coreness round %d: %d changed", rounds, changed)
             if changed == 0:
                 converged = True
                 break
+            changed_nodes = (checkpoint(nxt.where("chg").select(f.col("vid").alias("nbr")))
+                             if changed <= limit else None)
     finally:
         adj.unpersist()
     if not converged and g.n:
@@ -405,6 +499,34 @@ def reciprocity(g: SparkGraph) -> DataFrame:
 # ---------------------------------------------------------------------------------- engagement
 
 
+def medians(frame: DataFrame, value: str, group: str | None = None) -> dict:
+    """Exact medians of ``value`` (per ``group``), bit for bit as numpy computes them.
+
+    numpy's median of an even count is ``(a + b) / 2`` of the two middle values, which Spark's
+    interpolating ``median`` can round differently in the last bit; a ratio to a median then
+    differs, and a percentile tie splits. Here the values are sorted once (range-partitioned,
+    :func:`dense_index`), each group's middle positions are picked, and ``(a + b) / 2`` is
+    taken on the driver. Returns ``{group: median}`` (``{None: median}`` without a group);
+    groups without values are absent.
+    """
+    f = _f()
+    key = f.col(group) if group else f.lit(None).cast("string")
+    data = frame.where(f.col(value).isNotNull() & ~f.isnan(value)).select(
+        key.alias("_g"), f.col(value).cast("double").alias("_x"))
+    ranked, total = dense_index(data, [f.col("_g"), f.col("_x")], "_pos")
+    if not total:
+        return {}
+    spans = ranked.groupBy("_g").agg(f.min("_pos").alias("start"),
+                                     f.count(f.lit(1)).alias("k")).collect()
+    wanted = {}
+    for grp, start, k in spans:
+        wanted[grp] = (start + (k - 1) // 2, start + k // 2)
+    positions = sorted({p for pair in wanted.values() for p in pair})
+    found = {r[0]: r[1] for r in ranked.where(f.col("_pos").isin(positions))
+             .select("_pos", "_x").collect()}
+    return {grp: (found[lo] + found[hi]) / 2 for grp, (lo, hi) in wanted.items()}
+
+
 def _user_col(g: SparkGraph, name: str):
     f = _f()
     return f.col(name) if name in g.user_columns else f.lit(None).cast("double")
@@ -416,7 +538,7 @@ def engagement(g: SparkGraph, deg: DataFrame) -> DataFrame:
     As :func:`netinfluence.engagement.engagement` with its default bands and norms: from the
     users table ``(likes + comments) / posts / followers`` against the band's published norm;
     otherwise (``engagement_source = "graph"``) interactions received per graph follower
-    against the median of the accounts of the same band (exact medians: one aggregation).
+    against the median of the accounts of the same band (exact medians, :func:`medians`).
     """
     from netinfluence.engagement import DEFAULT_BANDS, DEFAULT_NORMS
 
@@ -451,11 +573,14 @@ def engagement(g: SparkGraph, deg: DataFrame) -> DataFrame:
     base = checkpoint(base.withColumn("graph_ok", graph_ok).withColumn(
         "g_rate", f.col("received") / f.greatest(f.col("audience"), f.lit(1)).cast("double")))
     ok = base.where(f.col("graph_ok"))
-    med_all = ok.agg(f.median("g_rate")).collect()[0][0]
-    meds = ok.groupBy("tier_band").agg(f.median("g_rate").alias("bmed"))
-    m = f.col("bmed")
-    m = f.when(m.isNull() | (m <= 0), f.lit(med_all)).otherwise(m)
-    out = base.join(f.broadcast(meds), "tier_band", "left").withColumn("m", m.cast("double"))
+    med_all = medians(ok, "g_rate").get(None)
+    band_meds = medians(ok, "g_rate", "tier_band")
+    bmed = (f.create_map(*itertools.chain.from_iterable(
+        (f.lit(k), f.lit(float(v))) for k, v in band_meds.items()))[f.col("tier_band")]
+        if band_meds else f.lit(None).cast("double"))
+    fallback = f.lit(float(med_all)) if med_all is not None else f.lit(None).cast("double")
+    m = f.when(bmed.isNull() | (bmed <= 0), fallback).otherwise(bmed)
+    out = base.withColumn("m", m.cast("double"))
     g_ratio = f.when(f.col("m") > 0, f.try_divide(f.col("g_rate"), f.col("m")))
     post_ratio = f.col("post_rate") / f.col("norm")
     out = out.select(
@@ -476,7 +601,7 @@ def flags(g: SparkGraph, deg: DataFrame, eng: DataFrame, recip: DataFrame) -> Da
 
     ``vid, passive_share, mass_follower_share, followers_gap_ratio``, one boolean column per
     flag, ``flags`` (names joined by ``;``) and ``n_flags``. The network-wide medians
-    (following count, follower gap) are exact aggregates; the per-audience shares are one
+    (following count, follower gap) are exact (:func:`medians`); the per-audience shares are one
     join of the follows edges with a per-node table and one ``groupBy``.
     """
     from netinfluence.engagement import FlagRules
@@ -492,7 +617,7 @@ def flags(g: SparkGraph, deg: DataFrame, eng: DataFrame, recip: DataFrame) -> Da
                          .otherwise(f.greatest(f.col("out_degree").cast("double"),
                                                f.col("plat"))).alias("following")))
     following = checkpoint(following)
-    med_following = following.agg(f.median("following")).collect()[0][0] or 0.0
+    med_following = medians(following, "following").get(None, 0.0)
     cut = max(rules.mass_following_min, rules.mass_following_factor * med_following)
     per_node = (following.join(active, "vid", "left")
                 .select(f.col("vid").alias("dst"),
@@ -514,7 +639,7 @@ def flags(g: SparkGraph, deg: DataFrame, eng: DataFrame, recip: DataFrame) -> Da
         .alias("mass_follower_share"),
         (f.col("followers") / f.greatest(aud, f.lit(1.0))).alias("gap"))
     base = checkpoint(base)
-    med_gap = base.where(f.col("gap").isNotNull()).agg(f.median("gap")).collect()[0][0]
+    med_gap = medians(base, "gap").get(None)
     if med_gap:
         gap_ratio = f.col("gap") / f.lit(float(med_gap))
     else:

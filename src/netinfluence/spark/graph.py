@@ -198,7 +198,7 @@ def _numeric(col: Column) -> Column:
 
 
 def prepare(
-    spark: SparkSession,
+    spark: SparkSession | None,
     follows_df: DataFrame | None,
     interactions_df: DataFrame | None = None,
     users_df: DataFrame | None = None,
@@ -226,6 +226,8 @@ def prepare(
         inputs.append((users_df, ("id",)))
     if not inputs:
         raise InputError("nothing to read: give follows_df, interactions_df or users_df")
+    if spark is None:
+        spark = inputs[0][0].sparkSession
     id_type = _id_type(inputs)
 
     empty_pairs = spark.createDataFrame([], "src_id string, dst_id string").select(
@@ -414,7 +416,7 @@ def common_neighbours(und: DataFrame, deg: DataFrame, *, broadcast: bool) -> Dat
     if broadcast:
         dl, dh = f.broadcast(dl), f.broadcast(dh)
     e = und.join(dl, "lo").join(dh, "hi")
-    lo_first = (f.col("dlo") < f.col("dhi")) | ((f.col("dlo") == f.col("dhi")))
+    lo_first = (f.col("dlo") < f.col("dhi")) | (f.col("dlo") == f.col("dhi"))
     # lo < hi always, so ties in degree are broken by vid in favour of lo
     oriented = checkpoint(e.select(
         f.when(lo_first, f.col("lo")).otherwise(f.col("hi")).alias("a"),

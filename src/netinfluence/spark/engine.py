@@ -1,4 +1,4 @@
-"""``netinfluence.spark.metrics``: every per-node measure and the citizen score on Spark."""
+"""The Spark engine's :func:`metrics`: every per-node measure and the citizen score."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ import numpy as np
 
 from netinfluence.errors import InputError
 from netinfluence.scoring import ScoreWeights
+from netinfluence.spark.algorithms import COMMUNITY_METHODS
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
 
-__all__ = ["METRIC_COLUMNS", "REACH_METHODS", "metrics"]
+__all__ = ["METRIC_COLUMNS", "REACH_METHODS", "TIE_TOLERANCE", "metrics", "snap_ties"]
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,42 @@ _SCORE_INPUTS = ("within_module_z", "participation", "internal_share", "tie_core
                  "expected_reach", "engagement_vs_tier", "reciprocal_share", "n_flags")
 
 
+# Score inputs that are floating-point sums: Spark adds their terms in an order that depends
+# on partitioning, so values that are equal in exact arithmetic can differ in the last bits.
+_SUMMED = ("within_module_z", "internal_share", "expected_reach")
+#: Values closer than this (relative, with an absolute floor of the same size) are one tie.
+TIE_TOLERANCE = 1e-12
+
+
+def snap_ties(values: np.ndarray, tolerance: float = TIE_TOLERANCE) -> np.ndarray:
+    """Give values that differ by at most ``tolerance`` (relative) the smallest of them.
+
+    Sorted values are cut into groups wherever the gap to the previous value exceeds
+    ``tolerance * max(|value|, 1)``; each group takes its smallest value. Percentiles then see
+    the ties that exact arithmetic would give, whatever order Spark summed the terms in, so
+    the score does not depend on the partitioning. NaN stays NaN.
+
+    Examples
+    --------
+    >>> snap_ties(np.array([0.3, 0.1 + 0.2, 0.5, np.nan])).tolist()
+    [0.3, 0.3, 0.5, nan]
+    """
+    x = np.asarray(values, dtype=float)
+    out = x.copy()
+    ok = ~np.isnan(x)
+    v = x[ok]
+    if len(v) < 2:
+        return out
+    order = np.argsort(v, kind="stable")
+    s = v[order]
+    starts = np.concatenate([[True], np.diff(s) > tolerance * np.maximum(np.abs(s[1:]), 1.0)])
+    snapped = s[starts][np.cumsum(starts) - 1]
+    res = np.empty_like(v)
+    res[order] = snapped
+    out[ok] = res
+    return out
+
+
 def _check_positive_int(name: str, value, lo: int = 1, hi: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < lo or (
             hi is not None and value > hi):
@@ -57,7 +94,7 @@ def _seed_int(seed) -> int:
 
 
 def metrics(
-    spark: SparkSession,
+    spark: SparkSession | None,
     follows_df: DataFrame | None,
     interactions_df: DataFrame | None = None,
     users_df: DataFrame | None = None,
@@ -67,20 +104,23 @@ def metrics(
     labels: DataFrame | None = None,
     damping: float = 0.85,
     pagerank_tol: float = 1e-9,
-    pagerank_max_iter: int = 100,
-    lpa_max_iter: int = 60,
+    pagerank_max_iter: int = 200,
+    communities: str = "lpam",
+    lpa_max_iter: int = 100,
+    lpa_max_levels: int = 10,
     core_max_iter: int = 100,
     reach: str = "sketch",
     reach_precision: int = 12,
     broadcast_nodes: int = 2_000_000,
+    concurrent: bool = True,
     info: dict | None = None,
 ) -> DataFrame:
     """Every per-node influence measure and the citizen score, computed on Spark.
 
     Parameters
     ----------
-    spark : SparkSession
-        E.g. from :func:`netinfluence.spark.session`.
+    spark : SparkSession or None
+        E.g. from :func:`netinfluence.spark.session`; None uses the session of the inputs.
     follows_df : DataFrame or None
         Rows ``follower, followed`` (the follower sees the followed account's posts).
     interactions_df : DataFrame, optional
@@ -101,10 +141,18 @@ def metrics(
         PageRank damping factor.
     pagerank_tol : float, default 1e-9
         Stop PageRank when the L1 change of the rank vector falls below this.
-    pagerank_max_iter : int, default 100
+    pagerank_max_iter : int, default 200
         PageRank rounds at most (a RuntimeWarning when reached).
-    lpa_max_iter : int, default 60
-        Label-propagation rounds at most (a RuntimeWarning when nodes are still unsettled).
+    communities : {"lpam", "lpa"}, default "lpam"
+        Label propagation constrained by modularity and repeated on the community graph
+        (``"lpam"``, close to Leiden's partitions: NMI 0.86 against the sample's planted
+        communities, 0.58 against email-Eu-core's departments) or plain label propagation
+        (``"lpa"``, which floods hub-rich networks with one label). See
+        :func:`netinfluence.spark.algorithms.label_propagation`.
+    lpa_max_iter : int, default 100
+        Rounds per level at most (a RuntimeWarning when nodes are still unsettled).
+    lpa_max_levels : int, default 10
+        Aggregation levels at most (``"lpam"``).
     core_max_iter : int, default 100
         H-index rounds at most for the k-core numbers (a RuntimeWarning when reached).
     reach : {"sketch", "exact"}, default "sketch"
@@ -116,6 +164,10 @@ def metrics(
     broadcast_nodes : int, default 2,000,000
         Per-node tables of graphs up to this many nodes are broadcast in joins; larger graphs
         shuffle them.
+    concurrent : bool, default True
+        Run the three independent chains (PageRank; communities, roles and two-hop reach;
+        k-cores, sketches, engagement and flags) as concurrent Spark jobs from three driver
+        threads, so that one chain's driver-side work overlaps the others' tasks.
     info : dict, optional
         Filled with what the run did: sizes, rounds and convergence of the iterative steps,
         the sketch's error, seconds per step.
@@ -155,6 +207,10 @@ def metrics(
     :func:`netinfluence.scoring.combine` themselves: the per-node inputs (eight numbers per
     node) are collected to the driver as an Arrow table, scored there and joined back. That
     bounds this step by the driver's memory (about 100 bytes per node: 10^8 nodes need ~10 GB).
+    Before the percentiles, the inputs that are floating-point sums (``within_module_z``,
+    ``internal_share``, ``expected_reach``) have values within 1e-12 (relative) merged into
+    ties (:func:`snap_ties`), so that the summation order Spark happened to use cannot break
+    a tie that the in-memory engine sees.
 
     Cost: the tie table lists triangles (``O(m^1.5)`` wedge rows); ``expected_reach`` forms
     every two-hop pair (``sum_w indeg(w) outdeg(w)`` rows), the dominant cost on graphs with
@@ -170,8 +226,8 @@ def metrics(
     >>> metrics(spark, follows).select("node", "in_degree", "pagerank").show()  # doctest: +SKIP
     """
     from netinfluence.spark import algorithms as alg
+    from netinfluence.spark.context import _pyspark
     from netinfluence.spark.graph import prepare
-    from netinfluence.spark.session import _pyspark
 
     _pyspark("netinfluence.spark.metrics")
     reach_method = str(reach).strip().lower()
@@ -180,6 +236,10 @@ def metrics(
     precision = _check_positive_int("reach_precision", reach_precision, 4, 21)
     pr_iter = _check_positive_int("pagerank_max_iter", pagerank_max_iter)
     lpa_iter = _check_positive_int("lpa_max_iter", lpa_max_iter)
+    lpa_levels = _check_positive_int("lpa_max_levels", lpa_max_levels)
+    method = str(communities).strip().lower()
+    if method not in COMMUNITY_METHODS:
+        raise InputError(f"communities must be one of {COMMUNITY_METHODS}, got {communities!r}")
     core_iter = _check_positive_int("core_max_iter", core_max_iter)
     bcast = _check_positive_int("broadcast_nodes", broadcast_nodes, 0)
     try:
@@ -192,6 +252,8 @@ def metrics(
         raise InputError(f"damping must be a number in [0, 1], got {damping!r}")
     if not tol > 0:
         raise InputError(f"pagerank_tol must be a positive number, got {pagerank_tol!r}")
+    if not isinstance(concurrent, bool):
+        raise InputError(f"concurrent must be True or False, got {concurrent!r}")
     if weights is not None and not isinstance(weights, ScoreWeights):
         raise InputError(f"weights must be a ScoreWeights, got {type(weights).__name__}")
     weights = weights or ScoreWeights()
@@ -225,10 +287,10 @@ def metrics(
     def community_steps():
         t0 = time.perf_counter()
         if labels is None:
-            lab, lpa_rounds, lpa_ok = alg.label_propagation(g, layer, seed=seed_value,
-                                                            max_iter=lpa_iter)
-            facts = {"community_method": "label_propagation", "lpa_rounds": lpa_rounds,
-                     "lpa_converged": lpa_ok}
+            lab, lpa = alg.label_propagation(g, layer, method=method, seed=seed_value,
+                                             max_iter=lpa_iter, max_levels=lpa_levels)
+            facts = {"community_method": method, "lpa_levels": lpa["levels"],
+                     "lpa_rounds": lpa["rounds"], "lpa_converged": lpa["converged"]}
         else:
             lab = _given_labels(g, labels)
             facts = {"community_method": "given"}
@@ -262,9 +324,13 @@ def metrics(
     # The three chains are independent: run them as concurrent Spark jobs so that one
     # chain's driver-side work (planning, scheduling, the per-round convergence check)
     # overlaps the others' tasks.
-    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="netinfluence-spark") as pool:
-        futures = [pool.submit(step) for step in (rank_step, community_steps, local_steps)]
-        results = [fut.result() for fut in futures]
+    chains = (rank_step, community_steps, local_steps)
+    if concurrent:
+        with ThreadPoolExecutor(max_workers=3, thread_name_prefix="netinfluence-spark") as pool:
+            futures = [pool.submit(chain) for chain in chains]
+            results = [fut.result() for fut in futures]
+    else:
+        results = [chain() for chain in chains]
     for _, facts, secs in results:
         run.update(facts)
         timings.update({k: round(v, 3) for k, v in secs.items()})
@@ -275,7 +341,7 @@ def metrics(
         r2 = two.select("vid", two["reach_2hop_exact"].cast("double").alias("reach_2hop"))
     lap("concurrent_steps")
     table = _assemble(g, deg, pr, lab, roles, core, two, r2, eng, recip, flg)
-    out = _score(spark, table, weights)
+    out = _score(g.spark, table, weights)
     lap("score")
     return out
 
@@ -337,6 +403,8 @@ def _score(spark, table: DataFrame, weights: ScoreWeights) -> DataFrame:
 
     local = table.select("vid", *_SCORE_INPUTS).toArrow().to_pandas()
     inputs = local.set_index("vid")
+    for col in _SUMMED:
+        inputs[col] = snap_ties(inputs[col].to_numpy(dtype=float))
     z = inputs["within_module_z"].to_numpy(dtype=float)
     p = inputs["participation"].to_numpy(dtype=float)
     role = pd.Series(np.asarray(_classify(z, p), dtype=object), index=inputs.index)
