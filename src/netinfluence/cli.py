@@ -412,8 +412,43 @@ def rank_cmd(
     drop_bad_rows: DropBadOpt = False,
     sep: SepOpt = None,
     columns: ColumnsOpt = None,
+    engine: Annotated[str, typer.Option(
+        "--engine", help="memory (default) or spark (needs the spark extra and Java 17).")]
+    = "memory",
+    master: Annotated[str, typer.Option(
+        "--master", help="Spark master with --engine spark: local[2], spark://host:7077, ...")]
+    = "local[2]",
 ):
     """Rank the citizen influencers of a network and write the list with a reason per rank."""
+    from netinfluence.errors import InputError as _InputError
+
+    engine_name = engine.strip().lower()
+    if engine_name not in ("memory", "spark"):
+        raise _InputError(f"--engine must be memory or spark, got {engine!r}")
+    if engine_name == "spark":
+        from netinfluence.scoring import ScoreWeights as _Weights
+        from netinfluence.spark.job import check_spark_options, run_rank_spark
+
+        check_spark_options(edges=edges, graph=graph, undirected=undirected,
+                            skip_rows=skip_rows, drop_bad_rows=drop_bad_rows,
+                            columns=columns, graph_out=graph_out)
+        excluded_ids = None
+        if exclude:
+            from netinfluence.io import read_id_list as _ids
+
+            excluded_ids = _ids(exclude)
+        table, written = run_rank_spark(
+            out, follows=[str(p) for p in follows or []] or None,
+            interactions=[str(p) for p in interactions or []] or None,
+            users=str(users) if users else None, master=master, seed=seed,
+            weights=_Weights.from_file(weights) if weights else None, top=top,
+            per_community=per_community, tiers=tiers.split(",") if tiers else None,
+            exclude=excluded_ids, require_topics=topics.split(",") if topics else None, sep=sep)
+        if table is not None:
+            print_ranked(table)
+        for key, path in written.items():
+            typer.echo(f"wrote {key:<6} {path}")
+        return
     from netinfluence.io import read_id_list, table_format
     from netinfluence.pipeline import run_rank
     from netinfluence.scoring import ScoreWeights
