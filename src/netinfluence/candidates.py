@@ -15,7 +15,8 @@ from netinfluence.errors import InputError
 from netinfluence.network import Network
 from netinfluence.scoring import COMPONENTS, ScoreWeights, citizen_score, score_inputs
 
-__all__ = ["RANK_COLUMNS", "community_topics", "explain", "explain_all", "rank", "rank_table"]
+__all__ = ["RANK_COLUMNS", "community_topics", "explain", "explain_all", "filter_ranked", "rank",
+           "rank_table"]
 
 #: Columns every ranked table starts with (a contract: exports and the CLI rely on them).
 RANK_COLUMNS = (
@@ -203,7 +204,27 @@ def rank(
     if inputs is None:
         inputs = score_inputs(net, labels=labels, seed=seed, progress=progress)
     scores = citizen_score(net, weights=weights, inputs=inputs)
-    table = rank_table(net, inputs, scores)
+    return filter_ranked(net, rank_table(net, inputs, scores), top=top,
+                         per_community=per_community, tiers=tiers, exclude=exclude,
+                         require_topics=require_topics, weights=weights, seed=seed,
+                         reach_method=inputs.attrs.get("reach_method"))
+
+
+def filter_ranked(net: Network, table: pd.DataFrame, *, top: int | None = 50,
+                  per_community: int | None = None, tiers: Iterable[str] | None = None,
+                  exclude: Iterable | None = None, require_topics: Iterable[str] | None = None,
+                  weights: ScoreWeights | None = None, seed: int = 0,
+                  reach_method: str | None = None) -> pd.DataFrame:
+    """Apply :func:`rank`'s filters to a table already built by :func:`rank_table`.
+
+    This is how one analysis serves several outputs without scoring or explaining every
+    account again (see :meth:`netinfluence.pipeline.Analysis.rank`). ``table`` is not changed.
+    """
+    if top is not None and (not isinstance(top, (int, np.integer)) or top < 0):
+        raise InputError(f"top must be a non-negative integer or None, got {top!r}")
+    if per_community is not None and (not isinstance(per_community, (int, np.integer))
+                                      or per_community < 1):
+        raise InputError(f"per_community must be a positive integer, got {per_community!r}")
     filtered: dict[str, int] = {}
 
     if exclude is not None:
@@ -248,6 +269,6 @@ def rank(
                        else None, "seed": seed,
                        "weights": (weights or ScoreWeights()).to_dict()},
         "filtered": filtered,
-        "reach_method": inputs.attrs.get("reach_method"),
+        "reach_method": reach_method,
     })
     return table

@@ -60,10 +60,10 @@ class Analysis:
 
     def rank(self, **filters) -> pd.DataFrame:
         """The ranked table with an analyst's filters (see :func:`netinfluence.rank`)."""
-        from netinfluence.candidates import rank
+        from netinfluence.candidates import filter_ranked
 
-        return rank(self.net, inputs=self.inputs, weights=self.weights, seed=self.seed,
-                    **filters)
+        return filter_ranked(self.net, self.ranked, weights=self.weights, seed=self.seed,
+                             reach_method=self.inputs.attrs.get("reach_method"), **filters)
 
 
 def analyze(net: Network, *, seed: int = 0, weights: ScoreWeights | None = None,
@@ -90,7 +90,7 @@ def analyze(net: Network, *, seed: int = 0, weights: ScoreWeights | None = None,
     >>> len(result.ranked) == result.net.n_nodes
     True
     """
-    from netinfluence.candidates import rank
+    from netinfluence.candidates import rank_table
     from netinfluence.scoring import citizen_score, score_inputs
 
     weights = weights or ScoreWeights()
@@ -109,7 +109,7 @@ def analyze(net: Network, *, seed: int = 0, weights: ScoreWeights | None = None,
                           progress=step)
     step("scoring")
     scores = citizen_score(net, weights=weights, inputs=inputs)
-    ranked = rank(net, top=None, inputs=inputs, weights=weights, seed=seed)
+    ranked = rank_table(net, inputs, scores)
     step("done")
     return Analysis(net, inputs, scores, ranked, weights, seed, timings)
 
