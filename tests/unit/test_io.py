@@ -291,3 +291,18 @@ def test_formula_cells_escaped_numbers_untouched():
                                        "n": [-1, 2, 3, 4]}))
     assert df["handle"].tolist() == ["'=HYPERLINK(1)", "'@x", "'-y", "ok"]
     assert df["n"].tolist() == [-1, 2, 3, 4]
+
+
+@pytest.mark.parametrize("cells", [
+    ["1", " 2 ", "", None, "nan", "NULL", "3.5e2", "-4", "inf"],
+    [".5", "5.", "+3", "0"],
+    ["1", "x"],
+    ["1,000", "2"],
+])
+def test_numeric_arrow_fast_path_agrees_with_pandas(cells):
+    from netinfluence.io import _numeric
+
+    slow = _numeric(pd.Series(cells, dtype=object))
+    fast = _numeric(pd.Series(cells, dtype="string[pyarrow]"))
+    for a, b in zip(slow, fast, strict=True):
+        np.testing.assert_array_equal(a, b)

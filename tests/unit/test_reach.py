@@ -340,3 +340,47 @@ def test_sample_insiders_out_reach_macro_accounts_in_expectation(sample_net, sam
     # engaged local ties carry further than a passive audience of similar size
     assert expected[role == "insider"].median() > 2 * expected[role == "macro"].median()
     assert expected[role == "insider"].median() > 3 * expected[role == "regular"].median()
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_two_hop_summary_equals_three_separate_walks(seed, monkeypatch):
+    net, g = _random_net(110, 0.04, seed)
+    labels = pd.Series({u: int(u[1:]) % 4 for u in g})
+    monkeypatch.setattr(reach_mod, "_PATH_CHUNK", 50)  # many row blocks
+    count, within, expected = reach_mod.two_hop_summary(net, labels)
+    assert count.to_dict() == _brute(g, 2)
+    assert within.to_dict() == _brute(g, 2, labels.to_dict())
+    ref = reach(net, expected=True)
+    np.testing.assert_allclose(expected.to_numpy(), ref.to_numpy(), rtol=1e-12, atol=1e-12)
+    assert expected.attrs["method"] == "analytic" and within.attrs["within_community"]
+    assert count.dtype == np.int64 and count.index.equals(net.ids)
+
+
+def test_two_hop_summary_counts_paths_of_zero_probability():
+    """A tie that never passes content still makes its end reachable in the exact count."""
+    net, g = _random_net(60, 0.06, 4)
+    src, dst, _ = net.edge_arrays("follows")
+    adj = reach_mod._csr(net.n_nodes, src, dst)
+    prob = np.zeros(adj.nnz)
+    counts = np.zeros(net.n_nodes, dtype=np.int64)
+    for r0, r1, agg in reach_mod._two_hop_blocks(adj, prob, None):
+        counts[r0:r1] = np.diff(agg.indptr)
+        assert (agg.data == 0).all()
+    assert dict(zip(net.ids, counts.tolist(), strict=True)) == _brute(g, 2)
+
+
+def test_two_hop_summary_falls_back_above_the_path_limit(monkeypatch):
+    net, g = _random_net(80, 0.05, 9)
+    monkeypatch.setattr(reach_mod, "AUTO_EXACT_PATHS", 10)
+    count, within, expected = reach_mod.two_hop_summary(net, pd.Series(0, index=net.ids))
+    assert count.attrs["method"] == "sketch"
+    assert within.attrs["method"] == expected.attrs["method"] == "first-order"
+
+
+def test_two_hop_summary_with_sketch_counts():
+    net, g = _random_net(80, 0.05, 9)
+    count, within, expected = reach_mod.two_hop_summary(net, pd.Series(0, index=net.ids),
+                                                        method="sketch")
+    assert count.attrs["method"] == "sketch"
+    assert within.attrs["method"] == "exact" and within.to_dict() == _brute(g, 2)
+    assert expected.attrs["method"] == "analytic"

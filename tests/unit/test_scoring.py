@@ -87,3 +87,13 @@ def test_planted_insiders_fill_the_top(sample_net, sample_inputs, truth):
 def test_same_seed_same_scores(sample_net, sample_inputs):
     again = score_inputs(sample_net, seed=0)
     pd.testing.assert_frame_equal(sample_inputs, again)
+
+
+def test_leiden_iterations_fall_with_graph_size():
+    from netinfluence.scoring import (LEIDEN_FULL_MAX_EDGES, LEIDEN_TWO_PASS_MAX_EDGES,
+                                      leiden_iterations)
+
+    assert leiden_iterations(0) == leiden_iterations(LEIDEN_FULL_MAX_EDGES) == -1
+    assert leiden_iterations(LEIDEN_FULL_MAX_EDGES + 1) == 2
+    assert leiden_iterations(LEIDEN_TWO_PASS_MAX_EDGES) == 2
+    assert leiden_iterations(LEIDEN_TWO_PASS_MAX_EDGES + 1) == 1
