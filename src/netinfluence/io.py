@@ -769,7 +769,9 @@ def _numeric_arrow(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarra
     if not hasattr(values.array, "__arrow_array__") or values.dtype == object:
         return None
     try:
-        arr = pa.chunked_array([pa.array(values.array)]) if len(values) else None
+        arr = pa.array(values.array) if len(values) else None  # zero-copy, often chunked
+        if isinstance(arr, pa.Array):
+            arr = pa.chunked_array([arr])
         if arr is None or not pa.types.is_string(arr.type) and not pa.types.is_large_string(
                 arr.type):
             return None
