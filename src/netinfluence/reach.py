@@ -528,21 +528,23 @@ def _two_hop_blocks(adj: sp.csr_matrix, prob: np.ndarray, codes: np.ndarray | No
     ``r0 + i`` in one or two hops, the node itself left out) is ``log P(no path reaches v)``
     with independent ties: ``log(1-p_uv) + sum_w log(1 - p_uw p_wv)``. Entries stay stored
     even where a probability is 0, so the entry count of a row is the exact 2-hop reach.
+    Blocks are built on up to :func:`worker_threads` threads (numpy and scipy release the
+    GIL) and yielded in row order.
     """
-    n = adj.shape[0]
     indptr, indices = adj.indptr.astype(np.int64), adj.indices.astype(np.int64)
     outdeg = np.diff(indptr)
     logq = np.log1p(-np.minimum(prob, 1.0))  # log P(edge fails); -inf for certain edges
     cost = outdeg + adj @ outdeg.astype(float)
-    for r0, r1 in _row_chunks(cost + 1.0, _PATH_CHUNK):
-        e0, e1 = indptr[r0], indptr[r1]
-        if e0 == e1:
-            continue
-        e = np.arange(e0, e1)
+    blocks = [(r0, r1) for r0, r1 in _row_chunks(cost + 1.0, _PATH_CHUNK)
+              if indptr[r1] > indptr[r0]]
+
+    def build(block: tuple[int, int]) -> tuple[int, int, sp.csr_matrix]:
+        r0, r1 = block
+        e = np.arange(indptr[r0], indptr[r1])
         u = np.repeat(np.arange(r0, r1), outdeg[r0:r1])
         w = indices[e]
         cnt = outdeg[w]
-        rep = np.repeat(e - e0, cnt)
+        rep = np.repeat(e - indptr[r0], cnt)
         offs = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
         q = indptr[w][rep] + offs
         v = indices[q]
@@ -554,9 +556,46 @@ def _two_hop_blocks(adj: sp.csr_matrix, prob: np.ndarray, codes: np.ndarray | No
         keep = col != row + r0
         if codes is not None:
             keep &= codes[col] == codes[row + r0]
-        agg = sp.csr_matrix((val[keep], (row[keep], col[keep])), shape=(r1 - r0, n))
+        agg = sp.csr_matrix((val[keep], (row[keep], col[keep])), shape=(r1 - r0, adj.shape[0]))
         agg.sum_duplicates()
-        yield r0, r1, agg
+        return r0, r1, agg
+
+    yield from _threaded_map(build, blocks)
+
+
+def worker_threads() -> int:
+    """Threads for GIL-free numpy/scipy work: the CPUs this process may use, at most 4
+    (``NETINFLUENCE_THREADS`` overrides; 1 turns threading off)."""
+    import os
+
+    env = os.environ.get("NETINFLUENCE_THREADS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(4, cpus))
+
+
+def _threaded_map(fn, items: list):
+    """``map(fn, items)`` in order, on :func:`worker_threads` threads, at most two results
+    per thread waiting (bounded memory)."""
+    threads = worker_threads()
+    if threads == 1 or len(items) < 2:
+        yield from map(fn, items)
+        return
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="netinfluence") as pool:
+        pending: deque = deque()
+        for item in items:
+            pending.append(pool.submit(fn, item))
+            if len(pending) >= 2 * threads:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def two_hop_summary(

@@ -384,3 +384,16 @@ def test_two_hop_summary_with_sketch_counts():
     assert count.attrs["method"] == "sketch"
     assert within.attrs["method"] == "exact" and within.to_dict() == _brute(g, 2)
     assert expected.attrs["method"] == "analytic"
+
+
+def test_two_hop_summary_same_on_one_and_several_threads(monkeypatch):
+    net, g = _random_net(120, 0.05, 1)
+    labels = pd.Series({u: int(u[1:]) % 3 for u in g})
+    monkeypatch.setattr(reach_mod, "_PATH_CHUNK", 40)
+    monkeypatch.setenv("NETINFLUENCE_THREADS", "1")
+    one = reach_mod.two_hop_summary(net, labels)
+    monkeypatch.setenv("NETINFLUENCE_THREADS", "3")
+    assert reach_mod.worker_threads() == 3
+    many = reach_mod.two_hop_summary(net, labels)
+    for a, b in zip(one, many, strict=True):
+        pd.testing.assert_series_equal(a, b)
