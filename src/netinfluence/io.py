@@ -1287,9 +1287,13 @@ def write_table(
     return Path(path)
 
 
+_CSV_BATCH_ROWS = 1 << 17  # rows converted to Arrow at a time: bounds the writer's memory
+
+
 def _write_delimited(frame: pd.DataFrame, path: Path, *, sep: str) -> None:
     """CSV/TSV through Arrow's C++ writer (about 10x faster than ``DataFrame.to_csv`` on
-    10^6-row ranked tables): UTF-8, ``\\n`` line ends, text quoted, missing values empty."""
+    10^6-row ranked tables), a batch of rows at a time: UTF-8, ``\\n`` line ends, text
+    quoted, missing values empty."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -1300,21 +1304,20 @@ def _write_delimited(frame: pd.DataFrame, path: Path, *, sep: str) -> None:
         s = frame[col]
         if s.dtype == object:
             # mixed cells (ids of several types, lists) become their text; missing stays empty
-            kinds = {type(v) for v in s.dropna().head(10_000)} if len(s) else set()
-            if kinds and not kinds <= {str}:
+            if not all(isinstance(v, str) for v in s.dropna()):
                 frame[col] = s.map(lambda v: v if v is None or isinstance(v, str)
                                    or (isinstance(v, float) and np.isnan(v)) else str(v))
         elif isinstance(s.dtype, pd.CategoricalDtype):
             frame[col] = s.astype(object)
-    try:
-        table = pa.Table.from_pandas(frame, preserve_index=False)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        table = pa.Table.from_pandas(
-            frame.apply(lambda c: c.map(lambda v: v if v is None or isinstance(v, str)
-                                         else str(v)) if c.dtype == object else c),
-            preserve_index=False)
-    with open(path, "wb") as fh:
-        pacsv.write_csv(table, fh, pacsv.WriteOptions(delimiter=sep, quoting_style="needed"))
+    schema = pa.Schema.from_pandas(frame.head(0), preserve_index=False)
+    # every object column now holds text or nothing: an empty head infers "null" for it
+    schema = pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f
+                        for f in schema]).remove_metadata()
+    options = pacsv.WriteOptions(delimiter=sep, quoting_style="needed")
+    with open(path, "wb") as fh, pacsv.CSVWriter(fh, schema, write_options=options) as out:
+        for start in range(0, max(len(frame), 1), _CSV_BATCH_ROWS):
+            part = frame.iloc[start:start + _CSV_BATCH_ROWS]
+            out.write_table(pa.Table.from_pandas(part, schema=schema, preserve_index=False))
 
 
 def _write_xlsx(

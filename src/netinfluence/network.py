@@ -271,6 +271,16 @@ class Network:
             self._cache[key] = build()
         return self._cache[key]
 
+    def is_cached(self, key: Hashable) -> bool:
+        """Whether :meth:`cached` holds a value for ``key``."""
+        return key in self._cache
+
+    def drop_cached(self, *keys: Hashable) -> None:
+        """Forget cached values (they are rebuilt on demand): frees graph views that a long
+        pipeline no longer needs."""
+        for key in keys:
+            self._cache.pop(key, None)
+
     def edge_arrays(self, layer: str = "follows") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(source, target, weight)`` position arrays of a layer, one row per distinct pair.
 

@@ -171,6 +171,11 @@ def score_inputs(net: Network, *, labels: pd.Series | None = None, seed=0,
     from netinfluence.roles import is_insider, roles
 
     step = progress or (lambda name: None)
+    layer = net.default_layer
+    # views this function builds only for communities, roles and cores; freed after them
+    # (about 1 GB at 10^7 edges) so the reach and scoring steps do not stack on top
+    scratch = [k for k in (("graph", layer, False), ("undirected_edges", layer))
+               if not net.is_cached(k)]
     step("communities")
     if labels is None:
         # Leiden until stable on small graphs; fewer iterations on large ones, where they
@@ -181,9 +186,9 @@ def score_inputs(net: Network, *, labels: pd.Series | None = None, seed=0,
     rl = roles(net, labels)
     sizes = labels.map(labels.value_counts()).to_numpy(dtype=float)
     step("core")
-    layer = net.default_layer
     tie_core = np.asarray(net.graph(layer, directed=False).coreness(), dtype=float) if \
         net.n_nodes else np.zeros(0)
+    net.drop_cached(*scratch)
     step("reach")
     r2, rc, er = two_hop_summary(net, labels, method=reach_method, seed=seed)
     step("engagement")

@@ -306,3 +306,29 @@ def test_numeric_arrow_fast_path_agrees_with_pandas(cells):
     fast = _numeric(pd.Series(cells, dtype="string[pyarrow]"))
     for a, b in zip(slow, fast, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_csv_written_in_batches_reads_back_the_same(tmp_path, monkeypatch):
+    import netinfluence.io as io_mod
+
+    frame = pd.DataFrame({
+        "node": [1, "b", 3.5, None, "=x", 6, 7],  # mixed ids become text
+        "why": ["a, b", 'say "hi"', None, "é", "-1", "ok", ""],
+        "score": [1.0, np.nan, 0.25, 3.0, -1.0, 2.0, 0.5],
+        "flag": [True, False, True, True, False, False, True],
+        "tier": pd.Categorical(["micro", "nano", "micro", "mega", "nano", "nano", "micro"]),
+        "empty": [None] * 7,
+    })
+    whole = tmp_path / "whole.csv"
+    write_table(frame, whole)
+    monkeypatch.setattr(io_mod, "_CSV_BATCH_ROWS", 3)
+    parts = tmp_path / "parts.csv"
+    write_table(frame, parts)
+    assert whole.read_bytes() == parts.read_bytes()
+    back = pd.read_csv(parts, keep_default_na=False)
+    assert back.columns.tolist() == frame.columns.tolist() and len(back) == 7
+    assert back["node"].astype(str).tolist()[:3] == ["1", "b", "3.5"]
+    assert back["node"].tolist()[4] == "'=x"  # formula escaped
+    assert back["why"].tolist()[1] == 'say "hi"'
+    write_table(frame.head(0), tmp_path / "none.csv")
+    assert (tmp_path / "none.csv").read_text().strip().split(",")[0] == '"node"'
