@@ -48,12 +48,20 @@ def community_topics(net: Network, labels: pd.Series) -> pd.Series:
     """
     if "topics" not in net.nodes.columns:
         return pd.Series("", index=pd.Index(sorted(labels.unique())), name="community_topic")
-    rows = [(c, t) for c, v in zip(labels.to_numpy(), net.nodes["topics"].to_numpy(),
-                                   strict=True) for t in _split_topics(v)]
+    # split each distinct topics text once (users share a handful of topic lists)
+    raw = net.nodes["topics"].astype(object).where(net.nodes["topics"].notna(), None)
+    code, texts = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=True)
+    parts = [_split_topics(t) for t in texts]
+    frame = pd.DataFrame({"community": labels.to_numpy(), "code": code})
+    frame = frame[frame["code"] >= 0]
+    counts = frame.value_counts().reset_index(name="n")
+    rows = [(c, t, k) for c, j, k in zip(counts["community"].tolist(), counts["code"].tolist(),
+                                          counts["n"].tolist(), strict=True) for t in parts[j]]
     if not rows:
         return pd.Series("", index=pd.Index(sorted(labels.unique())), name="community_topic")
-    frame = pd.DataFrame(rows, columns=["community", "topic"])
-    counts = frame.value_counts().reset_index(name="n")
+    frame = pd.DataFrame(rows, columns=["community", "topic", "n"])
+    frame = frame.groupby(["community", "topic"], sort=False)["n"].sum()
+    counts = frame.reset_index(name="n")
     counts = counts.sort_values(["community", "n", "topic"], ascending=[True, False, True])
     top = counts.drop_duplicates("community").set_index("community")["topic"]
     return top.reindex(sorted(labels.unique())).fillna("").rename("community_topic")
@@ -73,8 +81,15 @@ def explain(row: pd.Series) -> str:
     return explain_all(row.to_frame().T).iloc[0]
 
 
-def _percent(values: pd.Series) -> pd.Series:
-    return (values.astype(float).fillna(0) * 100).round().astype(int).astype(str) + "%"
+def _texts_of(values: np.ndarray, fmt) -> np.ndarray:
+    """``fmt(v)`` for each value, formatted once per distinct value (object array)."""
+    uniq, inv = np.unique(values, return_inverse=True)
+    return np.array([fmt(v) for v in uniq.tolist()] + [""], dtype=object)[:-1][inv.reshape(-1)]
+
+
+def _percent(values: pd.Series) -> np.ndarray:
+    whole = np.round(values.astype(float).fillna(0).to_numpy() * 100).astype(np.int64)
+    return _texts_of(whole, lambda v: f"{v}%")
 
 
 def explain_all(table: pd.DataFrame) -> pd.Series:
@@ -82,30 +97,44 @@ def explain_all(table: pd.DataFrame) -> pd.Series:
 
     "insider of community 3 (running, 412 members): 38% of its members within 2 hops,
     engagement 2.1x its tier, reciprocal ties 64%", then "; caution: ..." for any flag.
+    Each distinct piece (a community's description, a percentage, a flag list) is
+    formatted once and the pieces are joined per row.
     """
     if not len(table):
         return pd.Series([], index=table.index, dtype=object)
-    topic = table.get("community_topic", pd.Series("", index=table.index)).fillna("").astype(str)
-    size = table["community_size"].astype(int)
-    where = ("community " + table["community"].astype(str) + " ("
-             + topic.where(topic == "", topic + ", ")
-             + size.map("{:,}".format) + " members)")
-    role = table.get("role", pd.Series("", index=table.index)).astype(str)
-    insider = table.get("insider", pd.Series(False, index=table.index)).fillna(False).astype(bool)
-    bridge = role.str.contains("connector|kinless", regex=True) & ~insider
-    lead = np.select([insider.to_numpy(), bridge.to_numpy()],
-                     ["insider of ", "bridge from "], "member of ")
-    text = (pd.Series(lead, index=table.index) + where
-            + pd.Series(np.where(bridge, " to other communities", ""), index=table.index)
-            + ": " + _percent(table["community_reach_share"]) + " of its members within 2 hops")
-    ratio = table.get("engagement_vs_tier", pd.Series(np.nan, index=table.index)).astype(float)
-    eng = ", engagement " + ratio.round(1).map("{:.1f}".format) + "x its tier"
-    text = text + eng.where(ratio.notna(), "")
-    text = text + ", reciprocal ties " + _percent(table["reciprocal_share"])
-    flags = table.get("flags", pd.Series("", index=table.index)).fillna("").astype(str)
+    idx = table.index
+    n = len(table)
+    topic = table.get("community_topic", pd.Series("", index=idx)).fillna("").astype(str)
+    size = table["community_size"].astype(int).to_numpy()
+    # topic and size are properties of the community: describe each community once
+    key, labels = pd.factorize(table["community"])
+    first = np.zeros(len(labels), dtype=np.int64)
+    first[key[::-1]] = np.arange(n)[::-1]
+    topics = topic.to_numpy()
+    where = np.array([f"community {c} ({topics[i] + ', ' if topics[i] else ''}{size[i]:,} "
+                      "members)" for c, i in zip(labels.tolist(), first.tolist(), strict=True)]
+                     + [""], dtype=object)[:-1][key]
+    role = table.get("role", pd.Series("", index=idx)).astype(str)
+    insider = table.get("insider", pd.Series(False, index=idx)).fillna(False).astype(bool)
+    bridge = (role.str.contains("connector|kinless", regex=True) & ~insider).to_numpy()
+    lead = np.select([insider.to_numpy(), bridge],
+                     ["insider of ", "bridge from "], "member of ").astype(object)
+    to_others = np.where(bridge, " to other communities", "").astype(object)
+    ratio = table.get("engagement_vs_tier", pd.Series(np.nan, index=idx)).astype(float)
+    tenths = np.round(ratio.to_numpy(), 1)
+    known = ~np.isnan(tenths)
+    eng = np.full(n, "", dtype=object)
+    if known.any():
+        eng[known] = _texts_of(tenths[known], lambda v: f", engagement {v:.1f}x its tier")
+    flags = table.get("flags", pd.Series("", index=idx)).fillna("").astype(str)
     caution = {f: ("; caution: " + ", ".join(_FLAG_WORDS.get(x, x) for x in f.split(";") if x))
                if f else "" for f in flags.unique()}
-    return (text + flags.map(caution)).astype(object)
+    text = [f"{a}{b}{c}: {d} of its members within 2 hops{e}, reciprocal ties {f}{g}"
+            for a, b, c, d, e, f, g in zip(
+                lead, where, to_others, _percent(table["community_reach_share"]), eng,
+                _percent(table["reciprocal_share"]), flags.map(caution).to_numpy(dtype=object),
+                strict=True)]
+    return pd.Series(text, index=idx, dtype=object)
 
 
 def rank_table(net: Network, inputs: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
@@ -115,7 +144,7 @@ def rank_table(net: Network, inputs: pd.DataFrame, scores: pd.DataFrame) -> pd.D
     table["community_topic"] = table["community"].map(topics).fillna("").to_numpy()
     table["handle"] = net.nodes["handle"].to_numpy() if "handle" in net.nodes.columns else None
     table["node"] = table.index.to_numpy()
-    table["_id_key"] = [str(i) for i in table.index]
+    table["_id_key"] = table.index.astype(str).to_numpy(dtype=object)  # ties: by id text
     table = table.sort_values(["score", "_id_key"], ascending=[False, True], kind="mergesort")
     table["rank"] = np.arange(1, len(table) + 1)
     table["why"] = explain_all(table).to_numpy()

@@ -1304,7 +1304,7 @@ def _write_delimited(frame: pd.DataFrame, path: Path, *, sep: str) -> None:
         s = frame[col]
         if s.dtype == object:
             # mixed cells (ids of several types, lists) become their text; missing stays empty
-            if not all(isinstance(v, str) for v in s.dropna()):
+            if pd.api.types.infer_dtype(s, skipna=True) not in ("string", "empty"):
                 frame[col] = s.map(lambda v: v if v is None or isinstance(v, str)
                                    or (isinstance(v, float) and np.isnan(v)) else str(v))
         elif isinstance(s.dtype, pd.CategoricalDtype):

@@ -791,7 +791,9 @@ def _sketch_counts(
     for level in range(2, hops + 1):
         final = level == hops
         nxt = None if final else np.zeros((ns, m), dtype=np.uint8)
-        for b0 in range(0, ns, rows_per_block):
+
+        def merge_block(b0: int, final=final, nxt=nxt, prev=prev) -> None:
+            # one block of rows; blocks write disjoint rows, so they run on worker threads
             b1 = min(ns, b0 + rows_per_block)
             block = np.zeros((b1 - b0, m), dtype=np.uint8)
             nodes = sources[b0:b1]
@@ -816,6 +818,9 @@ def _sketch_counts(
                 result[nodes] = est
             else:
                 nxt[b0:b1] = block
+
+        for _ in _threaded_map(merge_block, list(range(0, ns, rows_per_block))):
+            pass
         if not final:
             prev = nxt
     return _finish(result, sources, result[sources], outdeg, n), info

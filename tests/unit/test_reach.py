@@ -397,3 +397,13 @@ def test_two_hop_summary_same_on_one_and_several_threads(monkeypatch):
     many = reach_mod.two_hop_summary(net, labels)
     for a, b in zip(one, many, strict=True):
         pd.testing.assert_series_equal(a, b)
+
+
+def test_sketch_same_on_one_and_several_threads(monkeypatch):
+    net, _ = _random_net(300, 0.03, 2)
+    monkeypatch.setattr(reach_mod, "_BLOCK_BYTES", 1 << 14)  # many row blocks
+    monkeypatch.setenv("NETINFLUENCE_THREADS", "1")
+    one = reach(net, method="sketch", hops=3, seed=4)
+    monkeypatch.setenv("NETINFLUENCE_THREADS", "4")
+    many = reach(net, method="sketch", hops=3, seed=4)
+    pd.testing.assert_series_equal(one, many)
