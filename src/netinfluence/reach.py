@@ -18,6 +18,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from netinfluence._arrays import unique
+from netinfluence._threads import threaded_map as _threaded_map
 from netinfluence.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -528,7 +529,7 @@ def _two_hop_blocks(adj: sp.csr_matrix, prob: np.ndarray, codes: np.ndarray | No
     ``r0 + i`` in one or two hops, the node itself left out) is ``log P(no path reaches v)``
     with independent ties: ``log(1-p_uv) + sum_w log(1 - p_uw p_wv)``. Entries stay stored
     even where a probability is 0, so the entry count of a row is the exact 2-hop reach.
-    Blocks are built on up to :func:`worker_threads` threads (numpy and scipy release the
+    Blocks are built on up to :func:`netinfluence._threads.worker_threads` threads (numpy and scipy release the
     GIL) and yielded in row order.
     """
     indptr, indices = adj.indptr.astype(np.int64), adj.indices.astype(np.int64)
@@ -561,41 +562,6 @@ def _two_hop_blocks(adj: sp.csr_matrix, prob: np.ndarray, codes: np.ndarray | No
         return r0, r1, agg
 
     yield from _threaded_map(build, blocks)
-
-
-def worker_threads() -> int:
-    """Threads for GIL-free numpy/scipy work: the CPUs this process may use, at most 4
-    (``NETINFLUENCE_THREADS`` overrides; 1 turns threading off)."""
-    import os
-
-    env = os.environ.get("NETINFLUENCE_THREADS", "").strip()
-    if env.isdigit() and int(env) > 0:
-        return int(env)
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        cpus = os.cpu_count() or 1
-    return max(1, min(4, cpus))
-
-
-def _threaded_map(fn, items: list):
-    """``map(fn, items)`` in order, on :func:`worker_threads` threads, at most two results
-    per thread waiting (bounded memory)."""
-    threads = worker_threads()
-    if threads == 1 or len(items) < 2:
-        yield from map(fn, items)
-        return
-    from collections import deque
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="netinfluence") as pool:
-        pending: deque = deque()
-        for item in items:
-            pending.append(pool.submit(fn, item))
-            if len(pending) >= 2 * threads:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
 
 
 def two_hop_summary(

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from netinfluence._arrays import unique
+from netinfluence._threads import threaded_map
 from netinfluence.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -439,29 +440,41 @@ def edge_common_neighbours(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     if int(cum[-1]) == 0:
         return common
     table = _hash_index(okeys)
-    counts = np.zeros(m, dtype=np.int64)
-    found_parts: list[np.ndarray] = []
-    pending = 0
+    chunks = []
     start = 0
     while start < m:
         done = int(cum[start - 1]) if start else 0
         stop = int(np.searchsorted(cum, done + _WEDGE_CHUNK, side="right"))
         stop = min(max(stop, start + 1), m)
+        chunks.append((start, stop))
+        start = stop
+
+    def closed(chunk: tuple[int, int]) -> np.ndarray:
+        # the three edges of every triangle closed by this chunk's wedges
+        start, stop = chunk
         c = cnt[start:stop]
         k = int(c.sum())
-        if k:
-            rep = np.repeat(np.arange(start, stop, dtype=np.int64), c)
-            offs = np.arange(k, dtype=np.int64) - np.repeat(np.cumsum(c) - c, c)
-            q = rep + 1 + offs
-            hit = _hash_lookup(table, b[rep] * nn + b[q])
-            ok = hit >= 0
-            if ok.any():
-                found_parts.extend((rep[ok], q[ok], hit[ok]))
-                pending += 3 * int(ok.sum())
-        if pending > m or (stop >= m and pending):
+        if not k:
+            return np.zeros(0, dtype=np.int64)
+        rep = np.repeat(np.arange(start, stop, dtype=np.int64), c)
+        offs = np.arange(k, dtype=np.int64) - np.repeat(np.cumsum(c) - c, c)
+        q = rep + 1 + offs
+        hit = _hash_lookup(table, b[rep] * nn + b[q])
+        ok = hit >= 0
+        return np.concatenate((rep[ok], q[ok], hit[ok]))
+
+    counts = np.zeros(m, dtype=np.int64)
+    found_parts: list[np.ndarray] = []
+    pending = 0
+    for part in threaded_map(closed, chunks):  # lookups only read the table: GIL-free work
+        if len(part):
+            found_parts.append(part)
+            pending += len(part)
+        if pending > m:
             counts += np.bincount(np.concatenate(found_parts), minlength=m)
             found_parts, pending = [], 0
-        start = stop
+    if found_parts:
+        counts += np.bincount(np.concatenate(found_parts), minlength=m)
     common[order] = counts
     return common
 

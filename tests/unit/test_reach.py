@@ -12,6 +12,7 @@ import pytest
 
 import netinfluence as ni
 import netinfluence.reach as reach_mod
+from netinfluence._threads import worker_threads
 from netinfluence.reach import SetReach, reach, set_reach
 from netinfluence.ties import tie_strength
 
@@ -393,7 +394,7 @@ def test_two_hop_summary_same_on_one_and_several_threads(monkeypatch):
     monkeypatch.setenv("NETINFLUENCE_THREADS", "1")
     one = reach_mod.two_hop_summary(net, labels)
     monkeypatch.setenv("NETINFLUENCE_THREADS", "3")
-    assert reach_mod.worker_threads() == 3
+    assert worker_threads() == 3
     many = reach_mod.two_hop_summary(net, labels)
     for a, b in zip(one, many, strict=True):
         pd.testing.assert_series_equal(a, b)

@@ -192,12 +192,14 @@ def test_common_neighbour_counts_match_sets(seed):
     assert got.tolist() == ref
 
 
-def test_common_neighbours_in_chunks(monkeypatch):
+@pytest.mark.parametrize("threads", ["1", "3"])
+def test_common_neighbours_in_chunks(monkeypatch, threads):
     import netinfluence.ties as ties
 
     g = nx.powerlaw_cluster_graph(400, 6, 0.5, seed=1)
     e = np.array(list(g.edges()))
     monkeypatch.setattr(ties, "_WEDGE_CHUNK", 7)
+    monkeypatch.setenv("NETINFLUENCE_THREADS", threads)
     got = edge_common_neighbours(400, e[:, 0], e[:, 1])
     assert got.tolist() == [len(set(g[a]) & set(g[b])) for a, b in e]
     assert got.sum() == sum(nx.triangles(g).values())  # 3 per triangle either way
