@@ -213,8 +213,10 @@ def _detect(net, method, layer, weighted, w, gamma, seed_int, n_iterations) -> n
             if weighted else None
     else:
         graph = net.graph(layer, directed=False)
-        weights = w if weighted else None
-    if weights is not None:
+        # the view's "weight" attribute holds exactly w (same edge order): name it rather
+        # than hand igraph a second list of 10^7 Python floats
+        weights = "weight" if weighted else None
+    if weights is not None and not isinstance(weights, str):
         weights = weights.tolist()
     with _seeded_igraph(ig, seed_int):
         if method == "leiden":
