@@ -787,6 +787,46 @@ def _numeric_arrow(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return out, empty_mask, np.isnan(out) & ~empty_mask
 
 
+def _timestamps_arrow(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """:func:`parse_timestamps` in Arrow for Arrow-backed text that is all ISO 8601 with a
+    zone (``Z``, ``+02:00``) or all without one (read as UTC); None for anything else
+    (numbers, mixed forms, bad cells), which goes the pandas way."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if values.dtype == object or not hasattr(values.array, "__arrow_array__") or not len(
+            values):
+        return None
+    try:
+        arr = pa.array(values.array)
+        if isinstance(arr, pa.Array):
+            arr = pa.chunked_array([arr])
+        if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+            return None
+        text = pc.utf8_trim_whitespace(arr)
+        empty = pc.or_(pc.is_null(text), pc.fill_null(pc.is_in(
+            pc.utf8_lower(text), value_set=pa.array(["", "nan", "none", "null", "na"])), True))
+        kept = pc.if_else(empty, pa.scalar(None, pa.string()), text)
+        if not pc.any(pc.match_substring_regex(kept, r"^\d{4}-\d\d-\d\d")).as_py():
+            return None  # numbers (unix seconds): _numeric's fast path handles those
+        for unit in (pa.timestamp("ns", tz="UTC"), pa.timestamp("ns")):
+            try:
+                stamps = pc.cast(kept, unit)
+                break
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                continue
+        else:
+            return None
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, TypeError):
+        return None
+    ns = pc.cast(stamps, pa.timestamp("ns")).cast(pa.int64()).to_numpy(zero_copy_only=False)
+    out = np.where(pd.isna(ns), np.nan, ns.astype(float, copy=False) / 1e9) if ns.dtype == \
+        object else ns.astype(float) / 1e9
+    empty_mask = empty.to_numpy(zero_copy_only=False).astype(bool)
+    out[empty_mask] = np.nan
+    return out, empty_mask, np.zeros(len(out), dtype=bool)
+
+
 def parse_timestamps(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Parse unix seconds or ISO 8601 (mixed in one column is fine) to float unix seconds (UTC).
 
@@ -797,6 +837,9 @@ def parse_timestamps(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndar
         secs = (ts - pd.Timestamp("1970-01-01", tz="UTC")) / pd.Timedelta(seconds=1)
         arr = secs.to_numpy(dtype=float, na_value=np.nan)
         return arr, np.isnan(arr), np.zeros(len(arr), dtype=bool)
+    fast = _timestamps_arrow(values)
+    if fast is not None:
+        return fast
     num, empty, nonnum = _numeric(values)
     out = num.copy()
     if nonnum.any():

@@ -332,3 +332,19 @@ def test_csv_written_in_batches_reads_back_the_same(tmp_path, monkeypatch):
     assert back["why"].tolist()[1] == 'say "hi"'
     write_table(frame.head(0), tmp_path / "none.csv")
     assert (tmp_path / "none.csv").read_text().strip().split(",")[0] == '"node"'
+
+
+@pytest.mark.parametrize("cells", [
+    ["2026-01-01T00:00:03Z", "2026-01-01T00:00:03+02:00", "", None, "2026-03-01T10:00:00.25Z"],
+    ["2026-01-01T00:00:03", "2026-01-01", " 2026-02-01 "],
+    ["2026-01-01", "2026-03-01T10:00:00Z"],  # mixed forms: the pandas way
+    ["1700000000", "2026-01-01"],
+    ["bad", "2026-01-01"],
+])
+def test_timestamps_arrow_fast_path_agrees_with_pandas(cells):
+    from netinfluence.io import parse_timestamps
+
+    slow = parse_timestamps(pd.Series(cells, dtype=object))
+    fast = parse_timestamps(pd.Series(cells, dtype="string[pyarrow]"))
+    for a, b in zip(slow, fast, strict=True):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-6)  # pandas rounds 0.25 s to 1e-7
