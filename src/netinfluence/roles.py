@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from netinfluence._arrays import unique
 from netinfluence.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -90,9 +89,9 @@ def roles(
     kinless P > 0.80. Hubs (z >= 2.5): R5 provincial hub P <= 0.30, R6 connector hub
     0.30 < P <= 0.75, R7 kinless hub P > 0.75.
 
-    Per-node, per-community degrees come from one ``np.unique``/``np.bincount`` pass over the
-    ``(node, neighbour's community)`` keys of the edge list: O(m log m) time, O(m) memory,
-    whatever the number of communities.
+    Per-node, per-community degrees come from one sparse node x community matrix of the
+    edge list with duplicates summed: O(m log m) time, O(m) memory, whatever the number of
+    communities.
 
     R. Guimerà and L.A.N. Amaral, "Functional cartography of complex metabolic networks",
     Nature 433, 895-900 (2005).
@@ -256,17 +255,27 @@ def _undirected_edges(net: Network, layer: str) -> tuple[np.ndarray, np.ndarray,
 def _role_statistics(
     n: int, codes: np.ndarray, lo: np.ndarray, hi: np.ndarray, w: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    import scipy.sparse as sp
+
     k = int(codes.max()) + 1 if n else 0
-    node = np.concatenate([lo, hi])
-    other = np.concatenate([hi, lo])
-    ww = np.concatenate([w, w])
-    degree = np.bincount(node, weights=ww, minlength=n)
-    internal = np.bincount(node, weights=ww * (codes[node] == codes[other]), minlength=n)
-    # sum over communities of k_is^2: aggregate (node, community) keys once
-    key = node * np.int64(max(k, 1)) + codes[other]
-    uniq, inv = unique(key, return_inverse=True)
-    k_is = np.bincount(inv, weights=ww, minlength=len(uniq))
-    sq = np.bincount(uniq // max(k, 1), weights=k_is * k_is, minlength=n)
+    w = np.asarray(w, dtype=float)
+    degree = np.bincount(lo, weights=w, minlength=n) + np.bincount(hi, weights=w, minlength=n)
+    w_in = w * (codes[lo] == codes[hi])
+    internal = np.bincount(lo, weights=w_in, minlength=n) + np.bincount(hi, weights=w_in,
+                                                                         minlength=n)
+    del w_in
+    # sum over communities of k_is^2: a node x community matrix of tie weight, duplicates
+    # summed by scipy (a third of the memory of sorting 2m int64 keys at 10^7 edges)
+    index = np.int32 if max(n, k) < 2**31 - 1 else np.int64
+    by_community = sp.csr_matrix(
+        (np.concatenate([w, w]), (np.concatenate([lo, hi]).astype(index),
+                                  np.concatenate([codes[hi], codes[lo]]).astype(index))),
+        shape=(n, max(k, 1)))
+    by_community.sum_duplicates()
+    k_is = by_community.data
+    sq = np.bincount(np.repeat(np.arange(n), np.diff(by_community.indptr)),
+                     weights=k_is * k_is, minlength=n)
+    del by_community, k_is
     has = degree > 0
     safe = np.where(has, degree, 1.0)
     part = np.where(has, 1.0 - sq / (safe * safe), 0.0)

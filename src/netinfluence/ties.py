@@ -46,7 +46,7 @@ DEFAULT_TYPE_WEIGHTS: Mapping[str, float] = MappingProxyType(
 )
 
 _SECONDS_PER_DAY = 86400.0
-_WEDGE_CHUNK = 1 << 22  # candidate triangles examined per vectorised step (bounds memory)
+_WEDGE_CHUNK = 1 << 20  # candidate triangles per vectorised step (bounds memory per thread)
 
 
 # ---------------------------------------------------------------------------- public API
