@@ -890,7 +890,9 @@ def _rr_estimate(dm: DiffusionModel, runs: int | None, rse: float, top: float, m
     hits = np.zeros(n, dtype=np.int64)
     n_top = max(1, math.ceil(top * n))
     done = 0
-    goal = runs if runs is not None else min(max_runs, max(2000, 20 * n_top, n // 2))
+    # a first batch that does not grow with n; the error of the top is then projected
+    # (1/sqrt(R)) and sampling continues only as far as the target needs
+    goal = runs if runs is not None else min(max_runs, max(2000, 2 * n_top))
 
     def draw(count):
         nonlocal done
