@@ -48,8 +48,16 @@ def test_exact_equals_breadth_first_search(hops, seed):
 def test_exact_in_small_chunks(monkeypatch):
     net, g = _random_net(150, 0.04, 5)
     monkeypatch.setattr(reach_mod, "_PATH_CHUNK", 5)
+    labels = {u: int(u[1:]) % 2 for u in g}
     for hops in (2, 4):
         assert reach(net, hops=hops, method="exact").to_dict() == _brute(g, hops)
+        # the sparse row-chunked walk (used where reach is restricted to communities)
+        got = reach(net, hops=hops, method="exact", within_community=True,
+                    labels=pd.Series(labels))
+        assert got.to_dict() == _brute(g, hops, labels)
+        counts = reach_mod._exact_counts(reach_mod._csr(net.n_nodes, *net.edge_arrays()[:2]),
+                                         hops, None)
+        assert dict(zip(net.ids, counts.tolist(), strict=True)) == _brute(g, hops)
 
 
 def test_undirected_network():
