@@ -574,7 +574,8 @@ def _generate(rng: np.random.Generator, n: int, k: int) -> SocialSample:
     weights[members] = 1.0
     weights[macros] = 6.0
     weights[celebs] = 6.0
-    n_other = np.minimum(n_bot_follows - hit.sum(axis=1), int((weights > 0).sum()))
+    # (in large networks the bought accounts alone can exceed a bot's follow budget)
+    n_other = np.clip(n_bot_follows - hit.sum(axis=1), 0, int((weights > 0).sum()))
     cols = _draw_rows(rng, weights, n_other)
     add(np.repeat(bots, n_other), cols)
     # a few regulars follow a bot back out of courtesy

@@ -322,3 +322,14 @@ def test_bundled_sample_matches_generator(tmp_path: Path) -> None:
             f"{committed} differs from write_sample(seed={SAMPLE_SEED}); regenerate it with "
             "`netinfluence sample-data --out data/sample` and commit the files"
         )
+
+
+@pytest.mark.slow
+def test_large_sample_where_bought_accounts_exceed_a_bots_budget() -> None:
+    """At 10^5 accounts a bot's follows of bought accounts alone passed its follow budget
+    (a negative count crashed the generator)."""
+    big = make_social_network(n_accounts=100_000)
+    assert big.users["id"].nunique() == 100_000
+    bots = big.truth.loc[big.truth["planted_role"] == "bot", "id"]
+    out = big.follows[big.follows["follower"].isin(set(bots))].groupby("follower").size()
+    assert len(out) == len(bots) and out.min() >= 200
