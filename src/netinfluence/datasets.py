@@ -427,14 +427,21 @@ def _draw_rows(rng: np.random.Generator, weights: np.ndarray, k: np.ndarray) -> 
     n_rows = len(k)
     with np.errstate(divide="ignore"):
         logw = np.log(weights)
-    keys = logw[None, :] - np.log(-np.log(rng.random((n_rows, len(weights)))))
     k_max = int(k.max(initial=0))
-    if k_max == 0:
-        return np.empty(0, dtype=np.int64)
-    top = np.argpartition(-keys, k_max - 1, axis=1)[:, :k_max]
-    order = np.take_along_axis(top, np.argsort(-np.take_along_axis(keys, top, 1), axis=1), 1)
-    take = np.arange(k_max)[None, :] < k[:, None]
-    return order[take]
+    # rows in chunks of about 2^22 keys: memory stays bounded at any size, and the random
+    # stream (drawn row after row) is the same as one big draw, so samples do not change
+    step = max(1, (1 << 22) // max(len(weights), 1))
+    parts = []
+    for r0 in range(0, n_rows, step):
+        kk = k[r0:r0 + step]
+        keys = logw[None, :] - np.log(-np.log(rng.random((len(kk), len(weights)))))
+        if k_max == 0:
+            continue
+        top = np.argpartition(-keys, k_max - 1, axis=1)[:, :k_max]
+        order = np.take_along_axis(top, np.argsort(-np.take_along_axis(keys, top, 1), axis=1),
+                                   1)
+        parts.append(order[np.arange(k_max)[None, :] < kk[:, None]])
+    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
 
 
 def _truncated_exponential(rng: np.random.Generator, scale: np.ndarray, width: float) -> np.ndarray:
