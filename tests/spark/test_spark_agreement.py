@@ -240,3 +240,35 @@ def test_bad_options_are_input_errors_before_any_spark_work():
         metrics(None, pd.DataFrame({"follower": ["a"], "followed": ["b"]}))
     with pytest.raises(InputError, match="seed"):
         metrics(None, None, seed="zero")
+
+
+@pytest.mark.slow
+def test_first_order_two_hop_above_the_path_limit_agrees(spark, monkeypatch):
+    """Above ``exact_paths_max`` the Spark engine never forms the two-hop pairs (at 10^7 edges
+    they ran a 12 GB driver out of memory) and uses the in-memory engine's first-order
+    estimates, so both engines agree there too."""
+    import netinfluence.reach as reach_mod
+    from netinfluence.spark import metrics
+
+    rng = np.random.default_rng(3)
+    follows = pd.DataFrame({"follower": [f"n{i}" for i in rng.integers(0, 150, 900)],
+                            "followed": [f"n{i}" for i in rng.integers(0, 150, 900)]})
+    follows = follows[follows["follower"] != follows["followed"]].drop_duplicates()
+    net = ni.read_network(follows=follows)
+    labels = pd.Series({v: int(str(v)[1:]) % 5 for v in net.ids}, name="community")
+    info: dict = {}
+    frame = spark.createDataFrame(list(follows.itertuples(index=False, name=None)),
+                                  "follower string, followed string")
+    given = spark.createDataFrame([(str(k), int(v)) for k, v in labels.items()],
+                                  "node string, community long")
+    result = _to_pandas(metrics(spark, frame, labels=given, exact_paths_max=0, info=info,
+                                pagerank_tol=1e-7)).reindex(net.ids)
+    assert info["two_hop_method"] == "first-order" and info["two_hop_paths"] > 0
+    monkeypatch.setattr(reach_mod, "AUTO_EXACT_PATHS", 0)
+    inputs = score_inputs(net, labels=result["community"].rename("community"))
+    for col in ("expected_reach", "community_reach_share"):
+        _equal(result[col], inputs[col], 1e-9)
+    exact = reach_mod.reach(net, expected=True, method="exact")
+    assert (result["expected_reach"].to_numpy() >= exact.to_numpy() - 1e-9).all()
+    with pytest.raises(InputError, match="exact_paths_max"):
+        metrics(spark, frame, reach="exact", exact_paths_max=0)

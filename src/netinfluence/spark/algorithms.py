@@ -30,6 +30,7 @@ __all__ = [
     "reach_sketch",
     "role_statistics",
     "two_hop",
+    "two_hop_paths",
 ]
 
 
@@ -449,8 +450,26 @@ def reach_sketch(g: SparkGraph, *, lg_k: int) -> DataFrame:
     return checkpoint(_all_nodes(g, est, {"reach_2hop": 0.0}))
 
 
-def two_hop(g: SparkGraph, labels: DataFrame) -> DataFrame:
-    """``vid, expected_reach, reach_2hop_exact, community_reach``: exact two-hop measures.
+def two_hop_paths(g: SparkGraph) -> float:
+    """Two-hop paths of the reach layer, ``sum_w indeg(w) outdeg(w)``: the row count of the
+    exact two-hop join (one aggregation; the in-memory engine's ``reach`` rule uses it too)."""
+    f = _f()
+    e = _reach_edges(g).select("src", "dst")
+    indeg = e.groupBy(f.col("dst").alias("w")).agg(f.count(f.lit(1)).alias("i"))
+    outdeg = e.groupBy(f.col("src").alias("w")).agg(f.count(f.lit(1)).alias("o"))
+    total = indeg.join(outdeg, "w").agg(f.sum(f.col("i") * f.col("o"))).collect()[0][0]
+    return float(total or 0)
+
+
+def two_hop(g: SparkGraph, labels: DataFrame, *, exact: bool = True) -> DataFrame:
+    """``vid, expected_reach, reach_2hop_exact, community_reach``: two-hop measures.
+
+    ``exact=False`` (what :func:`netinfluence.spark.metrics` uses above
+    ``exact_paths_max`` two-hop paths) never forms the pairs: the first-order (union bound)
+    estimates of the in-memory engine, ``sum_v p_uv (1 + sum_w p_vw)`` for the expected reach
+    and the same with ``p = 1`` over accounts of u's own community for the community reach,
+    capped at ``n - 1`` and at the community size - 1; ``reach_2hop_exact`` is then null.
+    Three joins over the edges, no path rows.
 
     Every pair ``(u, v)``, ``v != u``, joined by an edge ``u -> v`` or a path ``u -> w -> v``
     of the reach layer is formed (one self-join: ``sum_w indeg(w) outdeg(w)`` rows, the cost
@@ -461,6 +480,8 @@ def two_hop(g: SparkGraph, labels: DataFrame) -> DataFrame:
     """
     f = _f()
     e = _reach_edges(g)
+    if not exact:
+        return _two_hop_first_order(g, e, labels)
     a = e.select(f.col("src").alias("u"), f.col("dst").alias("w"), f.col("p").alias("p1"))
     b = e.select(f.col("src").alias("w"), f.col("dst").alias("v"), f.col("p").alias("p2"))
     paths = a.join(b, "w").where(f.col("u") != f.col("v")).select(
@@ -480,6 +501,41 @@ def two_hop(g: SparkGraph, labels: DataFrame) -> DataFrame:
            .withColumnRenamed("u", "vid"))
     return checkpoint(_all_nodes(g, per, {"expected_reach": 0.0, "reach_2hop_exact": 0,
                                           "community_reach": 0}))
+
+
+def _two_hop_first_order(g: SparkGraph, e: DataFrame, labels: DataFrame) -> DataFrame:
+    """The first-order two-hop estimates (see :func:`two_hop`), as ``reach._first_order``."""
+    f = _f()
+    lab = labels.select("vid", "community")
+    # expected: direct(u) = sum_v p_uv; second(u) = sum_v p_uv direct(v)
+    direct = e.groupBy(f.col("src").alias("vid")).agg(f.sum("p").alias("d"))
+    second = (e.join(g.small(direct.select(f.col("vid").alias("dst"), f.col("d").alias("dv"))),
+                     "dst")
+              .groupBy(f.col("src").alias("vid")).agg(f.sum(f.col("p") * f.col("dv")).alias("s")))
+    # community reach: same-community out-neighbours, and for every edge u -> v the number of
+    # v's out-neighbours in u's community (the middle account may be anywhere)
+    lu = lab.select(f.col("vid").alias("src"), f.col("community").alias("cu"))
+    lv = lab.select(f.col("vid").alias("dst"), f.col("community").alias("cv"))
+    el = e.select("src", "dst").join(g.small(lu), "src").join(g.small(lv), "dst")
+    same = el.groupBy(f.col("src").alias("vid")).agg(
+        f.sum(f.when(f.col("cu") == f.col("cv"), 1).otherwise(0)).alias("cd"))
+    per_comm = el.groupBy(f.col("src").alias("v"), f.col("cv").alias("c")) \
+        .agg(f.count(f.lit(1)).alias("k"))
+    via = (el.join(per_comm, (el["dst"] == per_comm["v"]) & (el["cu"] == per_comm["c"]))
+           .groupBy(f.col("src").alias("vid")).agg(f.sum("k").alias("cs")))
+    size = lab.groupBy("community").agg(f.count(f.lit(1)).alias("size"))
+    n = g.n
+    out = (g.nodes.select("vid").join(lab, "vid").join(g.small(size), "community")
+           .join(direct, "vid", "left").join(second, "vid", "left")
+           .join(same, "vid", "left").join(via, "vid", "left")
+           .fillna({"d": 0.0, "s": 0.0, "cd": 0, "cs": 0})
+           .select("vid",
+                   f.least(f.col("d") + f.col("s"), f.lit(float(max(n - 1, 0))))
+                   .alias("expected_reach"),
+                   f.lit(None).cast("long").alias("reach_2hop_exact"),
+                   f.least((f.col("cd") + f.col("cs")).cast("double"),
+                           (f.col("size") - 1).cast("double")).alias("community_reach")))
+    return checkpoint(out)
 
 
 # ---------------------------------------------------------------------------------- reciprocity
