@@ -84,7 +84,7 @@ def explain(row: pd.Series) -> str:
 def _texts_of(values: np.ndarray, fmt) -> np.ndarray:
     """``fmt(v)`` for each value, formatted once per distinct value (object array)."""
     uniq, inv = np.unique(values, return_inverse=True)
-    return np.array([fmt(v) for v in uniq.tolist()] + [""], dtype=object)[:-1][inv.reshape(-1)]
+    return np.array([fmt(v) for v in uniq.tolist()], dtype=object)[inv.reshape(-1)]
 
 
 def _percent(values: pd.Series) -> np.ndarray:
@@ -112,8 +112,8 @@ def explain_all(table: pd.DataFrame) -> pd.Series:
     first[key[::-1]] = np.arange(n)[::-1]
     topics = topic.to_numpy()
     where = np.array([f"community {c} ({topics[i] + ', ' if topics[i] else ''}{size[i]:,} "
-                      "members)" for c, i in zip(labels.tolist(), first.tolist(), strict=True)]
-                     + [""], dtype=object)[:-1][key]
+                      "members)" for c, i in zip(labels.tolist(), first.tolist(), strict=True)],
+                     dtype=object)[key]
     role = table.get("role", pd.Series("", index=idx)).astype(str)
     insider = table.get("insider", pd.Series(False, index=idx)).fillna(False).astype(bool)
     bridge = (role.str.contains("connector|kinless", regex=True) & ~insider).to_numpy()
@@ -151,6 +151,7 @@ def rank_table(net: Network, inputs: pd.DataFrame, scores: pd.DataFrame) -> pd.D
     table = table.drop(columns="_id_key")
     extra = [c for c in table.columns if c not in RANK_COLUMNS]
     table = table[list(RANK_COLUMNS) + extra].reset_index(drop=True)
+    table.attrs = {"reach_method": inputs.attrs.get("reach_method")}
     return table
 
 
@@ -225,35 +226,34 @@ def rank(
     >>> table["rank"].tolist()
     [1, 2, 3]
     """
-    if top is not None and (not isinstance(top, (int, np.integer)) or top < 0):
-        raise InputError(f"top must be a non-negative integer or None, got {top!r}")
-    if per_community is not None and (not isinstance(per_community, (int, np.integer))
-                                      or per_community < 1):
-        raise InputError(f"per_community must be a positive integer, got {per_community!r}")
+    _check_sizes(top, per_community)  # before any work
     if inputs is None:
         inputs = score_inputs(net, labels=labels, seed=seed, progress=progress)
     scores = citizen_score(net, weights=weights, inputs=inputs)
     return filter_ranked(net, rank_table(net, inputs, scores), top=top,
                          per_community=per_community, tiers=tiers, exclude=exclude,
-                         require_topics=require_topics, weights=weights, seed=seed,
-                         reach_method=inputs.attrs.get("reach_method"))
+                         require_topics=require_topics, weights=weights, seed=seed)
 
 
-def filter_ranked(net: Network, table: pd.DataFrame, *, top: int | None = 50,
-                  per_community: int | None = None, tiers: Iterable[str] | None = None,
-                  exclude: Iterable | None = None, require_topics: Iterable[str] | None = None,
-                  weights: ScoreWeights | None = None, seed: int = 0,
-                  reach_method: str | None = None) -> pd.DataFrame:
-    """Apply :func:`rank`'s filters to a table already built by :func:`rank_table`.
-
-    This is how one analysis serves several outputs without scoring or explaining every
-    account again (see :meth:`netinfluence.pipeline.Analysis.rank`). ``table`` is not changed.
-    """
+def _check_sizes(top, per_community) -> None:
     if top is not None and (not isinstance(top, (int, np.integer)) or top < 0):
         raise InputError(f"top must be a non-negative integer or None, got {top!r}")
     if per_community is not None and (not isinstance(per_community, (int, np.integer))
                                       or per_community < 1):
         raise InputError(f"per_community must be a positive integer, got {per_community!r}")
+
+
+def filter_ranked(net: Network, table: pd.DataFrame, *, top: int | None = 50,
+                  per_community: int | None = None, tiers: Iterable[str] | None = None,
+                  exclude: Iterable | None = None, require_topics: Iterable[str] | None = None,
+                  weights: ScoreWeights | None = None, seed: int = 0) -> pd.DataFrame:
+    """Apply :func:`rank`'s filters to a table already built by :func:`rank_table`.
+
+    This is how one analysis serves several outputs without scoring or explaining every
+    account again (see :meth:`netinfluence.pipeline.Analysis.rank`). ``table`` is not changed.
+    """
+    _check_sizes(top, per_community)
+    reach_method = table.attrs.get("reach_method")  # recorded by rank_table
     filtered: dict[str, int] = {}
 
     if exclude is not None:

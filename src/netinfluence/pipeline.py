@@ -63,7 +63,7 @@ class Analysis:
         from netinfluence.candidates import filter_ranked
 
         return filter_ranked(self.net, self.ranked, weights=self.weights, seed=self.seed,
-                             reach_method=self.inputs.attrs.get("reach_method"), **filters)
+                             **filters)
 
 
 def analyze(net: Network, *, seed: int = 0, weights: ScoreWeights | None = None,

@@ -96,3 +96,17 @@ def test_bad_arguments(sample_net, inputs):
         rank(sample_net, top=-1, inputs=inputs)
     with pytest.raises(ni.InputError):
         rank(sample_net, per_community=0, inputs=inputs)
+
+
+def test_filters_on_one_analysis_match_rank(sample_net, inputs):
+    """Analysis.rank filters the table analyze built once; the result is rank()'s."""
+    from netinfluence.pipeline import analyze
+
+    analysis = analyze(sample_net, seed=0)
+    for filters in ({"top": 7}, {"per_community": 2}, {"tiers": ["micro"], "top": 5}):
+        mine = analysis.rank(**filters)
+        ref = rank(sample_net, inputs=analysis.inputs, **filters)
+        pd.testing.assert_frame_equal(mine, ref)
+        assert mine.attrs["reach_method"] == ref.attrs["reach_method"] == "exact"
+        assert mine.attrs["parameters"] == ref.attrs["parameters"]
+    assert len(analysis.ranked) == sample_net.n_nodes  # the shared table is not filtered
