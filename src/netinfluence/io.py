@@ -739,6 +739,9 @@ def _clean_ids(values: pd.Series, from_file: bool) -> tuple[pd.Series, np.ndarra
     return values, bad, 0
 
 
+_EMPTY_CELLS = ("", "nan", "none", "null", "na")  # read as a missing value (any case)
+
+
 def _numeric(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Parse numbers. Returns (float values, empty mask, non-numeric mask)."""
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
@@ -749,12 +752,32 @@ def _numeric(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if fast is not None:
         return fast
     s = values.astype(object).where(~pd.isna(values), "").astype(str).str.strip()
-    empty = s.str.lower().isin({"", "nan", "none", "null", "na"}).to_numpy()
+    empty = s.str.lower().isin(_EMPTY_CELLS).to_numpy()
     num = pd.to_numeric(s.where(~empty, None), errors="coerce").to_numpy(dtype=float)
     nonnum = np.isnan(num) & ~empty
     num = num.copy()
     num[np.isinf(num)] = np.nan
     return num, empty, nonnum | (np.isnan(num) & ~empty)
+
+
+def _arrow_text(values: pd.Series):
+    """``(trimmed text, empty mask)`` as Arrow arrays for an Arrow-backed text column, or
+    None for anything else (object columns go the pandas way)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if values.dtype == object or not hasattr(values.array, "__arrow_array__") or not len(
+            values):
+        return None
+    arr = pa.array(values.array)  # zero-copy, often chunked
+    if isinstance(arr, pa.Array):
+        arr = pa.chunked_array([arr])
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        return None
+    text = pc.utf8_trim_whitespace(arr)
+    empty = pc.or_(pc.is_null(text), pc.fill_null(
+        pc.is_in(pc.utf8_lower(text), value_set=pa.array(_EMPTY_CELLS)), True))
+    return pc.if_else(empty, pa.scalar(None, pa.string()), text), empty
 
 
 def _numeric_arrow(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
@@ -766,20 +789,13 @@ def _numeric_arrow(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarra
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if not hasattr(values.array, "__arrow_array__") or values.dtype == object:
+    found = _arrow_text(values)
+    if found is None:
         return None
+    kept, empty = found
     try:
-        arr = pa.array(values.array) if len(values) else None  # zero-copy, often chunked
-        if isinstance(arr, pa.Array):
-            arr = pa.chunked_array([arr])
-        if arr is None or not pa.types.is_string(arr.type) and not pa.types.is_large_string(
-                arr.type):
-            return None
-        text = pc.utf8_trim_whitespace(arr)
-        empty = pc.or_(pc.is_null(text), pc.fill_null(pc.is_in(
-            pc.utf8_lower(text), value_set=pa.array(["", "nan", "none", "null", "na"])), True))
-        num = pc.cast(pc.if_else(empty, pa.scalar(None, pa.string()), text), pa.float64())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, TypeError):
+        num = pc.cast(kept, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     out = num.to_numpy(zero_copy_only=False).astype(float, copy=True)
     empty_mask = empty.to_numpy(zero_copy_only=False).astype(bool)
@@ -794,37 +810,23 @@ def _timestamps_arrow(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.nda
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if values.dtype == object or not hasattr(values.array, "__arrow_array__") or not len(
-            values):
+    found = _arrow_text(values)
+    if found is None:
         return None
-    try:
-        arr = pa.array(values.array)
-        if isinstance(arr, pa.Array):
-            arr = pa.chunked_array([arr])
-        if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
-            return None
-        text = pc.utf8_trim_whitespace(arr)
-        empty = pc.or_(pc.is_null(text), pc.fill_null(pc.is_in(
-            pc.utf8_lower(text), value_set=pa.array(["", "nan", "none", "null", "na"])), True))
-        kept = pc.if_else(empty, pa.scalar(None, pa.string()), text)
-        if not pc.any(pc.match_substring_regex(kept, r"^\d{4}-\d\d-\d\d")).as_py():
-            return None  # numbers (unix seconds): _numeric's fast path handles those
-        for unit in (pa.timestamp("ns", tz="UTC"), pa.timestamp("ns")):
-            try:
-                stamps = pc.cast(kept, unit)
-                break
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                continue
-        else:
-            return None
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, TypeError):
+    kept, empty = found
+    if not pc.any(pc.match_substring_regex(kept, r"^\d{4}-\d\d-\d\d")).as_py():
+        return None  # numbers (unix seconds): _numeric's fast path handles those
+    for unit in (pa.timestamp("ns", tz="UTC"), pa.timestamp("ns")):
+        try:
+            stamps = pc.cast(kept, unit)
+            break
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            continue
+    else:
         return None
-    ns = pc.cast(stamps, pa.timestamp("ns")).cast(pa.int64()).to_numpy(zero_copy_only=False)
-    out = np.where(pd.isna(ns), np.nan, ns.astype(float, copy=False) / 1e9) if ns.dtype == \
-        object else ns.astype(float) / 1e9
-    empty_mask = empty.to_numpy(zero_copy_only=False).astype(bool)
-    out[empty_mask] = np.nan
-    return out, empty_mask, np.zeros(len(out), dtype=bool)
+    ns = pc.cast(pc.cast(stamps, pa.timestamp("ns")), pa.int64())
+    out = ns.to_numpy(zero_copy_only=False).astype(float) / 1e9  # nulls become NaN
+    return out, empty.to_numpy(zero_copy_only=False).astype(bool), np.zeros(len(out), bool)
 
 
 def parse_timestamps(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

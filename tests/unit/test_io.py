@@ -293,21 +293,6 @@ def test_formula_cells_escaped_numbers_untouched():
     assert df["n"].tolist() == [-1, 2, 3, 4]
 
 
-@pytest.mark.parametrize("cells", [
-    ["1", " 2 ", "", None, "nan", "NULL", "3.5e2", "-4", "inf"],
-    [".5", "5.", "+3", "0"],
-    ["1", "x"],
-    ["1,000", "2"],
-])
-def test_numeric_arrow_fast_path_agrees_with_pandas(cells):
-    from netinfluence.io import _numeric
-
-    slow = _numeric(pd.Series(cells, dtype=object))
-    fast = _numeric(pd.Series(cells, dtype="string[pyarrow]"))
-    for a, b in zip(slow, fast, strict=True):
-        np.testing.assert_array_equal(a, b)
-
-
 def test_csv_written_in_batches_reads_back_the_same(tmp_path, monkeypatch):
     import netinfluence.io as io_mod
 
@@ -334,17 +319,28 @@ def test_csv_written_in_batches_reads_back_the_same(tmp_path, monkeypatch):
     assert (tmp_path / "none.csv").read_text().strip().split(",")[0] == '"node"'
 
 
-@pytest.mark.parametrize("cells", [
-    ["2026-01-01T00:00:03Z", "2026-01-01T00:00:03+02:00", "", None, "2026-03-01T10:00:00.25Z"],
-    ["2026-01-01T00:00:03", "2026-01-01", " 2026-02-01 "],
-    ["2026-01-01", "2026-03-01T10:00:00Z"],  # mixed forms: the pandas way
-    ["1700000000", "2026-01-01"],
-    ["bad", "2026-01-01"],
+@pytest.mark.parametrize(("kind", "cells", "fast"), [
+    ("number", ["1", " 2 ", "", None, "nan", "NULL", "3.5e2", "-4", "inf"], True),
+    ("number", [".5", "5.", "+3", "0"], True),
+    ("number", ["1", "x"], False),
+    ("number", ["1,000", "2"], False),
+    ("time", ["2026-01-01T00:00:03Z", "2026-01-01T00:00:03+02:00", "", None,
+              "2026-03-01T10:00:00.25Z"], True),
+    ("time", ["2026-01-01T00:00:03", "2026-01-01", " 2026-02-01 "], True),
+    ("time", ["2026-01-01", "2026-03-01T10:00:00Z"], False),  # mixed forms
+    ("time", ["1700000000", "2026-01-01"], False),
+    ("time", ["bad", "2026-01-01"], False),
 ])
-def test_timestamps_arrow_fast_path_agrees_with_pandas(cells):
-    from netinfluence.io import parse_timestamps
+def test_arrow_fast_paths_agree_with_pandas(kind, cells, fast):
+    """Arrow-backed text goes through Arrow kernels when the whole column parses, else the
+    pandas way; either way the answer is the pandas one."""
+    from netinfluence.io import _numeric, _numeric_arrow, _timestamps_arrow, parse_timestamps
 
-    slow = parse_timestamps(pd.Series(cells, dtype=object))
-    fast = parse_timestamps(pd.Series(cells, dtype="string[pyarrow]"))
-    for a, b in zip(slow, fast, strict=True):
-        np.testing.assert_allclose(a, b, rtol=0, atol=1e-6)  # pandas rounds 0.25 s to 1e-7
+    parse, arrow = (_numeric, _numeric_arrow) if kind == "number" else (
+        parse_timestamps, _timestamps_arrow)
+    arrow_backed = pd.Series(cells, dtype="string[pyarrow]")
+    assert (arrow(arrow_backed) is not None) == fast
+    slow = parse(pd.Series(cells, dtype=object))
+    for a, b in zip(slow, parse(arrow_backed), strict=True):
+        # numbers exactly; times to 1e-6 s (pandas rounds 0.25 s to 1e-7, Arrow does not)
+        np.testing.assert_allclose(a, b, rtol=0, atol=0 if kind == "number" else 1e-6)
