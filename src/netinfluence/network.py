@@ -464,7 +464,7 @@ def _edge_pairs(src: np.ndarray, dst: np.ndarray, chunk: int = 1 << 18):
     import itertools
 
     return itertools.chain.from_iterable(
-        zip(src[i:i + chunk].tolist(), dst[i:i + chunk].tolist())
+        zip(src[i:i + chunk].tolist(), dst[i:i + chunk].tolist(), strict=True)
         for i in range(0, len(src), chunk))
 
 
@@ -770,7 +770,8 @@ def _merge_follows(parts, weights, n, *, directed, merge, report) -> pd.DataFram
     if not directed:
         s, d = np.minimum(s, d), np.maximum(s, d)
     key = s * max(n, 1) + d
-    uniq, first, inv = unique(key, return_index=True, return_inverse=True)
+    # the inverse (a second pass over 10^7 keys) only where weights must be merged
+    uniq, inv = unique(key, return_inverse=True) if has_weight else (unique(key), None)
     n_merged = len(key) - len(uniq)
     if n_merged:
         what = "duplicate rows merged" if directed else "duplicate undirected ties merged"
@@ -782,7 +783,7 @@ def _merge_follows(parts, weights, n, *, directed, merge, report) -> pd.DataFram
             }[merge]
         report.add(name, "merged", n_merged, what)
     if has_weight:
-        w0 = np.where(np.isnan(w), 0.0 if merge != "probability" else 0.0, w)
+        w0 = np.where(np.isnan(w), 0.0, w)
         if merge == "sum":
             wm = np.bincount(inv, weights=w0, minlength=len(uniq))
         elif merge == "max":

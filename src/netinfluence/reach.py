@@ -34,7 +34,7 @@ METHODS = ("auto", "exact", "sketch")
 #: ``hops`` (for hops=2: sum over nodes of in-degree x out-degree), else uses sketches.
 AUTO_EXACT_PATHS = 5e7
 _LAYERS = ("follows", "interactions", "ties")
-_PATH_CHUNK = 1 << 20  # paths expanded per step: bounds memory; cache-sized (2x faster than 1 << 23)
+_PATH_CHUNK = 1 << 20  # paths per step: bounds memory; cache-sized, 2x faster than 1 << 23
 _SKETCH_BYTES = 1 << 29  # register memory the sketch may hold (512 MiB)
 _BLOCK_BYTES = 1 << 26  # working block of the sketch (64 MiB)
 _MC_BATCH = 1 << 22  # edges (and nodes) of the live-edge copies counted together
@@ -537,8 +537,8 @@ def _two_hop_blocks(adj: sp.csr_matrix, prob: np.ndarray, codes: np.ndarray | No
     ``r0 + i`` in one or two hops, the node itself left out) is ``log P(no path reaches v)``
     with independent ties: ``log(1-p_uv) + sum_w log(1 - p_uw p_wv)``. Entries stay stored
     even where a probability is 0, so the entry count of a row is the exact 2-hop reach.
-    Blocks are built on up to :func:`netinfluence._threads.worker_threads` threads (numpy and scipy release the
-    GIL) and yielded in row order.
+    Blocks are built on worker threads (numpy and scipy release the GIL; see
+    :mod:`netinfluence._threads`) and yielded in row order.
     """
     indptr, indices = adj.indptr.astype(np.int64), adj.indices.astype(np.int64)
     outdeg = np.diff(indptr)
@@ -610,15 +610,12 @@ def two_hop_summary(
         same = codes[agg.indices] == codes[r0 + rr]
         within[r0:r1] = np.bincount(rr[same], minlength=r1 - r0)
         expected[r0:r1] = np.bincount(rr, weights=-np.expm1(agg.data), minlength=r1 - r0)
-    base = {"layer": layer_name, "hops": 2, "paths": paths, "expected": False}
+    base = {"layer": layer_name, "hops": 2, "paths": paths, "expected": False,
+            "within_community": False, "method": "exact"}
     out = []
-    for values, name, extra in (
-        (counts, "reach_2", {"within_community": False, "method": "exact"}),
-        (within, "reach_2", {"within_community": True, "method": "exact"}),
-        (expected, "reach_2", {"within_community": False, "expected": True,
-                               "method": "analytic", "error": 0.0}),
-    ):
-        series = net.series(values, name)
+    for values, extra in ((counts, {}), (within, {"within_community": True}),
+                          (expected, {"expected": True, "method": "analytic", "error": 0.0})):
+        series = net.series(values, "reach_2")
         series.attrs.update({**base, **extra})
         out.append(series)
     return tuple(out)

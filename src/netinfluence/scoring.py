@@ -37,6 +37,7 @@ def leiden_iterations(n_edges: int) -> int:
         return -1
     return 2 if n_edges <= LEIDEN_TWO_PASS_MAX_EDGES else 1
 
+
 #: Score components, in the order they appear in tables.
 COMPONENTS = ("engaged_reach", "embeddedness", "coreness", "engagement", "reciprocity")
 
@@ -180,7 +181,7 @@ def score_inputs(net: Network, *, labels: pd.Series | None = None, seed=0,
     if labels is None:
         # Leiden until stable on small graphs; fewer iterations on large ones, where they
         # gave the same modularity to 4 decimals in a third of the time (leiden_iterations)
-        n_edges = len(net.edge_arrays(net.default_layer)[0])
+        n_edges = len(net.edge_arrays(layer)[0])
         labels = communities(net, seed=seed, n_iterations=leiden_iterations(n_edges))
     step("roles")
     rl = roles(net, labels)

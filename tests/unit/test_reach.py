@@ -379,7 +379,7 @@ def test_two_hop_summary_counts_paths_of_zero_probability():
 
 
 def test_two_hop_summary_falls_back_above_the_path_limit(monkeypatch):
-    net, g = _random_net(80, 0.05, 9)
+    net, _ = _random_net(80, 0.05, 9)
     monkeypatch.setattr(reach_mod, "AUTO_EXACT_PATHS", 10)
     count, within, expected = reach_mod.two_hop_summary(net, pd.Series(0, index=net.ids))
     assert count.attrs["method"] == "sketch"

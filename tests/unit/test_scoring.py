@@ -9,8 +9,14 @@ import pandas as pd
 import pytest
 
 import netinfluence as ni
-from netinfluence.scoring import (COMPONENTS, ScoreWeights, citizen_score, combine, percentile,
-                                  score_inputs)
+from netinfluence.scoring import (
+    COMPONENTS,
+    ScoreWeights,
+    citizen_score,
+    combine,
+    percentile,
+    score_inputs,
+)
 
 
 @pytest.fixture(scope="module")
@@ -90,8 +96,11 @@ def test_same_seed_same_scores(sample_net, sample_inputs):
 
 
 def test_leiden_iterations_fall_with_graph_size():
-    from netinfluence.scoring import (LEIDEN_FULL_MAX_EDGES, LEIDEN_TWO_PASS_MAX_EDGES,
-                                      leiden_iterations)
+    from netinfluence.scoring import (
+        LEIDEN_FULL_MAX_EDGES,
+        LEIDEN_TWO_PASS_MAX_EDGES,
+        leiden_iterations,
+    )
 
     assert leiden_iterations(0) == leiden_iterations(LEIDEN_FULL_MAX_EDGES) == -1
     assert leiden_iterations(LEIDEN_FULL_MAX_EDGES + 1) == 2
