@@ -3,7 +3,10 @@
 On numpy 2.4 ``np.unique`` (hash based) and ``np.isin`` take 15-25 s on 10^7 int64 keys on
 this project's 2-core machine, and ``np.searchsorted`` with unsorted queries is as slow (cache
 misses); sorting first and working on sorted runs takes 1-3 s. Every edge-proportional
-de-duplication in the package goes through these two functions.
+de-duplication in the package goes through these two functions, and edge-proportional
+sorts go through :func:`sort_order`, which packs each key with its position into one 64-bit
+word so that numpy's vectorised ``np.sort`` (AVX2/AVX-512 on x86) gives a stable order about
+twice as fast as ``np.argsort`` on 10^7 pair keys.
 """
 
 from __future__ import annotations
@@ -17,6 +20,42 @@ def _starts(sorted_keys: np.ndarray) -> np.ndarray:
         flag[0] = True
         np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=flag[1:])
     return flag
+
+
+def sort_order(keys) -> tuple[np.ndarray, np.ndarray]:
+    """``(order, keys[order])`` with ``order`` the stable ascending argsort of 1-d ``keys``.
+
+    Integer keys whose range fits beside the position bits (``span < 2**(64 - bits(len))``;
+    pair keys ``src * n + dst`` of 10^7 edges fit up to about 10^6 nodes) are sorted as one
+    array of ``(key - min) << bits | position`` words, so ties keep their input order without
+    a stable (merge) sort. Anything else falls back to ``np.argsort(kind="stable")``; both
+    give the same order.
+
+    Examples
+    --------
+    >>> order, s = sort_order([5, 3, 5, 1])
+    >>> order.tolist(), s.tolist()
+    ([3, 1, 0, 2], [1, 3, 5, 5])
+    """
+    keys = np.asarray(keys).ravel()
+    m = len(keys)
+    if m > 1 and keys.dtype.kind in "iu":
+        lo = keys.min()
+        span = int(keys.max()) - int(lo)
+        bits = int(m - 1).bit_length()
+        if span < (1 << (64 - bits)):
+            packed = (keys - lo).astype(np.uint64)
+            packed <<= np.uint64(bits)
+            packed |= np.arange(m, dtype=np.uint64)
+            packed.sort()
+            order = (packed & np.uint64((1 << bits) - 1)).view(np.int64)
+            packed >>= np.uint64(bits)
+            # modular arithmetic in the key dtype: the true values fit in it
+            out = packed.view(keys.dtype) if keys.itemsize == 8 else packed.astype(keys.dtype)
+            out += lo
+            return order, out
+    order = np.argsort(keys, kind="stable")
+    return order, keys[order]
 
 
 def unique(keys, *, return_index: bool = False, return_inverse: bool = False,
@@ -34,14 +73,12 @@ def unique(keys, *, return_index: bool = False, return_inverse: bool = False,
     if not (return_index or return_inverse or return_counts):
         s = np.sort(keys)
         return s[_starts(s)]
-    order = np.argsort(keys)
-    s = keys[order]
+    order, s = sort_order(keys)
     flag = _starts(s)
     out = [s[flag]]
     starts = np.flatnonzero(flag)
-    if return_index:
-        out.append(np.minimum.reduceat(order, starts) if len(order) else
-                   np.zeros(0, dtype=np.int64))
+    if return_index:  # the order is stable: a run's first position is its first occurrence
+        out.append(order[starts])
     if return_inverse:
         inv = np.empty(len(keys), dtype=np.int64)
         inv[order] = np.cumsum(flag) - 1
@@ -63,8 +100,7 @@ def isin(values, candidates) -> np.ndarray:
     cand = unique(candidates)
     if not len(values) or not len(cand):
         return np.zeros(len(values), dtype=bool)
-    order = np.argsort(values)
-    sv = values[order]
+    order, sv = sort_order(values)
     pos = np.searchsorted(cand, sv)  # sorted queries: sequential memory access
     pos = np.minimum(pos, len(cand) - 1)
     found_sorted = cand[pos] == sv

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import pandas as pd
 
+from netinfluence._arrays import sort_order
 from netinfluence.errors import InputError
 from netinfluence.network import LAYERS, Network
 
@@ -143,7 +144,7 @@ def _sym_csr(net: Network, layer: str):
 
 def _csr(rows: np.ndarray, cols: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """``(indptr, indices)`` of the 0/1 matrix with entries ``(rows, cols)``, columns sorted."""
-    order = np.argsort(rows.astype(np.int64) * n + cols)
+    order, _ = sort_order(rows.astype(np.int64) * n + cols)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
     return indptr, np.asarray(cols, dtype=np.int64)[order]

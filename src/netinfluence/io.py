@@ -36,7 +36,7 @@ import pandas as pd
 from netinfluence.errors import InputError
 from netinfluence.report import LoadReport
 
-__all__ = ["read_edges", "read_users", "EDGE_KINDS", "NULL_ID_STRINGS"]
+__all__ = ["EDGE_KINDS", "NULL_ID_STRINGS", "read_edges", "read_users"]
 
 EDGE_KINDS = ("follows", "interactions", "edges")
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from netinfluence._arrays import isin, unique
+from netinfluence._arrays import isin, sort_order, unique
 from netinfluence.errors import InputError
 from netinfluence.io import is_graph_file, read_edges, read_graph_file, read_users
 from netinfluence.report import LoadReport
@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import igraph
     import networkx
 
-__all__ = ["Network", "read_network", "LAYERS"]
+__all__ = ["LAYERS", "Network", "read_network"]
 
 #: Graph layers a Network can show: the follows (exposure) graph, the interactions graph
 #: (weight = summed interaction counts) and the tie-strength graph (see ``netinfluence.ties``).
@@ -349,15 +349,11 @@ class Network:
         return self.cached(("undirected_edges", layer), build)
 
     def _build_graph(self, layer: str, directed: bool):
-        import igraph as ig
-
         if directed:
             src, dst, w = self.edge_arrays(layer)
         else:
             src, dst, w = self.undirected_edge_arrays(layer)
-        g = ig.Graph(n=self.n_nodes, edges=_edge_pairs(src, dst), directed=directed)
-        g.es["weight"] = np.asarray(w, dtype=float).tolist()
-        return g
+        return igraph_from_arrays(self.n_nodes, src, dst, w, directed=directed)
 
     def to_igraph(
         self, layer: str = "follows", *, directed: bool = True, attributes: bool = True
@@ -453,6 +449,22 @@ class Network:
             },
             name="summary",
         )
+
+
+def igraph_from_arrays(n: int, src, dst, weight, *, directed: bool):
+    """The igraph graph of ``n`` vertices with edges ``src[i] -> dst[i]`` (in that order) and
+    edge attribute ``weight``: how every graph view is built (also in a second process).
+
+    >>> g = igraph_from_arrays(3, np.array([0, 1]), np.array([1, 2]), np.array([0.5, 2.0]),
+    ...                        directed=True)
+    >>> g.get_edgelist(), g.es["weight"]
+    ([(0, 1), (1, 2)], [0.5, 2.0])
+    """
+    import igraph as ig
+
+    g = ig.Graph(n=int(n), edges=_edge_pairs(src, dst), directed=directed)
+    g.es["weight"] = np.asarray(weight, dtype=float).tolist()
+    return g
 
 
 def _edge_pairs(src: np.ndarray, dst: np.ndarray, chunk: int = 1 << 18):
@@ -723,7 +735,6 @@ def _factorize_ids(columns: list) -> tuple[list[np.ndarray], np.ndarray]:
     DataFrames) go through ``pandas.factorize`` on objects.
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     def as_arrow(col):
         if isinstance(col, pd.Series) and isinstance(col.dtype, pd.StringDtype):
@@ -740,10 +751,7 @@ def _factorize_ids(columns: list) -> tuple[list[np.ndarray], np.ndarray]:
         chunks = [ch for a in arrow for ch in a.chunks]
         if not chunks:
             return [np.zeros(0, dtype=np.int64) for _ in columns], np.zeros(0, dtype=object)
-        encoded = pc.dictionary_encode(pa.chunked_array(chunks, type=pa.large_string()))
-        combined = encoded.combine_chunks() if isinstance(encoded, pa.ChunkedArray) else encoded
-        codes = combined.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-        uniques = np.asarray(combined.dictionary.to_pylist(), dtype=object)
+        codes, uniques = _encode_strings(chunks)
     else:
         parts = [c.to_numpy(dtype=object) if isinstance(c, pd.Series) else np.asarray(
             c, dtype=object) for c in columns]
@@ -755,6 +763,51 @@ def _factorize_ids(columns: list) -> tuple[list[np.ndarray], np.ndarray]:
         out.append(codes[start:start + length])
         start += length
     return out, np.asarray(uniques, dtype=object)
+
+
+def _encode_strings(chunks: list) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (int64) and unique values, in order of first appearance, of Arrow string chunks.
+
+    The chunks are cut into one run per worker thread, each run is dictionary-encoded by
+    Arrow (which releases the GIL), and the runs' dictionaries are then joined in order: a
+    later run's values already seen keep their code, new ones get the next codes in their
+    own order of first appearance. That is exactly the one-pass encoding, on both cores.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from netinfluence._threads import threaded_map, worker_threads
+
+    total = sum(len(c) for c in chunks)
+    parts = max(1, min(worker_threads(), len(chunks)))
+    runs: list[list] = [[] for _ in range(parts)]
+    seen = 0
+    for chunk in chunks:
+        runs[min(parts - 1, seen * parts // max(total, 1))].append(chunk)
+        seen += len(chunk)
+
+    def encode(run):
+        enc = pc.dictionary_encode(pa.chunked_array(run, type=pa.large_string()))
+        if not enc.num_chunks:
+            return pa.array([], type=pa.large_string()), []
+        return enc.chunks[0].dictionary, enc.chunks
+
+    codes = np.empty(total, dtype=np.int64)
+    dictionary, at = None, 0
+    for values, encoded in threaded_map(encode, [r for r in runs if r]):
+        if dictionary is None:
+            dictionary, mapping = values, None
+        else:
+            pos = pc.index_in(values, value_set=dictionary)
+            new = ~pos.is_valid().to_numpy(zero_copy_only=False)
+            mapping = pos.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+            mapping[new] = len(dictionary) + np.arange(int(new.sum()))
+            dictionary = pa.concat_arrays([dictionary, values.filter(pa.array(new))])
+        for chunk in encoded:  # chunk by chunk: no combined copy of the int32 indices
+            idx = chunk.indices.to_numpy(zero_copy_only=False)
+            codes[at:at + len(idx)] = idx if mapping is None else mapping[idx]
+            at += len(idx)
+    return codes, np.asarray(dictionary.to_pylist(), dtype=object)
 
 
 def _merge_follows(parts, weights, n, *, directed, merge, report) -> pd.DataFrame:
@@ -802,7 +855,7 @@ def _merge_follows(parts, weights, n, *, directed, merge, report) -> pd.DataFram
     s, d = uniq // max(n, 1), uniq % max(n, 1)
     if not directed:
         s, d = np.concatenate([s, d]), np.concatenate([d, s])
-        order = np.argsort(s * max(n, 1) + d, kind="stable")
+        order, _ = sort_order(s * max(n, 1) + d)
         s, d = s[order], d[order]
         if has_weight:
             wm = np.concatenate([wm, wm])[order]

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from netinfluence._arrays import unique
+from netinfluence._arrays import sort_order, unique
 from netinfluence._threads import threaded_map as _threaded_map
 from netinfluence.errors import InputError
 
@@ -465,8 +465,8 @@ def _edge_probabilities(net: Network, layer: str, adj: sp.csr_matrix) -> np.ndar
     n = np.int64(max(adj.shape[0], 1))
     ts, td, tp = tie_probability_arrays(net)
     tkey = ts.astype(np.int64) * n + td
-    order = np.argsort(tkey, kind="stable")
-    tkey, tp = tkey[order], tp[order]
+    order, tkey = sort_order(tkey)
+    tp = tp[order]
     rows = np.repeat(np.arange(adj.shape[0], dtype=np.int64), np.diff(adj.indptr))
     key = rows * n + adj.indices
     at = np.minimum(np.searchsorted(tkey, key), max(len(tkey) - 1, 0))
@@ -501,11 +501,11 @@ def _first_order(adj: sp.csr_matrix, prob: np.ndarray, codes: np.ndarray | None)
     sval = np.bincount(inv, weights=p, minlength=len(ukey))
     # every edge u -> v looks up S[v, community of u]
     qkey = cols * k + codes[rows]
-    order = np.argsort(qkey)
-    pos = np.minimum(np.searchsorted(ukey, qkey[order]), max(len(ukey) - 1, 0))
+    order, qsorted = sort_order(qkey)
+    pos = np.minimum(np.searchsorted(ukey, qsorted), max(len(ukey) - 1, 0))
     hit = np.zeros(len(qkey))
     if len(ukey):
-        found = ukey[pos] == qkey[order]
+        found = ukey[pos] == qsorted
         hit[order] = np.where(found, sval[pos], 0.0)
     second = np.bincount(rows, weights=p * hit, minlength=n)
     cap = np.bincount(codes, minlength=k)[codes] - 1

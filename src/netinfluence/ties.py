@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from netinfluence._arrays import unique
+from netinfluence._arrays import sort_order, unique
 from netinfluence._threads import threaded_map
 from netinfluence.errors import InputError
 
@@ -429,8 +429,7 @@ def edge_common_neighbours(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     a, b = np.minimum(ru, rv), np.maximum(ru, rv)
     nn = np.int64(n)
     okeys = a * nn + b
-    order = np.argsort(okeys, kind="stable")
-    okeys = okeys[order]
+    order, okeys = sort_order(okeys)
     a, b = a[order], b[order]
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(a, minlength=n), out=indptr[1:])

@@ -136,3 +136,25 @@ def test_summary_counts(tricky_net):
     assert s["nodes"] == 7
     assert s["isolated_nodes"] == 1  # lonely
     assert s["weak_components"] == 3  # main cluster, x1-x2, lonely
+
+
+@pytest.mark.parametrize("threads", ["1", "2", "3"])
+def test_string_ids_encoded_in_runs_equal_one_pass(monkeypatch, threads):
+    # ids are split into one run per thread; joining the runs' dictionaries must give the
+    # codes and first-appearance order of a single pass (pandas.factorize)
+    import pyarrow as pa
+
+    from netinfluence.network import _encode_strings
+
+    monkeypatch.setenv("NETINFLUENCE_THREADS", threads)
+    rng = np.random.default_rng(3)
+    ids = np.array([f"u{k}" for k in rng.integers(0, 400, 3000)], dtype=object)
+    ids[2900:] = [f"late{k}" for k in range(100)]  # values first seen in the last run
+    cuts = [0, 1, 700, 700, 1500, 2999, 3000]  # uneven chunks, one empty
+    chunks = [pa.array(ids[a:b].tolist(), type=pa.large_string())
+              for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
+    codes, uniques = _encode_strings(chunks)
+    want_codes, want_uniques = pd.factorize(ids, sort=False)
+    np.testing.assert_array_equal(codes, want_codes)
+    assert codes.dtype == np.int64
+    assert uniques.tolist() == list(want_uniques)
