@@ -355,7 +355,7 @@ class StepProgress:
         return False
 
 
-RANK_STEPS = ("load", "communities", "roles", "core", "reach", "engagement", "scoring",
+RANK_STEPS = ("load", "ties", "engagement", "communities", "roles", "core", "reach", "scoring",
               "export")
 
 

@@ -30,8 +30,8 @@ from netinfluence.cli import (
 
 __all__ = ["register", "report_cmd"]
 
-REPORT_STEPS = ("load", "communities", "roles", "core", "reach", "engagement", "scoring",
-                "plan", "report")
+REPORT_STEPS = ("load", "ties", "engagement", "communities", "roles", "core", "reach",
+                "scoring", "plan", "report")
 
 
 def _plan(analysis, *, budget, k, costs, seed):

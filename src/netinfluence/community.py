@@ -176,13 +176,24 @@ def communities(
     seed_int = _seed_int(seed)
     uses_resolution = method_name in ("leiden", "louvain")
 
-    n = net.n_nodes
     lo, hi, w = _undirected_edges(net, layer_name, weighted)
-    if n == 0:
-        membership = np.zeros(0, dtype=np.int64)
-    else:
-        membership = _detect(net, method_name, layer_name, weighted, w, gamma, seed_int,
-                             int(n_iterations))
+    membership = _detect(net, method_name, layer_name, weighted, w, gamma, seed_int,
+                         int(n_iterations)) if net.n_nodes else np.zeros(0, dtype=np.int64)
+    return _partition(net, membership, lo, hi, w, {
+        "method": method_name,
+        "resolution": gamma if uses_resolution else None,
+        "layer": layer_name,
+        "weighted": weighted,
+        "seed": seed_int,
+        "n_iterations": int(n_iterations) if method_name == "leiden" else None,
+    })
+
+
+def _partition(net: Network, membership: np.ndarray, lo, hi, w, attrs: dict) -> pd.Series:
+    """The ``community`` Series from a raw membership: isolated nodes (no positive weight)
+    get singleton labels, labels are renumbered by size, modularity joins ``attrs``."""
+    n = net.n_nodes
+    if n:
         strength = np.bincount(lo, weights=w, minlength=n) + np.bincount(hi, weights=w,
                                                                          minlength=n)
         isolated = np.flatnonzero(strength <= 0)
@@ -191,16 +202,59 @@ def communities(
             membership[isolated] = membership.max() + 1 + np.arange(len(isolated))
     labels = _relabel_by_size(membership)
     result = net.series(labels, "community", dtype=np.int64)
-    result.attrs.update({
-        "method": method_name,
-        "resolution": gamma if uses_resolution else None,
-        "layer": layer_name,
-        "weighted": weighted,
-        "seed": seed_int,
-        "n_iterations": int(n_iterations) if method_name == "leiden" else None,
-        "modularity": _modularity(lo, hi, w, labels),
-    })
+    result.attrs.update({**attrs, "modularity": _modularity(lo, hi, w, labels)})
     return result
+
+
+class LeidenInBackground:
+    """:func:`communities` with its defaults (weighted Leiden, resolution 1) on a layer's
+    undirected view, computed in a second Python process, plus the k-cores of that graph.
+
+    igraph holds the GIL for all of ``community_leiden`` (about 13 s at 10^7 ties), so no
+    thread can work beside it; a process can. :func:`netinfluence.scoring.score_inputs`
+    starts one on large graphs and computes engagement and flags meanwhile. The child builds
+    the same graph from the same arrays and calls :func:`leiden_membership` with the same
+    seed, so :meth:`result` equals ``communities(net, seed=seed, n_iterations=...)`` (tested).
+
+    Examples
+    --------
+    >>> import netinfluence as ni
+    >>> net = ni.Network.from_edges([("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")])
+    >>> job = LeidenInBackground(net, seed=1, n_iterations=-1)
+    >>> labels, cores = job.result()
+    >>> labels.equals(communities(net, seed=1)), cores.tolist()
+    (True, [2.0, 2.0, 2.0, 1.0])
+    """
+
+    def __init__(self, net: Network, *, seed=0, n_iterations: int = -1,
+                 layer: str | None = None) -> None:
+        from netinfluence._leiden_process import LeidenProcess
+
+        self._net = net
+        self._layer = _check_layer(net.default_layer if layer is None else layer)
+        self._seed = _seed_int(seed)
+        self._n_iterations = int(n_iterations)
+        self._lo, self._hi, self._w = _undirected_edges(net, self._layer, True)
+        self._job = LeidenProcess(net.n_nodes, self._lo, self._hi, self._w, gamma=1.0,
+                                  seed_int=self._seed, n_iterations=self._n_iterations)
+
+    @property
+    def child_peak_mib(self) -> float | None:
+        """Peak resident memory of the second process (after :meth:`result`; None if the
+        platform does not report it)."""
+        return self._job.peak_mib
+
+    def result(self) -> tuple[pd.Series, np.ndarray]:
+        """Wait for the child: ``(labels, coreness)``, coreness as floats in node order."""
+        membership, cores = self._job.result()
+        labels = _partition(self._net, membership, self._lo, self._hi, self._w, {
+            "method": "leiden", "resolution": 1.0, "layer": self._layer, "weighted": True,
+            "seed": self._seed, "n_iterations": self._n_iterations})
+        return labels, cores
+
+    def cancel(self) -> None:
+        """Stop the child (when the pipeline fails before collecting the result)."""
+        self._job.cancel()
 
 
 def _detect(net, method, layer, weighted, w, gamma, seed_int, n_iterations) -> np.ndarray:
@@ -218,18 +272,32 @@ def _detect(net, method, layer, weighted, w, gamma, seed_int, n_iterations) -> n
         weights = "weight" if weighted else None
     if weights is not None and not isinstance(weights, str):
         weights = weights.tolist()
+    if method == "leiden":
+        return leiden_membership(graph, weights, gamma, seed_int, n_iterations)
     with _seeded_igraph(ig, seed_int):
-        if method == "leiden":
-            # igraph only normalises the resolution for the exact spelling "modularity";
-            # any other case silently runs CPM (see tests/unit/test_community.py).
-            found = graph.community_leiden(objective_function="modularity", weights=weights,
-                                           resolution=gamma, n_iterations=n_iterations)
-        elif method == "louvain":
+        if method == "louvain":
             found = graph.community_multilevel(weights=weights, resolution=gamma)
         elif method == "infomap":
             found = graph.community_infomap(edge_weights=weights)
         else:
             found = graph.community_label_propagation(weights=weights)
+    return np.asarray(found.membership, dtype=np.int64)
+
+
+def leiden_membership(graph, weights, gamma: float, seed_int: int,
+                      n_iterations: int) -> np.ndarray:
+    """igraph's Leiden (modularity) on ``graph`` under the seeded generator: the membership.
+
+    The one Leiden call of the package, in this process or in the second process of
+    :mod:`netinfluence._leiden_process`, so both give the same partition for a seed.
+    """
+    import igraph as ig
+
+    with _seeded_igraph(ig, seed_int):
+        # igraph only normalises the resolution for the exact spelling "modularity";
+        # any other case silently runs CPM (see tests/unit/test_community.py).
+        found = graph.community_leiden(objective_function="modularity", weights=weights,
+                                       resolution=gamma, n_iterations=n_iterations)
     return np.asarray(found.membership, dtype=np.int64)
 
 

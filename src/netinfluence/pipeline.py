@@ -25,7 +25,8 @@ from netinfluence.scoring import ScoreWeights
 __all__ = ["Analysis", "analyze", "export_graph", "run_demo", "run_rank", "write_meta"]
 
 #: The steps of :func:`analyze`, in order (what progress callbacks are told).
-STEPS = ("communities", "roles", "core", "reach", "engagement", "scoring", "campaign", "report")
+STEPS = ("ties", "engagement", "communities", "roles", "core", "reach", "scoring", "campaign",
+         "report")
 
 
 @dataclass
@@ -100,7 +101,7 @@ def analyze(net: Network, *, seed: int = 0, weights: ScoreWeights | None = None,
     def step(name: str):
         now = time.perf_counter()
         if clock["name"] is not None:
-            timings[clock["name"]] = now - clock["t"]
+            timings[clock["name"]] = timings.get(clock["name"], 0.0) + now - clock["t"]
         clock.update(name=name, t=now)
         if progress is not None:
             progress(name)

@@ -28,6 +28,19 @@ LEIDEN_FULL_MAX_EDGES = 200_000
 #: tie edges) one iteration took 13.4 s for modularity 0.8377 against 21.5 s and 0.8380 for
 #: two; at 10^6 edges two iterations cost only 0.25 s more, so they stay.
 LEIDEN_TWO_PASS_MAX_EDGES = 2_000_000
+#: From this many undirected tie pairs up, with two or more CPUs, :func:`score_inputs` runs
+#: Leiden in a second process (:class:`netinfluence.community.LeidenInBackground`) while it
+#: computes engagement and flags; below it, starting a Python process costs more than it saves.
+LEIDEN_BACKGROUND_MIN_PAIRS = 500_000
+
+
+def leiden_in_background(n_pairs: int) -> bool:
+    """Whether :func:`score_inputs` runs Leiden in a second process for a tie graph of
+    ``n_pairs`` undirected pairs: large graphs, and only when more than one CPU may be used
+    (``NETINFLUENCE_THREADS=1`` keeps everything in this process)."""
+    from netinfluence._threads import worker_threads
+
+    return n_pairs >= LEIDEN_BACKGROUND_MIN_PAIRS and worker_threads() > 1
 
 
 def leiden_iterations(n_edges: int) -> int:
@@ -166,7 +179,7 @@ def score_inputs(net: Network, *, labels: pd.Series | None = None, seed=0,
         expected_reach, followers, tier, tier_band, engagement_rate, engagement_vs_tier,
         reciprocal_share`` and the authenticity measures and flags.
     """
-    from netinfluence.community import communities
+    from netinfluence.community import LeidenInBackground, communities
     from netinfluence.engagement import authenticity_flags, engagement
     from netinfluence.reach import two_hop_summary
     from netinfluence.roles import is_insider, roles
@@ -177,24 +190,39 @@ def score_inputs(net: Network, *, labels: pd.Series | None = None, seed=0,
     # (about 1 GB at 10^7 edges) so the reach and scoring steps do not stack on top
     scratch = [k for k in (("graph", layer, False), ("undirected_edges", layer))
                if not net.is_cached(k)]
-    step("communities")
-    if labels is None:
-        # Leiden until stable on small graphs; fewer iterations on large ones, where they
-        # gave the same modularity to 4 decimals in a third of the time (leiden_iterations)
-        n_edges = len(net.edge_arrays(layer)[0])
-        labels = communities(net, seed=seed, n_iterations=leiden_iterations(n_edges))
+    step("ties")
+    n_edges = len(net.undirected_edge_arrays(layer)[0])
+    # Leiden until stable on small graphs; fewer iterations on large ones, where they
+    # gave the same modularity to 4 decimals in a third of the time (leiden_iterations)
+    n_iter = leiden_iterations(len(net.edge_arrays(layer)[0]))
+    background = None
+    if labels is None and leiden_in_background(n_edges):
+        # igraph holds the GIL through Leiden: run it (and the cores of the same graph) in
+        # a second process while this one computes engagement and flags
+        background = LeidenInBackground(net, seed=seed, n_iterations=n_iter, layer=layer)
+    try:
+        step("engagement")
+        eng = engagement(net)
+        flags = authenticity_flags(net, engagement_table=eng)
+        step("communities")
+        tie_core = None
+        if background is not None:
+            labels, tie_core = background.result()
+        elif labels is None:
+            labels = communities(net, seed=seed, n_iterations=n_iter)
+    finally:
+        if background is not None:
+            background.cancel()  # no-op once the result is in
     step("roles")
     rl = roles(net, labels)
     sizes = labels.map(labels.value_counts()).to_numpy(dtype=float)
     step("core")
-    tie_core = np.asarray(net.graph(layer, directed=False).coreness(), dtype=float) if \
-        net.n_nodes else np.zeros(0)
+    if tie_core is None:
+        tie_core = np.asarray(net.graph(layer, directed=False).coreness(), dtype=float) if \
+            net.n_nodes else np.zeros(0)
     net.drop_cached(*scratch)
     step("reach")
     r2, rc, er = two_hop_summary(net, labels, method=reach_method, seed=seed)
-    step("engagement")
-    eng = engagement(net)
-    flags = authenticity_flags(net, engagement_table=eng)
     out = pd.DataFrame(index=net.ids)
     out["community"] = labels.to_numpy()
     out["community_size"] = sizes.astype(int)

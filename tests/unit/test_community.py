@@ -448,3 +448,71 @@ def test_compare_relabelling_invariance_on_detected_partitions():
     shuffled_b = b.iloc[perm].map(lambda x: f"c{x}")
     assert compare_partitions(a, shuffled_b) == pytest.approx(compare_partitions(a, b))
     assert compare_partitions(a, b) == pytest.approx(compare_partitions(b, a))
+
+
+# ------------------------------------------------------------ Leiden in a second process
+
+
+@pytest.mark.parametrize("n_iterations", [-1, 1])
+def test_leiden_in_background_equals_in_process(sample_net, n_iterations):
+    from netinfluence.community import LeidenInBackground
+
+    job = LeidenInBackground(sample_net, seed=7, n_iterations=n_iterations)
+    labels, cores = job.result()
+    want = communities(sample_net, seed=7, n_iterations=n_iterations)
+    pd.testing.assert_series_equal(labels, want)
+    assert labels.attrs == want.attrs
+    layer = sample_net.default_layer
+    np.testing.assert_array_equal(cores, sample_net.graph(layer, directed=False).coreness())
+    assert job.child_peak_mib is None or job.child_peak_mib > 10
+
+
+def test_score_inputs_same_with_leiden_in_background(sample_paths, monkeypatch):
+    from netinfluence import community, scoring
+
+    def fresh():
+        return ni.read_network(follows=sample_paths["follows"],
+                               interactions=sample_paths["interactions"],
+                               users=sample_paths["users"])
+
+    monkeypatch.setenv("NETINFLUENCE_THREADS", "1")
+    assert not scoring.leiden_in_background(10**9)
+    serial = scoring.score_inputs(fresh(), seed=3)
+    monkeypatch.setattr(scoring, "LEIDEN_BACKGROUND_MIN_PAIRS", 0)
+    monkeypatch.setenv("NETINFLUENCE_THREADS", "2")
+    assert scoring.leiden_in_background(1)
+    started = []
+    real = community.LeidenInBackground
+    monkeypatch.setattr(community, "LeidenInBackground",
+                        lambda *a, **k: started.append(1) or real(*a, **k))
+    parallel = scoring.score_inputs(fresh(), seed=3)
+    assert started  # the second process really ran
+    pd.testing.assert_frame_equal(parallel, serial)
+
+
+def test_leiden_process_failure_is_a_clear_error():
+    from netinfluence._leiden_process import LeidenProcess
+    from netinfluence.errors import ComputationError
+
+    # an edge to vertex -1: igraph fails inside the child
+    job = LeidenProcess(3, np.array([0]), np.array([-1]), np.ones(1), gamma=1.0, seed_int=0,
+                        n_iterations=1)
+    with pytest.raises(ComputationError, match="Leiden process exited with code"):
+        job.result()
+
+
+def test_leiden_process_cancel_stops_the_child_and_removes_its_files():
+    from pathlib import Path
+
+    from netinfluence._leiden_process import LeidenProcess
+
+    rng = np.random.default_rng(0)
+    lo = rng.integers(0, 20_000, 200_000)
+    hi = lo + 1 + rng.integers(0, 100, 200_000)
+    job = LeidenProcess(20_200, lo, hi, np.ones(len(lo)), gamma=1.0, seed_int=0,
+                        n_iterations=-1)
+    folder = Path(job._folder)
+    assert folder.is_dir()
+    job.cancel()
+    assert job._proc.poll() is not None
+    assert not folder.exists()

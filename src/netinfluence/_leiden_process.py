@@ -1,0 +1,139 @@
+"""Leiden and the k-cores of one undirected weighted graph, in a second Python process.
+
+igraph holds the GIL for all of ``community_leiden``, so on a large graph nothing else in
+the process can run for those seconds. :class:`LeidenProcess` writes the edge arrays to a
+private temporary folder, starts ``python -m netinfluence._leiden_process FOLDER`` and
+returns at once; :meth:`LeidenProcess.result` waits for the child and reads its answer.
+The child builds the graph with :func:`netinfluence.network.igraph_from_arrays` and runs
+:func:`netinfluence.community.leiden_membership`: the same code and seed as in-process, so
+the same partition.
+
+A fresh interpreter (not ``fork``) keeps the child free of the parent's threads and locks,
+works on every platform and never re-imports the user's ``__main__`` script.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import weakref
+from pathlib import Path
+
+import numpy as np
+
+from netinfluence.errors import ComputationError
+
+__all__ = ["LeidenProcess"]
+
+
+def _peak_rss_mib() -> float | None:
+    """This process's peak resident memory (Linux ``VmHWM``; else ``getrusage``)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _stop(proc: subprocess.Popen, log, folder: str) -> None:
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+    log.close()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+class LeidenProcess:
+    """Weighted Leiden (modularity, resolution ``gamma``) and coreness of the undirected
+    graph on ``n`` vertices with edges ``lo[i] - hi[i]`` of weight ``w[i]``, in a child
+    process started by the constructor.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> job = LeidenProcess(4, np.array([0, 0, 1, 2]), np.array([1, 2, 2, 3]),
+    ...                     np.ones(4), gamma=1.0, seed_int=0, n_iterations=-1)
+    >>> membership, cores = job.result()
+    >>> len(membership), cores.tolist()
+    (4, [2.0, 2.0, 2.0, 1.0])
+    """
+
+    def __init__(self, n: int, lo, hi, w, *, gamma: float, seed_int: int,
+                 n_iterations: int) -> None:
+        self.peak_mib: float | None = None
+        self._folder = tempfile.mkdtemp(prefix="netinfluence-leiden-")
+        folder = Path(self._folder)
+        np.savez(folder / "input.npz", lo=np.asarray(lo, dtype=np.int64),
+                 hi=np.asarray(hi, dtype=np.int64), w=np.asarray(w, dtype=float),
+                 params=np.array([n, seed_int, n_iterations], dtype=np.int64),
+                 gamma=np.array([gamma], dtype=float))
+        log = open(folder / "stderr.txt", "wb")  # noqa: SIM115 - closed by _stop
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "netinfluence._leiden_process", str(folder)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log)
+        # result() and cancel() clean up; so does garbage collection of an abandoned job,
+        # so a pipeline that fails before result() leaves no child and no files behind
+        self._cleanup = weakref.finalize(self, _stop, self._proc, log, self._folder)
+
+    def result(self) -> tuple[np.ndarray, np.ndarray]:
+        """Wait for the child: ``(membership, coreness)``; ComputationError if it failed."""
+        try:
+            code = self._proc.wait()
+            folder = Path(self._folder)
+            if code != 0 or not (folder / "output.npz").is_file():
+                lines = (folder / "stderr.txt").read_text(errors="replace").strip()
+                reason = lines.splitlines()[-1] if lines else "no error message"
+                raise ComputationError(
+                    f"the Leiden process exited with code {code}: {reason}")
+            with np.load(folder / "output.npz") as out:
+                membership, cores = out["membership"], out["coreness"]
+                peak = float(out["peak_mib"][0])
+            self.peak_mib = peak if peak >= 0 else None
+            return membership, cores
+        finally:
+            self._cleanup()
+
+    def cancel(self) -> None:
+        """Kill the child and remove its files."""
+        self._cleanup()
+
+
+def _solve(folder: Path) -> None:
+    from netinfluence.community import leiden_membership
+    from netinfluence.network import igraph_from_arrays
+
+    with np.load(folder / "input.npz") as data:
+        lo, hi, w = data["lo"], data["hi"], data["w"]
+        n, seed_int, n_iterations = (int(v) for v in data["params"])
+        gamma = float(data["gamma"][0])
+    graph = igraph_from_arrays(n, lo, hi, w, directed=False)
+    del lo, hi, w
+    membership = leiden_membership(graph, "weight", gamma, seed_int, n_iterations)
+    cores = np.asarray(graph.coreness(), dtype=float)
+    peak = _peak_rss_mib()
+    tmp = folder / "output.tmp.npz"
+    np.savez(tmp, membership=membership, coreness=cores,
+             peak_mib=np.array([-1.0 if peak is None else peak]))
+    tmp.replace(folder / "output.npz")  # complete or absent, never half written
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1 or not Path(args[0]).is_dir():
+        print("usage: python -m netinfluence._leiden_process FOLDER", file=sys.stderr)
+        return 2
+    _solve(Path(args[0]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
