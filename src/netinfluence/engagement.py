@@ -14,7 +14,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from netinfluence._arrays import isin, unique
+from netinfluence._arrays import unique
 from netinfluence.errors import InputError
 from netinfluence.network import Network
 
@@ -229,10 +229,10 @@ def reciprocity(net: Network) -> pd.Series:
         return net.series(np.zeros(n), "reciprocity")
     directed_keys = unique(s * n + d)
     s, d = directed_keys // n, directed_keys % n
-    mutual = isin(d * n + s, directed_keys)
     lo, hi = np.minimum(s, d), np.maximum(s, d)
-    pair_keys, first = unique(lo * n + hi, return_index=True)
-    pair_mutual = mutual[first]
+    # each distinct directed pair once: an unordered pair seen twice is mutual
+    pair_keys, seen = unique(lo * n + hi, return_counts=True)
+    pair_mutual = (seen == 2).astype(float)
     a, b = pair_keys // n, pair_keys % n
     ties = np.bincount(a, minlength=n) + np.bincount(b, minlength=n)
     mut = np.bincount(a, weights=pair_mutual, minlength=n) + np.bincount(

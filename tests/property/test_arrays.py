@@ -64,3 +64,18 @@ def test_unique_and_isin_equal_numpy(keys, candidates):
     for g, w in zip(got, want, strict=True):
         np.testing.assert_array_equal(g, np.asarray(w).ravel())
     np.testing.assert_array_equal(isin(keys, candidates), np.isin(keys, candidates))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([0.1, 0.5, 0.9, float("nan")]),
+                          st.text(max_size=4)), unique_by=lambda row: row[1], max_size=40))
+def test_rank_order_equals_pandas_two_key_sort(rows):
+    import pandas as pd
+
+    from netinfluence.candidates import _rank_order
+
+    score = np.array([r[0] for r in rows], dtype=float)
+    ids = pd.Index([r[1] for r in rows], dtype=object)
+    want = pd.DataFrame({"score": score, "id": ids.to_numpy()}).sort_values(
+        ["score", "id"], ascending=[False, True], kind="mergesort").index.to_numpy()
+    np.testing.assert_array_equal(_rank_order(score, ids), want)
