@@ -344,3 +344,15 @@ def test_arrow_fast_paths_agree_with_pandas(kind, cells, fast):
     for a, b in zip(slow, parse(arrow_backed), strict=True):
         # numbers exactly; times to 1e-6 s (pandas rounds 0.25 s to 1e-7, Arrow does not)
         np.testing.assert_allclose(a, b, rtol=0, atol=0 if kind == "number" else 1e-6)
+
+
+def test_text_cells_arrow_and_object_paths_agree():
+    from netinfluence.io import _text_cells
+
+    cells = ["@ana", " ", None, "  b ", "", "NA", "zoë", "\t"]
+    fast = _text_cells(pd.Series(cells, dtype="str"))
+    slow = _text_cells(pd.Series(cells, dtype=object))
+    assert fast.dtype == slow.dtype == object
+    pd.testing.assert_series_equal(pd.Series(fast), pd.Series(slow))
+    assert fast[0] == "@ana" and fast[3] == "  b " and fast[5] == "NA"
+    assert all(isinstance(v, float) and np.isnan(v) for v in fast[[1, 2, 4, 7]])
