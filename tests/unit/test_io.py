@@ -356,3 +356,28 @@ def test_text_cells_arrow_and_object_paths_agree():
     pd.testing.assert_series_equal(pd.Series(fast), pd.Series(slow))
     assert fast[0] == "@ana" and fast[3] == "  b " and fast[5] == "NA"
     assert all(isinstance(v, float) and np.isnan(v) for v in fast[[1, 2, 4, 7]])
+
+
+def test_parquet_with_categorical_ids_reads_like_csv(tmp_path):
+    # pandas writes categoricals (and Spark often writes text) dictionary-encoded
+    pytest.importorskip("pyarrow")
+    import netinfluence as ni
+
+    follows = pd.DataFrame({"follower": ["a", "b", "c ", "a", "d"],
+                            "followed": ["b", "c", "a", "c", "NULL"]})
+    follows.to_csv(tmp_path / "f.csv", index=False)
+    follows.astype("category").to_parquet(tmp_path / "f.parquet")
+    users = pd.DataFrame({"id": ["a", "b", "c", "e"], "handle": ["@a", " ", None, "@e"],
+                          "followers": [3, 1, 2, 0]})
+    users.to_csv(tmp_path / "u.csv", index=False)
+    users.astype({"id": "category", "handle": "category"}).to_parquet(tmp_path / "u.parquet")
+    a = ni.read_network(follows=tmp_path / "f.csv", users=tmp_path / "u.csv",
+                        on_bad_rows="drop")
+    b = ni.read_network(follows=tmp_path / "f.parquet", users=tmp_path / "u.parquet",
+                        on_bad_rows="drop")
+    assert list(a.ids) == list(b.ids) == ["a", "b", "c", "e"]
+    pd.testing.assert_frame_equal(a.follow_codes, b.follow_codes)
+    pd.testing.assert_frame_equal(a.nodes, b.nodes)
+    ra, rb = a.load_report.to_frame(), b.load_report.to_frame()
+    assert ra.drop(columns="source").equals(rb.drop(columns="source"))
+    assert b.load_report.count("dropped") == 1 and b.load_report.count("repaired") == 1
