@@ -72,14 +72,21 @@ class LeidenProcess:
         self.peak_mib: float | None = None
         self._folder = tempfile.mkdtemp(prefix="netinfluence-leiden-")
         folder = Path(self._folder)
-        np.savez(folder / "input.npz", lo=np.asarray(lo, dtype=np.int64),
-                 hi=np.asarray(hi, dtype=np.int64), w=np.asarray(w, dtype=float),
-                 params=np.array([n, seed_int, n_iterations], dtype=np.int64),
-                 gamma=np.array([gamma], dtype=float))
-        log = open(folder / "stderr.txt", "wb")  # noqa: SIM115 - closed by _stop
-        self._proc = subprocess.Popen(
-            [sys.executable, "-m", "netinfluence._leiden_process", str(folder)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log)
+        log = None
+        try:
+            np.savez(folder / "input.npz", lo=np.asarray(lo, dtype=np.int64),
+                     hi=np.asarray(hi, dtype=np.int64), w=np.asarray(w, dtype=float),
+                     params=np.array([n, seed_int, n_iterations], dtype=np.int64),
+                     gamma=np.array([gamma], dtype=float))
+            log = open(folder / "stderr.txt", "wb")  # noqa: SIM115 - closed by _stop
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "netinfluence._leiden_process", str(folder)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log)
+        except BaseException:
+            if log is not None:
+                log.close()
+            shutil.rmtree(self._folder, ignore_errors=True)
+            raise
         # result() and cancel() clean up; so does garbage collection of an abandoned job,
         # so a pipeline that fails before result() leaves no child and no files behind
         self._cleanup = weakref.finalize(self, _stop, self._proc, log, self._folder)

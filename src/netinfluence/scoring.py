@@ -10,6 +10,7 @@ are comparable and the total reads as "how far up the network this account sits"
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -17,10 +18,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from netinfluence.errors import InputError
+from netinfluence.errors import ComputationError, InputError
 from netinfluence.network import Network
 
 __all__ = ["COMPONENTS", "ScoreWeights", "citizen_score", "combine", "score_inputs"]
+
+logger = logging.getLogger(__name__)
 
 #: Above this many tie-graph edges the pipeline runs Leiden for 2 iterations, not until stable.
 LEIDEN_FULL_MAX_EDGES = 200_000
@@ -199,7 +202,11 @@ def score_inputs(net: Network, *, labels: pd.Series | None = None, seed=0,
     if labels is None and leiden_in_background(n_edges):
         # igraph holds the GIL through Leiden: run it (and the cores of the same graph) in
         # a second process while this one computes engagement and flags
-        background = LeidenInBackground(net, seed=seed, n_iterations=n_iter, layer=layer)
+        try:
+            background = LeidenInBackground(net, seed=seed, n_iterations=n_iter, layer=layer)
+        except OSError as exc:  # no interpreter to start, no room for the edge files, ...
+            logger.warning("could not start Leiden in a second process (%s); running it "
+                           "in this one", exc)
     try:
         step("engagement")
         eng = engagement(net)
@@ -207,8 +214,11 @@ def score_inputs(net: Network, *, labels: pd.Series | None = None, seed=0,
         step("communities")
         tie_core = None
         if background is not None:
-            labels, tie_core = background.result()
-        elif labels is None:
+            try:
+                labels, tie_core = background.result()
+            except ComputationError as exc:  # e.g. the child was killed for memory
+                logger.warning("%s; running Leiden in this process", exc)
+        if labels is None:
             labels = communities(net, seed=seed, n_iterations=n_iter)
     finally:
         if background is not None:

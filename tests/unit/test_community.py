@@ -516,3 +516,31 @@ def test_leiden_process_cancel_stops_the_child_and_removes_its_files():
     job.cancel()
     assert job._proc.poll() is not None
     assert not folder.exists()
+
+
+@pytest.mark.parametrize("failure", ["start", "child"])
+def test_score_inputs_falls_back_to_in_process_leiden(sample_paths, monkeypatch, caplog,
+                                                      failure):
+    import sys
+
+    from netinfluence import _leiden_process, scoring
+
+    net = ni.read_network(follows=sample_paths["follows"],
+                          interactions=sample_paths["interactions"],
+                          users=sample_paths["users"])
+    want = communities(net, seed=2, n_iterations=scoring.leiden_iterations(
+        len(net.edge_arrays(net.default_layer)[0])))
+    monkeypatch.setattr(scoring, "LEIDEN_BACKGROUND_MIN_PAIRS", 0)
+    monkeypatch.setenv("NETINFLUENCE_THREADS", "2")
+    if failure == "start":
+        monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+    else:
+        def killed(self):
+            self.cancel()
+            raise ni.ComputationError("the Leiden process exited with code -9: killed")
+        monkeypatch.setattr(_leiden_process.LeidenProcess, "result", killed)
+    with caplog.at_level("WARNING", logger="netinfluence.scoring"):
+        got = scoring.score_inputs(net, seed=2)
+    assert ("running it in this one" if failure == "start"
+            else "code -9: killed; running Leiden in this process") in caplog.text
+    np.testing.assert_array_equal(got["community"].to_numpy(), want.to_numpy())
