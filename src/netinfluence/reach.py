@@ -175,11 +175,21 @@ def reach(
 
         _, codes = _label_codes(net, labels if labels is not None else _computed_labels(net))
 
-    n = net.n_nodes
     src, dst, _ = net.edge_arrays(layer_name)
-    adj = _csr(n, src, dst)
+    adj = _csr(net.n_nodes, src, dst)
+    paths = _path_count(adj, np.diff(adj.indptr), hops)
+    return _reach_on(net, layer_name, adj, paths, hops=hops, method_name=method_name,
+                     codes=codes, expect=expect, precision=precision, runs=runs, seed=seed)
+
+
+def _reach_on(net: Network, layer_name: str, adj: sp.csr_matrix, paths: float, *, hops: int,
+              method_name: str, codes, expect: bool, precision: int, runs: int,
+              seed) -> pd.Series:
+    """:func:`reach` on checked arguments and the layer's adjacency (built once by callers
+    that ask for several reach variants of one layer)."""
+    n = net.n_nodes
+    within = codes is not None
     outdeg = np.diff(adj.indptr)
-    paths = _path_count(adj, outdeg, hops)
     attrs: dict = {
         "layer": layer_name,
         "hops": hops,
@@ -589,15 +599,19 @@ def two_hop_summary(
     src, dst, _ = net.edge_arrays(layer_name)
     adj = _csr(net.n_nodes, src, dst)
     paths = _path_count(adj, np.diff(adj.indptr), 2)
-    if method_name == "sketch" or (method_name == "auto" and paths > AUTO_EXACT_PATHS):
-        kw = {"hops": 2, "layer": layer_name, "seed": seed}
-        # sketches only count; the restricted and expected reach use their auto rule
-        return (reach(net, method=method_name, **kw),
-                reach(net, within_community=True, labels=labels, method="auto", **kw),
-                reach(net, expected=True, method="auto", **kw))
     from netinfluence.roles import _label_codes
 
     _, codes = _label_codes(net, labels)
+    if method_name == "sketch" or (method_name == "auto" and paths > AUTO_EXACT_PATHS):
+        # sketches only count; the restricted and expected reach use their auto rule. The
+        # three share the adjacency built above (a CSR of 10^7 edges costs about 1 s).
+        kw = {"hops": 2, "precision": 12, "runs": 200, "seed": seed}
+        return (_reach_on(net, layer_name, adj, paths, method_name=method_name, codes=None,
+                          expect=False, **kw),
+                _reach_on(net, layer_name, adj, paths, method_name="auto", codes=codes,
+                          expect=False, **kw),
+                _reach_on(net, layer_name, adj, paths, method_name="auto", codes=None,
+                          expect=True, **kw))
     prob = _edge_probabilities(net, layer_name, adj)
     n = net.n_nodes
     counts = np.zeros(n, dtype=np.int64)

@@ -379,11 +379,18 @@ def test_two_hop_summary_counts_paths_of_zero_probability():
 
 
 def test_two_hop_summary_falls_back_above_the_path_limit(monkeypatch):
-    net, _ = _random_net(80, 0.05, 9)
+    net, g = _random_net(80, 0.05, 9)
+    labels = pd.Series({u: int(u[1:]) % 3 for u in g})
     monkeypatch.setattr(reach_mod, "AUTO_EXACT_PATHS", 10)
-    count, within, expected = reach_mod.two_hop_summary(net, pd.Series(0, index=net.ids))
+    count, within, expected = reach_mod.two_hop_summary(net, labels, seed=5)
     assert count.attrs["method"] == "sketch"
     assert within.attrs["method"] == expected.attrs["method"] == "first-order"
+    # the one shared adjacency gives exactly what three separate calls give
+    for got, want in ((count, reach(net, seed=5)),
+                      (within, reach(net, within_community=True, labels=labels, seed=5)),
+                      (expected, reach(net, expected=True, seed=5))):
+        pd.testing.assert_series_equal(got, want)
+        assert got.attrs == want.attrs
 
 
 def test_two_hop_summary_with_sketch_counts():
