@@ -14,10 +14,12 @@ works on every platform and never re-imports the user's ``__main__`` script.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import weakref
 from pathlib import Path
 
@@ -54,31 +56,36 @@ def _stop(proc: subprocess.Popen, log, folder: str) -> None:
 
 class LeidenProcess:
     """Weighted Leiden (modularity, resolution ``gamma``) and coreness of the undirected
-    graph on ``n`` vertices with edges ``lo[i] - hi[i]`` of weight ``w[i]``, in a child
-    process started by the constructor.
+    graph on ``n`` vertices with edges ``lo[i] - hi[i]``, in a child process started by the
+    constructor; the weights and the iteration count follow with :meth:`send_weights`.
+
+    The child builds the graph from the pairs as soon as it starts (about 5 s at 8x10^6
+    pairs), so a caller that knows the pairs before their weights overlaps that build with
+    its own work.
 
     Examples
     --------
     >>> import numpy as np
-    >>> job = LeidenProcess(4, np.array([0, 0, 1, 2]), np.array([1, 2, 2, 3]),
-    ...                     np.ones(4), gamma=1.0, seed_int=0, n_iterations=-1)
+    >>> job = LeidenProcess(4, np.array([0, 0, 1, 2]), np.array([1, 2, 2, 3]), gamma=1.0,
+    ...                     seed_int=0)
+    >>> job.send_weights(np.ones(4), n_iterations=-1)
     >>> membership, cores = job.result()
     >>> len(membership), cores.tolist()
     (4, [2.0, 2.0, 2.0, 1.0])
     """
 
-    def __init__(self, n: int, lo, hi, w, *, gamma: float, seed_int: int,
-                 n_iterations: int) -> None:
+    def __init__(self, n: int, lo, hi, *, gamma: float, seed_int: int) -> None:
         self.peak_mib: float | None = None
+        self._n_pairs = len(lo)
         self._folder = tempfile.mkdtemp(prefix="netinfluence-leiden-")
         folder = Path(self._folder)
         log = None
         try:
             np.savez(folder / "input.npz", lo=np.asarray(lo, dtype=np.int64),
-                     hi=np.asarray(hi, dtype=np.int64), w=np.asarray(w, dtype=float),
-                     params=np.array([n, seed_int, n_iterations], dtype=np.int64),
+                     hi=np.asarray(hi, dtype=np.int64),
+                     params=np.array([n, seed_int, os.getpid()], dtype=np.int64),
                      gamma=np.array([gamma], dtype=float))
-            log = open(folder / "stderr.txt", "wb")  # noqa: SIM115 - closed by _stop
+            log = open(folder / "stderr.txt", "wb")  # closed by _stop
             self._proc = subprocess.Popen(
                 [sys.executable, "-m", "netinfluence._leiden_process", str(folder)],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log)
@@ -91,9 +98,22 @@ class LeidenProcess:
         # so a pipeline that fails before result() leaves no child and no files behind
         self._cleanup = weakref.finalize(self, _stop, self._proc, log, self._folder)
 
+    def send_weights(self, w, *, n_iterations: int) -> None:
+        """The edge weights (in the order of the constructor's pairs) and Leiden's number of
+        iterations (negative: until stable); the child starts Leiden when it has them."""
+        w = np.asarray(w, dtype=float)
+        if len(w) != self._n_pairs:
+            raise ValueError(f"{len(w)} weights for {self._n_pairs} pairs")
+        folder = Path(self._folder)
+        tmp = folder / "weights.tmp.npz"
+        np.savez(tmp, w=w, n_iterations=np.array([n_iterations], dtype=np.int64))
+        tmp.replace(folder / _WEIGHTS)  # the child sees the whole file or none
+
     def result(self) -> tuple[np.ndarray, np.ndarray]:
         """Wait for the child: ``(membership, coreness)``; ComputationError if it failed."""
         try:
+            if not (Path(self._folder) / _WEIGHTS).is_file():
+                raise ComputationError("the Leiden process never received its weights")
             code = self._proc.wait()
             folder = Path(self._folder)
             if code != 0 or not (folder / "output.npz").is_file():
@@ -114,23 +134,48 @@ class LeidenProcess:
         self._cleanup()
 
 
-def _solve(folder: Path) -> None:
+_WEIGHTS = "weights.npz"
+
+
+def _wait_for_weights(folder: Path, parent: int) -> tuple[np.ndarray, int] | None:
+    """``(weights, n_iterations)`` once the parent has written them; None if the parent or
+    the folder is gone (the child must never outlive an abandoned job)."""
+    path = folder / _WEIGHTS
+    while not path.is_file():
+        if not folder.is_dir() or os.getppid() != parent:
+            return None
+        time.sleep(0.005)
+    with np.load(path) as data:
+        return data["w"], int(data["n_iterations"][0])
+
+
+def _solve(folder: Path) -> int:
+    import igraph as ig
+
     from netinfluence.community import leiden_membership
-    from netinfluence.network import igraph_from_arrays
+    from netinfluence.network import _edge_pairs
 
     with np.load(folder / "input.npz") as data:
-        lo, hi, w = data["lo"], data["hi"], data["w"]
-        n, seed_int, n_iterations = (int(v) for v in data["params"])
+        lo, hi = data["lo"], data["hi"]
+        n, seed_int, parent = (int(v) for v in data["params"])
         gamma = float(data["gamma"][0])
-    graph = igraph_from_arrays(n, lo, hi, w, directed=False)
-    del lo, hi, w
-    membership = leiden_membership(graph, "weight", gamma, seed_int, n_iterations)
+    # the graph of netinfluence.network.igraph_from_arrays, without the weight attribute
+    # (a Python float per edge): Leiden takes the weights as a vector
+    graph = ig.Graph(n=n, edges=_edge_pairs(lo, hi), directed=False)
+    del lo, hi
+    sent = _wait_for_weights(folder, parent)
+    if sent is None:
+        return 3
+    w, n_iterations = sent
+    membership = leiden_membership(graph, w, gamma, seed_int, n_iterations)
+    del w
     cores = np.asarray(graph.coreness(), dtype=float)
     peak = _peak_rss_mib()
     tmp = folder / "output.tmp.npz"
     np.savez(tmp, membership=membership, coreness=cores,
              peak_mib=np.array([-1.0 if peak is None else peak]))
     tmp.replace(folder / "output.npz")  # complete or absent, never half written
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,8 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) != 1 or not Path(args[0]).is_dir():
         print("usage: python -m netinfluence._leiden_process FOLDER", file=sys.stderr)
         return 2
-    _solve(Path(args[0]))
-    return 0
+    return _solve(Path(args[0]))
 
 
 if __name__ == "__main__":

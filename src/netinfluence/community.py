@@ -28,13 +28,14 @@ import numpy as np
 import pandas as pd
 
 from netinfluence._arrays import unique
-from netinfluence.errors import InputError
+from netinfluence.errors import ComputationError, InputError
 from netinfluence.network import _check_layer
 
 if TYPE_CHECKING:  # pragma: no cover
     from netinfluence.network import Network
 
-__all__ = ["METHODS", "communities", "community_quality", "compare_partitions"]
+__all__ = ["METHODS", "LeidenInBackground", "communities", "community_quality",
+           "compare_partitions", "undirected_pairs"]
 
 #: Community detection methods accepted by :func:`communities`.
 METHODS = ("leiden", "louvain", "infomap", "label_propagation")
@@ -206,37 +207,65 @@ def _partition(net: Network, membership: np.ndarray, lo, hi, w, attrs: dict) -> 
     return result
 
 
+def undirected_pairs(net: Network, layer: str) -> tuple[np.ndarray, np.ndarray]:
+    """``(lo, hi)`` of ``net.undirected_edge_arrays(layer)`` without computing the weights.
+
+    The tie layer's pairs are those of the follows and interactions layers together, so they
+    are known before the tie strengths (Jaccard overlaps by triangles) are: this is what lets
+    :class:`LeidenInBackground` build its graph while the ties are computed.
+
+    >>> import netinfluence as ni
+    >>> net = ni.Network.from_edges([("a", "b"), ("b", "a"), ("c", "a")])
+    >>> [x.tolist() for x in undirected_pairs(net, "ties")]
+    [[0, 0], [1, 2]]
+    """
+    layer = _check_layer(layer)
+    if layer != "ties" or net.is_cached(("undirected_edges", "ties")):
+        lo, hi, _ = net.undirected_edge_arrays(layer)
+        return lo, hi
+    n = np.int64(max(net.n_nodes, 1))
+    parts = [net.edge_arrays(name)[:2] for name in ("follows", "interactions")]
+    src = np.concatenate([p[0] for p in parts]).astype(np.int64)
+    dst = np.concatenate([p[1] for p in parts]).astype(np.int64)
+    keys = unique(np.minimum(src, dst) * n + np.maximum(src, dst))
+    return keys // n, keys % n
+
+
 class LeidenInBackground:
     """:func:`communities` with its defaults (weighted Leiden, resolution 1) on a layer's
     undirected view, computed in a second Python process, plus the k-cores of that graph.
 
     igraph holds the GIL for all of ``community_leiden`` (about 13 s at 10^7 ties), so no
-    thread can work beside it; a process can. :func:`netinfluence.scoring.score_inputs`
-    starts one on large graphs and computes engagement and flags meanwhile. The child builds
-    the same graph from the same arrays and calls :func:`leiden_membership` with the same
-    seed, so :meth:`result` equals ``communities(net, seed=seed, n_iterations=...)`` (tested).
+    thread can work beside it; a process can. The child starts at once and builds the graph
+    from the layer's pairs (:func:`undirected_pairs`) while this process computes the
+    weights; :meth:`send_weights` hands them over, then Leiden runs while this process does
+    other work. :func:`netinfluence.scoring.score_inputs` uses it on large graphs. The child
+    builds the same graph from the same pairs and calls :func:`leiden_membership` with the
+    same seed and weights, so :meth:`result` equals ``communities(net, seed=seed,
+    n_iterations=...)`` (tested).
 
     Examples
     --------
     >>> import netinfluence as ni
     >>> net = ni.Network.from_edges([("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")])
-    >>> job = LeidenInBackground(net, seed=1, n_iterations=-1)
+    >>> job = LeidenInBackground(net, seed=1)
+    >>> job.send_weights(n_iterations=-1)
     >>> labels, cores = job.result()
     >>> labels.equals(communities(net, seed=1)), cores.tolist()
     (True, [2.0, 2.0, 2.0, 1.0])
     """
 
-    def __init__(self, net: Network, *, seed=0, n_iterations: int = -1,
-                 layer: str | None = None) -> None:
+    def __init__(self, net: Network, *, seed=0, layer: str | None = None,
+                 pairs: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         from netinfluence._leiden_process import LeidenProcess
 
         self._net = net
         self._layer = _check_layer(net.default_layer if layer is None else layer)
         self._seed = _seed_int(seed)
-        self._n_iterations = int(n_iterations)
-        self._lo, self._hi, self._w = _undirected_edges(net, self._layer, True)
-        self._job = LeidenProcess(net.n_nodes, self._lo, self._hi, self._w, gamma=1.0,
-                                  seed_int=self._seed, n_iterations=self._n_iterations)
+        self._n_iterations: int | None = None
+        lo, hi = undirected_pairs(net, self._layer) if pairs is None else pairs
+        self._pairs = (lo, hi)
+        self._job = LeidenProcess(net.n_nodes, lo, hi, gamma=1.0, seed_int=self._seed)
 
     @property
     def child_peak_mib(self) -> float | None:
@@ -244,10 +273,23 @@ class LeidenInBackground:
         platform does not report it)."""
         return self._job.peak_mib
 
+    def send_weights(self, *, n_iterations: int = -1) -> None:
+        """Compute the layer's weights (the tie table for ``ties``) and start Leiden."""
+        lo, hi, w = _undirected_edges(self._net, self._layer, True)
+        if not (np.array_equal(lo, self._pairs[0]) and np.array_equal(hi, self._pairs[1])):
+            self.cancel()
+            raise ComputationError("the layer's pairs changed after the Leiden process started")
+        self._n_iterations = int(n_iterations)
+        self._job.send_weights(w, n_iterations=self._n_iterations)
+        self._pairs = None  # this process keeps its own cached copy
+
     def result(self) -> tuple[pd.Series, np.ndarray]:
         """Wait for the child: ``(labels, coreness)``, coreness as floats in node order."""
+        if self._n_iterations is None:
+            raise ComputationError("send_weights() was not called")
         membership, cores = self._job.result()
-        labels = _partition(self._net, membership, self._lo, self._hi, self._w, {
+        lo, hi, w = _undirected_edges(self._net, self._layer, True)
+        labels = _partition(self._net, membership, lo, hi, w, {
             "method": "leiden", "resolution": 1.0, "layer": self._layer, "weighted": True,
             "seed": self._seed, "n_iterations": self._n_iterations})
         return labels, cores

@@ -182,7 +182,7 @@ def score_inputs(net: Network, *, labels: pd.Series | None = None, seed=0,
         expected_reach, followers, tier, tier_band, engagement_rate, engagement_vs_tier,
         reciprocal_share`` and the authenticity measures and flags.
     """
-    from netinfluence.community import LeidenInBackground, communities
+    from netinfluence.community import LeidenInBackground, communities, undirected_pairs
     from netinfluence.engagement import authenticity_flags, engagement
     from netinfluence.reach import two_hop_summary
     from netinfluence.roles import is_insider, roles
@@ -194,20 +194,25 @@ def score_inputs(net: Network, *, labels: pd.Series | None = None, seed=0,
     scratch = [k for k in (("graph", layer, False), ("undirected_edges", layer))
                if not net.is_cached(k)]
     step("ties")
-    n_edges = len(net.undirected_edge_arrays(layer)[0])
+    background = None
+    if labels is None:
+        pairs = undirected_pairs(net, layer)  # known before the tie strengths
+        if leiden_in_background(len(pairs[0])):
+            # igraph holds the GIL through Leiden: run it (and the cores of the same graph)
+            # in a second process, which builds its graph while this one computes the tie
+            # strengths and runs Leiden while this one computes engagement and flags
+            try:
+                background = LeidenInBackground(net, seed=seed, layer=layer, pairs=pairs)
+            except OSError as exc:  # no interpreter to start, no room for the edge files
+                logger.warning("could not start Leiden in a second process (%s); running it "
+                               "in this one", exc)
+        del pairs
     # Leiden until stable on small graphs; fewer iterations on large ones, where they
     # gave the same modularity to 4 decimals in a third of the time (leiden_iterations)
     n_iter = leiden_iterations(len(net.edge_arrays(layer)[0]))
-    background = None
-    if labels is None and leiden_in_background(n_edges):
-        # igraph holds the GIL through Leiden: run it (and the cores of the same graph) in
-        # a second process while this one computes engagement and flags
-        try:
-            background = LeidenInBackground(net, seed=seed, n_iterations=n_iter, layer=layer)
-        except OSError as exc:  # no interpreter to start, no room for the edge files, ...
-            logger.warning("could not start Leiden in a second process (%s); running it "
-                           "in this one", exc)
     try:
+        if background is not None:
+            background.send_weights(n_iterations=n_iter)
         step("engagement")
         eng = engagement(net)
         flags = authenticity_flags(net, engagement_table=eng)

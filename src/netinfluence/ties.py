@@ -350,11 +350,13 @@ def _compute(
     keys, inv = unique(np.concatenate([fkey, ikey]), return_inverse=True)
     m = len(keys)
     src, dst = keys // nn, keys % nn
+    del keys, ikey  # 10^7-row temporaries: freed before the triangle step's peak
     follows = np.zeros(m, dtype=bool)
     follows[inv[: len(fkey)]] = True
     iinv = inv[len(fkey) :]
     inter = np.bincount(iinv, weights=counts, minlength=m) if m else np.zeros(0)
     intensity = np.bincount(iinv, weights=ev, minlength=m) if m else np.zeros(0)
+    del inv, iinv, fkey
 
     if m:
         mutual, jaccard = _pair_overlap(n, src, dst)
@@ -399,7 +401,9 @@ def _pair_overlap(n: int, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray,
     nn = np.int64(max(n, 1))
     lo, hi = np.minimum(src, dst), np.maximum(src, dst)
     ukeys, uinv, both = unique(lo * nn + hi, return_inverse=True, return_counts=True)
+    del lo, hi
     ulo, uhi = ukeys // nn, ukeys % nn
+    del ukeys
     deg = np.bincount(ulo, minlength=n) + np.bincount(uhi, minlength=n)
     common = edge_common_neighbours(n, ulo, uhi)
     union = deg[ulo] + deg[uhi] - common
@@ -427,9 +431,9 @@ def edge_common_neighbours(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     rank[np.lexsort((np.arange(n), deg))] = np.arange(n)
     ru, rv = rank[u], rank[v]
     a, b = np.minimum(ru, rv), np.maximum(ru, rv)
+    del ru, rv, rank
     nn = np.int64(n)
-    okeys = a * nn + b
-    order, okeys = sort_order(okeys)
+    order, okeys = sort_order(a * nn + b)
     a, b = a[order], b[order]
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(a, minlength=n), out=indptr[1:])
@@ -439,6 +443,7 @@ def edge_common_neighbours(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     if int(cum[-1]) == 0:
         return common
     table = _hash_index(okeys)
+    del okeys  # the table holds the keys now
     chunks = []
     start = 0
     while start < m:
@@ -493,7 +498,7 @@ def _hash_index(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.uint64, in
     mask = size - 1
     shift = np.uint64(64 - bits)
     slots = np.full(size, -1, dtype=np.int64)
-    where = np.full(size, -1, dtype=np.int64)
+    where = np.full(size, -1, dtype=np.int32 if m < 2**31 else np.int64)
     pend = np.arange(m, dtype=np.int64)
     pos = ((keys.astype(np.uint64) * _HASH_MULT) >> shift).astype(np.int64)
     while len(pend):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from tests.conftest import shared_file
 
 import netinfluence as ni
-from tests.conftest import shared_file
 
 pytestmark = pytest.mark.shared_data
 

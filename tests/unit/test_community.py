@@ -457,7 +457,8 @@ def test_compare_relabelling_invariance_on_detected_partitions():
 def test_leiden_in_background_equals_in_process(sample_net, n_iterations):
     from netinfluence.community import LeidenInBackground
 
-    job = LeidenInBackground(sample_net, seed=7, n_iterations=n_iterations)
+    job = LeidenInBackground(sample_net, seed=7)
+    job.send_weights(n_iterations=n_iterations)
     labels, cores = job.result()
     want = communities(sample_net, seed=7, n_iterations=n_iterations)
     pd.testing.assert_series_equal(labels, want)
@@ -495,8 +496,8 @@ def test_leiden_process_failure_is_a_clear_error():
     from netinfluence.errors import ComputationError
 
     # an edge to vertex -1: igraph fails inside the child
-    job = LeidenProcess(3, np.array([0]), np.array([-1]), np.ones(1), gamma=1.0, seed_int=0,
-                        n_iterations=1)
+    job = LeidenProcess(3, np.array([0]), np.array([-1]), gamma=1.0, seed_int=0)
+    job.send_weights(np.ones(1), n_iterations=1)
     with pytest.raises(ComputationError, match="Leiden process exited with code"):
         job.result()
 
@@ -509,8 +510,7 @@ def test_leiden_process_cancel_stops_the_child_and_removes_its_files():
     rng = np.random.default_rng(0)
     lo = rng.integers(0, 20_000, 200_000)
     hi = lo + 1 + rng.integers(0, 100, 200_000)
-    job = LeidenProcess(20_200, lo, hi, np.ones(len(lo)), gamma=1.0, seed_int=0,
-                        n_iterations=-1)
+    job = LeidenProcess(20_200, lo, hi, gamma=1.0, seed_int=0)
     folder = Path(job._folder)
     assert folder.is_dir()
     job.cancel()
@@ -544,3 +544,29 @@ def test_score_inputs_falls_back_to_in_process_leiden(sample_paths, monkeypatch,
     assert ("running it in this one" if failure == "start"
             else "code -9: killed; running Leiden in this process") in caplog.text
     np.testing.assert_array_equal(got["community"].to_numpy(), want.to_numpy())
+
+
+def test_undirected_pairs_of_ties_known_before_the_tie_table(sample_paths):
+    from netinfluence.community import undirected_pairs
+
+    net = ni.read_network(follows=sample_paths["follows"],
+                          interactions=sample_paths["interactions"])
+    lo, hi = undirected_pairs(net, "ties")
+    assert not net.is_cached(("ties", "default_table"))  # no tie strengths computed
+    want_lo, want_hi, _ = net.undirected_edge_arrays("ties")
+    np.testing.assert_array_equal(lo, want_lo)
+    np.testing.assert_array_equal(hi, want_hi)
+
+
+def test_leiden_process_never_given_weights_is_an_error_and_the_child_stops():
+    from netinfluence._leiden_process import LeidenProcess
+    from netinfluence.errors import ComputationError
+
+    job = LeidenProcess(3, np.array([0, 1]), np.array([1, 2]), gamma=1.0, seed_int=0)
+    proc = job._proc
+    with pytest.raises(ComputationError, match="never received its weights"):
+        job.result()
+    assert proc.poll() is not None
+    with pytest.raises(ValueError, match="2 weights for 3 pairs"):
+        LeidenProcess(3, np.array([0, 1, 0]), np.array([1, 2, 2]), gamma=1.0,
+                      seed_int=0).send_weights(np.ones(2), n_iterations=1)

@@ -7,8 +7,14 @@ import pandas as pd
 import pytest
 
 import netinfluence as ni
-from netinfluence.engagement import (DEFAULT_NORMS, FlagRules, authenticity_flags, engagement,
-                                     reciprocity, tiers)
+from netinfluence.engagement import (
+    DEFAULT_NORMS,
+    FlagRules,
+    authenticity_flags,
+    engagement,
+    reciprocity,
+    tiers,
+)
 
 
 def users_net(**cols):

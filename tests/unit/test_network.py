@@ -142,6 +142,8 @@ def test_summary_counts(tricky_net):
 def test_string_ids_encoded_in_runs_equal_one_pass(monkeypatch, threads):
     # ids are split into one run per thread; joining the runs' dictionaries must give the
     # codes and first-appearance order of a single pass (pandas.factorize)
+    import itertools
+
     import pyarrow as pa
 
     from netinfluence.network import _encode_strings
@@ -152,7 +154,7 @@ def test_string_ids_encoded_in_runs_equal_one_pass(monkeypatch, threads):
     ids[2900:] = [f"late{k}" for k in range(100)]  # values first seen in the last run
     cuts = [0, 1, 700, 700, 1500, 2999, 3000]  # uneven chunks, one empty
     chunks = [pa.array(ids[a:b].tolist(), type=pa.large_string())
-              for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
+              for a, b in itertools.pairwise(cuts)]
     codes, uniques = _encode_strings(chunks)
     want_codes, want_uniques = pd.factorize(ids, sort=False)
     np.testing.assert_array_equal(codes, want_codes)
