@@ -499,10 +499,14 @@ def ig_steps() -> dict:
         s.measures["coreness"] = s.W.coreness()
 
     def betweenness(s):
-        import random
+        import numpy as np
 
-        rnd = random.Random(s.seed)
-        sources = rnd.sample(range(s.g.vcount()), min(256, s.g.vcount()))
+        # the sources netinfluence samples (default_rng(seed) over the users-table order,
+        # which is its node order here), so both do the same breadth-first searches
+        ids = s.users["id"].tolist()
+        picks = np.random.default_rng(s.seed).choice(len(ids), size=min(256, len(ids)),
+                                                     replace=False)
+        sources = [s.index[ids[i]] for i in np.sort(picks)]
         s.g.betweenness(directed=True, sources=sources)
 
     def roles(s):
@@ -738,8 +742,10 @@ def _e2e_memory_note(e: dict) -> str:
     tree = e.get("peak_tree_mib")
     if tree is None:
         return "ru_maxrss of the command"
-    return (f"command alone {e['peak_mib']:,.0f} MiB by ru_maxrss; {e.get('processes', 1)} "
-            f"processes together {tree:,.0f} MiB, sampled")
+    k = e.get("processes", 1)
+    return (f"command alone {e['peak_mib']:,.0f} MiB by ru_maxrss; "
+            + (f"{k} processes together" if k > 1 else "its one process")
+            + f" {tree:,.0f} MiB, sampled")
 
 
 class _TreeMemory:
