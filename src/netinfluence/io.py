@@ -1179,7 +1179,7 @@ def read_users(
         first_of = ~table.index.duplicated(keep="first")
         # Conflicting duplicates: same id, different attributes.
         for node_id, group in key.groupby(dups.index.to_numpy(), sort=False):
-            if group.nunique() > 1:
+            if group.nunique() > 1:  # noqa: PD101 - tuples: == would broadcast them
                 pos = rows[dup][np.flatnonzero(dups.index.to_numpy() == node_id)[:2]]
                 raise InputError(
                     f"duplicate user id {_shorten(node_id)!r} with different attributes in "

@@ -13,8 +13,8 @@ from netinfluence.io import read_edges, read_users
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-ALPHABET = st.sampled_from(list("ab0179,;\t |\"'#%\n\r -=@é李NaN.") + ["null", "None", "\x00",
-                                                                      "follower", "source"])
+ALPHABET = st.sampled_from([*"ab0179,;\t |\"'#%\n\r -=@é李NaN.", "null", "None", "\x00",
+                            "follower", "source"])
 csvish = st.lists(ALPHABET, max_size=120).map("".join)
 
 

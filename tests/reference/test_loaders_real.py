@@ -76,7 +76,7 @@ def test_collegemsg_event_stream(shared_data):
     net = ni.read_network(interactions=path, columns={"interactions": ["source", "target",
                                                                        "timestamp"]})
     assert net.n_nodes == 1_899
-    src, dst, w = net.edge_arrays("interactions")
+    src, _, w = net.edge_arrays("interactions")
     assert len(src) == 20_296
     assert w.sum() == 59_835
     ts = net.interactions["timestamp"]

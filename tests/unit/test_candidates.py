@@ -33,7 +33,7 @@ def test_top_zero_gives_every_node(sample_net, inputs):
 def test_ties_broken_by_node_id():
     net = ni.Network.from_edges([("a", "b"), ("b", "a"), ("c", "d"), ("d", "c")], directed=True)
     table = rank(net, top=0)
-    for score, group in table.groupby("score"):
+    for _, group in table.groupby("score"):
         assert group["node"].tolist() == sorted(group["node"])
 
 

@@ -73,7 +73,7 @@ def test_reciprocity_counts_follow_and_engagement_ties():
 def test_reciprocity_matches_networkx_on_follows(tricky_net):
     import networkx as nx
 
-    g = nx.DiGraph(tricky_net.follows[["source", "target"]].values.tolist())
+    g = nx.DiGraph(tricky_net.follows[["source", "target"]].to_numpy().tolist())
     r = reciprocity(ni.Network.from_networkx(g))
     u = g.to_undirected()
     for node in g.nodes:

@@ -16,8 +16,8 @@ def test_influence_direction_for_follows_and_interactions():
         interactions=pd.DataFrame({"source": ["fan"], "target": ["star"], "type": ["reply"]}),
     )
     # the star's content reaches the fan: edge star -> fan in both layers
-    assert net.follows[["source", "target"]].values.tolist() == [["star", "fan"]]
-    assert net.interactions[["source", "target"]].values.tolist() == [["star", "fan"]]
+    assert net.follows[["source", "target"]].to_numpy().tolist() == [["star", "fan"]]
+    assert net.interactions[["source", "target"]].to_numpy().tolist() == [["star", "fan"]]
 
 
 def test_duplicates_merged_self_loops_dropped_nodes_kept(tricky_net):
@@ -57,7 +57,7 @@ def test_interaction_duplicates_merge_on_pair_type_and_time():
     t = net.interactions
     assert len(t) == 3
     assert t.loc[(t["type"] == "like") & (t["timestamp"] == 10), "count"].item() == 3
-    src, dst, w = net.edge_arrays("interactions")
+    _, _, w = net.edge_arrays("interactions")
     assert w.tolist() == [5.0]
 
 
@@ -106,7 +106,7 @@ def test_networkx_round_trip_keeps_ids_edges_and_attributes(tricky_net):
 def test_from_networkx_attention_direction_and_undirected():
     d = nx.DiGraph([("fan", "star")])
     net = ni.Network.from_networkx(d, edge_direction="attention")
-    assert net.follows[["source", "target"]].values.tolist() == [["star", "fan"]]
+    assert net.follows[["source", "target"]].to_numpy().tolist() == [["star", "fan"]]
     karate = ni.Network.from_networkx(nx.karate_club_graph())
     assert karate.n_nodes == 34 and not karate.directed
     assert karate.graph("follows", directed=False).ecount() == 78

@@ -47,7 +47,7 @@ def test_weights_validation_and_file(tmp_path):
                                 "engagement": 0, "reciprocity": 0}))
     assert ScoreWeights.from_file(path).normalised()["engaged_reach"] == 1.0
     path.write_text("{not json")
-    with pytest.raises(ni.InputError, match="w.json"):
+    with pytest.raises(ni.InputError, match=r"w\.json"):
         ScoreWeights.from_file(path)
 
 
