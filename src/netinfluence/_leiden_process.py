@@ -46,6 +46,19 @@ def _peak_rss_mib() -> float | None:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
+def _child_env() -> dict:
+    """The environment of the child: this one, with the folder that holds this package first
+    on ``PYTHONPATH``, so the child imports the same netinfluence even where the parent found
+    it through a ``sys.path`` change (a notebook's ``sys.path.insert``) rather than an install."""
+    env = dict(os.environ)
+    root = Path(__file__).resolve().parent.parent
+    if root.name in ("site-packages", "dist-packages"):
+        return env  # an installed package: the child finds it, and site-packages must not
+        # move ahead of the standard library
+    env["PYTHONPATH"] = os.pathsep.join([str(root), *filter(None, [env.get("PYTHONPATH")])])
+    return env
+
+
 def _stop(proc: subprocess.Popen, log, folder: str) -> None:
     if proc.poll() is None:
         proc.kill()
@@ -88,7 +101,8 @@ class LeidenProcess:
             log = open(folder / "stderr.txt", "wb")  # closed by _stop
             self._proc = subprocess.Popen(
                 [sys.executable, "-m", "netinfluence._leiden_process", str(folder)],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log)
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
+                env=_child_env())
         except BaseException:
             if log is not None:
                 log.close()

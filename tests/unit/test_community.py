@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import random
 
 import igraph as ig
@@ -570,3 +571,20 @@ def test_leiden_process_never_given_weights_is_an_error_and_the_child_stops():
     with pytest.raises(ValueError, match="2 weights for 3 pairs"):
         LeidenProcess(3, np.array([0, 1, 0]), np.array([1, 2, 2]), gamma=1.0,
                       seed_int=0).send_weights(np.ones(2), n_iterations=1)
+
+
+def test_leiden_process_finds_this_package_without_an_install(monkeypatch):
+    # the child must import the netinfluence the parent runs, not whatever is installed
+    from pathlib import Path
+
+    import netinfluence
+    from netinfluence._leiden_process import _child_env
+
+    monkeypatch.setenv("PYTHONPATH", "/elsewhere")
+    env = _child_env()
+    root = Path(netinfluence.__file__).resolve().parent.parent
+    if root.name in ("site-packages", "dist-packages"):
+        assert env["PYTHONPATH"] == "/elsewhere"  # installed: nothing to add
+    else:
+        first, rest = env["PYTHONPATH"].split(os.pathsep, 1)
+        assert Path(first) == root and rest == "/elsewhere"
