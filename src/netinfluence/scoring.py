@@ -33,8 +33,11 @@ LEIDEN_FULL_MAX_EDGES = 200_000
 LEIDEN_TWO_PASS_MAX_EDGES = 2_000_000
 #: From this many undirected tie pairs up, with two or more CPUs, :func:`score_inputs` runs
 #: Leiden in a second process (:class:`netinfluence.community.LeidenInBackground`) while it
-#: computes engagement and flags; below it, starting a Python process costs more than it saves.
-LEIDEN_BACKGROUND_MIN_PAIRS = 500_000
+#: computes the tie strengths, engagement and flags. Measured on the benchmark graphs
+#: (score_inputs, 2 cores, median of 3): 0.8e5 pairs 1.34 vs 0.48 s in-process, 4.9e5 2.85
+#: vs 2.17 s, 8.1e5 3.84 vs 3.40 s, 1.6e6 7.21 vs 6.96 s, 3.3e6 11.84 vs 12.51 s, 8.2e6
+#: about 7 s saved: starting a Python process pays off from about 2e6 pairs.
+LEIDEN_BACKGROUND_MIN_PAIRS = 2_000_000
 
 
 def leiden_in_background(n_pairs: int) -> bool:
@@ -195,7 +198,8 @@ def score_inputs(net: Network, *, labels: pd.Series | None = None, seed=0,
                if not net.is_cached(k)]
     step("ties")
     background = None
-    if labels is None:
+    # follows plus interaction rows bound the tie pairs: small graphs skip counting them
+    if labels is None and leiden_in_background(net.n_follows + net.n_interactions):
         pairs = undirected_pairs(net, layer)  # known before the tie strengths
         if leiden_in_background(len(pairs[0])):
             # igraph holds the GIL through Leiden: run it (and the cores of the same graph)
