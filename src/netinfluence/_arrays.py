@@ -5,8 +5,8 @@ this project's 2-core machine, and ``np.searchsorted`` with unsorted queries is 
 misses); sorting first and working on sorted runs takes 1-3 s. Every edge-proportional
 de-duplication in the package goes through these two functions, and edge-proportional
 sorts go through :func:`sort_order`, which packs each key with its position into one 64-bit
-word so that numpy's vectorised ``np.sort`` (AVX2/AVX-512 on x86) gives a stable order about
-twice as fast as ``np.argsort`` on 10^7 pair keys.
+word so that numpy's vectorised ``np.sort`` (AVX2/AVX-512 on x86) gives a stable order and
+the sorted keys 2.5-3x faster than ``np.argsort`` and a gather on 10^7 pair keys.
 """
 
 from __future__ import annotations

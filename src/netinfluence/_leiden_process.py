@@ -1,12 +1,12 @@
 """Leiden and the k-cores of one undirected weighted graph, in a second Python process.
 
 igraph holds the GIL for all of ``community_leiden``, so on a large graph nothing else in
-the process can run for those seconds. :class:`LeidenProcess` writes the edge arrays to a
+the process can run for those seconds. :class:`LeidenProcess` writes the edge pairs to a
 private temporary folder, starts ``python -m netinfluence._leiden_process FOLDER`` and
 returns at once; :meth:`LeidenProcess.result` waits for the child and reads its answer.
-The child builds the graph with :func:`netinfluence.network.igraph_from_arrays` and runs
-:func:`netinfluence.community.leiden_membership`: the same code and seed as in-process, so
-the same partition.
+The child builds the graph with :func:`netinfluence.network.igraph_from_arrays` as soon as
+it starts, waits for the weights, and runs :func:`netinfluence.community.leiden_membership`:
+the same code, edge order, weights and seed as in-process, so the same partition.
 
 A fresh interpreter (not ``fork``) keeps the child free of the parent's threads and locks,
 works on every platform and never re-imports the user's ``__main__`` script.
@@ -164,18 +164,15 @@ def _wait_for_weights(folder: Path, parent: int) -> tuple[np.ndarray, int] | Non
 
 
 def _solve(folder: Path) -> int:
-    import igraph as ig
-
     from netinfluence.community import leiden_membership
-    from netinfluence.network import _edge_pairs
+    from netinfluence.network import igraph_from_arrays
 
     with np.load(folder / "input.npz") as data:
         lo, hi = data["lo"], data["hi"]
         n, seed_int, parent = (int(v) for v in data["params"])
         gamma = float(data["gamma"][0])
-    # the graph of netinfluence.network.igraph_from_arrays, without the weight attribute
-    # (a Python float per edge): Leiden takes the weights as a vector
-    graph = ig.Graph(n=n, edges=_edge_pairs(lo, hi), directed=False)
+    # no weight attribute (a Python float per edge): Leiden takes the weights as a vector
+    graph = igraph_from_arrays(n, lo, hi, None, directed=False)
     del lo, hi
     sent = _wait_for_weights(folder, parent)
     if sent is None:

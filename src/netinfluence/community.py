@@ -263,6 +263,7 @@ class LeidenInBackground:
         self._layer = _check_layer(net.default_layer if layer is None else layer)
         self._seed = _seed_int(seed)
         self._n_iterations: int | None = None
+        self._failure: str | None = None
         lo, hi = undirected_pairs(net, self._layer) if pairs is None else pairs
         self._pairs = (lo, hi)
         self._job = LeidenProcess(net.n_nodes, lo, hi, gamma=1.0, seed_int=self._seed)
@@ -276,17 +277,20 @@ class LeidenInBackground:
     def send_weights(self, *, n_iterations: int = -1) -> None:
         """Compute the layer's weights (the tie table for ``ties``) and start Leiden."""
         lo, hi, w = _undirected_edges(self._net, self._layer, True)
-        if not (np.array_equal(lo, self._pairs[0]) and np.array_equal(hi, self._pairs[1])):
-            self.cancel()
-            raise ComputationError("the layer's pairs changed after the Leiden process started")
         self._n_iterations = int(n_iterations)
-        self._job.send_weights(w, n_iterations=self._n_iterations)
+        if np.array_equal(lo, self._pairs[0]) and np.array_equal(hi, self._pairs[1]):
+            self._job.send_weights(w, n_iterations=self._n_iterations)
+        else:  # cannot happen while undirected_pairs is right; result() reports it
+            self._failure = "the layer's pairs changed after the Leiden process started"
+            self.cancel()
         self._pairs = None  # this process keeps its own cached copy
 
     def result(self) -> tuple[pd.Series, np.ndarray]:
         """Wait for the child: ``(labels, coreness)``, coreness as floats in node order."""
         if self._n_iterations is None:
             raise ComputationError("send_weights() was not called")
+        if self._failure:
+            raise ComputationError(self._failure)
         membership, cores = self._job.result()
         lo, hi, w = _undirected_edges(self._net, self._layer, True)
         labels = _partition(self._net, membership, lo, hi, w, {

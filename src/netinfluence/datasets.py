@@ -435,7 +435,7 @@ def _draw_rows(rng: np.random.Generator, weights: np.ndarray, k: np.ndarray) -> 
     for r0 in range(0, n_rows, step):
         kk = k[r0:r0 + step]
         keys = logw[None, :] - np.log(-np.log(rng.random((len(kk), len(weights)))))
-        if k_max == 0:
+        if k_max == 0:  # drawn anyway: later draws must see the same random stream
             continue
         top = np.argpartition(-keys, k_max - 1, axis=1)[:, :k_max]
         order = np.take_along_axis(top, np.argsort(-np.take_along_axis(keys, top, 1), axis=1),

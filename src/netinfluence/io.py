@@ -549,7 +549,7 @@ def _read_parquet(path: Path, name: str, what: str) -> RawTable:
         table = pq.read_table(path)
         # dictionary-encoded columns (pandas categoricals, Spark) are decoded to their plain
         # type: text ids then take the same vectorised Arrow path as CSV columns instead of
-        # 10^7 Python strings (22.6 -> 8 s loading the 10^7 benchmark); pandas metadata kept
+        # 10^7 Python strings (22.6 -> 9.5 s loading the 10^7 benchmark); pandas metadata kept
         schema = pa.schema([f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type)
                             else f for f in table.schema], metadata=table.schema.metadata)
         frame = table.cast(schema).to_pandas()
@@ -770,19 +770,28 @@ def _numeric(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return num, empty, nonnum | (np.isnan(num) & ~empty)
 
 
-def _arrow_text(values: pd.Series):
-    """``(trimmed text, empty mask)`` as Arrow arrays for an Arrow-backed text column, or
+def _arrow_strings(values: pd.Series):
+    """The Arrow string array behind an Arrow-backed text column (zero-copy, chunked), or
     None for anything else (object columns go the pandas way)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if values.dtype == object or not hasattr(values.array, "__arrow_array__") or not len(
             values):
         return None
-    arr = pa.array(values.array)  # zero-copy, often chunked
+    arr = pa.array(values.array)
     if isinstance(arr, pa.Array):
         arr = pa.chunked_array([arr])
-    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+    return arr if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type) else None
+
+
+def _arrow_text(values: pd.Series):
+    """``(trimmed text, empty mask)`` as Arrow arrays for an Arrow-backed text column
+    (empty: blank, missing or a spelling of missing such as ``NA``), or None."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = _arrow_strings(values)
+    if arr is None:
         return None
     text = pc.utf8_trim_whitespace(arr)
     empty = pc.or_(pc.is_null(text), pc.fill_null(
@@ -797,16 +806,14 @@ def _text_cells(values: pd.Series) -> np.ndarray:
     >>> _text_cells(pd.Series(["a", " ", None, " b "], dtype="str")).tolist()
     ['a', nan, nan, ' b ']
     """
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    if values.dtype != object and hasattr(values.array, "__arrow_array__") and len(values):
-        arr = pa.array(values.array)
-        if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
-            blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(arr), ""), True)
-            out = arr.to_numpy(zero_copy_only=False).astype(object, copy=False)
-            out[blank.to_numpy(zero_copy_only=False)] = np.nan
-            return out
+    arr = _arrow_strings(values)
+    if arr is not None:
+        blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(arr), ""), True)
+        out = arr.to_numpy(zero_copy_only=False).astype(object, copy=False)
+        out[blank.to_numpy(zero_copy_only=False)] = np.nan
+        return out
     v = values.astype(object).where(~pd.isna(values), "").astype(str)
     return v.where(v.str.strip() != "", None).to_numpy(dtype=object)
 

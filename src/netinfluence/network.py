@@ -453,7 +453,8 @@ class Network:
 
 def igraph_from_arrays(n: int, src, dst, weight, *, directed: bool):
     """The igraph graph of ``n`` vertices with edges ``src[i] -> dst[i]`` (in that order) and
-    edge attribute ``weight``: how every graph view is built (also in a second process).
+    edge attribute ``weight`` (none when ``weight`` is None): how every graph view is built,
+    and the graph of the Leiden process (:mod:`netinfluence._leiden_process`).
 
     >>> g = igraph_from_arrays(3, np.array([0, 1]), np.array([1, 2]), np.array([0.5, 2.0]),
     ...                        directed=True)
@@ -463,7 +464,8 @@ def igraph_from_arrays(n: int, src, dst, weight, *, directed: bool):
     import igraph as ig
 
     g = ig.Graph(n=int(n), edges=_edge_pairs(src, dst), directed=directed)
-    g.es["weight"] = np.asarray(weight, dtype=float).tolist()
+    if weight is not None:
+        g.es["weight"] = np.asarray(weight, dtype=float).tolist()
     return g
 
 
@@ -854,9 +856,8 @@ def _merge_follows(parts, weights, n, *, directed, merge, report) -> pd.DataFram
             wm[np.bincount(inv, weights=(w0 >= 1).astype(float), minlength=len(uniq)) > 0] = 1.0
     s, d = uniq // max(n, 1), uniq % max(n, 1)
     if not directed:
-        s, d = np.concatenate([s, d]), np.concatenate([d, s])
-        order, _ = sort_order(s * max(n, 1) + d)
-        s, d = s[order], d[order]
+        order, key = sort_order(np.concatenate([uniq, d * max(n, 1) + s]))
+        s, d = key // max(n, 1), key % max(n, 1)
         if has_weight:
             wm = np.concatenate([wm, wm])[order]
     out = pd.DataFrame({"source": s, "target": d})

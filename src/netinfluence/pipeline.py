@@ -101,7 +101,7 @@ def analyze(net: Network, *, seed: int = 0, weights: ScoreWeights | None = None,
     def step(name: str):
         now = time.perf_counter()
         if clock["name"] is not None:
-            timings[clock["name"]] = timings.get(clock["name"], 0.0) + now - clock["t"]
+            timings[clock["name"]] = now - clock["t"]
         clock.update(name=name, t=now)
         if progress is not None:
             progress(name)

@@ -35,6 +35,8 @@ METHODS = ("auto", "exact", "sketch")
 AUTO_EXACT_PATHS = 5e7
 _LAYERS = ("follows", "interactions", "ties")
 _PATH_CHUNK = 1 << 20  # paths per step: bounds memory; cache-sized, 2x faster than 1 << 23
+_PRECISION = 12  # default sketch precision of reach() (2^12 registers)
+_RUNS = 200  # default Monte Carlo runs of reach(expected=True, hops > 2)
 _SKETCH_BYTES = 1 << 29  # register memory the sketch may hold (512 MiB)
 _BLOCK_BYTES = 1 << 26  # working block of the sketch (64 MiB)
 _MC_BATCH = 1 << 22  # edges (and nodes) of the live-edge copies counted together
@@ -62,8 +64,8 @@ def reach(
     within_community: bool = False,
     labels: pd.Series | None = None,
     expected: bool = False,
-    precision: int = 12,
-    runs: int = 200,
+    precision: int = _PRECISION,
+    runs: int = _RUNS,
     seed: int | np.random.Generator | None = 0,
 ) -> pd.Series:
     """Number of distinct accounts within ``hops`` steps of each node's audience.
@@ -474,9 +476,7 @@ def _edge_probabilities(net: Network, layer: str, adj: sp.csr_matrix) -> np.ndar
 
     n = np.int64(max(adj.shape[0], 1))
     ts, td, tp = tie_probability_arrays(net)
-    tkey = ts.astype(np.int64) * n + td
-    order, tkey = sort_order(tkey)
-    tp = tp[order]
+    tkey = ts.astype(np.int64) * n + td  # ascending: the tie table is sorted by pair
     rows = np.repeat(np.arange(adj.shape[0], dtype=np.int64), np.diff(adj.indptr))
     key = rows * n + adj.indices
     at = np.minimum(np.searchsorted(tkey, key), max(len(tkey) - 1, 0))
@@ -605,7 +605,7 @@ def two_hop_summary(
     if method_name == "sketch" or (method_name == "auto" and paths > AUTO_EXACT_PATHS):
         # sketches only count; the restricted and expected reach use their auto rule. The
         # three share the adjacency built above (a CSR of 10^7 edges costs about 1 s).
-        kw = {"hops": 2, "precision": 12, "runs": 200, "seed": seed}
+        kw = {"hops": 2, "precision": _PRECISION, "runs": _RUNS, "seed": seed}
         return (_reach_on(net, layer_name, adj, paths, method_name=method_name, codes=None,
                           expect=False, **kw),
                 _reach_on(net, layer_name, adj, paths, method_name="auto", codes=codes,

@@ -207,7 +207,8 @@ def tie_edge_arrays(net: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def tie_probability_arrays(net: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(source, target, probability)`` position arrays of the default tie table (cached)."""
+    """``(source, target, probability)`` position arrays of the default tie table (cached),
+    in the order of :func:`tie_edge_arrays`: sorted by source then target position."""
     table = _default_table(net)
     return table["src"], table["dst"], table["probability"]
 

@@ -519,12 +519,13 @@ def test_leiden_process_cancel_stops_the_child_and_removes_its_files():
     assert not folder.exists()
 
 
-@pytest.mark.parametrize("failure", ["start", "child"])
+@pytest.mark.parametrize("failure", ["start", "child", "pairs"])
 def test_score_inputs_falls_back_to_in_process_leiden(sample_paths, monkeypatch, caplog,
                                                       failure):
     import sys
 
     from netinfluence import _leiden_process, scoring
+    from netinfluence import community as community_mod
 
     net = ni.read_network(follows=sample_paths["follows"],
                           interactions=sample_paths["interactions"],
@@ -535,6 +536,10 @@ def test_score_inputs_falls_back_to_in_process_leiden(sample_paths, monkeypatch,
     monkeypatch.setenv("NETINFLUENCE_THREADS", "2")
     if failure == "start":
         monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+    elif failure == "pairs":  # the child's graph would not match the weights
+        real = community_mod.undirected_pairs
+        monkeypatch.setattr(community_mod, "undirected_pairs",
+                            lambda *a: tuple(x[:-1] for x in real(*a)))
     else:
         def killed(self):
             self.cancel()
@@ -542,8 +547,10 @@ def test_score_inputs_falls_back_to_in_process_leiden(sample_paths, monkeypatch,
         monkeypatch.setattr(_leiden_process.LeidenProcess, "result", killed)
     with caplog.at_level("WARNING", logger="netinfluence.scoring"):
         got = scoring.score_inputs(net, seed=2)
-    assert ("running it in this one" if failure == "start"
-            else "code -9: killed; running Leiden in this process") in caplog.text
+    assert {"start": "running it in this one",
+            "child": "code -9: killed; running Leiden in this process",
+            "pairs": "pairs changed after the Leiden process started; running Leiden in this "
+                     "process"}[failure] in caplog.text
     np.testing.assert_array_equal(got["community"].to_numpy(), want.to_numpy())
 
 

@@ -312,3 +312,11 @@ def test_collegemsg_tie_pairs_and_counts(shared_data):
     recent = tie_strength(net, half_life_days=30)
     assert (recent["intensity"] <= t["intensity"] + 1e-9).all()
     assert (recent["intensity"] < t["intensity"]).mean() > 0.9
+
+
+def test_tie_table_sorted_by_pair(sample_net):
+    # reach looks tie probabilities up by binary search on this order without sorting again
+    src, dst, _ = tie_probability_arrays(sample_net)
+    key = src.astype(np.int64) * sample_net.n_nodes + dst
+    assert len(key) > sample_net.n_follows  # interactions without a follow are in it too
+    assert (np.diff(key) > 0).all()
