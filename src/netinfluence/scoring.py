@@ -33,11 +33,12 @@ LEIDEN_FULL_MAX_EDGES = 200_000
 LEIDEN_TWO_PASS_MAX_EDGES = 2_000_000
 #: From this many undirected tie pairs up, with two or more CPUs, :func:`score_inputs` runs
 #: Leiden in a second process (:class:`netinfluence.community.LeidenInBackground`) while it
-#: computes the tie strengths, engagement and flags. Measured on the benchmark graphs
-#: (score_inputs, 2 cores, median of 3): 0.8e5 pairs 1.34 vs 0.48 s in-process, 4.9e5 2.85
-#: vs 2.17 s, 8.1e5 3.84 vs 3.40 s, 1.6e6 7.21 vs 6.96 s, 3.3e6 11.84 vs 12.51 s, 8.2e6
-#: about 7 s saved: starting a Python process pays off from about 2e6 pairs.
-LEIDEN_BACKGROUND_MIN_PAIRS = 2_000_000
+#: computes the tie strengths, engagement and flags. Measured end to end (`rank --top 0` on
+#: the benchmark graphs, 2 cores, three alternating runs each): 4.9e5 pairs 4.35-4.53 s with
+#: the process vs 4.30-4.45 s without (no difference), 8.1e5 5.68-5.85 vs 5.87-5.93 s,
+#: 1.6e6 10.78-11.38 vs 11.33-11.53 s, 8.2e6 about 7 s saved. Below 5e5 the process start
+#: (about 0.7 s of imports) cannot pay off.
+LEIDEN_BACKGROUND_MIN_PAIRS = 500_000
 
 
 def leiden_in_background(n_pairs: int) -> bool:
