@@ -25,7 +25,7 @@ from netinfluence.errors import (
     NetInfluenceError,
 )
 from netinfluence.network import LAYERS, Network, read_network
-from netinfluence.report import LoadReport
+from netinfluence.io import LoadReport
 
 # public name -> module that defines it (imported on first use)
 _LAZY = {

@@ -18,7 +18,7 @@ import pandas as pd
 from netinfluence._arrays import isin, sort_order, unique
 from netinfluence.errors import InputError
 from netinfluence.io import is_graph_file, read_edges, read_graph_file, read_users
-from netinfluence.report import LoadReport
+from netinfluence.io import LoadReport
 
 if TYPE_CHECKING:  # pragma: no cover
     import igraph

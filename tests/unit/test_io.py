@@ -294,7 +294,7 @@ def test_formula_cells_escaped_numbers_untouched():
 
 
 def test_csv_written_in_batches_reads_back_the_same(tmp_path, monkeypatch):
-    import netinfluence.io as io_mod
+    import netinfluence.io._write as io_mod
 
     frame = pd.DataFrame({
         "node": [1, "b", 3.5, None, "=x", 6, 7],  # mixed ids become text
@@ -334,7 +334,9 @@ def test_csv_written_in_batches_reads_back_the_same(tmp_path, monkeypatch):
 def test_arrow_fast_paths_agree_with_pandas(kind, cells, fast):
     """Arrow-backed text goes through Arrow kernels when the whole column parses, else the
     pandas way; either way the answer is the pandas one."""
-    from netinfluence.io import _numeric, _numeric_arrow, _timestamps_arrow, parse_timestamps
+    from netinfluence.io._clean import _numeric
+    from netinfluence.io._clean import _numeric_arrow, _timestamps_arrow
+    from netinfluence.io import parse_timestamps
 
     parse, arrow = (_numeric, _numeric_arrow) if kind == "number" else (
         parse_timestamps, _timestamps_arrow)
@@ -347,7 +349,7 @@ def test_arrow_fast_paths_agree_with_pandas(kind, cells, fast):
 
 
 def test_text_cells_arrow_and_object_paths_agree():
-    from netinfluence.io import _text_cells
+    from netinfluence.io._clean import _text_cells
 
     cells = ["@ana", " ", None, "  b ", "", "NA", "zoë", "\t"]
     fast = _text_cells(pd.Series(cells, dtype="str"))

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 import netinfluence as ni
-import netinfluence.io as nio
+import netinfluence.io._files as nio
 from netinfluence.cli import app
 from netinfluence.io import atomic_path
 

@@ -85,7 +85,9 @@ def read_table(spark: SparkSession, path: str | os.PathLike, *, kind: str,
     InputError
         Missing file, unknown kind, or required columns that cannot be found.
     """
-    from netinfluence.io import SYNONYMS, _norm, _sniff_sep
+    from netinfluence.io import SYNONYMS
+    from netinfluence.io._columns import _norm
+    from netinfluence.io._files import _sniff_sep
 
     kind_name = str(kind).strip().lower()
     if kind_name not in _KINDS:

@@ -1,0 +1,242 @@
+"""Cleaning cells: ids, numbers and timestamps, with every bad row counted or reported."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from netinfluence.errors import InputError
+from netinfluence.io._columns import NULL_ID_STRINGS
+from netinfluence.io._files import RawTable
+from netinfluence.io._load_report import LoadReport
+
+# --------------------------------------------------------------------------- validation
+
+
+class _BadRows:
+    """Collects bad rows with their reasons; raises or drops them as asked."""
+
+    def __init__(self, raw: RawTable, on_bad_rows: str):
+        self.raw = raw
+        self.policy = on_bad_rows
+        self.mask = np.zeros(len(raw.frame), dtype=bool)
+        self.reasons: list[tuple[str, np.ndarray, list[str]]] = []
+
+    def flag(self, bad: np.ndarray, reason: str, shown: pd.Series | np.ndarray | None = None):
+        bad = np.asarray(bad, dtype=bool) & ~self.mask
+        if not bad.any():
+            return
+        if self.policy == "raise":
+            pos = int(np.flatnonzero(bad)[0])
+            value = ""
+            if shown is not None:
+                value = f" {_shorten(np.asarray(shown, dtype=object)[pos])!r}"
+            more = int(bad.sum()) - 1
+            tail = f" ({more} more row(s) with the same problem)" if more else ""
+            raise InputError(
+                f"{reason}{value}{self.raw.line_hint(pos)}{tail}; fix the row, or pass "
+                "on_bad_rows='drop' (CLI: --drop-bad-rows) to drop such rows and count them",
+                **self.raw.where(pos),
+            )
+        self.mask |= bad
+        self.reasons.append((reason, bad, []))
+
+    def report(self, report: LoadReport):
+        for reason, bad, _ in self.reasons:
+            report.add(self.raw.name, "dropped", int(bad.sum()), f"bad row: {reason}")
+
+
+def _shorten(value: Any, n: int = 60) -> Any:
+    s = str(value)
+    return s if len(s) <= n else s[: n - 3] + "..."
+
+
+def _clean_ids(values: pd.Series, from_file: bool) -> tuple[pd.Series, np.ndarray, int]:
+    """Normalise an id column. Returns (ids, bad mask, number trimmed)."""
+    if from_file and isinstance(values.dtype, pd.StringDtype):
+        # Arrow-backed strings from the fast reader: vectorised, no Python object per row
+        stripped = values.str.strip()
+        trimmed = int((stripped != values).sum())
+        # null tokens are at most 4 characters: test only the short ids
+        short = (stripped.str.len() <= max(map(len, NULL_ID_STRINGS))).to_numpy(
+            dtype=bool, na_value=True)
+        bad = np.zeros(len(values), dtype=bool)
+        if short.any():
+            bad[short] = stripped[short].str.lower().isin(NULL_ID_STRINGS).to_numpy(
+                dtype=bool, na_value=True)
+        return stripped, bad, trimmed
+    if from_file or values.dtype == object or pd.api.types.is_string_dtype(values):
+        as_str = values.astype(object)
+        is_na = pd.isna(as_str).to_numpy()
+        s = as_str.where(~is_na, "").astype(str)
+        stripped = s.str.strip()
+        trimmed = int((stripped != s).sum())
+        bad = stripped.str.lower().isin(NULL_ID_STRINGS).to_numpy() | is_na
+        if from_file:
+            return stripped.astype(object), bad, trimmed
+        # DataFrame input: keep non-string ids (ints, tuples, ...) as they are.
+        keep = as_str.map(lambda v: isinstance(v, str))
+        out = as_str.where(~keep.to_numpy(), stripped)
+        bad_nonstr = pd.isna(as_str).to_numpy()
+        return out, np.where(keep.to_numpy(), bad, bad_nonstr), trimmed
+    bad = pd.isna(values).to_numpy()
+    return values, bad, 0
+
+
+_EMPTY_CELLS = ("", "nan", "none", "null", "na")  # read as a missing value (any case)
+
+
+def _numeric(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Parse numbers. Returns (float values, empty mask, non-numeric mask)."""
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        arr = values.to_numpy(dtype=float, na_value=np.nan)
+        empty = np.isnan(arr)
+        return arr, empty, np.zeros(len(arr), dtype=bool)
+    fast = _numeric_arrow(values)
+    if fast is not None:
+        return fast
+    s = values.astype(object).where(~pd.isna(values), "").astype(str).str.strip()
+    empty = s.str.lower().isin(_EMPTY_CELLS).to_numpy()
+    num = pd.to_numeric(s.where(~empty, None), errors="coerce").to_numpy(dtype=float)
+    nonnum = np.isnan(num) & ~empty
+    num = num.copy()
+    num[np.isinf(num)] = np.nan
+    return num, empty, nonnum | (np.isnan(num) & ~empty)
+
+
+def _arrow_strings(values: pd.Series):
+    """The Arrow string array behind an Arrow-backed text column (zero-copy, chunked), or
+    None for anything else (object columns go the pandas way)."""
+    import pyarrow as pa
+
+    if values.dtype == object or not hasattr(values.array, "__arrow_array__") or not len(
+            values):
+        return None
+    arr = pa.array(values.array)
+    if isinstance(arr, pa.Array):
+        arr = pa.chunked_array([arr])
+    return arr if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type) else None
+
+
+def _arrow_text(values: pd.Series):
+    """``(trimmed text, empty mask)`` as Arrow arrays for an Arrow-backed text column
+    (empty: blank, missing or a spelling of missing such as ``NA``), or None."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = _arrow_strings(values)
+    if arr is None:
+        return None
+    text = pc.utf8_trim_whitespace(arr)
+    empty = pc.or_(pc.is_null(text), pc.fill_null(
+        pc.is_in(pc.utf8_lower(text), value_set=pa.array(_EMPTY_CELLS)), True))
+    return pc.if_else(empty, pa.scalar(None, pa.string()), text), empty
+
+
+def _text_cells(values: pd.Series) -> np.ndarray:
+    """A text column of a file as an object array: blank or missing cells NaN, others kept
+    as written (Arrow kernels for Arrow-backed columns: 6x faster at 10^6 rows).
+
+    >>> _text_cells(pd.Series(["a", " ", None, " b "], dtype="str")).tolist()
+    ['a', nan, nan, ' b ']
+    """
+    import pyarrow.compute as pc
+
+    arr = _arrow_strings(values)
+    if arr is not None:
+        blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(arr), ""), True)
+        out = arr.to_numpy(zero_copy_only=False).astype(object, copy=False)
+        out[blank.to_numpy(zero_copy_only=False)] = np.nan
+        return out
+    v = values.astype(object).where(~pd.isna(values), "").astype(str)
+    return v.where(v.str.strip() != "", None).to_numpy(dtype=object)
+
+
+def _numeric_arrow(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """:func:`_numeric` in Arrow's C++ kernels for Arrow-backed text columns, or None.
+
+    Used when every non-empty cell parses as a number (the common case, 10x faster on 10^6
+    rows); any other column goes the pandas way, which names the bad cells.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    found = _arrow_text(values)
+    if found is None:
+        return None
+    kept, empty = found
+    try:
+        num = pc.cast(kept, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    out = num.to_numpy(zero_copy_only=False).astype(float, copy=True)
+    empty_mask = empty.to_numpy(zero_copy_only=False).astype(bool)
+    out[np.isinf(out)] = np.nan
+    return out, empty_mask, np.isnan(out) & ~empty_mask
+
+
+def _timestamps_arrow(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """:func:`parse_timestamps` in Arrow for Arrow-backed text that is all ISO 8601 with a
+    zone (``Z``, ``+02:00``) or all without one (read as UTC); None for anything else
+    (numbers, mixed forms, bad cells), which goes the pandas way."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    found = _arrow_text(values)
+    if found is None:
+        return None
+    kept, empty = found
+    if not pc.any(pc.match_substring_regex(kept, r"^\d{4}-\d\d-\d\d")).as_py():
+        return None  # numbers (unix seconds): _numeric's fast path handles those
+    for unit in (pa.timestamp("ns", tz="UTC"), pa.timestamp("ns")):
+        try:
+            stamps = pc.cast(kept, unit)
+            break
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            continue
+    else:
+        return None
+    ns = pc.cast(pc.cast(stamps, pa.timestamp("ns")), pa.int64())
+    out = ns.to_numpy(zero_copy_only=False).astype(float) / 1e9  # nulls become NaN
+    return out, empty.to_numpy(zero_copy_only=False).astype(bool), np.zeros(len(out), bool)
+
+
+def parse_timestamps(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Parse unix seconds or ISO 8601 (mixed in one column is fine) to float unix seconds (UTC).
+
+    Naive ISO times are read as UTC. Returns (seconds, empty mask, unparseable mask).
+    """
+    if pd.api.types.is_datetime64_any_dtype(values):
+        ts = pd.to_datetime(values, utc=True)
+        secs = (ts - pd.Timestamp("1970-01-01", tz="UTC")) / pd.Timedelta(seconds=1)
+        arr = secs.to_numpy(dtype=float, na_value=np.nan)
+        return arr, np.isnan(arr), np.zeros(len(arr), dtype=bool)
+    fast = _timestamps_arrow(values)
+    if fast is not None:
+        return fast
+    num, empty, nonnum = _numeric(values)
+    out = num.copy()
+    if nonnum.any():
+        s = values.astype(object).astype(str).str.strip()
+        idx = np.flatnonzero(nonnum)
+        sub = s.iloc[idx]
+        parsed = pd.to_datetime(sub, format="ISO8601", utc=True, errors="coerce")
+        if parsed.isna().any():  # e.g. mixed "2026-03-01" and "2026-03-01T10:00:00Z"
+            bad_idx = np.flatnonzero(parsed.isna().to_numpy())
+            for j in bad_idx:
+                try:
+                    parsed.iloc[j] = (
+                        pd.Timestamp(sub.iloc[j]).tz_localize("UTC")
+                        if pd.Timestamp(sub.iloc[j]).tzinfo is None
+                        else pd.Timestamp(sub.iloc[j]).tz_convert("UTC")
+                    )
+                except (ValueError, TypeError, OverflowError):
+                    pass
+        secs = (parsed - pd.Timestamp("1970-01-01", tz="UTC")) / pd.Timedelta(seconds=1)
+        out[idx] = secs.to_numpy(dtype=float, na_value=np.nan)
+    unparseable = np.isnan(out) & ~empty
+    return out, empty, unparseable
+
+
