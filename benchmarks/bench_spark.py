@@ -58,7 +58,7 @@ def _jvm_cpu_seconds() -> float:
 def run_memory(folder: Path, seed: int) -> tuple[dict, dict]:
     """The in-memory engine on the Parquet inputs: timings and per-node results."""
     import netinfluence as ni
-    from netinfluence import centrality as C
+    from netinfluence.metrics import _centrality as C
     from netinfluence.scoring import citizen_score, score_inputs
 
     times: dict[str, float] = {}
@@ -122,7 +122,7 @@ def run_spark(folder: Path, args) -> tuple[dict, dict]:
 
 
 def agreement(mem: dict, sp: dict, seed: int) -> dict:
-    from netinfluence.reach import reach
+    from netinfluence.metrics import reach
     from netinfluence.scoring import citizen_score, score_inputs
 
     net = mem["net"]
@@ -150,7 +150,7 @@ def agreement(mem: dict, sp: dict, seed: int) -> dict:
     out["top50_overlap_same_labels"] = len(top_spark & top_same)
     out["top50_overlap_vs_leiden"] = len(top_spark & top_leiden)
     out["score_max_abs_diff_same_labels"] = float(np.abs(s["score"] - scores["score"]).max())
-    from netinfluence.community import compare_partitions
+    from netinfluence.metrics import compare_partitions
 
     out["communities_spark"] = int(labels.nunique())
     out["communities_leiden"] = int(mem["inputs"]["community"].nunique())

@@ -27,7 +27,7 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402  (benchmarks/generate.py)
 
 import netinfluence as ni  # noqa: E402
-from netinfluence.diffusion import diffusion_model, expected_spread, simulate_spread  # noqa: E402
+from netinfluence.spread import diffusion_model, expected_spread, simulate_spread  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> None:

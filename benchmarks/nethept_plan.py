@@ -22,8 +22,7 @@ from pathlib import Path
 import numpy as np
 
 import netinfluence as ni
-from netinfluence.campaign import plan_campaign
-from netinfluence.diffusion import simulate_spread
+from netinfluence.spread import plan_campaign, simulate_spread
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "NetHEPT" / "NetHEPT.txt.gz"
 

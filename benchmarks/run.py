@@ -150,8 +150,8 @@ def ni_steps() -> dict:
         return f"{len(src):,} directed ties, {g.ecount():,} undirected pairs"
 
     def communities(s):
-        from netinfluence.community import communities as detect
-        from netinfluence.community import compare_partitions
+        from netinfluence.metrics import communities as detect
+        from netinfluence.metrics import compare_partitions
 
         n_iter = _leiden_iterations(len(s.net.edge_arrays(s.net.default_layer)[0]))
         s.labels = detect(s.net, seed=s.seed, n_iterations=n_iter)
@@ -166,23 +166,23 @@ def ni_steps() -> dict:
         return note
 
     def pagerank(s):
-        from netinfluence.centrality import pagerank as pr
+        from netinfluence.metrics import pagerank as pr
 
         pr(s.net)
 
     def coreness(s):
-        from netinfluence.centrality import coreness as core
+        from netinfluence.metrics import coreness as core
 
         c = core(s.net, layer=s.net.default_layer)
         return f"max core {int(c.max())}"
 
     def betweenness(s):
-        from netinfluence.centrality import betweenness as btw
+        from netinfluence.metrics import betweenness as btw
 
         btw(s.net, method="sampled", samples=256, seed=s.seed)
 
     def roles(s):
-        from netinfluence.roles import roles as rl
+        from netinfluence.metrics import roles as rl
 
         if "labels" not in s:
             s.labels = _truth(s).reindex(s.net.ids).rename("community")
@@ -192,20 +192,20 @@ def ni_steps() -> dict:
         return "used the planted communities (Leiden did not finish)" if "planted" in s else None
 
     def reach_exact(s):
-        from netinfluence.reach import reach
+        from netinfluence.metrics import reach
 
         r = reach(s.net, hops=2, method="exact", seed=s.seed)
         return f"paths {r.attrs.get('paths', float('nan')):.3g}, mean {r.mean():.1f}"
 
     def reach_sketch(s):
-        from netinfluence.reach import reach
+        from netinfluence.metrics import reach
 
         r = reach(s.net, hops=2, method="sketch", seed=s.seed)
         return f"precision {r.attrs.get('precision', '?')}, mean {r.mean():.1f}"
 
     def spread(s):
         try:
-            from netinfluence.diffusion import expected_spread
+            from netinfluence.spread import expected_spread
         except ImportError:
             return "skipped: netinfluence.diffusion.expected_spread not available"
         import warnings
@@ -229,7 +229,7 @@ def ni_steps() -> dict:
         s.scores = citizen_score(s.net, weights=s.weights, inputs=s.inputs_table)
 
     def ranking(s):
-        from netinfluence.candidates import rank
+        from netinfluence.scoring import rank
 
         s.ranked = rank(s.net, top=None, inputs=s.inputs_table, weights=s.weights, seed=s.seed)
 
@@ -245,7 +245,7 @@ def _leiden_iterations(n_tie_edges: int) -> int:
     """Leiden iterations as ``scoring.score_inputs`` (the ``rank`` pipeline) chooses them:
     ``netinfluence.scoring.leiden_iterations``."""
     try:
-        from netinfluence.scoring import leiden_iterations
+        from netinfluence.scoring._score import leiden_iterations
     except ImportError:  # older versions ran until stable
         return -1
     return leiden_iterations(n_tie_edges)

@@ -17,7 +17,6 @@ import dataclasses
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 import netinfluence as ni
@@ -78,7 +77,7 @@ def sample_table() -> pd.DataFrame:
 def real_table() -> pd.DataFrame:
     from scipy.stats import kendalltau
 
-    from netinfluence import diffusion
+    from netinfluence.spread import _diffusion as diffusion
 
     sets = {
         "email-Eu-core": dict(edges=SHARED / "email-Eu-core" / "email-Eu-core.txt"),

@@ -20,7 +20,8 @@ from pathlib import Path
 import pandas as pd
 
 import netinfluence as ni
-from netinfluence.validation import plot_validation, validate_rankings
+from netinfluence.report.plots import validation_plot as plot_validation
+from netinfluence.scoring import validate_rankings
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 
@@ -82,7 +83,7 @@ def main(argv: list[str] | None = None) -> None:
             cells.append(f"{row['imprecision']:.3f} / {row['kendall_tau']:.3f}")
         print(f"| {r} | " + " | ".join(cells) + " |")
     if args.plot is not None:
-        from netinfluence.pipeline import save_figure
+        from netinfluence.io import save_figure
 
         save_figure(plot_validation(full), args.plot)
         print(f"\nplot: {args.plot}")

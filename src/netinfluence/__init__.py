@@ -24,37 +24,38 @@ from netinfluence.errors import (
     MissingDependencyError,
     NetInfluenceError,
 )
-from netinfluence.network import LAYERS, Network, read_network
 from netinfluence.io import LoadReport
+from netinfluence.network import LAYERS, Network, read_network
 
-# public name -> module that defines it (imported on first use)
+# public name -> the subpackage whose door exports it (imported on first use, so that
+# `import netinfluence` stays light: no plotting, CLI or Spark code)
 _LAZY = {
     "read_edges": "netinfluence.io",
     "read_users": "netinfluence.io",
     "datasets": "netinfluence.datasets",
     "load_sample": "netinfluence.datasets",
     "make_social_network": "netinfluence.datasets",
-    "tie_strength": "netinfluence.ties",
-    "communities": "netinfluence.community",
-    "community_quality": "netinfluence.community",
-    "compare_partitions": "netinfluence.community",
-    "centrality": "netinfluence.centrality",
-    "roles": "netinfluence.roles",
-    "is_insider": "netinfluence.roles",
-    "reach": "netinfluence.reach",
-    "set_reach": "netinfluence.reach",
-    "engagement": "netinfluence.engagement",
-    "tiers": "netinfluence.engagement",
-    "authenticity_flags": "netinfluence.engagement",
+    "tie_strength": "netinfluence.network",
+    "communities": "netinfluence.metrics",
+    "community_quality": "netinfluence.metrics",
+    "compare_partitions": "netinfluence.metrics",
+    "centrality": "netinfluence.metrics",
+    "roles": "netinfluence.metrics",
+    "is_insider": "netinfluence.metrics",
+    "reach": "netinfluence.metrics",
+    "set_reach": "netinfluence.metrics",
+    "engagement": "netinfluence.metrics",
+    "tiers": "netinfluence.metrics",
+    "authenticity_flags": "netinfluence.metrics",
     "citizen_score": "netinfluence.scoring",
     "ScoreWeights": "netinfluence.scoring",
-    "rank": "netinfluence.candidates",
+    "rank": "netinfluence.scoring",
+    "validate_rankings": "netinfluence.scoring",
     "analyze": "netinfluence.pipeline",
-    "simulate_spread": "netinfluence.diffusion",
-    "expected_spread": "netinfluence.diffusion",
-    "plan_campaign": "netinfluence.campaign",
-    "validate_rankings": "netinfluence.validation",
-    "write_html_report": "netinfluence.html_report",
+    "simulate_spread": "netinfluence.spread",
+    "expected_spread": "netinfluence.spread",
+    "plan_campaign": "netinfluence.spread",
+    "write_html_report": "netinfluence.report",
 }
 
 __all__ = [
@@ -76,8 +77,7 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'netinfluence' has no attribute {name!r}")
     mod = import_module(module)
-    # centrality, reach, roles, engagement: the module itself, callable as its main function
-    value = mod if module.rsplit(".", 1)[-1] == name else getattr(mod, name)
+    value = mod if name == "datasets" else getattr(mod, name)
     globals()[name] = value
     return value
 

@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from netinfluence.errors import InputError
+from netinfluence.network import read_network
 
 if TYPE_CHECKING:
     from netinfluence.network import Network
@@ -312,7 +313,6 @@ def load_sample(
     >>> net.n_nodes
     5000
     """
-    from netinfluence.network import read_network
 
     sample = make_social_network(seed=seed, n_accounts=n_accounts, n_communities=n_communities)
     return read_network(

@@ -1,7 +1,7 @@
 """The composed analysis: the one place the CLI and the notebooks run the whole job from.
 
 :func:`analyze` measures and scores a network once; :func:`run_rank` adds the analyst's
-filters and writes the outputs; :func:`run_demo` shows the whole product on the bundled sample.
+filters and writes the outputs (:func:`netinfluence.demo.run_demo` builds the demo on it).
 """
 
 from __future__ import annotations
@@ -12,17 +12,22 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from netinfluence._version import __version__
-from netinfluence.io import atomic_path, table_format, write_graph, write_table
+from netinfluence.io import table_format, write_graph, write_table
+from netinfluence.io._provenance import _json_default, write_meta
 from netinfluence.network import Network
-from netinfluence.scoring import ScoreWeights
+from netinfluence.scoring import (
+    ScoreWeights,
+    citizen_score,
+    filter_ranked,
+    rank_table,
+    score_inputs,
+)
 
-__all__ = ["Analysis", "analyze", "export_graph", "run_demo", "run_rank", "write_meta"]
+__all__ = ["Analysis", "analyze", "export_graph", "run_rank", "write_meta"]
 
 #: The steps of :func:`analyze`, in order (what progress callbacks are told).
 STEPS = ("ties", "engagement", "communities", "roles", "core", "reach", "scoring", "campaign",
@@ -61,7 +66,6 @@ class Analysis:
 
     def rank(self, **filters) -> pd.DataFrame:
         """The ranked table with an analyst's filters (see :func:`netinfluence.rank`)."""
-        from netinfluence.candidates import filter_ranked
 
         return filter_ranked(self.net, self.ranked, weights=self.weights, seed=self.seed,
                              **filters)
@@ -91,8 +95,6 @@ def analyze(net: Network, *, seed: int = 0, weights: ScoreWeights | None = None,
     >>> len(result.ranked) == result.net.n_nodes
     True
     """
-    from netinfluence.candidates import rank_table
-    from netinfluence.scoring import citizen_score, score_inputs
 
     weights = weights or ScoreWeights()
     timings: dict[str, float] = {}
@@ -113,42 +115,6 @@ def analyze(net: Network, *, seed: int = 0, weights: ScoreWeights | None = None,
     ranked = rank_table(net, inputs, scores)
     step("done")
     return Analysis(net, inputs, scores, ranked, weights, seed, timings)
-
-
-def write_meta(path: str | os.PathLike, *, net: Network | None, parameters: dict[str, Any],
-               inputs: dict[str, Any] | None = None, extra: dict | None = None) -> Path:
-    """Write a provenance file (version, parameters, input hashes, load report) atomically."""
-    import hashlib
-
-    hashes = {}
-    for key, value in (inputs or {}).items():
-        for p in value if isinstance(value, (list, tuple)) else [value]:
-            if p is None or not Path(p).is_file():
-                continue
-            h = hashlib.sha256()
-            with open(p, "rb") as fh:
-                for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
-                    h.update(chunk)
-            hashes[str(p)] = {"role": key, "sha256": h.hexdigest()}
-    meta = {
-        "netinfluence_version": __version__,
-        "parameters": parameters,
-        "inputs": hashes,
-        "load_report": net.load_report.to_dict() if net is not None else None,
-        **(extra or {}),
-    }
-    with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(meta, indent=2, default=_json_default, ensure_ascii=False)
-                       + "\n", encoding="utf-8")
-    return Path(path)
-
-
-def _json_default(value):
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating,)):
-        return float(value)
-    return str(value)
 
 
 def export_graph(analysis: Analysis, path: str | os.PathLike, *, layer: str | None = None) -> Path:
@@ -217,78 +183,3 @@ def run_rank(net: Network, out: str | os.PathLike, *, seed: int = 0,
     if graph_out:
         written["graph"] = export_graph(analysis, graph_out)
     return table, written
-
-
-def save_figure(fig, path: str | os.PathLike, *, dpi: int = 150) -> Path:
-    """Save a matplotlib figure atomically and close it."""
-    import matplotlib.pyplot as plt
-
-    fmt = Path(path).suffix.lstrip(".").lower() or "png"
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format=fmt)
-    plt.close(fig)
-    return Path(path)
-
-
-def run_demo(out: str | os.PathLike, *, seed: int = 0, console=None, show_report=None,
-             show_summary=None, show_table=None, progress=None) -> dict[str, Path]:
-    """Run the whole product on the bundled sample and write its outputs into ``out``.
-
-    Returns the paths written, keyed by what they hold.
-    """
-    from netinfluence.datasets import load_sample
-
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    net = load_sample()
-    if show_report:
-        show_report(net)
-    if show_summary:
-        show_summary(net)
-    written: dict[str, Path] = {}
-    summary = net.summary().to_frame("value")
-    summary.index.name = "measure"
-    written["summary"] = write_table(summary.astype(str), out / "network_summary.csv",
-                                     index=True)
-    written["load_report"] = write_table(net.load_report.to_frame(), out / "load_report.csv")
-    analysis = analyze(net, seed=seed, progress=progress)
-    table, paths = run_rank(net, out / "candidates.csv", seed=seed, top=50,
-                            graph_out=out / "network.gexf", analysis=analysis)
-    written["candidates"] = paths["table"]
-    written["candidates_meta"] = paths["meta"]
-    written["graph"] = paths["graph"]
-    import importlib.util
-
-    excel = importlib.util.find_spec("openpyxl") is not None
-    if not excel and console is not None:
-        console.print("note: openpyxl is not installed (pip install 'netinfluence[excel]'), "
-                      "so the Excel files are written as CSV", markup=False)
-    ext = ".xlsx" if excel else ".csv"
-    _, paths = run_rank(net, out / f"insiders{ext}", seed=seed, per_community=5,
-                        analysis=analysis)
-    written["insiders"] = paths["table"]
-    if progress:
-        progress("campaign")
-    from netinfluence.campaign import demo_outputs as campaign_outputs
-    from netinfluence.campaign import demo_plan
-
-    plan = demo_plan(analysis, seed=seed)
-    written.update(campaign_outputs(analysis, out, seed=seed, plan=plan))
-    if console is not None:
-        sm = plan.summary
-        console.print(
-            f"campaign plan (budget 20,000, default tier costs): {int(sm.loc['seeds', 'plan'])} "
-            f"seeds, expected spread {sm.loc['expected_spread', 'plan']:,.0f} accounts; the "
-            f"follower-count plan: {int(sm.loc['seeds', 'naive'])} seeds, "
-            f"{sm.loc['expected_spread', 'naive']:,.0f} accounts", markup=False)
-    if progress:
-        progress("report")
-    from netinfluence.html_report import demo_outputs as report_outputs
-
-    written.update(report_outputs(analysis, out, seed=seed, plan=plan))
-    if show_table:
-        show_table(table.head(15))
-    if console is not None:
-        for key, path in written.items():
-            console.print(f"wrote {key:<16} {path}")
-    return written

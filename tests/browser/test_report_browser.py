@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 from netinfluence.datasets import load_sample
-from netinfluence.html_report import write_html_report
 from netinfluence.pipeline import analyze
+from netinfluence.report import write_html_report
 
 pytestmark = pytest.mark.slow  # a real browser: seconds per test, run by the full suite
 

@@ -8,13 +8,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from netinfluence.campaign import SEED_COLUMNS
 from netinfluence.cli import app
-from netinfluence.cli_campaign import read_costs, register
+from netinfluence.cli._campaign import read_costs
 from netinfluence.datasets import write_sample
+from netinfluence.spread import SEED_COLUMNS
 
-register(app)
-register(app)  # idempotent
 runner = CliRunner()
 
 

@@ -72,7 +72,7 @@ def test_unique_and_isin_equal_numpy(keys, candidates):
 def test_rank_order_equals_pandas_two_key_sort(rows):
     import pandas as pd
 
-    from netinfluence.candidates import _rank_order
+    from netinfluence.scoring._rank import _rank_order
 
     score = np.array([r[0] for r in rows], dtype=float)
     ids = pd.Index([r[1] for r in rows], dtype=object)

@@ -46,22 +46,22 @@ def networks(draw, min_nodes=1, max_nodes=10):
 
 def metric_calls():
     """(name, function, NaN allowed?) for every public per-node metric."""
-    from netinfluence import centrality, community, engagement, reach, roles, scoring
+    from netinfluence import metrics, scoring
 
     calls = [
-        ("communities", lambda net, seed: community.communities(net, seed=seed), False),
-        ("roles", lambda net, seed: roles.roles(net, community.communities(net, seed=seed)),
+        ("communities", lambda net, seed: metrics.communities(net, seed=seed), False),
+        ("roles", lambda net, seed: metrics.roles(net, metrics.communities(net, seed=seed)),
          False),
-        ("reach_exact", lambda net, seed: reach.reach(net, method="exact"), False),
-        ("reach_sketch", lambda net, seed: reach.reach(net, method="sketch", seed=seed), False),
-        ("reach_expected", lambda net, seed: reach.reach(net, expected=True, seed=seed), False),
-        ("tiers", lambda net, seed: engagement.tiers(net), False),
-        ("reciprocity", lambda net, seed: engagement.reciprocity(net), False),
-        ("engagement", lambda net, seed: engagement.engagement(net)[
+        ("reach_exact", lambda net, seed: metrics.reach(net, method="exact"), False),
+        ("reach_sketch", lambda net, seed: metrics.reach(net, method="sketch", seed=seed), False),
+        ("reach_expected", lambda net, seed: metrics.reach(net, expected=True, seed=seed), False),
+        ("tiers", lambda net, seed: metrics.tiers(net), False),
+        ("reciprocity", lambda net, seed: metrics.reciprocity(net), False),
+        ("engagement", lambda net, seed: metrics.engagement(net)[
             ["followers", "tier", "interactions_received"]], False),
-        ("flags", lambda net, seed: engagement.authenticity_flags(net)[["flags"]], False),
+        ("flags", lambda net, seed: metrics.authenticity_flags(net)[["flags"]], False),
         ("citizen_score", lambda net, seed: scoring.citizen_score(net, seed=seed), False),
-        ("centrality", lambda net, seed: centrality.centrality(
+        ("centrality", lambda net, seed: metrics.centrality(
             net, measures=["in_degree", "strength", "pagerank", "coreness", "h_index",
                            "betweenness", "harmonic", "collective_influence"], seed=seed),
          False),
@@ -107,13 +107,13 @@ def relabel(net: ni.Network, mapping: dict) -> ni.Network:
 @SETTINGS
 @given(net=networks(min_nodes=2))
 def test_relabelling_permutes_deterministic_metrics(net):
-    from netinfluence import centrality, engagement, reach
+    from netinfluence import metrics
 
     mapping = {i: f"renamed-{k}" for k, i in enumerate(net.ids)}
     other = relabel(net, mapping)
-    for f in (lambda x: reach.reach(x, method="exact"),
-              lambda x: engagement.reciprocity(x),
-              lambda x: centrality.centrality(x, measures=["in_degree", "pagerank", "coreness",
+    for f in (lambda x: metrics.reach(x, method="exact"),
+              lambda x: metrics.reciprocity(x),
+              lambda x: metrics.centrality(x, measures=["in_degree", "pagerank", "coreness",
                                                            "h_index", "collective_influence"])):
         a = pd.DataFrame(f(net))
         b = pd.DataFrame(f(other))
@@ -125,9 +125,9 @@ def test_relabelling_permutes_deterministic_metrics(net):
 @SETTINGS
 @given(net=networks())
 def test_reach_bounds(net):
-    from netinfluence import reach
+    from netinfluence import metrics
 
-    r = reach.reach(net, method="exact").to_numpy()
+    r = metrics.reach(net, method="exact").to_numpy()
     src = net.follow_codes["source"].to_numpy()
     out_degree = np.bincount(src, minlength=net.n_nodes)
     assert (out_degree <= r).all()
@@ -137,9 +137,9 @@ def test_reach_bounds(net):
 @SETTINGS
 @given(net=networks(), seed=st.integers(0, 5))
 def test_partition_covers_each_node_once(net, seed):
-    from netinfluence import community
+    from netinfluence import metrics
 
-    labels = community.communities(net, seed=seed)
+    labels = metrics.communities(net, seed=seed)
     assert labels.index.equals(net.ids) and labels.notna().all()
     k = labels.nunique()
     assert set(labels) == set(range(k))
@@ -150,8 +150,8 @@ def test_partition_covers_each_node_once(net, seed):
 @SETTINGS
 @given(net=networks())
 def test_export_then_import_gives_the_same_table(net, tmp_path_factory):
-    from netinfluence.candidates import rank
     from netinfluence.io import write_table
+    from netinfluence.scoring import rank
 
     table = rank(net, top=0)
     folder = tmp_path_factory.mktemp("rt")

@@ -21,7 +21,7 @@ import pytest
 from tests.conftest import shared_file
 
 import netinfluence as ni
-from netinfluence import centrality as C
+from netinfluence.metrics import _centrality as C
 
 pytestmark = pytest.mark.shared_data
 

@@ -19,7 +19,8 @@ import pytest
 from tests.conftest import shared_file
 
 import netinfluence as ni
-from netinfluence.community import METHODS, communities, community_quality, compare_partitions
+from netinfluence.metrics import communities, community_quality, compare_partitions
+from netinfluence.metrics._community import METHODS
 
 NMI_TOLERANCE = 0.02
 

@@ -16,9 +16,8 @@ import pandas as pd
 import pytest
 
 import netinfluence as ni
-from netinfluence.campaign import plan_campaign
-from netinfluence.diffusion import edge_probabilities, expected_spread, simulate_spread
-from netinfluence.validation import spreading_efficiency, validate_rankings
+from netinfluence.scoring import spreading_efficiency, validate_rankings
+from netinfluence.spread import edge_probabilities, expected_spread, plan_campaign, simulate_spread
 
 from ..conftest import shared_file
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import netinfluence as ni
-from netinfluence.reach import reach, set_reach
+from netinfluence.metrics import reach, set_reach
 
 pytestmark = pytest.mark.shared_data
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import netinfluence as ni
-from netinfluence.roles import roles
+from netinfluence.metrics import roles
 
 
 def _reference(g: nx.Graph, label: dict, weight: str | None) -> tuple[dict, dict]:

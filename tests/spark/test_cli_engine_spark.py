@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from netinfluence.candidates import RANK_COLUMNS
 from netinfluence.cli import app
 from netinfluence.datasets import write_sample
+from netinfluence.scoring import RANK_COLUMNS
 
 runner = CliRunner()
 

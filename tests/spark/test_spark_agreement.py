@@ -29,9 +29,9 @@ import pyarrow as pa
 import pytest
 
 import netinfluence as ni
-from netinfluence import centrality as C
 from netinfluence.errors import InputError
-from netinfluence.reach import reach as in_memory_reach
+from netinfluence.metrics import _centrality as C
+from netinfluence.metrics import reach as in_memory_reach
 from netinfluence.scoring import COMPONENTS, citizen_score, score_inputs
 
 SKETCH_RSE = 1.04 / np.sqrt(2**12)
@@ -179,7 +179,7 @@ def test_email_eu_core_agrees_with_in_memory_engine(email_run):
 
 @pytest.mark.slow
 def test_run_rank_spark_writes_the_ranked_table(spark, tmp_path):
-    from netinfluence.candidates import RANK_COLUMNS
+    from netinfluence.scoring import RANK_COLUMNS
     from netinfluence.spark import run_rank_spark
 
     follows = pd.DataFrame({"follower": ["b", "c", "d", "a", "e", "f", "e", "007"],
@@ -247,7 +247,7 @@ def test_first_order_two_hop_above_the_path_limit_agrees(spark, monkeypatch):
     """Above ``exact_paths_max`` the Spark engine never forms the two-hop pairs (at 10^7 edges
     they ran a 12 GB driver out of memory) and uses the in-memory engine's first-order
     estimates, so both engines agree there too."""
-    import netinfluence.reach as reach_mod
+    import netinfluence.metrics._reach as reach_mod
     from netinfluence.spark import metrics
 
     rng = np.random.default_rng(3)

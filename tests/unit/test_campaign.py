@@ -10,17 +10,17 @@ import pandas as pd
 import pytest
 
 import netinfluence as ni
-from netinfluence.campaign import (
+from netinfluence.datasets import make_social_network
+from netinfluence.demo import plan_outputs as demo_outputs
+from netinfluence.errors import InputError
+from netinfluence.spread import (
     DEFAULT_COSTS,
     SEED_COLUMNS,
     CampaignPlan,
-    _greedy,
     account_costs,
-    demo_outputs,
     plan_campaign,
 )
-from netinfluence.datasets import make_social_network
-from netinfluence.errors import InputError
+from netinfluence.spread._campaign import _greedy
 
 # influence direction u -> v (v follows u); 8 nodes, 10 ties: 1,024 live-edge worlds
 TINY = [("a", "b"), ("a", "c"), ("b", "d"), ("c", "d"), ("d", "e"), ("f", "g"), ("g", "h"),
@@ -137,7 +137,7 @@ def test_budgeted_greedy_against_brute_force(exact):
         for c in itertools.combinations(range(n), r):
             if cost[list(c)].sum() <= budget:
                 best = max(best, oracle.sigma(c))
-    from netinfluence.campaign import _select
+    from netinfluence.spread._campaign import _select
 
     picks, _ = _select(oracle, k=None, budget=budget, cost=cost, eligible=np.ones(n, bool),
                        groups=[])

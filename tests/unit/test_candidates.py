@@ -6,8 +6,7 @@ import pandas as pd
 import pytest
 
 import netinfluence as ni
-from netinfluence.candidates import RANK_COLUMNS, explain, rank
-from netinfluence.scoring import score_inputs
+from netinfluence.scoring import RANK_COLUMNS, explain, rank, score_inputs
 
 
 @pytest.fixture(scope="module")

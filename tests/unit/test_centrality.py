@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import netinfluence as ni
-from netinfluence import centrality as C
+from netinfluence.metrics import _centrality as C
 
 SERIES_FUNCTIONS = {
     "in_degree": C.in_degree,

@@ -13,16 +13,14 @@ import pandas as pd
 import pytest
 
 import netinfluence as ni
-from netinfluence.community import (
+from netinfluence.errors import InputError
+from netinfluence.metrics import communities, community_quality, compare_partitions
+from netinfluence.metrics._community import (
     METHODS,
     _check_weights,
     _relabel_by_size,
     _undirected_edges,
-    communities,
-    community_quality,
-    compare_partitions,
 )
-from netinfluence.errors import InputError
 
 # --------------------------------------------------------------------------------- fixtures
 
@@ -456,7 +454,7 @@ def test_compare_relabelling_invariance_on_detected_partitions():
 
 @pytest.mark.parametrize("n_iterations", [-1, 1])
 def test_leiden_in_background_equals_in_process(sample_net, n_iterations):
-    from netinfluence.community import LeidenInBackground
+    from netinfluence.metrics import LeidenInBackground
 
     job = LeidenInBackground(sample_net, seed=7)
     job.send_weights(n_iterations=n_iterations)
@@ -470,7 +468,7 @@ def test_leiden_in_background_equals_in_process(sample_net, n_iterations):
 
 
 def test_score_inputs_same_with_leiden_in_background(sample_paths, monkeypatch):
-    from netinfluence import community, scoring
+    from netinfluence.scoring import _score as scoring
 
     def fresh():
         return ni.read_network(follows=sample_paths["follows"],
@@ -484,8 +482,8 @@ def test_score_inputs_same_with_leiden_in_background(sample_paths, monkeypatch):
     monkeypatch.setenv("NETINFLUENCE_THREADS", "2")
     assert scoring.leiden_in_background(1)
     started = []
-    real = community.LeidenInBackground
-    monkeypatch.setattr(community, "LeidenInBackground",
+    real = scoring.LeidenInBackground
+    monkeypatch.setattr(scoring, "LeidenInBackground",
                         lambda *a, **k: started.append(1) or real(*a, **k))
     parallel = scoring.score_inputs(fresh(), seed=3)
     assert started  # the second process really ran
@@ -493,8 +491,8 @@ def test_score_inputs_same_with_leiden_in_background(sample_paths, monkeypatch):
 
 
 def test_leiden_process_failure_is_a_clear_error():
-    from netinfluence._leiden_process import LeidenProcess
     from netinfluence.errors import ComputationError
+    from netinfluence.metrics._leiden_process import LeidenProcess
 
     # an edge to vertex -1: igraph fails inside the child
     job = LeidenProcess(3, np.array([0]), np.array([-1]), gamma=1.0, seed_int=0)
@@ -506,7 +504,7 @@ def test_leiden_process_failure_is_a_clear_error():
 def test_leiden_process_cancel_stops_the_child_and_removes_its_files():
     from pathlib import Path
 
-    from netinfluence._leiden_process import LeidenProcess
+    from netinfluence.metrics._leiden_process import LeidenProcess
 
     rng = np.random.default_rng(0)
     lo = rng.integers(0, 20_000, 200_000)
@@ -524,8 +522,8 @@ def test_score_inputs_falls_back_to_in_process_leiden(sample_paths, monkeypatch,
                                                       failure):
     import sys
 
-    from netinfluence import _leiden_process, scoring
-    from netinfluence import community as community_mod
+    from netinfluence.metrics import _leiden_process
+    from netinfluence.scoring import _score as scoring
 
     net = ni.read_network(follows=sample_paths["follows"],
                           interactions=sample_paths["interactions"],
@@ -537,15 +535,15 @@ def test_score_inputs_falls_back_to_in_process_leiden(sample_paths, monkeypatch,
     if failure == "start":
         monkeypatch.setattr(sys, "executable", "/nonexistent/python")
     elif failure == "pairs":  # the child's graph would not match the weights
-        real = community_mod.undirected_pairs
-        monkeypatch.setattr(community_mod, "undirected_pairs",
+        real = scoring.undirected_pairs
+        monkeypatch.setattr(scoring, "undirected_pairs",
                             lambda *a: tuple(x[:-1] for x in real(*a)))
     else:
         def killed(self):
             self.cancel()
             raise ni.ComputationError("the Leiden process exited with code -9: killed")
         monkeypatch.setattr(_leiden_process.LeidenProcess, "result", killed)
-    with caplog.at_level("WARNING", logger="netinfluence.scoring"):
+    with caplog.at_level("WARNING", logger="netinfluence.scoring._score"):
         got = scoring.score_inputs(net, seed=2)
     assert {"start": "running it in this one",
             "child": "code -9: killed; running Leiden in this process",
@@ -555,7 +553,7 @@ def test_score_inputs_falls_back_to_in_process_leiden(sample_paths, monkeypatch,
 
 
 def test_undirected_pairs_of_ties_known_before_the_tie_table(sample_paths):
-    from netinfluence.community import undirected_pairs
+    from netinfluence.metrics import undirected_pairs
 
     net = ni.read_network(follows=sample_paths["follows"],
                           interactions=sample_paths["interactions"])
@@ -567,8 +565,8 @@ def test_undirected_pairs_of_ties_known_before_the_tie_table(sample_paths):
 
 
 def test_leiden_process_never_given_weights_is_an_error_and_the_child_stops():
-    from netinfluence._leiden_process import LeidenProcess
     from netinfluence.errors import ComputationError
+    from netinfluence.metrics._leiden_process import LeidenProcess
 
     job = LeidenProcess(3, np.array([0, 1]), np.array([1, 2]), gamma=1.0, seed_int=0)
     proc = job._proc
@@ -585,7 +583,7 @@ def test_leiden_process_finds_this_package_without_an_install(monkeypatch):
     from pathlib import Path
 
     import netinfluence
-    from netinfluence._leiden_process import _child_env
+    from netinfluence.metrics._leiden_process import _child_env
 
     monkeypatch.setenv("PYTHONPATH", "/elsewhere")
     env = _child_env()

@@ -9,14 +9,14 @@ import pandas as pd
 import pytest
 
 import netinfluence as ni
-from netinfluence.diffusion import (
+from netinfluence.errors import InputError
+from netinfluence.spread import (
     MODELS,
     SpreadResult,
     edge_probabilities,
     expected_spread,
     simulate_spread,
 )
-from netinfluence.errors import InputError
 
 # influence direction: u -> v means v is exposed to u (v follows u)
 INFLUENCE = [("a", "b"), ("a", "c"), ("b", "c"), ("c", "d"), ("d", "b"), ("b", "e"), ("e", "a"),

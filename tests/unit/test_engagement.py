@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import netinfluence as ni
-from netinfluence.engagement import (
+from netinfluence.metrics import (
     DEFAULT_NORMS,
     FlagRules,
     authenticity_flags,

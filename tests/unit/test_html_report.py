@@ -15,21 +15,14 @@ from typer.testing import CliRunner
 
 import netinfluence as ni
 from netinfluence.cli import app
-from netinfluence.cli_report import register
 from netinfluence.datasets import make_social_network, write_sample
-from netinfluence.html_report import (
-    demo_outputs,
-    render_html_report,
-    report_figures,
-    write_html_report,
-)
+from netinfluence.demo import report_outputs as demo_outputs
 from netinfluence.pipeline import analyze
+from netinfluence.report import render_html_report, report_figures, write_html_report
 
 EVIL_HANDLE = '<script>alert("pwned")</script>&\'"'
 EVIL_TOPIC = "<img src=x onerror=alert(1)>"
 
-register(app)
-register(app)  # idempotent: a second call must not add the command twice
 runner = CliRunner()
 
 
@@ -202,8 +195,7 @@ def test_plan_section_and_spread_curves(evil_analysis):
 
 
 def test_a_real_campaign_plan(evil_analysis):
-    campaign = pytest.importorskip("netinfluence.campaign")
-    plan = campaign.plan_campaign(evil_analysis.net, k=3, probability="weighted_cascade",
+    plan = ni.plan_campaign(evil_analysis.net, k=3, probability="weighted_cascade",
                                   runs=100, evaluation_runs=100, labels=evil_analysis.labels,
                                   seed=0)
     figs = report_figures(evil_analysis, plan=plan)
@@ -279,7 +271,6 @@ def test_report_command_bad_input_is_one_line_and_exit_2(small, tmp_path):
 
 @pytest.mark.slow
 def test_report_command_with_a_campaign(small, tmp_path):
-    pytest.importorskip("netinfluence.campaign")
     out = tmp_path / "report.html"
     res = runner.invoke(app, ["--quiet", "report", "--follows", str(small / "follows.csv"),
                               "--interactions", str(small / "interactions.csv"),

@@ -334,9 +334,8 @@ def test_csv_written_in_batches_reads_back_the_same(tmp_path, monkeypatch):
 def test_arrow_fast_paths_agree_with_pandas(kind, cells, fast):
     """Arrow-backed text goes through Arrow kernels when the whole column parses, else the
     pandas way; either way the answer is the pandas one."""
-    from netinfluence.io._clean import _numeric
-    from netinfluence.io._clean import _numeric_arrow, _timestamps_arrow
     from netinfluence.io import parse_timestamps
+    from netinfluence.io._clean import _numeric, _numeric_arrow, _timestamps_arrow
 
     parse, arrow = (_numeric, _numeric_arrow) if kind == "number" else (
         parse_timestamps, _timestamps_arrow)

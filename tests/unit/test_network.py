@@ -146,7 +146,7 @@ def test_string_ids_encoded_in_runs_equal_one_pass(monkeypatch, threads):
 
     import pyarrow as pa
 
-    from netinfluence.network import _encode_strings
+    from netinfluence.network._read import _encode_strings
 
     monkeypatch.setenv("NETINFLUENCE_THREADS", threads)
     rng = np.random.default_rng(3)

@@ -13,9 +13,9 @@ import pytest
 from matplotlib.figure import Figure
 
 import netinfluence as ni
-from netinfluence import plots
 from netinfluence.datasets import load_sample
 from netinfluence.pipeline import analyze
+from netinfluence.report import plots
 from netinfluence.scoring import COMPONENTS, ScoreWeights
 
 
@@ -92,7 +92,7 @@ def test_plots_take_an_axes_and_draw_into_its_figure(analysis):
 
 
 def test_importing_and_plotting_needs_no_pyplot_or_display():
-    code = ("import sys; import netinfluence.plots as p; import pandas as pd; "
+    code = ("import sys; import netinfluence.report.plots as p; import pandas as pd; "
             "p.community_sizes(pd.Series([0, 0, 1])).savefig(__import__('io').BytesIO()); "
             "print('matplotlib.pyplot' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

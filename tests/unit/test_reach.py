@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 import netinfluence as ni
-import netinfluence.reach as reach_mod
+import netinfluence.metrics._reach as reach_mod
 from netinfluence._threads import worker_threads
-from netinfluence.reach import SetReach, reach, set_reach
-from netinfluence.ties import tie_strength
+from netinfluence.metrics import SetReach, reach, set_reach
+from netinfluence.network import tie_strength
 
 
 def _random_net(n: int, p: float, seed: int) -> tuple[ni.Network, nx.DiGraph]:

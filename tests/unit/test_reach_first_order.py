@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from scipy.stats import spearmanr
 
-import netinfluence.reach as R
-from netinfluence.community import communities
+import netinfluence.metrics._reach as R
+from netinfluence.metrics import communities
 
 
 @pytest.fixture

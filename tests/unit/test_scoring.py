@@ -9,14 +9,8 @@ import pandas as pd
 import pytest
 
 import netinfluence as ni
-from netinfluence.scoring import (
-    COMPONENTS,
-    ScoreWeights,
-    citizen_score,
-    combine,
-    percentile,
-    score_inputs,
-)
+from netinfluence.scoring import COMPONENTS, ScoreWeights, citizen_score, combine, score_inputs
+from netinfluence.scoring._score import percentile
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +90,7 @@ def test_same_seed_same_scores(sample_net, sample_inputs):
 
 
 def test_leiden_iterations_fall_with_graph_size():
-    from netinfluence.scoring import (
+    from netinfluence.scoring._score import (
         LEIDEN_FULL_MAX_EDGES,
         LEIDEN_TWO_PASS_MAX_EDGES,
         leiden_iterations,

@@ -10,13 +10,13 @@ import pandas as pd
 import pytest
 
 import netinfluence as ni
-from netinfluence.ties import (
+from netinfluence.network import (
     DEFAULT_TYPE_WEIGHTS,
-    edge_common_neighbours,
     tie_edge_arrays,
     tie_probability_arrays,
     tie_strength,
 )
+from netinfluence.network._ties import edge_common_neighbours
 
 COLUMNS = [
     "source",
@@ -194,7 +194,7 @@ def test_common_neighbour_counts_match_sets(seed):
 
 @pytest.mark.parametrize("threads", ["1", "3"])
 def test_common_neighbours_in_chunks(monkeypatch, threads):
-    import netinfluence.ties as ties
+    import netinfluence.network._ties as ties
 
     g = nx.powerlaw_cluster_graph(400, 6, 0.5, seed=1)
     e = np.array(list(g.edges()))
@@ -206,7 +206,7 @@ def test_common_neighbours_in_chunks(monkeypatch, threads):
 
 
 def test_hash_index_finds_every_key_and_nothing_else():
-    from netinfluence.ties import _hash_index, _hash_lookup
+    from netinfluence.network._ties import _hash_index, _hash_lookup
 
     rng = np.random.default_rng(0)
     keys = np.unique(rng.integers(0, 10**12, 5000))

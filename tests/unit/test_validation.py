@@ -11,11 +11,11 @@ import pytest
 
 import netinfluence as ni
 from netinfluence.errors import InputError
-from netinfluence.validation import (
+from netinfluence.report.plots import validation_plot as plot_validation
+from netinfluence.scoring import (
     RANKINGS,
     epidemic_threshold,
     imprecision,
-    plot_validation,
     spreading_efficiency,
     validate_rankings,
 )

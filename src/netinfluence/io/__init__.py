@@ -30,11 +30,13 @@ from netinfluence.io._files import (
 )
 from netinfluence.io._graph_files import GRAPH_SUFFIXES, is_graph_file, read_graph_file
 from netinfluence.io._load_report import LoadReport, ReportLine
+from netinfluence.io._provenance import write_meta
 from netinfluence.io._readers import read_edges, read_id_list, read_users
 from netinfluence.io._write import (
     TABLE_FORMATS,
     atomic_path,
     escape_formulas,
+    save_figure,
     table_format,
     write_graph,
     write_table,
@@ -63,6 +65,8 @@ __all__ = [
     "read_table",
     "read_users",
     "table_format",
+    "save_figure",
     "write_graph",
+    "write_meta",
     "write_table",
 ]

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from netinfluence.errors import InputError
+from netinfluence.errors import InputError, require
 
 # --------------------------------------------------------------------------- writing
 
@@ -164,7 +164,6 @@ def _write_delimited(frame: pd.DataFrame, path: Path, *, sep: str) -> None:
 def _write_xlsx(
     frame: pd.DataFrame, path: Path, sheets: Mapping[str, pd.DataFrame], *, escape: bool
 ) -> None:
-    from netinfluence.errors import require
 
     require("openpyxl", extra="excel", purpose="writing .xlsx files")
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -219,3 +218,16 @@ def write_graph(graph, path: str | os.PathLike) -> Path:
         else:
             nx.write_graphml(graph, tmp)
     return Path(path)
+
+
+def save_figure(fig, path: str | os.PathLike, *, dpi: int = 150) -> Path:
+    """Save a matplotlib figure atomically and close it."""
+    import matplotlib.pyplot as plt
+
+    fmt = Path(path).suffix.lstrip(".").lower() or "png"
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format=fmt)
+    plt.close(fig)
+    return Path(path)
+
+

@@ -596,7 +596,7 @@ def engagement(g: SparkGraph, deg: DataFrame) -> DataFrame:
     otherwise (``engagement_source = "graph"``) interactions received per graph follower
     against the median of the accounts of the same band (exact medians, :func:`medians`).
     """
-    from netinfluence.engagement import DEFAULT_BANDS, DEFAULT_NORMS
+    from netinfluence.metrics import DEFAULT_BANDS, DEFAULT_NORMS
 
     f = _f()
     fol = _user_col(g, "followers")
@@ -660,7 +660,7 @@ def flags(g: SparkGraph, deg: DataFrame, eng: DataFrame, recip: DataFrame) -> Da
     (following count, follower gap) are exact (:func:`medians`); the per-audience shares are one
     join of the follows edges with a per-node table and one ``groupBy``.
     """
-    from netinfluence.engagement import FlagRules
+    from netinfluence.metrics import FlagRules
 
     f = _f()
     rules = FlagRules()

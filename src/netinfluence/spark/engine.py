@@ -249,7 +249,7 @@ def metrics(
     if method not in COMMUNITY_METHODS:
         raise InputError(f"communities must be one of {COMMUNITY_METHODS}, got {communities!r}")
     core_iter = _check_positive_int("core_max_iter", core_max_iter)
-    from netinfluence.reach import AUTO_EXACT_PATHS
+    from netinfluence.metrics import AUTO_EXACT_PATHS
 
     try:
         paths_max = AUTO_EXACT_PATHS if exact_paths_max is None else float(exact_paths_max)
@@ -423,8 +423,10 @@ def _score(spark, table: DataFrame, weights: ScoreWeights) -> DataFrame:
     import pandas as pd
     import pyarrow as pa
 
-    from netinfluence.roles import _classify, is_insider
-    from netinfluence.scoring import COMPONENTS, combine, components
+    from netinfluence.metrics import is_insider
+    from netinfluence.metrics._roles import _classify
+    from netinfluence.scoring import COMPONENTS, combine
+    from netinfluence.scoring._score import components
 
     local = table.select("vid", *_SCORE_INPUTS).toArrow().to_pandas()
     inputs = local.set_index("vid")

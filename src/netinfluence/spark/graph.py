@@ -332,7 +332,7 @@ def _no_missing_ids(frame: DataFrame, what: str, cols: str) -> None:
 
 def _tie_parameters() -> dict:
     """The default tie-strength parameters of :mod:`netinfluence.ties` (one definition)."""
-    from netinfluence.ties import _check_params
+    from netinfluence.network._ties import _check_params
 
     return _check_params()
 

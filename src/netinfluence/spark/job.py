@@ -275,7 +275,7 @@ def run_rank_spark(
             from netinfluence.io import write_table
 
             written["table"] = write_table(frame, out)
-        from netinfluence.pipeline import write_meta
+        from netinfluence.io import write_meta
 
         if "://" in str(out) and not str(out).startswith("file://"):
             return frame, written  # a cluster file system: no local provenance file
@@ -417,7 +417,7 @@ def _collect_selection(selected: DataFrame, *, top, per_community) -> pd.DataFra
     from pyspark.sql import Window
     from pyspark.sql import functions as f
 
-    from netinfluence.candidates import RANK_COLUMNS, explain
+    from netinfluence.scoring import RANK_COLUMNS, explain
 
     if per_community:
         w = Window.partitionBy("community").orderBy("rank")
@@ -436,7 +436,7 @@ def _collect_selection(selected: DataFrame, *, top, per_community) -> pd.DataFra
 
 def _write_folder(frame: DataFrame, out, fmt: str) -> None:
     """Every ranked node, written by Spark as a folder of part files (no ``why``)."""
-    from netinfluence.candidates import RANK_COLUMNS
+    from netinfluence.scoring import RANK_COLUMNS
 
     cols = [c for c in RANK_COLUMNS if c in frame.columns and c != "why"]
     rest = [c for c in frame.columns if c not in cols and c != "topics"]

@@ -1,4 +1,4 @@
-"""The :class:`Network` value object and :func:`read_network`.
+"""The :class:`Network` value object: nodes, edge tables in the influence direction, cached graph views.
 
 Inside a ``Network`` every edge points the way influence flows: ``u -> v`` means ``v`` is
 exposed to ``u`` (``v`` follows ``u``, or ``v`` engaged with ``u``'s content). A node's audience
@@ -15,22 +15,21 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from netinfluence._arrays import isin, sort_order, unique
+from netinfluence._arrays import isin, unique
 from netinfluence.errors import InputError
-from netinfluence.io import is_graph_file, read_edges, read_graph_file, read_users
-from netinfluence.io import LoadReport
+from netinfluence.io import LoadReport, Source
+from netinfluence.network._graph import igraph_from_arrays
+from netinfluence.network._layers import _check_layer
+from netinfluence.network._read import NetworkParts, edges_parts, networkx_parts, read_parts
+from netinfluence.network._ties import tie_edge_arrays
 
 if TYPE_CHECKING:  # pragma: no cover
     import igraph
     import networkx
 
-__all__ = ["LAYERS", "Network", "read_network"]
 
-#: Graph layers a Network can show: the follows (exposure) graph, the interactions graph
-#: (weight = summed interaction counts) and the tie-strength graph (see ``netinfluence.ties``).
-LAYERS = ("follows", "interactions", "ties")
 
-Source = str | os.PathLike | pd.DataFrame
+
 
 
 class Network:
@@ -82,6 +81,11 @@ class Network:
     # ------------------------------------------------------------------ constructors
 
     @classmethod
+    def _from_parts(cls, parts: NetworkParts) -> Network:
+        return cls(parts.ids, parts.nodes, parts.follows, parts.interactions,
+                   directed=parts.directed, load_report=parts.load_report)
+
+    @classmethod
     def from_edges(
         cls,
         follows: Iterable[tuple] | pd.DataFrame | None = None,
@@ -95,15 +99,8 @@ class Network:
         A list of pairs is read as follows rows (``follower, followed``); DataFrames are read as
         by :func:`read_network`.
         """
-        if follows is not None and not isinstance(follows, pd.DataFrame):
-            pairs = list(follows)
-            follows = pd.DataFrame(
-                {"follower": [p[0] for p in pairs], "followed": [p[1] for p in pairs]},
-                dtype=object,
-            )
-        return read_network(
-            follows=follows, interactions=interactions, users=users, directed=directed
-        )
+        return cls._from_parts(edges_parts(follows, interactions=interactions, users=users,
+                                           directed=directed))
 
     @classmethod
     def from_networkx(
@@ -137,43 +134,8 @@ class Network:
         >>> net.n_nodes, net.n_follows, net.directed
         (3, 4, False)
         """
-        direction = str(edge_direction).strip().lower()
-        if direction not in ("influence", "attention"):
-            raise InputError(
-                f"edge_direction must be 'influence' or 'attention', got {edge_direction!r}"
-            )
-        nodes = list(graph.nodes)
-        attrs = (
-            pd.DataFrame.from_records(
-                [dict(graph.nodes[n]) for n in nodes],
-                index=pd.Index(nodes, name="node", dtype=object),
-            )
-            if nodes
-            else pd.DataFrame(index=pd.Index([], name="node", dtype=object))
-        )
-        edges = list(graph.edges(data=True))
-        u = [e[0] for e in edges]
-        v = [e[1] for e in edges]
-        if direction == "attention":
-            u, v = v, u
-        frame = pd.DataFrame(
-            {"source": pd.Series(u, dtype=object), "target": pd.Series(v, dtype=object)}
-        )
-        if weight is not None:
-            frame["weight"] = [float(e[2].get(weight, np.nan)) for e in edges]
-        frame.attrs["name"] = source or "<networkx graph>"
-        if "id" in attrs.columns:  # a node attribute called "id" would clash with the ids
-            attrs = attrs.rename(columns={"id": "id_attribute"})
-        users = attrs.reset_index().rename(columns={"node": "id"}) if nodes else None
-        if users is not None:
-            users.attrs["name"] = source or "<networkx graph>"
-        return read_network(
-            edges=frame,
-            users=users,
-            directed=graph.is_directed(),
-            edge_weight_merge="sum",
-            columns={"users": 0} if users is not None else None,
-        )
+        return cls._from_parts(networkx_parts(graph, edge_direction=edge_direction, weight=weight,
+                                              source=source))
 
     # ------------------------------------------------------------------ basic facts
 
@@ -305,7 +267,6 @@ class Network:
                 uniq, inv = unique(key, return_inverse=True)
                 w = np.bincount(inv, weights=it["count"].to_numpy(dtype=float))
                 return (uniq // self.n_nodes, uniq % self.n_nodes, w)
-            from netinfluence.ties import tie_edge_arrays  # computed layer above this module
 
             return tie_edge_arrays(self)
 
@@ -451,44 +412,6 @@ class Network:
         )
 
 
-def igraph_from_arrays(n: int, src, dst, weight, *, directed: bool):
-    """The igraph graph of ``n`` vertices with edges ``src[i] -> dst[i]`` (in that order) and
-    edge attribute ``weight`` (none when ``weight`` is None): how every graph view is built,
-    and the graph of the Leiden process (:mod:`netinfluence._leiden_process`).
-
-    >>> g = igraph_from_arrays(3, np.array([0, 1]), np.array([1, 2]), np.array([0.5, 2.0]),
-    ...                        directed=True)
-    >>> g.get_edgelist(), g.es["weight"]
-    ([(0, 1), (1, 2)], [0.5, 2.0])
-    """
-    import igraph as ig
-
-    g = ig.Graph(n=int(n), edges=_edge_pairs(src, dst), directed=directed)
-    if weight is not None:
-        g.es["weight"] = np.asarray(weight, dtype=float).tolist()
-    return g
-
-
-def _edge_pairs(src: np.ndarray, dst: np.ndarray, chunk: int = 1 << 18):
-    """``(source, target)`` pairs of Python ints for igraph, made a chunk at a time.
-
-    igraph reads a 2-D ndarray element by element through numpy scalars: at 10^7 edges this
-    lazy iterator builds the graph about 2x faster and with half the transient memory.
-    """
-    import itertools
-
-    return itertools.chain.from_iterable(
-        zip(src[i:i + chunk].tolist(), dst[i:i + chunk].tolist(), strict=True)
-        for i in range(0, len(src), chunk))
-
-
-def _check_layer(layer: str) -> str:
-    name = str(layer).strip().lower()
-    if name not in LAYERS:
-        raise InputError(f"layer must be one of {LAYERS}, got {layer!r}")
-    return name
-
-
 def _is_missing(v) -> bool:
     try:
         return v is None or bool(pd.isna(v))
@@ -498,17 +421,6 @@ def _is_missing(v) -> bool:
 
 def _plain(col: pd.Series) -> list:
     return [None if _is_missing(v) else (v.item() if hasattr(v, "item") else v) for v in col]
-
-
-# ---------------------------------------------------------------------------- read_network
-
-
-def _as_list(src) -> list:
-    if src is None:
-        return []
-    if isinstance(src, (list, tuple)):
-        return list(src)
-    return [src]
 
 
 def read_network(
@@ -590,311 +502,7 @@ def read_network(
     >>> net.load_report.count("merged")
     1
     """
-    if graph is not None:
-        if any(x is not None for x in (follows, interactions, users, edges)):
-            raise InputError("graph= cannot be combined with follows/interactions/users/edges")
-        if not is_graph_file(graph):
-            raise InputError(f"graph= expects a .gml or .graphml file, got {graph!r}")
-        return Network.from_networkx(
-            read_graph_file(graph), edge_direction=edge_direction, weight=weight, source=str(graph)
-        )
-    columns = dict(columns or {})
-    merge = str(edge_weight_merge).strip().lower()
-    if merge not in ("sum", "probability", "max"):
-        raise InputError(
-            f"edge_weight_merge must be 'sum', 'probability' or 'max', got {edge_weight_merge!r}"
-        )
-    if isinstance(interactions, Mapping):
-        inter_items = [(str(t), s) for t, s in interactions.items()]
-    else:
-        inter_items = [(None, s) for s in _as_list(interactions)]
-    follow_srcs, edge_srcs = _as_list(follows), _as_list(edges)
-    if not follow_srcs and not inter_items and not edge_srcs and users is None:
-        raise InputError("nothing to read: give follows, interactions, edges or users")
-
-    report = LoadReport()
-    user_table = None
-    if users is not None:
-        user_table = read_users(
-            users, id_column=columns.get("users"), sep=sep, on_bad_rows=on_bad_rows, report=report
-        )
-    tables: list[tuple[str, pd.DataFrame, str]] = []  # (layer, frame in influence dir, source)
-    dropped: set = set()
-    extra_ids: list = []  # accounts seen only in rows dropped as empty: kept as nodes
-    # (kind, source, interaction type) in the order given; each becomes a table of the
-    # influence direction: follows flip (followed -> follower), interactions flip (the
-    # engaged-with account -> the one who engaged), edges stay as they are.
-    inputs = ([("follows", src, None) for src in follow_srcs]
-              + [("edges", src, None) for src in edge_srcs]
-              + [("interactions", src, itype) for itype, src in inter_items])
-    for kind, src, itype in inputs:
-        t = read_edges(src, kind=kind, columns=columns.get(kind), sep=sep,
-                       skip_rows=0 if kind == "interactions" else skip_rows,
-                       interaction_type=itype, on_bad_rows=on_bad_rows, report=report)
-        dropped |= t.attrs["dropped_ids"]
-        extra_ids.extend(t.attrs.get("kept_ids", []))
-        if kind == "follows":
-            frame = pd.DataFrame({"source": t["followed"], "target": t["follower"]})
-        elif kind == "edges":
-            frame = t[["source", "target", "weight"]]
-        else:
-            frame = pd.DataFrame({"source": t["target"], "target": t["source"], "type": t["type"],
-                                  "count": t["count"], "timestamp": t["timestamp"]})
-        tables.append((kind, frame, t.attrs["source"]))
-    return _assemble(
-        user_table, tables, directed=directed, merge=merge, report=report, dropped=dropped,
-        extra_ids=extra_ids,
-    )
-
-
-def _assemble(users, tables, *, directed, merge, report, dropped, extra_ids=()) -> Network:
-    """Factorise ids once, drop self-loops, merge duplicates and build the Network."""
-    # Node order: users-table order, then new ids by first appearance, column by column
-    # (first column of each file, then its second column), files in the order given.
-    columns: list = []
-    if users is not None:
-        columns.append(users.index.to_numpy(dtype=object))
-    for layer, t, _ in tables:
-        first, second = (
-            ("target", "source") if layer in ("follows", "interactions") else ("source", "target")
-        )  # the column that comes first in the file
-        columns.append(t[first])
-        columns.append(t[second])
-    if len(extra_ids):
-        columns.append(np.asarray(list(extra_ids), dtype=object))
-    col_codes, uniques = _factorize_ids(columns)
-    ids = pd.Index(uniques, name="node", dtype=object)
-    n = len(ids)
-    k = 1 if users is not None else 0
-    fol_parts, fol_w, inter_parts = [], [], []
-    for layer, t, name in tables:
-        a, b = col_codes[k], col_codes[k + 1]
-        k += 2
-        s, d = (b, a) if layer in ("follows", "interactions") else (a, b)
-        loop = s == d
-        if loop.any():
-            report.add(name, "dropped", int(loop.sum()), "self-loop (node kept)")
-        keep = ~loop
-        if layer == "interactions":
-            inter_parts.append(
-                pd.DataFrame(
-                    {
-                        "source": s[keep],
-                        "target": d[keep],
-                        "type": t["type"].to_numpy()[keep],
-                        "count": t["count"].to_numpy(dtype=float)[keep],
-                        "timestamp": t["timestamp"].to_numpy(dtype=float)[keep],
-                    }
-                )
-            )
-        else:
-            fol_parts.append((s[keep], d[keep], name))
-            w = (
-                t["weight"].to_numpy(dtype=float)[keep]
-                if "weight" in t
-                else np.full(int(keep.sum()), np.nan)
-            )
-            fol_w.append(w)
-
-    follows = _merge_follows(fol_parts, fol_w, n, directed=directed, merge=merge, report=report)
-    interactions = _merge_interactions(inter_parts, report)
-
-    if users is not None:
-        nodes = users.reindex(ids)
-        nodes.index.name = "node"
-        n_added = n - len(users)
-        if n_added:
-            report.add(
-                users.attrs.get("source", "users"),
-                "added",
-                n_added,
-                "edge endpoints missing from the users table, added with empty attributes",
-            )
-        touched = np.zeros(n, dtype=bool)
-        for t in (follows, interactions):
-            touched[t["source"].to_numpy()] = True
-            touched[t["target"].to_numpy()] = True
-        isolated = int((~touched[: len(users)]).sum())
-        if isolated and tables:
-            report.add(
-                users.attrs.get("source", "users"),
-                "kept",
-                isolated,
-                "users with no edges, kept as isolated nodes",
-            )
-    else:
-        nodes = pd.DataFrame(index=ids)
-    lost = [i for i in dropped if ids.get_indexer([i])[0] < 0] if dropped else []
-    report.drop_ids(lost, "appears only in rows dropped as bad")
-    return Network(ids, nodes, follows, interactions, directed=directed, load_report=report)
-
-
-def _factorize_ids(columns: list) -> tuple[list[np.ndarray], np.ndarray]:
-    """Integer codes for every id column and the unique ids, in order of first appearance.
-
-    Text ids from files stay Arrow strings and are encoded by Arrow's hash table: no Python
-    object per edge (10^7 edges need 2*10^7 ids). Other ids (ints, mixed types from
-    DataFrames) go through ``pandas.factorize`` on objects.
-    """
-    import pyarrow as pa
-
-    def as_arrow(col):
-        if isinstance(col, pd.Series) and isinstance(col.dtype, pd.StringDtype):
-            return pa.chunked_array(pa.array(col.array)).cast(pa.large_string())
-        values = col.to_numpy(dtype=object) if isinstance(col, pd.Series) else np.asarray(
-            col, dtype=object)
-        if len(values) <= 5_000_000 and all(type(v) is str for v in values):
-            return pa.chunked_array([pa.array(values.tolist(), type=pa.large_string())])
-        return None
-
-    arrow = [as_arrow(c) for c in columns]
-    lengths = [len(c) for c in columns]
-    if columns and all(a is not None for a in arrow):
-        chunks = [ch for a in arrow for ch in a.chunks]
-        if not chunks:
-            return [np.zeros(0, dtype=np.int64) for _ in columns], np.zeros(0, dtype=object)
-        codes, uniques = _encode_strings(chunks)
-    else:
-        parts = [c.to_numpy(dtype=object) if isinstance(c, pd.Series) else np.asarray(
-            c, dtype=object) for c in columns]
-        allids = np.concatenate(parts) if parts else np.zeros(0, dtype=object)
-        codes, uniques = pd.factorize(allids, sort=False)
-        codes = codes.astype(np.int64)
-    out, start = [], 0
-    for length in lengths:
-        out.append(codes[start:start + length])
-        start += length
-    return out, np.asarray(uniques, dtype=object)
-
-
-def _encode_strings(chunks: list) -> tuple[np.ndarray, np.ndarray]:
-    """Codes (int64) and unique values, in order of first appearance, of Arrow string chunks.
-
-    The chunks are cut into one run per worker thread, each run is dictionary-encoded by
-    Arrow (which releases the GIL), and the runs' dictionaries are then joined in order: a
-    later run's values already seen keep their code, new ones get the next codes in their
-    own order of first appearance. That is exactly the one-pass encoding, on both cores.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from netinfluence._threads import threaded_map, worker_threads
-
-    total = sum(len(c) for c in chunks)
-    parts = max(1, min(worker_threads(), len(chunks)))
-    runs: list[list] = [[] for _ in range(parts)]
-    seen = 0
-    for chunk in chunks:
-        runs[min(parts - 1, seen * parts // max(total, 1))].append(chunk)
-        seen += len(chunk)
-
-    def encode(run):
-        enc = pc.dictionary_encode(pa.chunked_array(run, type=pa.large_string()))
-        if not enc.num_chunks:
-            return pa.array([], type=pa.large_string()), []
-        return enc.chunks[0].dictionary, enc.chunks
-
-    codes = np.empty(total, dtype=np.int64)
-    dictionary, at = None, 0
-    for values, encoded in threaded_map(encode, [r for r in runs if r]):
-        if dictionary is None:
-            dictionary, mapping = values, None
-        else:
-            pos = pc.index_in(values, value_set=dictionary)
-            new = ~pos.is_valid().to_numpy(zero_copy_only=False)
-            mapping = pos.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
-            mapping[new] = len(dictionary) + np.arange(int(new.sum()))
-            dictionary = pa.concat_arrays([dictionary, values.filter(pa.array(new))])
-        for chunk in encoded:  # chunk by chunk: no combined copy of the int32 indices
-            idx = chunk.indices.to_numpy(zero_copy_only=False)
-            codes[at:at + len(idx)] = idx if mapping is None else mapping[idx]
-            at += len(idx)
-    return codes, np.asarray(dictionary.to_pylist(), dtype=object)
-
-
-def _merge_follows(parts, weights, n, *, directed, merge, report) -> pd.DataFrame:
-    if not parts:
-        return pd.DataFrame(
-            {"source": np.zeros(0, dtype=np.int64), "target": np.zeros(0, dtype=np.int64)}
-        )
-    s = np.concatenate([p[0] for p in parts]).astype(np.int64)
-    d = np.concatenate([p[1] for p in parts]).astype(np.int64)
-    w = np.concatenate(weights)
-    has_weight = not np.isnan(w).all()
-    name = parts[0][2] if len(parts) == 1 else "follows/edges"
-    if not directed:
-        s, d = np.minimum(s, d), np.maximum(s, d)
-    key = s * max(n, 1) + d
-    # the inverse (a second pass over 10^7 keys) only where weights must be merged
-    uniq, inv = unique(key, return_inverse=True) if has_weight else (unique(key), None)
-    n_merged = len(key) - len(uniq)
-    if n_merged:
-        what = "duplicate rows merged" if directed else "duplicate undirected ties merged"
-        if has_weight:
-            what += {
-                "sum": " (weights summed)",
-                "max": " (largest weight kept)",
-                "probability": " (probabilities combined as 1-prod(1-p))",
-            }[merge]
-        report.add(name, "merged", n_merged, what)
-    if has_weight:
-        w0 = np.where(np.isnan(w), 0.0, w)
-        if merge == "sum":
-            wm = np.bincount(inv, weights=w0, minlength=len(uniq))
-        elif merge == "max":
-            wm = np.full(len(uniq), -np.inf)
-            np.maximum.at(wm, inv, w0)
-        else:
-            if (w0 > 1).any():
-                raise InputError(
-                    f"probabilities must be in [0, 1], found {w0.max():g}", source=name
-                )
-            logq = np.bincount(
-                inv, weights=np.log1p(-np.minimum(w0, 1 - 1e-15)), minlength=len(uniq)
-            )
-            wm = -np.expm1(logq)
-            wm[np.bincount(inv, weights=(w0 >= 1).astype(float), minlength=len(uniq)) > 0] = 1.0
-    s, d = uniq // max(n, 1), uniq % max(n, 1)
-    if not directed:
-        order, key = sort_order(np.concatenate([uniq, d * max(n, 1) + s]))
-        s, d = key // max(n, 1), key % max(n, 1)
-        if has_weight:
-            wm = np.concatenate([wm, wm])[order]
-    out = pd.DataFrame({"source": s, "target": d})
-    if has_weight:
-        out["weight"] = wm
-    return out
-
-
-def _merge_interactions(parts, report) -> pd.DataFrame:
-    if not parts:
-        return pd.DataFrame(
-            {
-                "source": np.zeros(0, dtype=np.int64),
-                "target": np.zeros(0, dtype=np.int64),
-                "type": pd.Categorical([]),
-                "count": np.zeros(0),
-                "timestamp": np.zeros(0),
-            }
-        )
-    t = pd.concat(parts, ignore_index=True)
-    t["type"] = t["type"].astype("category")
-    before = len(t)
-    t = (
-        t.groupby(
-            ["source", "target", "type", "timestamp"], sort=True, dropna=False, observed=True
-        )["count"]
-        .sum()
-        .reset_index()
-    )
-    merged = before - len(t)
-    if merged:
-        report.add(
-            "interactions",
-            "merged",
-            merged,
-            "duplicate rows (same pair, type and timestamp), counts summed",
-        )
-    t["source"] = t["source"].astype(np.int64)
-    t["target"] = t["target"].astype(np.int64)
-    return t[["source", "target", "type", "count", "timestamp"]]
+    return Network._from_parts(read_parts(
+        follows, interactions, users, edges=edges, directed=directed, columns=columns, sep=sep,
+        skip_rows=skip_rows, edge_weight_merge=edge_weight_merge, on_bad_rows=on_bad_rows,
+        graph=graph, edge_direction=edge_direction, weight=weight))

@@ -25,6 +25,8 @@ import numpy as np
 import pandas as pd
 
 from netinfluence.errors import InputError
+from netinfluence.network._layers import _check_layer
+from netinfluence.scoring import COMPONENTS, ScoreWeights
 
 __all__ = [
     "COMPONENT_COLOURS",
@@ -331,7 +333,6 @@ def community_map(net, labels, *, ranked: pd.DataFrame | None = None, label_top:
     """
     from matplotlib.collections import LineCollection
 
-    from netinfluence.network import _check_layer
 
     label_top = _check_count("label_top", label_top)
     max_edges = _check_count("max_edges", max_edges)
@@ -529,7 +530,6 @@ def component_breakdown(ranked: pd.DataFrame, *, top: int = 15, compare: int = 3
     >>> fig.axes[0].get_xlabel()
     'contribution to the citizen score (points of 100)'
     """
-    from netinfluence.scoring import COMPONENTS, ScoreWeights
 
     top = _check_count("top", top, 1)
     compare = _check_count("compare", compare)

@@ -20,6 +20,8 @@ import scipy.sparse as sp
 from netinfluence._arrays import sort_order, unique
 from netinfluence._threads import threaded_map as _threaded_map
 from netinfluence.errors import InputError
+from netinfluence.metrics._roles import _computed_labels, _label_codes
+from netinfluence.network import tie_probability_arrays
 
 if TYPE_CHECKING:  # pragma: no cover
     from netinfluence.network import Network
@@ -173,7 +175,6 @@ def reach(
         )
     codes = None
     if within:
-        from netinfluence.roles import _computed_labels, _label_codes
 
         _, codes = _label_codes(net, labels if labels is not None else _computed_labels(net))
 
@@ -472,7 +473,6 @@ def _exact_counts(adj: sp.csr_matrix, hops: int, codes: np.ndarray | None) -> np
 
 def _edge_probabilities(net: Network, layer: str, adj: sp.csr_matrix) -> np.ndarray:
     """Tie probability of every entry of ``adj`` (CSR order), from the default tie table."""
-    from netinfluence.ties import tie_probability_arrays
 
     n = np.int64(max(adj.shape[0], 1))
     ts, td, tp = tie_probability_arrays(net)
@@ -599,7 +599,6 @@ def two_hop_summary(
     src, dst, _ = net.edge_arrays(layer_name)
     adj = _csr(net.n_nodes, src, dst)
     paths = _path_count(adj, np.diff(adj.indptr), 2)
-    from netinfluence.roles import _label_codes
 
     _, codes = _label_codes(net, labels)
     if method_name == "sketch" or (method_name == "auto" and paths > AUTO_EXACT_PATHS):
@@ -858,8 +857,3 @@ def _finish(
     """Ball estimate minus the node itself, clipped to [out-degree, n - 1]."""
     result[sources] = np.clip(ball - 1.0, outdeg[sources], max(n - 1, 0))
     return result
-
-
-from netinfluence._callable import make_callable  # noqa: E402
-
-make_callable(__name__)  # `netinfluence.reach(net)` calls reach(net)

@@ -11,8 +11,8 @@ from typing import Annotated
 
 import typer
 
-from netinfluence.cli import (
-    _STATE,
+from netinfluence.cli._campaign import read_costs
+from netinfluence.cli._common import (
     DropBadOpt,
     EdgesOpt,
     FollowsOpt,
@@ -26,9 +26,16 @@ from netinfluence.cli import (
     handle_errors,
     load_inputs,
     print_load_report,
+    quiet,
 )
+from netinfluence.errors import InputError
+from netinfluence.io import write_meta
+from netinfluence.pipeline import analyze
+from netinfluence.report import write_html_report
+from netinfluence.scoring import ScoreWeights
+from netinfluence.spread import plan_campaign
 
-__all__ = ["register", "report_cmd"]
+__all__ = ["report_cmd"]
 
 REPORT_STEPS = ("load", "ties", "engagement", "communities", "roles", "core", "reach",
                 "scoring", "plan", "report")
@@ -36,8 +43,6 @@ REPORT_STEPS = ("load", "ties", "engagement", "communities", "roles", "core", "r
 
 def _plan(analysis, *, budget, k, costs, seed):
     """A campaign plan on the analysis' communities and insiders (netinfluence.campaign)."""
-    from netinfluence.campaign import plan_campaign
-    from netinfluence.cli_campaign import read_costs
 
     return plan_campaign(analysis.net, k=k, budget=budget,
                          costs=read_costs(costs) if costs else None, labels=analysis.labels,
@@ -46,6 +51,7 @@ def _plan(analysis, *, budget, k, costs, seed):
 
 @handle_errors
 def report_cmd(
+    ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write (one "
                                       "self-contained file; FILE.meta.json is written beside "
                                       "it).")],
@@ -78,15 +84,11 @@ def report_cmd(
 
     With --budget or --k a campaign is planned too (as `netinfluence plan` does) and the
     report gets its seeds, the naive plan beside them and the spread curves."""
-    from netinfluence.errors import InputError
-    from netinfluence.html_report import write_html_report
-    from netinfluence.pipeline import analyze, write_meta
-    from netinfluence.scoring import ScoreWeights
 
     if out.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"--out must be an .html file, got {out}")
     score_weights = ScoreWeights.from_file(weights) if weights else None
-    with StepProgress(REPORT_STEPS, enabled=not _STATE["quiet"]) as progress:
+    with StepProgress(REPORT_STEPS, enabled=not quiet(ctx)) as progress:
         progress("load")
         net = load_inputs(follows, interactions, users, edges, graph, undirected=undirected,
                           skip_rows=skip_rows, drop_bad_rows=drop_bad_rows, sep=sep)
@@ -106,13 +108,8 @@ def report_cmd(
             inputs={"follows": follows, "interactions": interactions, "users": users,
                     "edges": edges, "graph": graph, "weights": weights, "costs": costs},
             extra={"timings_seconds": analysis.timings})
-    print_load_report(net)
+    print_load_report(net, ctx)
     typer.echo(f"wrote report {path}")
     typer.echo(f"wrote meta   {meta}")
 
 
-def register(app: typer.Typer) -> None:
-    """Add the ``report`` command to ``app`` (a second call does nothing)."""
-    if any(cmd.name == "report" for cmd in app.registered_commands):
-        return
-    app.command("report")(report_cmd)

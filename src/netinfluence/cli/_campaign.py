@@ -13,8 +13,7 @@ from typing import Annotated
 
 import typer
 
-from netinfluence.cli import (
-    _STATE,
+from netinfluence.cli._common import (
     DropBadOpt,
     EdgesOpt,
     FollowsOpt,
@@ -28,9 +27,31 @@ from netinfluence.cli import (
     handle_errors,
     load_inputs,
     print_load_report,
+    quiet,
 )
+from netinfluence.errors import InputError
+from netinfluence.io import (
+    read_id_list,
+    read_table,
+    save_figure,
+    table_format,
+    write_meta,
+    write_table,
+)
+from netinfluence.network import read_network
+from netinfluence.report.plots import spread_curves
+from netinfluence.report.plots import validation_plot as plot_validation
+from netinfluence.scoring import validate_rankings
+from netinfluence.scoring._rank import _match_ids
+from netinfluence.spread import (
+    DEFAULT_COSTS,
+    expected_spread,
+    plan_campaign,
+    simulate_spread,
+)
+from netinfluence.spread._campaign import _TIER_BANDS
 
-__all__ = ["plan_cmd", "read_costs", "register", "simulate_cmd", "validate_cmd"]
+__all__ = ["plan_cmd", "read_costs", "simulate_cmd", "validate_cmd"]
 
 # ----------------------------------------------------------------------------- shared options
 
@@ -51,7 +72,6 @@ SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Seed of every rando
 def _load(follows, interactions, users, edges, graph, *, undirected, skip_rows, drop_bad_rows,
           sep, prob_col):
     """Read the inputs; ``--prob-col`` reads that column of the edge list as probabilities."""
-    from netinfluence.errors import InputError
 
     if prob_col is None or prob_col == 3:
         if prob_col is not None and not edges:
@@ -63,7 +83,6 @@ def _load(follows, interactions, users, edges, graph, *, undirected, skip_rows, 
         raise InputError("--prob-col needs an edge list given with --edges")
     if graph is not None:
         raise InputError("--graph cannot be combined with --edges")
-    from netinfluence.network import read_network
 
     return read_network(
         follows=[str(f) for f in follows or []] or None,
@@ -86,9 +105,6 @@ def read_costs(path: str | Path):
     """
     import pandas as pd
 
-    from netinfluence.campaign import _TIER_BANDS, DEFAULT_COSTS
-    from netinfluence.errors import InputError
-    from netinfluence.io import read_table
 
     raw = read_table(path, what="costs", header=False)
     frame = raw.frame
@@ -111,8 +127,8 @@ def read_costs(path: str | Path):
     return frame
 
 
-def _print_table(frame, title: str, rows: int = 15) -> None:
-    if _STATE["quiet"] or frame is None or not len(frame):
+def _print_table(frame, title: str, ctx: typer.Context, rows: int = 15) -> None:
+    if quiet(ctx) or frame is None or not len(frame):
         return
     from rich.table import Table
 
@@ -144,6 +160,7 @@ def _inputs(follows, interactions, users, edges, graph, **more):
 
 @handle_errors
 def plan_cmd(
+    ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", "-o", help="Seeds table: .csv, .xlsx (with "
                                       "summary, naive plan, communities and overlap sheets), "
                                       ".json or .parquet; FILE.summary.csv and FILE.meta.json "
@@ -184,9 +201,6 @@ def plan_cmd(
     sep: SepOpt = None,
 ):
     """Plan a campaign: seeds maximising expected spread within --k or --budget."""
-    from netinfluence.campaign import plan_campaign
-    from netinfluence.io import read_id_list, table_format, write_table
-    from netinfluence.pipeline import write_meta
 
     fmt = table_format(out)
     net = _load(follows, interactions, users, edges, graph, undirected=undirected,
@@ -206,16 +220,14 @@ def plan_cmd(
                        exclude=exclude),
         extra={"summary": plan.summary.to_dict()})
     if plot is not None:
-        from netinfluence.pipeline import save_figure
-        from netinfluence.plots import spread_curves
 
         x = "cost" if budget is not None else "order"
         fig = spread_curves({"planned": plan.seeds, "top followers": plan.naive}, x=x)
         written["plot"] = save_figure(fig, plot)
-    print_load_report(net)
+    print_load_report(net, ctx)
     _print_table(plan.seeds[["order", "node", "handle", "tier", "cost", "marginal_gain",
-                             "cumulative_spread"]], "Planned seeds")
-    _print_table(plan.summary.reset_index(), "Plan vs naive (top followers)", rows=20)
+                             "cumulative_spread"]], "Planned seeds", ctx)
+    _print_table(plan.summary.reset_index(), "Plan vs naive (top followers)", ctx, rows=20)
     for key, path in written.items():
         typer.echo(f"wrote {key:<8} {path}")
 
@@ -225,6 +237,7 @@ def plan_cmd(
 
 @handle_errors
 def simulate_cmd(
+    ctx: typer.Context,
     follows: FollowsOpt = None,
     interactions: InteractionsOpt = None,
     users: UsersOpt = None,
@@ -260,9 +273,6 @@ def simulate_cmd(
     """Simulate spread from seed accounts, or estimate every account's expected spread."""
     import pandas as pd
 
-    from netinfluence.diffusion import expected_spread, simulate_spread
-    from netinfluence.io import read_id_list, table_format, write_table
-    from netinfluence.pipeline import write_meta
 
     if out is not None:
         table_format(out)
@@ -273,8 +283,6 @@ def simulate_cmd(
     prob = _probability(probability, prob_col)
     written = {}
     if seeds is not None:
-        from netinfluence.candidates import _match_ids
-        from netinfluence.errors import InputError
 
         names = read_id_list(seeds)
         pos, unknown = _match_ids(net, names)
@@ -298,14 +306,14 @@ def simulate_cmd(
         params = {key: v for key, v in es.attrs.items()}
         if out is not None:
             written["spread"] = write_table(es.reset_index(), out)
-        _print_table(top.reset_index(), f"Top {len(top)} accounts by expected spread")
+        _print_table(top.reset_index(), f"Top {len(top)} accounts by expected spread", ctx)
     if out is not None:
         written["meta"] = write_meta(f"{out}.meta.json", net=net, parameters=params,
                                      inputs=_inputs(follows, interactions, users, edges, graph,
                                                     seeds=seeds),
                                      extra={"summary": summary.to_dict("records")})
-    print_load_report(net)
-    _print_table(summary, "Spread (accounts activated, seeds included)")
+    print_load_report(net, ctx)
+    _print_table(summary, "Spread (accounts activated, seeds included)", ctx)
     for key, path in written.items():
         typer.echo(f"wrote {key:<10} {path}")
 
@@ -315,6 +323,7 @@ def simulate_cmd(
 
 @handle_errors
 def validate_cmd(
+    ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", "-o", help="Validation table (.csv, .xlsx, "
                                       ".json, .parquet); FILE.meta.json beside it.")],
     follows: FollowsOpt = None,
@@ -344,9 +353,6 @@ def validate_cmd(
     sep: SepOpt = None,
 ):
     """Test rankings against SIR spreading near the threshold (Kitsak et al. 2010)."""
-    from netinfluence.io import table_format, write_table
-    from netinfluence.pipeline import write_meta
-    from netinfluence.validation import validate_rankings
 
     table_format(out)
     net = _load(follows, interactions, users, edges, graph, undirected=undirected,
@@ -359,25 +365,12 @@ def validate_cmd(
     written["meta"] = write_meta(f"{out}.meta.json", net=net, parameters=params,
                                  inputs=_inputs(follows, interactions, users, edges, graph))
     if plot is not None:
-        from netinfluence.pipeline import save_figure
-        from netinfluence.validation import plot_validation
 
         written["plot"] = save_figure(plot_validation(table), plot)
-    print_load_report(net)
+    print_load_report(net, ctx)
     _print_table(table.reset_index(), f"Rankings vs SIR spreading (beta {params['beta']:.4g}, "
-                                      f"threshold {params['beta_c']:.4g}, top {top:.0%})")
+                                      f"threshold {params['beta_c']:.4g}, top {top:.0%})", ctx)
     for key, path in written.items():
         typer.echo(f"wrote {key:<6} {path}")
 
 
-# ----------------------------------------------------------------------------- registration
-
-COMMANDS = (("plan", plan_cmd), ("simulate", simulate_cmd), ("validate", validate_cmd))
-
-
-def register(app: typer.Typer) -> None:
-    """Add ``plan``, ``simulate`` and ``validate`` to ``app`` (once; later calls do nothing)."""
-    present = {c.name for c in app.registered_commands}
-    for name, func in COMMANDS:
-        if name not in present:
-            app.command(name)(func)

@@ -350,8 +350,3 @@ def authenticity_flags(net: Network, *, rules: FlagRules | None = None,
                      for c in combos], dtype=object)
     flags["flags"] = text[which.reshape(-1)] if n else np.zeros(0, dtype=object)
     return flags
-
-
-from netinfluence._callable import make_callable  # noqa: E402
-
-make_callable(__name__)  # `netinfluence.engagement(net)` calls engagement(net)

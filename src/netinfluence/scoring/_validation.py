@@ -16,14 +16,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from netinfluence.diffusion import (
-    DiffusionModel,
-    _pairs,
-    _rr_estimate,
-    _unique,
-    rng_from,
-)
 from netinfluence.errors import InputError
+from netinfluence.metrics import collective_influence, coreness, pagerank, voterank
+from netinfluence.scoring._score import citizen_score
+from netinfluence.spread._diffusion import DiffusionModel, _pairs, _rr_estimate, _unique, rng_from
 
 if TYPE_CHECKING:  # pragma: no cover
     from netinfluence.network import Network
@@ -32,7 +28,6 @@ __all__ = [
     "RANKINGS",
     "epidemic_threshold",
     "imprecision",
-    "plot_validation",
     "spreading_efficiency",
     "validate_rankings",
 ]
@@ -273,25 +268,23 @@ def imprecision(score, efficiency, *, p: float = 0.05) -> float:
 
 
 def _ranking_scores(net: Network, names: list[str], layer: str, lo, hi, seed) -> dict:
-    from netinfluence import centrality as c
 
     out: dict[str, np.ndarray] = {}
     for name in names:
         if name == "degree":
             out[name] = _degrees(net, lo, hi)
         elif name == "coreness":
-            out[name] = c.coreness(net, layer=layer).to_numpy(dtype=float)
+            out[name] = coreness(net, layer=layer).to_numpy(dtype=float)
         elif name == "pagerank":
-            out[name] = c.pagerank(net, layer=layer).to_numpy(dtype=float)
+            out[name] = pagerank(net, layer=layer).to_numpy(dtype=float)
         elif name == "voterank":
-            rank = c.voterank(net, layer=layer, directed=False).astype("Float64")
+            rank = voterank(net, layer=layer, directed=False).astype("Float64")
             out[name] = -rank.to_numpy(dtype=float, na_value=np.nan)  # 1st elected is best
         elif name == "collective_influence":
-            out[name] = c.collective_influence(net, layer=layer).to_numpy(dtype=float)
+            out[name] = collective_influence(net, layer=layer).to_numpy(dtype=float)
         else:
-            from netinfluence.pipeline import analyze
 
-            out[name] = analyze(net, seed=seed).scores["score"].to_numpy(dtype=float)
+            out[name] = citizen_score(net, seed=seed)["score"].to_numpy(dtype=float)
     return out
 
 
@@ -407,23 +400,3 @@ def validate_rankings(
     table.attrs.update({**eff.attrs, "p": p, "nodes": net.n_nodes,
                         "mean_efficiency": float(m.mean()), "efficiency": eff})
     return table
-
-
-def plot_validation(table: pd.DataFrame, **kwargs):
-    """Imprecision and Kendall tau per ranking as a matplotlib Figure.
-
-    A thin front to :func:`netinfluence.plots.validation_plot` (same keyword arguments);
-    pass one table or several stacked with a ``dataset`` column.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"imprecision": [0.2, 0.1], "kendall_tau": [0.5, 0.6]},
-    ...                  index=pd.Index(["degree", "citizen_score"], name="ranking"))
-    >>> fig = plot_validation(t)
-    >>> len(fig.axes)
-    2
-    """
-    from netinfluence.plots import validation_plot
-
-    return validation_plot(table, **kwargs)
-

@@ -1022,8 +1022,3 @@ def _warn_if_empty_layer(net: Network, layer: str) -> None:
 # The centrality() options `betweenness` and `harmonic` shadow these functions inside it.
 _betweenness = betweenness
 _harmonic = harmonic
-
-
-from netinfluence._callable import make_callable  # noqa: E402
-
-make_callable(__name__)  # `netinfluence.centrality(net)` calls centrality(net)

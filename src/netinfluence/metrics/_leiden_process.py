@@ -2,7 +2,7 @@
 
 igraph holds the GIL for all of ``community_leiden``, so on a large graph nothing else in
 the process can run for those seconds. :class:`LeidenProcess` writes the edge pairs to a
-private temporary folder, starts ``python -m netinfluence._leiden_process FOLDER`` and
+private temporary folder, starts ``python -m netinfluence.metrics._leiden_process FOLDER`` and
 returns at once; :meth:`LeidenProcess.result` waits for the child and reads its answer.
 The child builds the graph with :func:`netinfluence.network.igraph_from_arrays` as soon as
 it starts, waits for the weights, and runs :func:`netinfluence.community.leiden_membership`:
@@ -25,7 +25,10 @@ from pathlib import Path
 
 import numpy as np
 
+import netinfluence
 from netinfluence.errors import ComputationError
+from netinfluence.metrics._leiden import leiden_membership
+from netinfluence.network import igraph_from_arrays
 
 __all__ = ["LeidenProcess"]
 
@@ -51,7 +54,7 @@ def _child_env() -> dict:
     on ``PYTHONPATH``, so the child imports the same netinfluence even where the parent found
     it through a ``sys.path`` change (a notebook's ``sys.path.insert``) rather than an install."""
     env = dict(os.environ)
-    root = Path(__file__).resolve().parent.parent
+    root = Path(netinfluence.__file__).resolve().parent.parent  # the folder holding the package
     if root.name in ("site-packages", "dist-packages"):
         return env  # an installed package: the child finds it, and site-packages must not
         # move ahead of the standard library
@@ -100,7 +103,7 @@ class LeidenProcess:
                      gamma=np.array([gamma], dtype=float))
             log = open(folder / "stderr.txt", "wb")  # closed by _stop
             self._proc = subprocess.Popen(
-                [sys.executable, "-m", "netinfluence._leiden_process", str(folder)],
+                [sys.executable, "-m", "netinfluence.metrics._leiden_process", str(folder)],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
                 env=_child_env())
         except BaseException:
@@ -164,8 +167,6 @@ def _wait_for_weights(folder: Path, parent: int) -> tuple[np.ndarray, int] | Non
 
 
 def _solve(folder: Path) -> int:
-    from netinfluence.community import leiden_membership
-    from netinfluence.network import igraph_from_arrays
 
     with np.load(folder / "input.npz") as data:
         lo, hi = data["lo"], data["hi"]
@@ -192,7 +193,7 @@ def _solve(folder: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1 or not Path(args[0]).is_dir():
-        print("usage: python -m netinfluence._leiden_process FOLDER", file=sys.stderr)
+        print("usage: python -m netinfluence.metrics._leiden_process FOLDER", file=sys.stderr)
         return 2
     return _solve(Path(args[0]))
 

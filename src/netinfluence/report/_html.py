@@ -7,7 +7,7 @@ never touches the network, and every piece of user data (handles, topics, ids, r
 HTML-escaped before it is written.
 
 :func:`render_html_report` builds the page as a string (no I/O); :func:`write_html_report`
-writes it atomically; :func:`demo_outputs` writes the report and its plots for the demo.
+writes it atomically.
 """
 
 from __future__ import annotations
@@ -24,9 +24,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from netinfluence._version import __version__
 from netinfluence.errors import InputError
+from netinfluence.io import atomic_path
+from netinfluence.metrics import community_quality
+from netinfluence.report import plots
+from netinfluence.report.plots import COMPONENT_COLOURS
+from netinfluence.scoring import COMPONENTS
+from netinfluence.scoring._rank import _FLAG_WORDS
 
-__all__ = ["demo_outputs", "render_html_report", "report_figures", "write_html_report"]
+__all__ = ["render_html_report", "report_figures", "write_html_report"]
 
 #: Columns of the candidate table, in order: (column of the ranked table, header, kind).
 TABLE_COLUMNS = (
@@ -204,7 +211,6 @@ def report_figures(analysis, *, plan=None, seed=0, label_top: int = 10) -> dict[
     ``component_breakdown``, and ``spread_curves`` when ``plan`` has seed tables with
     ``order`` and ``cumulative_spread``.
     """
-    from netinfluence import plots
 
     ranked = analysis.ranked
     topics = ranked.drop_duplicates("community").set_index("community")["community_topic"]
@@ -263,7 +269,6 @@ def _summary_section(analysis) -> str:
 
 
 def _communities_section(analysis, images: Mapping[str, str]) -> str:
-    from netinfluence.community import community_quality
 
     ranked = analysis.ranked
     labels = analysis.labels
@@ -317,8 +322,6 @@ def _figure(images: Mapping[str, str], key: str, alt: str) -> str:
 
 
 def _components_bar(row, weights) -> str:
-    from netinfluence.plots import COMPONENT_COLOURS
-    from netinfluence.scoring import COMPONENTS
 
     w = weights.normalised()
     keep = (1.0 - weights.flag_penalty) ** float(row.get("n_flags", 0) or 0)
@@ -355,7 +358,6 @@ def _detail_html(row, weights, flag_words: Mapping[str, str]) -> str:
 
 
 def _candidates_section(analysis, images: Mapping[str, str], top: int | None) -> str:
-    from netinfluence.candidates import _FLAG_WORDS
 
     ranked = analysis.ranked.sort_values("rank", kind="mergesort")
     total = len(ranked)
@@ -685,7 +687,6 @@ def render_html_report(analysis, *, plan=None, title: str = "netinfluence report
     figs = dict(figures) if figures is not None else report_figures(
         analysis, plan=plan, seed=analysis.seed)
     images = {k: _png_data_uri(f, dpi=dpi) for k, f in figs.items()}
-    from netinfluence._version import __version__
 
     net = analysis.net
     generated = generated or _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -746,7 +747,6 @@ def write_html_report(analysis, path: str | os.PathLike, *, plan=None,
     InputError
         ``path`` does not end in ``.html`` or ``.htm``, or a bad option.
     """
-    from netinfluence.io import atomic_path
 
     if Path(path).suffix.lower() not in (".html", ".htm"):
         raise InputError(f"the report is an HTML file: give a path ending in .html, got "
@@ -755,29 +755,3 @@ def write_html_report(analysis, path: str | os.PathLike, *, plan=None,
     with atomic_path(path) as tmp:
         Path(tmp).write_text(page, encoding="utf-8")
     return Path(path)
-
-
-def demo_outputs(analysis, out: str | os.PathLike, *, seed: int = 0, plan=None
-                 ) -> dict[str, Path]:
-    """Write the demo's report and plots into the folder ``out``.
-
-    Writes ``report.html`` and one PNG per figure of :func:`report_figures`
-    (``community_map.png``, ``community_sizes.png``, ``degree_distributions.png``,
-    ``score_vs_followers.png``, ``component_breakdown.png`` and, with a plan,
-    ``spread_curves.png``). Returns the paths keyed by figure name, plus ``report``.
-    """
-    from netinfluence.io import atomic_path
-
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    figs = report_figures(analysis, plan=plan, seed=seed)
-    written: dict[str, Path] = {}
-    for name, fig in figs.items():
-        path = out / f"{name}.png"
-        with atomic_path(path) as tmp:
-            fig.savefig(tmp, format="png", dpi=150, bbox_inches="tight", facecolor="white")
-        written[name] = path
-    written["report"] = write_html_report(analysis, out / "report.html", plan=plan,
-                                          title="netinfluence demo: the sample network",
-                                          figures=figs)
-    return written

@@ -12,21 +12,22 @@ audience, pairwise audience overlap and spread per community.
 from __future__ import annotations
 
 import heapq
-import importlib.util
 import logging
 import math
-import os
 import warnings
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from netinfluence.diffusion import (
+from netinfluence.errors import InputError
+from netinfluence.metrics import communities, is_insider, roles, set_reach
+from netinfluence.metrics._engagement import _bands, platform_followers
+from netinfluence.scoring._rank import _match_ids
+from netinfluence.spread._diffusion import (
     _VISIT_CELLS,
     _Z95,
     DiffusionModel,
@@ -39,7 +40,6 @@ from netinfluence.diffusion import (
     rng_from,
     rr_sets,
 )
-from netinfluence.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
     from netinfluence.network import Network
@@ -50,7 +50,6 @@ __all__ = [
     "SEED_COLUMNS",
     "CampaignPlan",
     "account_costs",
-    "demo_outputs",
     "plan_campaign",
 ]
 
@@ -124,7 +123,6 @@ def account_costs(net: Network, costs=None) -> pd.Series:
     >>> account_costs(net, {"micro": 800}).tolist()
     [100.0, 800.0, 50000.0]
     """
-    from netinfluence.engagement import _bands
 
     _, band, _ = _bands(net, None)
     band_arr = band.to_numpy(dtype=object)
@@ -195,7 +193,6 @@ def _tier_prices(items) -> dict[str, float]:
 
 
 def _account_prices(net: Network, keys, values) -> tuple[dict[int, float], list]:
-    from netinfluence.candidates import _match_ids
 
     prices: dict[int, float] = {}
     unknown = []
@@ -757,7 +754,6 @@ def plan_campaign(
     eligible = np.ones(n, dtype=bool)
     unknown_excl: list = []
     if exclude is not None:
-        from netinfluence.candidates import _match_ids
 
         if isinstance(exclude, (str, bytes)):
             exclude = [exclude]
@@ -825,7 +821,6 @@ def plan_campaign(
     naive_eval = _evaluate(dm, naive_pos, evaluation_runs, eval_rng)
     seeds = _seed_table(net, picks, cost, label_arr, insider_arr)
     naive = _seed_table(net, naive_picks, cost, label_arr, insider_arr)
-    from netinfluence.reach import set_reach
 
     plan_aud = set_reach(net, list(seeds["node"]), hops=hops)
     naive_aud = set_reach(net, list(naive["node"]), hops=hops)
@@ -856,7 +851,6 @@ def _int(name: str, value, lo: int) -> int:
 
 def _labels(net: Network, labels, seed) -> pd.Series:
     if labels is None:
-        from netinfluence.community import communities
 
         return communities(net, seed=seed if not isinstance(seed, np.random.Generator) else 0)
     if not isinstance(labels, pd.Series):
@@ -873,7 +867,6 @@ def _labels(net: Network, labels, seed) -> pd.Series:
 
 def _insiders(net: Network, labels: pd.Series, insiders) -> np.ndarray:
     if insiders is None:
-        from netinfluence.roles import is_insider, roles
 
         return is_insider(roles(net, labels)).to_numpy(dtype=bool)
     if not isinstance(insiders, pd.Series):
@@ -916,7 +909,6 @@ def _chosen_communities(labels: pd.Series, per_community) -> list:
 
 def _naive(net: Network, dm: DiffusionModel, *, k, budget, cost, eligible) -> np.ndarray:
     """Accounts by platform followers (graph audience where unknown), taken while they fit."""
-    from netinfluence.engagement import platform_followers
 
     followers = platform_followers(net).to_numpy(dtype=float)
     audience = np.bincount(dm.src, minlength=dm.n).astype(float)
@@ -949,7 +941,6 @@ def _evaluate(dm: DiffusionModel, pos: np.ndarray, runs: int, rng: np.random.Gen
 
 
 def _seed_table(net: Network, picks, cost, label_arr, insider_arr) -> pd.DataFrame:
-    from netinfluence.engagement import _bands
 
     pos = np.array([v for v, _ in picks], dtype=np.int64)
     gains = np.array([g for _, g in picks], dtype=float)
@@ -1012,49 +1003,3 @@ def _per_community(label_arr, seeds, naive, plan_eval, naive_eval, labels) -> pd
         "naive_spread": naive_spread.reindex(index, fill_value=0.0).to_numpy(dtype=float),
     }, index=pd.Index(index, name="community"))
     return out
-
-
-# ---------------------------------------------------------------------------- demo
-
-
-def demo_plan(analysis, *, seed: int = 0, budget: float = 20_000.0) -> CampaignPlan:
-    """The demo's campaign: a budget plan with the default tier costs, the analysis'
-    communities and insiders, and IC with weighted-cascade probabilities (``1 / in-degree``).
-
-    With the default tie probabilities the bundled sample is far above its epidemic threshold
-    (one account alone reaches most of it), which makes every plan alike and sampling slow.
-    """
-    return plan_campaign(analysis.net, budget=budget, labels=analysis.labels,
-                         insiders=analysis.inputs["insider"], probability="weighted_cascade",
-                         seed=seed, evaluation_runs=500, epsilon=0.2)
-
-
-def demo_outputs(analysis, out: str | os.PathLike, *, seed: int = 0,
-                 budget: float = 20_000.0, plan: CampaignPlan | None = None
-                 ) -> dict[str, Path]:
-    """Plan a small campaign on an analysed network and write ``plan.xlsx`` and ``plan.csv``.
-
-    A budget plan with the default tier costs, the analysis' communities and insiders, and
-    IC with weighted-cascade probabilities (``1 / in-degree``): with the default tie
-    probabilities the bundled sample is far above its epidemic threshold (one account alone
-    reaches most of it), which makes every plan alike and the sampling slow. Returns the
-    paths written, keyed ``plan_xlsx``, ``plan_csv``, ``plan_summary`` and ``plan_meta``.
-    """
-    from netinfluence.io import write_table
-    from netinfluence.pipeline import write_meta
-
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    if plan is None:
-        plan = demo_plan(analysis, seed=seed, budget=budget)
-    written = {
-        "plan_xlsx": write_table(plan.seeds, folder / "plan.xlsx", sheets=plan.sheets())
-        if importlib.util.find_spec("openpyxl") is not None else None,
-        "plan_csv": write_table(plan.seeds, folder / "plan.csv"),
-        "plan_summary": write_table(plan.summary, folder / "plan_summary.csv", index=True),
-    }
-    written = {k: v for k, v in written.items() if v is not None}  # no Excel writer: CSV only
-    written["plan_meta"] = write_meta(folder / "plan.csv.meta.json", net=analysis.net,
-                                      parameters=plan.parameters,
-                                      extra={"summary": plan.summary.to_dict()})
-    return written

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from netinfluence.errors import InputError
+from netinfluence.metrics._community import communities
 
 if TYPE_CHECKING:  # pragma: no cover
     from netinfluence.network import Network
@@ -203,13 +204,6 @@ def is_insider(
 
 
 def _computed_labels(net: Network) -> pd.Series:
-    try:
-        from netinfluence.community import communities
-    except ImportError as exc:
-        raise InputError(
-            "roles needs community labels: pass labels=<node-indexed integer Series> "
-            "(netinfluence.community is not available to compute them)"
-        ) from exc
     result = communities(net)
     if isinstance(result, pd.DataFrame):
         result = result["community"]
@@ -297,8 +291,3 @@ def _classify(z: np.ndarray, p: np.ndarray) -> pd.Categorical:
     hub_role = 4 + np.searchsorted(np.asarray(_HUB_P), p, side="left")  # 4..6
     code = np.where(hub, hub_role, nonhub_role)
     return pd.Categorical.from_codes(code, categories=list(ROLES), ordered=True)
-
-
-from netinfluence._callable import make_callable  # noqa: E402
-
-make_callable(__name__)  # `netinfluence.roles(net)` calls roles(net)

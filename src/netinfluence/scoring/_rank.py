@@ -13,7 +13,7 @@ import pandas as pd
 
 from netinfluence.errors import InputError
 from netinfluence.network import Network
-from netinfluence.scoring import COMPONENTS, ScoreWeights, citizen_score, score_inputs
+from netinfluence.scoring._score import COMPONENTS, ScoreWeights, citizen_score, score_inputs
 
 __all__ = ["RANK_COLUMNS", "community_topics", "explain", "explain_all", "filter_ranked", "rank",
            "rank_table"]

@@ -18,7 +18,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from netinfluence._threads import worker_threads
 from netinfluence.errors import ComputationError, InputError
+from netinfluence.metrics import (
+    LeidenInBackground,
+    authenticity_flags,
+    communities,
+    engagement,
+    is_insider,
+    roles,
+    two_hop_summary,
+    undirected_pairs,
+)
 from netinfluence.network import Network
 
 __all__ = ["COMPONENTS", "ScoreWeights", "citizen_score", "combine", "score_inputs"]
@@ -45,7 +56,6 @@ def leiden_in_background(n_pairs: int) -> bool:
     """Whether :func:`score_inputs` runs Leiden in a second process for a tie graph of
     ``n_pairs`` undirected pairs: large graphs, and only when more than one CPU may be used
     (``NETINFLUENCE_THREADS=1`` keeps everything in this process)."""
-    from netinfluence._threads import worker_threads
 
     return n_pairs >= LEIDEN_BACKGROUND_MIN_PAIRS and worker_threads() > 1
 
@@ -186,10 +196,6 @@ def score_inputs(net: Network, *, labels: pd.Series | None = None, seed=0,
         expected_reach, followers, tier, tier_band, engagement_rate, engagement_vs_tier,
         reciprocal_share`` and the authenticity measures and flags.
     """
-    from netinfluence.community import LeidenInBackground, communities, undirected_pairs
-    from netinfluence.engagement import authenticity_flags, engagement
-    from netinfluence.reach import two_hop_summary
-    from netinfluence.roles import is_insider, roles
 
     step = progress or (lambda name: None)
     layer = net.default_layer

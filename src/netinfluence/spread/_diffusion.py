@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from netinfluence.errors import InputError
+from netinfluence.network import tie_probability_arrays
 
 if TYPE_CHECKING:  # pragma: no cover
     from netinfluence.network import Network
@@ -244,7 +245,6 @@ def _build(net: Network, model: str, kind: str, p: float | None, layer: str) -> 
     if kind == "edge":
         src, dst, w = net.edge_arrays("follows")
     elif kind == "tie":
-        from netinfluence.ties import tie_probability_arrays
 
         src, dst, w = tie_probability_arrays(net)
         if layer != "ties":

@@ -1,0 +1,252 @@
+"""The analysis commands: ``sample-data``, ``inspect``, ``rank``, ``communities`` and ``demo``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from netinfluence.cli._common import (
+    RANK_STEPS,
+    ColumnsOpt,
+    DropBadOpt,
+    EdgesOpt,
+    FollowsOpt,
+    GraphOpt,
+    InteractionsOpt,
+    SepOpt,
+    SkipRowsOpt,
+    StepProgress,
+    UndirectedOpt,
+    UsersOpt,
+    _console,
+    handle_errors,
+    load_inputs,
+    print_load_report,
+    print_ranked,
+    print_summary,
+    quiet,
+)
+from netinfluence.datasets import write_sample
+from netinfluence.demo import run_demo
+from netinfluence.errors import InputError
+from netinfluence.errors import InputError as _InputError
+from netinfluence.io import read_id_list, table_format, write_meta, write_table
+from netinfluence.io import read_id_list as _ids
+from netinfluence.metrics import communities, community_quality
+from netinfluence.pipeline import STEPS, run_rank
+from netinfluence.scoring import ScoreWeights
+from netinfluence.scoring import ScoreWeights as _Weights
+
+
+@handle_errors
+def sample_data(
+    ctx: typer.Context,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder to write the sample files to.")
+    ] = Path("data/sample"),
+    seed: Annotated[
+        int, typer.Option("--seed", help="Generator seed (7 gives the bundled sample).")
+    ] = 7,
+):
+    """Write the synthetic sample network (follows, interactions, users, truth) to a folder.
+
+    With the default seed the files are byte-identical to the ones bundled in data/sample.
+    """
+
+    paths = write_sample(out, seed=seed)
+    for key, path in paths.items():
+        typer.echo(f"wrote {key:<12} {path}")
+
+
+@handle_errors
+def inspect_cmd(
+    ctx: typer.Context,
+    follows: FollowsOpt = None,
+    interactions: InteractionsOpt = None,
+    users: UsersOpt = None,
+    edges: EdgesOpt = None,
+    graph: GraphOpt = None,
+    undirected: UndirectedOpt = False,
+    skip_rows: SkipRowsOpt = 0,
+    drop_bad_rows: DropBadOpt = False,
+    sep: SepOpt = None,
+    columns: ColumnsOpt = None,
+):
+    """Load input files and print the load report and a network summary (no analysis)."""
+    net = load_inputs(
+        follows,
+        interactions,
+        users,
+        edges,
+        graph,
+        undirected=undirected,
+        skip_rows=skip_rows,
+        drop_bad_rows=drop_bad_rows,
+        sep=sep,
+        columns=columns,
+    )
+    print_load_report(net, ctx)
+    print_summary(net, ctx)
+
+
+
+@handle_errors
+def rank_cmd(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output file: .csv, .xlsx, .json or "
+                                      ".parquet (a FILE.meta.json provenance file is written "
+                                      "beside it).")],
+    follows: FollowsOpt = None,
+    interactions: InteractionsOpt = None,
+    users: UsersOpt = None,
+    edges: EdgesOpt = None,
+    graph: GraphOpt = None,
+    top: Annotated[int, typer.Option("--top", min=0, help="Rows to write; 0 writes every node.")]
+    = 50,
+    per_community: Annotated[int | None, typer.Option(
+        "--per-community", min=1, help="The top K insiders of each community instead.")] = None,
+    tiers: Annotated[str | None, typer.Option(
+        "--tiers", help="Keep these tiers, comma-separated: nano,micro,macro,mega "
+                        "(or bands such as 1k-10k).")] = None,
+    exclude: Annotated[Path | None, typer.Option(
+        "--exclude", help="File of ids or handles to leave out, one per line.")] = None,
+    topics: Annotated[str | None, typer.Option(
+        "--topics", help="Keep accounts with one of these topics, comma-separated.")] = None,
+    weights: Annotated[Path | None, typer.Option(
+        "--weights", help="JSON file of score weights (see ScoreWeights).")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of every random step.")] = 0,
+    graph_out: Annotated[Path | None, typer.Option(
+        "--graph-out", help="Also write the network with all attributes (.gexf or .graphml).")]
+    = None,
+    undirected: UndirectedOpt = False,
+    skip_rows: SkipRowsOpt = 0,
+    drop_bad_rows: DropBadOpt = False,
+    sep: SepOpt = None,
+    columns: ColumnsOpt = None,
+    engine: Annotated[str, typer.Option(
+        "--engine", help="memory (default) or spark (needs the spark extra and Java 17).")]
+    = "memory",
+    master: Annotated[str, typer.Option(
+        "--master", help="Spark master with --engine spark: local[2], spark://host:7077, ...")]
+    = "local[2]",
+):
+    """Rank the citizen influencers of a network and write the list with a reason per rank."""
+
+    engine_name = engine.strip().lower()
+    if engine_name not in ("memory", "spark"):
+        raise _InputError(f"--engine must be memory or spark, got {engine!r}")
+    if engine_name == "spark":
+        from netinfluence.spark.job import check_spark_options, run_rank_spark
+
+        check_spark_options(edges=edges, graph=graph, undirected=undirected,
+                            skip_rows=skip_rows, drop_bad_rows=drop_bad_rows,
+                            columns=columns, graph_out=graph_out)
+        excluded_ids = None
+        if exclude:
+
+            excluded_ids = _ids(exclude)
+        table, written = run_rank_spark(
+            out, follows=[str(p) for p in follows or []] or None,
+            interactions=[str(p) for p in interactions or []] or None,
+            users=str(users) if users else None, master=master, seed=seed,
+            weights=_Weights.from_file(weights) if weights else None, top=top,
+            per_community=per_community, tiers=tiers.split(",") if tiers else None,
+            exclude=excluded_ids, require_topics=topics.split(",") if topics else None, sep=sep)
+        if table is not None:
+            print_ranked(table, ctx)
+        for key, path in written.items():
+            typer.echo(f"wrote {key:<6} {path}")
+        return
+
+    table_format(out)  # an unknown extension fails before any work
+    if graph_out is not None:
+
+        if graph_out.suffix.lower() not in (".gexf", ".graphml"):
+            raise InputError(f"--graph-out needs a .gexf or .graphml file, got {graph_out}")
+    score_weights = ScoreWeights.from_file(weights) if weights else None
+    excluded = read_id_list(exclude) if exclude else None
+    tier_list = [t for t in tiers.split(",")] if tiers else None
+    topic_list = [t for t in topics.split(",")] if topics else None
+    with StepProgress(RANK_STEPS, enabled=not quiet(ctx)) as progress:
+        progress("load")
+        net = load_inputs(follows, interactions, users, edges, graph, undirected=undirected,
+                          skip_rows=skip_rows, drop_bad_rows=drop_bad_rows, sep=sep,
+                          columns=columns)
+        table, written = run_rank(
+            net, out, seed=seed, weights=score_weights, top=top, per_community=per_community,
+            tiers=tier_list, exclude=excluded, require_topics=topic_list, graph_out=graph_out,
+            inputs={"follows": follows, "interactions": interactions, "users": users,
+                    "edges": edges, "graph": graph, "exclude": exclude, "weights": weights},
+            progress=progress)
+    print_load_report(net, ctx)
+    print_ranked(table, ctx)
+    unknown = table.attrs.get("unknown_exclusions") or []
+    if unknown and not quiet(ctx):
+        _console(stderr=True).print(f"note: {len(unknown)} excluded name(s) not found in the "
+                                    f"network, e.g. {unknown[:3]}", markup=False)
+    for key, path in written.items():
+        typer.echo(f"wrote {key:<6} {path}")
+
+
+@handle_errors
+def communities_cmd(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Partition file (.csv, .xlsx, .json, "
+                                      ".parquet); a FILE.quality.csv is written beside it.")],
+    follows: FollowsOpt = None,
+    interactions: InteractionsOpt = None,
+    users: UsersOpt = None,
+    edges: EdgesOpt = None,
+    graph: GraphOpt = None,
+    method: Annotated[str, typer.Option(
+        "--method", help="leiden, louvain, infomap or label_propagation.")] = "leiden",
+    resolution: Annotated[float, typer.Option("--resolution", min=0.0)] = 1.0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the detection.")] = 0,
+    undirected: UndirectedOpt = False,
+    skip_rows: SkipRowsOpt = 0,
+    drop_bad_rows: DropBadOpt = False,
+    sep: SepOpt = None,
+    columns: ColumnsOpt = None,
+):
+    """Detect communities and write the partition with quality metrics."""
+
+    table_format(out)
+    net = load_inputs(follows, interactions, users, edges, graph, undirected=undirected,
+                      skip_rows=skip_rows, drop_bad_rows=drop_bad_rows, sep=sep,
+                          columns=columns)
+    labels = communities(net, method=method, resolution=resolution, seed=seed)
+    quality = community_quality(net, labels)
+    part = labels.rename("community").reset_index()
+    write_table(part, out)
+    qpath = out.with_name(out.name + ".quality.csv")
+    write_table(quality.reset_index(), qpath)
+    write_meta(f"{out}.meta.json", net=net, parameters={
+        "method": method, "resolution": resolution, "seed": seed},
+        extra={"modularity": quality.attrs.get("modularity"),
+               "coverage": quality.attrs.get("coverage"), "communities": len(quality)})
+    print_load_report(net, ctx)
+    if not quiet(ctx):
+        _console().print(f"{len(quality):,} communities, modularity "
+                         f"{quality.attrs.get('modularity', float('nan')):.4f}", markup=False)
+    typer.echo(f"wrote partition {out}")
+    typer.echo(f"wrote quality   {qpath}")
+
+
+@handle_errors
+def demo(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the demo's outputs.")] = Path(
+        "netinfluence-demo"
+    ),
+    seed: Annotated[int, typer.Option("--seed", help="Seed of every random step.")] = 0,
+):
+    """Run the whole product on the bundled sample network and write its outputs to a folder."""
+
+    with StepProgress(STEPS, enabled=not quiet(ctx)) as progress:
+        run_demo(out, seed=seed, console=None if quiet(ctx) else _console(),
+                 show_report=lambda net: print_load_report(net, ctx),
+                 show_summary=lambda net: print_summary(net, ctx),
+                 show_table=lambda table: print_ranked(table, ctx), progress=progress)
+

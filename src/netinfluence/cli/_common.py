@@ -1,0 +1,294 @@
+"""What every command shares: error handling, the console, input options and loading, progress
+bars and tables. The run's ``--debug``/``--quiet`` travel in the Typer context, not a global."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from netinfluence.errors import InputError, NetInfluenceError
+from netinfluence.network import read_network
+
+
+def _run_state(ctx: typer.Context | None) -> dict[str, Any]:
+    """The ``--debug``/``--quiet`` switches of this run, set on the root context's ``obj``."""
+    obj = ctx.find_root().obj if ctx is not None else None
+    return obj if isinstance(obj, dict) else {}
+
+
+def quiet(ctx: typer.Context | None) -> bool:
+    """True under ``--quiet``: no progress bars or tables."""
+    return bool(_run_state(ctx).get("quiet"))
+
+
+def debug(ctx: typer.Context | None) -> bool:
+    """True under ``--debug``: tracebacks instead of one-line errors."""
+    return bool(_run_state(ctx).get("debug"))
+
+
+def _console(stderr: bool = False):
+    import shutil
+
+    from rich.console import Console
+
+    width = max(shutil.get_terminal_size((120, 24)).columns, 100)
+    return Console(stderr=stderr, highlight=False, width=width)
+
+
+def _fail(message: str, code: int = 2):
+    typer.echo(f"error: {message}", err=True)  # one line, never wrapped
+    raise typer.Exit(code)
+
+
+def handle_errors(func):
+    """Turn the library's errors into one clear line and exit code 2 (``--debug``: traceback)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        ctx = kwargs.get("ctx")
+        try:
+            return func(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except NetInfluenceError as exc:
+            if debug(ctx):
+                raise
+            _fail(" ".join(str(exc).split()))
+        except (OSError, MemoryError) as exc:
+            if debug(ctx):
+                raise
+            what = getattr(exc, "filename", None)
+            _fail(
+                f"{what + ': ' if what else ''}{exc.__class__.__name__}: "
+                f"{getattr(exc, 'strerror', None) or exc}"
+            )
+        except KeyboardInterrupt:
+            _fail("interrupted", code=130)
+
+    return wrapper
+
+
+# ----------------------------------------------------------------------------- shared options
+
+FollowsOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--follows", "-f", help="Follows edge list (follower, followed). Repeatable."),
+]
+InteractionsOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--interactions",
+        "-i",
+        help="Interactions (source, target, type[, count][, timestamp]). Repeatable.",
+    ),
+]
+UsersOpt = Annotated[
+    Path | None, typer.Option("--users", "-u", help="Users table (one row per account).")
+]
+EdgesOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--edges",
+        help="Edge list already in the influence direction (source can influence target).",
+    ),
+]
+GraphOpt = Annotated[Path | None, typer.Option("--graph", help="A GML or GraphML graph file.")]
+UndirectedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--undirected", help="Read follows/edges rows as mutual ties (friendship, co-authorship)."
+    ),
+]
+SkipRowsOpt = Annotated[
+    int,
+    typer.Option(
+        "--skip-rows", min=0, help="Records to skip at the top of each edge file (NetHEPT: 1)."
+    ),
+]
+DropBadOpt = Annotated[
+    bool,
+    typer.Option(
+        "--drop-bad-rows",
+        help="Drop rows that cannot be read (counted in the load report) "
+        "instead of stopping at the first one.",
+    ),
+]
+SepOpt = Annotated[str | None, typer.Option("--sep", help="Delimiter (detected by default).")]
+
+
+def load_inputs(
+    follows,
+    interactions,
+    users,
+    edges=None,
+    graph=None,
+    *,
+    undirected=False,
+    skip_rows=0,
+    drop_bad_rows=False,
+    sep=None,
+    prob=False,
+    columns=None,
+):
+    """Read the CLI's input options into a Network (one call, shared by every command)."""
+
+    if not (follows or interactions or edges or graph or users):
+        raise InputError(
+            "give at least one of --follows, --interactions, --edges, --graph or --users")
+    if graph is not None:
+        return read_network(graph=graph)
+    return read_network(
+        columns=parse_columns(columns),
+        follows=[str(p) for p in follows or []] or None,
+        interactions=[str(p) for p in interactions or []] or None,
+        users=str(users) if users else None,
+        edges=[str(p) for p in edges or []] or None,
+        directed=not undirected,
+        skip_rows=skip_rows,
+        sep=sep,
+        on_bad_rows="drop" if drop_bad_rows else "raise",
+        edge_weight_merge="probability" if prob else "sum",
+    )
+
+
+ColumnsOpt = Annotated[str | None, typer.Option(
+    "--columns", help="Column names when they are not detected, e.g. "
+                      "'follower=who,followed=whom' or 'source=from_user,target=to_user,"
+                      "timestamp=time,id=user'.")]
+
+_KIND_OF_ROLE = {"follower": ("follows",), "followed": ("follows",),
+                 "source": ("interactions", "edges"), "target": ("interactions", "edges"),
+                 "type": ("interactions",), "count": ("interactions",),
+                 "timestamp": ("interactions",), "weight": ("edges",), "id": ("users",)}
+
+
+def parse_columns(spec: str | None) -> dict | None:
+    """``"follower=who,followed=whom"`` -> ``{"follows": {"follower": "who", ...}}``."""
+
+    if not spec:
+        return None
+    out: dict = {}
+    for part in spec.split(","):
+        if not part.strip():
+            continue
+        role, eq, col = part.partition("=")
+        role, col = role.strip().lower(), col.strip()
+        if not eq or not col or role not in _KIND_OF_ROLE:
+            raise InputError(f"--columns: cannot read {part.strip()!r}; expected role=column "
+                             f"with a role among {sorted(_KIND_OF_ROLE)}")
+        for kind in _KIND_OF_ROLE[role]:
+            if kind == "users":
+                out["users"] = col
+            else:
+                out.setdefault(kind, {})[role] = col
+    return out
+
+
+# ----------------------------------------------------------------------------- display helpers
+
+
+def print_load_report(net, ctx: typer.Context | None) -> None:
+    if quiet(ctx):
+        return
+    from rich.table import Table
+
+    table = Table(title="Load report", title_justify="left")
+    for col in ("source", "action", "count", "reason"):
+        table.add_column(col, justify="right" if col == "count" else "left")
+    for ln in net.load_report.lines:
+        table.add_row(ln.source, ln.action, f"{ln.count:,}", ln.reason)
+    if net.load_report.dropped_ids:
+        table.add_row(
+            "", "lost ids", f"{len(net.load_report.dropped_ids):,}", "ids seen only in dropped rows"
+        )
+    _console().print(table)
+
+
+def print_summary(net, ctx: typer.Context | None) -> None:
+    if quiet(ctx):
+        return
+    from rich.table import Table
+
+    s = net.summary()
+    table = Table(title="Network summary", title_justify="left")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for key, value in s.items():
+        if isinstance(value, float):
+            text = f"{value:.4f}"
+        elif isinstance(value, (int,)) and not isinstance(value, bool):
+            text = f"{value:,}"
+        else:
+            text = str(value)
+        table.add_row(key.replace("_", " "), text)
+    _console().print(table)
+
+
+class StepProgress:
+    """Progress on the terminal: one bar over the analysis steps, the current step named."""
+
+    def __init__(self, steps, enabled: bool = True):
+        self.steps = list(steps)
+        self.enabled = enabled
+        self.progress = None
+        self.task = None
+
+    def __enter__(self):
+        if self.enabled:
+            from rich.progress import (
+                BarColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            self.progress = Progress(SpinnerColumn(), TextColumn("{task.description:<14}"),
+                                     BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                                     TimeElapsedColumn(), console=_console(stderr=True),
+                                     transient=True)
+            self.progress.__enter__()
+            self.task = self.progress.add_task("loading", total=len(self.steps))
+        return self
+
+    def __call__(self, name: str) -> None:
+        if self.progress is None:
+            return
+        done = self.steps.index(name) if name in self.steps else len(self.steps)
+        self.progress.update(self.task, description=name, completed=done)
+
+    def __exit__(self, *exc):
+        if self.progress is not None:
+            if exc[0] is None:
+                self.progress.update(self.task, description="done", completed=len(self.steps))
+            self.progress.__exit__(*exc)
+        return False
+
+
+RANK_STEPS = ("load", "ties", "engagement", "communities", "roles", "core", "reach", "scoring",
+              "export")
+
+
+def print_ranked(table, ctx: typer.Context | None, *, title: str = "Top candidates",
+                 rows: int = 15) -> None:
+    if quiet(ctx) or table is None or not len(table):
+        return
+    from rich.table import Table
+
+    view = Table(title=title, title_justify="left", show_lines=False)
+    cols = [("rank", "right"), ("handle", "left"), ("score", "right"), ("tier", "left"),
+            ("followers", "right"), ("why", "left")]
+    for name, justify in cols:
+        view.add_column(name, justify=justify, overflow="fold", no_wrap=name != "why",
+                        min_width=40 if name == "why" else None, ratio=1 if name == "why" else None)
+    for _, r in table.head(rows).iterrows():
+        handle = r.get("handle") if isinstance(r.get("handle"), str) else str(r["node"])
+        followers = r.get("followers")
+        view.add_row(str(r["rank"]), handle, f"{r['score']:.1f}", str(r.get("tier", "")),
+                     "" if followers is None or followers != followers else f"{followers:,.0f}",
+                     str(r["why"]))
+    _console().print(view)
+

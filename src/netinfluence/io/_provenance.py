@@ -1,0 +1,54 @@
+"""Provenance: the ``.meta.json`` written beside every output (version, parameters, input
+hashes, load report)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from netinfluence._version import __version__
+from netinfluence.io._write import atomic_path
+
+if TYPE_CHECKING:  # pragma: no cover
+    from netinfluence.network import Network
+
+
+
+def write_meta(path: str | os.PathLike, *, net: Network | None, parameters: dict[str, Any],
+               inputs: dict[str, Any] | None = None, extra: dict | None = None) -> Path:
+    """Write a provenance file (version, parameters, input hashes, load report) atomically."""
+    import hashlib
+
+    hashes = {}
+    for key, value in (inputs or {}).items():
+        for p in value if isinstance(value, (list, tuple)) else [value]:
+            if p is None or not Path(p).is_file():
+                continue
+            h = hashlib.sha256()
+            with open(p, "rb") as fh:
+                for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                    h.update(chunk)
+            hashes[str(p)] = {"role": key, "sha256": h.hexdigest()}
+    meta = {
+        "netinfluence_version": __version__,
+        "parameters": parameters,
+        "inputs": hashes,
+        "load_report": net.load_report.to_dict() if net is not None else None,
+        **(extra or {}),
+    }
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(meta, indent=2, default=_json_default, ensure_ascii=False)
+                       + "\n", encoding="utf-8")
+    return Path(path)
+
+
+def _json_default(value):
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        return float(value)
+    return str(value)

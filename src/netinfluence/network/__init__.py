@@ -1,0 +1,21 @@
+"""The network: the :class:`Network` value object, its layers and graph views, and how it is read.
+
+Inside a ``Network`` every edge points the way influence flows: ``u -> v`` means ``v`` is exposed
+to ``u`` (``v`` follows ``u``, or engaged with ``u``'s content). Modules: ``_network`` (the value
+object), ``_layers`` (the layers and the rule that picks one), ``_graph`` (igraph views),
+``_ties`` (the tie layer: tie strength from types, counts, reciprocity, recency, proximity),
+``_read`` (:func:`read_network` from files, DataFrames or graph files).
+"""
+
+from netinfluence.io import Source
+from netinfluence.network._graph import igraph_from_arrays
+from netinfluence.network._layers import LAYERS
+from netinfluence.network._network import Network, read_network
+from netinfluence.network._ties import (
+    DEFAULT_TYPE_WEIGHTS,
+    tie_edge_arrays,
+    tie_probability_arrays,
+    tie_strength,
+)
+
+__all__ = ['DEFAULT_TYPE_WEIGHTS', 'LAYERS', 'Network', 'Source', 'igraph_from_arrays', 'read_network', 'tie_edge_arrays', 'tie_probability_arrays', 'tie_strength']
