@@ -63,9 +63,11 @@ def run_memory(folder: Path, seed: int) -> tuple[dict, dict]:
 
     times: dict[str, float] = {}
     t = time.perf_counter()
-    net = ni.read_network(follows=folder / "follows.parquet",
-                          interactions=folder / "interactions.parquet",
-                          users=folder / "users.parquet")
+    net = ni.read_network(
+        follows=folder / "follows.parquet",
+        interactions=folder / "interactions.parquet",
+        users=folder / "users.parquet",
+    )
     times["load"] = time.perf_counter() - t
     t = time.perf_counter()
     cen = C.centrality(net, measures=["in_degree", "pagerank"])
@@ -86,28 +88,43 @@ def run_memory(folder: Path, seed: int) -> tuple[dict, dict]:
     scores = citizen_score(net, inputs=inputs)
     times["score inputs + score"] = time.perf_counter() - t
     times.update({f"  {k}": v for k, v in steps.items()})
-    times["total (after load)"] = sum(v for k, v in times.items()
-                                      if k in ("degrees + pagerank + strength",
-                                               "score inputs + score"))
-    return times, {"net": net, "in_degree": cen["in_degree"], "pagerank": cen["pagerank"],
-                   "strength": strength, "inputs": inputs, "scores": scores}
+    times["total (after load)"] = sum(
+        v
+        for k, v in times.items()
+        if k in ("degrees + pagerank + strength", "score inputs + score")
+    )
+    return times, {
+        "net": net,
+        "in_degree": cen["in_degree"],
+        "pagerank": cen["pagerank"],
+        "strength": strength,
+        "inputs": inputs,
+        "scores": scores,
+    }
 
 
 def run_spark(folder: Path, args) -> tuple[dict, dict]:
     from netinfluence.spark import metrics, session
 
     t = time.perf_counter()
-    spark = session(args.master, shuffle_partitions=args.partitions,
-                    driver_memory=args.driver_memory)
+    spark = session(
+        args.master, shuffle_partitions=args.partitions, driver_memory=args.driver_memory
+    )
     start = time.perf_counter() - t
     read = spark.read.parquet
     info: dict = {}
     cpu0 = _jvm_cpu_seconds()
     t = time.perf_counter()
-    table = metrics(spark, read(str(folder / "follows.parquet")),
-                    read(str(folder / "interactions.parquet")),
-                    read(str(folder / "users.parquet")), seed=args.seed, info=info,
-                    reach=args.reach, concurrent=not args.sequential)
+    table = metrics(
+        spark,
+        read(str(folder / "follows.parquet")),
+        read(str(folder / "interactions.parquet")),
+        read(str(folder / "users.parquet")),
+        seed=args.seed,
+        info=info,
+        reach=args.reach,
+        concurrent=not args.sequential,
+    )
     wall = time.perf_counter() - t
     arrow = table.toArrow()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -115,8 +132,12 @@ def run_spark(folder: Path, args) -> tuple[dict, dict]:
 
     pq.write_table(arrow, OUT / f"spark-metrics-{folder.name}.parquet")  # for inspection
     local = arrow.to_pandas().set_index("node")
-    facts = {"session_start": start, "metrics_wall": wall,
-             "jvm_cpu_seconds": _jvm_cpu_seconds() - cpu0, **info}
+    facts = {
+        "session_start": start,
+        "metrics_wall": wall,
+        "jvm_cpu_seconds": _jvm_cpu_seconds() - cpu0,
+        **info,
+    }
     spark.stop()
     return facts, {"table": local}
 
@@ -128,16 +149,17 @@ def agreement(mem: dict, sp: dict, seed: int) -> dict:
     net = mem["net"]
     s = sp["table"].reindex(net.ids)
     out = {
-        "in_degree_equal": bool((s["in_degree"].to_numpy() == mem["in_degree"].to_numpy())
-                                .all()),
+        "in_degree_equal": bool((s["in_degree"].to_numpy() == mem["in_degree"].to_numpy()).all()),
         "strength_max_abs_diff": float(np.abs(s["strength"] - mem["strength"]).max()),
         "pagerank_max_abs_diff": float(np.abs(s["pagerank"] - mem["pagerank"]).max()),
     }
     r2 = mem["inputs"]["reach_2hop"].to_numpy(dtype=float)
     rel = np.abs(s["reach_2hop"].to_numpy() - r2) / np.maximum(r2, 1.0)
-    out.update(reach_method_memory=mem["inputs"].attrs.get("reach_method"),
-               reach_rel_err_rms=float(np.sqrt(np.mean(rel**2))),
-               reach_rel_err_max=float(rel.max()))
+    out.update(
+        reach_method_memory=mem["inputs"].attrs.get("reach_method"),
+        reach_rel_err_rms=float(np.sqrt(np.mean(rel**2))),
+        reach_rel_err_max=float(rel.max()),
+    )
     labels = s["community"].rename("community")
     t = time.perf_counter()
     same = score_inputs(net, labels=labels, seed=seed)
@@ -145,8 +167,9 @@ def agreement(mem: dict, sp: dict, seed: int) -> dict:
     out["memory_score_with_spark_labels_seconds"] = time.perf_counter() - t
     top_spark = set(s["score"].sort_values(ascending=False, kind="mergesort").index[:50])
     top_same = set(scores["score"].sort_values(ascending=False, kind="mergesort").index[:50])
-    top_leiden = set(mem["scores"]["score"].sort_values(ascending=False, kind="mergesort")
-                     .index[:50])
+    top_leiden = set(
+        mem["scores"]["score"].sort_values(ascending=False, kind="mergesort").index[:50]
+    )
     out["top50_overlap_same_labels"] = len(top_spark & top_same)
     out["top50_overlap_vs_leiden"] = len(top_spark & top_leiden)
     out["score_max_abs_diff_same_labels"] = float(np.abs(s["score"] - scores["score"]).max())
@@ -164,40 +187,56 @@ def agreement(mem: dict, sp: dict, seed: int) -> dict:
 
 
 def _md(size: str, meta: dict, memory: dict | None, spark: dict, agree: dict | None) -> str:
-    lines = [f"## Spark engine, {size}: {meta['follows']:,} follows, {meta['interactions']:,} "
-             f"interaction rows, {meta['accounts']:,} accounts", ""]
-    lines.append(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
-                 f"load average at start {spark.get('load_at_start')}; master "
-                 f"`{spark['master']}`, {spark['partitions']} shuffle partitions, driver "
-                 f"memory {spark['driver_memory']}.")
+    lines = [
+        f"## Spark engine, {size}: {meta['follows']:,} follows, {meta['interactions']:,} "
+        f"interaction rows, {meta['accounts']:,} accounts",
+        "",
+    ]
+    lines.append(
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
+        f"load average at start {spark.get('load_at_start')}; master "
+        f"`{spark['master']}`, {spark['partitions']} shuffle partitions, driver "
+        f"memory {spark['driver_memory']}."
+    )
     lines += ["", "| step | Spark s | in-memory s |", "|---|---:|---:|"]
     t = spark["timings_seconds"]
     mem_t = memory or {}
-    rows = [("prepare (ids, layers, tie table with triangles)", t.get("prepare"),
-             mem_t.get("load")),
-            ("degrees", t.get("degrees"), mem_t.get("degrees + pagerank + strength")),
-            (f"PageRank ({spark.get('pagerank_rounds')} rounds)", t.get("pagerank"), None),
-            (f"communities ({spark.get('community_method')}, rounds per level "
-             f"{spark.get('lpa_rounds')})", t.get("communities"), mem_t.get("  communities")),
-            ("roles", t.get("roles"), mem_t.get("  roles")),
-            (f"k-cores ({spark.get('core_rounds')} rounds)", t.get("core"), mem_t.get("  core")),
-            ("expected reach + exact 2-hop pairs", t.get("expected_reach"), None),
-            (f"2-hop reach ({spark.get('reach_method')})", t.get("reach"), mem_t.get("  reach")),
-            ("engagement, reciprocity, flags", t.get("engagement"), mem_t.get("  engagement")),
-            ("the three chains above, run concurrently (wall)", t.get("concurrent_steps"),
-             None),
-            ("score (driver)", t.get("score"), mem_t.get("  scoring")),
-            ("**total**", spark["metrics_wall"], mem_t.get("total (after load)"))]
+    rows = [
+        ("prepare (ids, layers, tie table with triangles)", t.get("prepare"), mem_t.get("load")),
+        ("degrees", t.get("degrees"), mem_t.get("degrees + pagerank + strength")),
+        (f"PageRank ({spark.get('pagerank_rounds')} rounds)", t.get("pagerank"), None),
+        (
+            f"communities ({spark.get('community_method')}, rounds per level "
+            f"{spark.get('lpa_rounds')})",
+            t.get("communities"),
+            mem_t.get("  communities"),
+        ),
+        ("roles", t.get("roles"), mem_t.get("  roles")),
+        (f"k-cores ({spark.get('core_rounds')} rounds)", t.get("core"), mem_t.get("  core")),
+        ("expected reach + exact 2-hop pairs", t.get("expected_reach"), None),
+        (f"2-hop reach ({spark.get('reach_method')})", t.get("reach"), mem_t.get("  reach")),
+        ("engagement, reciprocity, flags", t.get("engagement"), mem_t.get("  engagement")),
+        ("the three chains above, run concurrently (wall)", t.get("concurrent_steps"), None),
+        ("score (driver)", t.get("score"), mem_t.get("  scoring")),
+        ("**total**", spark["metrics_wall"], mem_t.get("total (after load)")),
+    ]
     for name, a, b in rows:
         fa = f"{a:,.1f}" if isinstance(a, (int, float)) else ""
         fb = f"{b:,.1f}" if isinstance(b, (int, float)) else ""
         lines.append(f"| {name} | {fa} | {fb} |")
-    lines += ["", f"JVM CPU during the Spark run: {spark['jvm_cpu_seconds']:,.0f} s. "
-              f"Session start {spark['session_start']:.1f} s (not counted)."]
+    lines += [
+        "",
+        f"JVM CPU during the Spark run: {spark['jvm_cpu_seconds']:,.0f} s. "
+        f"Session start {spark['session_start']:.1f} s (not counted).",
+    ]
     if agree:
-        lines += ["", "Agreement: " + ", ".join(
-            f"{k} = {v:.3g}" if isinstance(v, float) else f"{k} = {v}"
-            for k, v in agree.items())]
+        lines += [
+            "",
+            "Agreement: "
+            + ", ".join(
+                f"{k} = {v:.3g}" if isinstance(v, float) else f"{k} = {v}" for k, v in agree.items()
+            ),
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -210,8 +249,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--driver-memory", default="6g")
     ap.add_argument("--reach", default="sketch", choices=("sketch", "exact"))
     ap.add_argument("--skip-memory", action="store_true", help="Spark only")
-    ap.add_argument("--sequential", action="store_true",
-                    help="run the metric chains one after the other (metrics(concurrent=False))")
+    ap.add_argument(
+        "--sequential",
+        action="store_true",
+        help="run the metric chains one after the other (metrics(concurrent=False))",
+    )
     ap.add_argument("--tag", default="", help="suffix of the result file names")
     args = ap.parse_args(argv)
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -224,20 +266,36 @@ def main(argv: list[str] | None = None) -> None:
         memory = mem = None
         if not args.skip_memory:
             memory, mem = run_memory(folder, args.seed)
-            print(f"[{size}] in-memory: {memory['total (after load)']:.1f} s after "
-                  f"{memory['load']:.1f} s load", flush=True)
+            print(
+                f"[{size}] in-memory: {memory['total (after load)']:.1f} s after "
+                f"{memory['load']:.1f} s load",
+                flush=True,
+            )
         load = " ".join(f"{x:.2f}" for x in os.getloadavg())
         spark, sp = run_spark(folder, args)
-        spark.update(master=args.master, partitions=args.partitions,
-                     concurrent=not args.sequential,
-                     driver_memory=args.driver_memory, load_at_start=load)
-        print(f"[{size}] Spark: {spark['metrics_wall']:.1f} s, "
-              f"{spark['jvm_cpu_seconds']:.0f} JVM CPU s", flush=True)
+        spark.update(
+            master=args.master,
+            partitions=args.partitions,
+            concurrent=not args.sequential,
+            driver_memory=args.driver_memory,
+            load_at_start=load,
+        )
+        print(
+            f"[{size}] Spark: {spark['metrics_wall']:.1f} s, "
+            f"{spark['jvm_cpu_seconds']:.0f} JVM CPU s",
+            flush=True,
+        )
         agree = agreement(mem, sp, args.seed) if mem is not None else None
-        record = {"size": size, "meta": meta, "memory_seconds": memory, "spark": spark,
-                  "agreement": agree}
+        record = {
+            "size": size,
+            "meta": meta,
+            "memory_seconds": memory,
+            "spark": spark,
+            "agreement": agree,
+        }
         (RESULTS / f"spark-{size}{args.tag}.json").write_text(
-            json.dumps(record, indent=2, default=str) + "\n", encoding="utf-8")
+            json.dumps(record, indent=2, default=str) + "\n", encoding="utf-8"
+        )
         md = _md(size, meta, memory, spark, agree)
         (RESULTS / f"spark-{size}{args.tag}.md").write_text(md, encoding="utf-8")
         print(md, flush=True)

@@ -42,23 +42,33 @@ def main(argv: list[str] | None = None) -> None:
 
     folder = generate.ensure(generate.parse_size(args.edges), seed=args.seed)
     t0 = time.perf_counter()
-    net = ni.read_network(follows=folder / "follows.parquet",
-                          interactions=folder / "interactions.parquet",
-                          users=folder / "users.parquet")
+    net = ni.read_network(
+        follows=folder / "follows.parquet",
+        interactions=folder / "interactions.parquet",
+        users=folder / "users.parquet",
+    )
     t_load = time.perf_counter() - t0
     t0 = time.perf_counter()
     dm = diffusion_model(net, probability="weighted_cascade", layer=args.layer)
     t_model = time.perf_counter() - t0
     t0 = time.perf_counter()
-    es = expected_spread(net, probability="weighted_cascade", layer=args.layer, rse=args.rse,
-                         top=args.top, seed=args.seed)
+    es = expected_spread(
+        net,
+        probability="weighted_cascade",
+        layer=args.layer,
+        rse=args.rse,
+        top=args.top,
+        seed=args.seed,
+    )
     t_spread = time.perf_counter() - t0
 
     n_top = int(np.ceil(args.top * net.n_nodes))
     top = es.nlargest(n_top, "expected_spread")
     rse = top["stderr"] / top["expected_spread"]
-    print(f"graph: {net.n_nodes:,} nodes, {dm.m:,} directed pairs on layer {args.layer!r} "
-          f"({net.n_follows:,} follows, {net.n_interactions:,} interaction rows)")
+    print(
+        f"graph: {net.n_nodes:,} nodes, {dm.m:,} directed pairs on layer {args.layer!r} "
+        f"({net.n_follows:,} follows, {net.n_interactions:,} interaction rows)"
+    )
     print()
     print("| step | seconds |")
     print("|---|---|")
@@ -66,20 +76,30 @@ def main(argv: list[str] | None = None) -> None:
     print(f"| propagation arrays | {t_model:.1f} |")
     print(f"| expected spread of every node | **{t_spread:.1f}** (target < 60) |")
     print()
-    print(f"RR sets: {es.attrs['runs']:,}; top {args.top:.0%} = {n_top:,} nodes: relative "
-          f"standard error max {rse.max():.3f}, median {rse.median():.3f} (target "
-          f"{args.rse}); expected spread of the top node {top['expected_spread'].iloc[0]:,.1f}, "
-          f"median node {es['expected_spread'].median():.2f}")
+    print(
+        f"RR sets: {es.attrs['runs']:,}; top {args.top:.0%} = {n_top:,} nodes: relative "
+        f"standard error max {rse.max():.3f}, median {rse.median():.3f} (target "
+        f"{args.rse}); expected spread of the top node {top['expected_spread'].iloc[0]:,.1f}, "
+        f"median node {es['expected_spread'].median():.2f}"
+    )
     if args.check:
         print()
         print("| node | RR estimate (+- 2 se) | forward MC, 2,000 cascades (+- 2 se) |")
         print("|---|---|---|")
         for node in top.index[: args.check]:
-            res = simulate_spread(net, [node], probability="weighted_cascade",
-                                  layer=args.layer, runs=2000, seed=args.seed + 1)
-            print(f"| {node} | {es.loc[node, 'expected_spread']:,.1f} +- "
-                  f"{2 * es.loc[node, 'stderr']:,.1f} | {res.mean:,.1f} +- "
-                  f"{2 * res.stderr:,.1f} |")
+            res = simulate_spread(
+                net,
+                [node],
+                probability="weighted_cascade",
+                layer=args.layer,
+                runs=2000,
+                seed=args.seed + 1,
+            )
+            print(
+                f"| {node} | {es.loc[node, 'expected_spread']:,.1f} +- "
+                f"{2 * es.loc[node, 'stderr']:,.1f} | {res.mean:,.1f} +- "
+                f"{2 * res.stderr:,.1f} |"
+            )
 
 
 if __name__ == "__main__":

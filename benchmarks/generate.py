@@ -40,9 +40,28 @@ INPUTS = HERE / "inputs"
 #: Interaction types and their shares (source engaged with target's content this way).
 TYPES = ("like", "reply", "comment", "retweet", "mention", "quote", "share")
 TYPE_SHARES = (0.36, 0.18, 0.14, 0.13, 0.10, 0.05, 0.04)
-TOPICS = ("parenting", "running", "cooking", "gaming", "fashion", "travel", "fitness",
-          "photography", "gardening", "tech", "music", "books", "football", "politics",
-          "science", "movies", "crypto", "beauty", "cycling", "art")
+TOPICS = (
+    "parenting",
+    "running",
+    "cooking",
+    "gaming",
+    "fashion",
+    "travel",
+    "fitness",
+    "photography",
+    "gardening",
+    "tech",
+    "music",
+    "books",
+    "football",
+    "politics",
+    "science",
+    "movies",
+    "crypto",
+    "beauty",
+    "cycling",
+    "art",
+)
 WINDOW_START = np.datetime64("2026-01-01T00:00:00", "s")
 WINDOW_DAYS = 90
 
@@ -51,17 +70,17 @@ WINDOW_DAYS = 90
 class Params:
     """Everything that shapes one benchmark graph (recorded in ``meta.json``)."""
 
-    edges: int                      # follow edges (distinct follower->followed pairs)
+    edges: int  # follow edges (distinct follower->followed pairs)
     seed: int = 0
     accounts_per_edge: float = 0.1  # 10^7 edges -> 10^6 accounts (mean out-degree 10)
     interactions_per_edge: float = 0.15  # 10^7 edges -> 1.5 * 10^6 interaction rows
-    mixing: float = 0.25            # share of follows drawn across the whole network
-    reciprocity: float = 0.3        # share of in-community follows followed back
-    community_min: int = 30         # planted community sizes: power law, exponent 2.5
+    mixing: float = 0.25  # share of follows drawn across the whole network
+    reciprocity: float = 0.3  # share of in-community follows followed back
+    community_min: int = 30  # planted community sizes: power law, exponent 2.5
     community_exponent: float = 2.5
-    in_exponent: float = 2.2        # in-degree propensity: Pareto tail P(k) ~ k^-2.2
-    out_sigma: float = 1.0          # out-degree propensity: log-normal sigma
-    on_follow_share: float = 0.85   # interactions along an existing follow
+    in_exponent: float = 2.2  # in-degree propensity: Pareto tail P(k) ~ k^-2.2
+    out_sigma: float = 1.0  # out-degree propensity: log-normal sigma
+    on_follow_share: float = 0.85  # interactions along an existing follow
 
     @property
     def accounts(self) -> int:
@@ -108,8 +127,9 @@ def _community_sizes(n: int, p: Params, rng: np.random.Generator) -> np.ndarray:
     return sizes
 
 
-def _weighted_pick(cum: np.ndarray, lo: np.ndarray, hi: np.ndarray,
-                   rng: np.random.Generator) -> np.ndarray:
+def _weighted_pick(
+    cum: np.ndarray, lo: np.ndarray, hi: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
     """Positions drawn with probability proportional to weight between cum offsets lo..hi."""
     u = lo + rng.random(len(lo)) * (hi - lo)
     return np.minimum(np.searchsorted(cum, u, side="right"), len(cum) - 1)
@@ -145,8 +165,8 @@ class _Graph:
         sizes = _community_sizes(n, p, rng)
         self.n_communities = len(sizes)
         self.comm_pos = np.repeat(np.arange(len(sizes)), sizes)  # community of position i
-        self.node = rng.permutation(n)                            # node id of position i
-        self.community = np.empty(n, dtype=np.int64)              # community of node id
+        self.node = rng.permutation(n)  # node id of position i
+        self.community = np.empty(n, dtype=np.int64)  # community of node id
         self.community[self.node] = self.comm_pos
         self.activity = rng.lognormal(0.0, p.out_sigma, n)
         self.popularity = (1.0 - rng.random(n)) ** (-1.0 / (p.in_exponent - 1.0))
@@ -193,8 +213,9 @@ def follow_edges(p: Params, g: _Graph, rng: np.random.Generator) -> tuple[np.nda
     return keys // n, keys % n
 
 
-def interaction_rows(p: Params, g: _Graph, follower: np.ndarray, followed: np.ndarray,
-                     rng: np.random.Generator) -> dict[str, np.ndarray]:
+def interaction_rows(
+    p: Params, g: _Graph, follower: np.ndarray, followed: np.ndarray, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
     """Interaction events: mostly a follower engaging with a followed account, in-community
     ties three times as likely; the rest engagement without a follow inside the source's
     community. Node ids in, node ids out."""
@@ -217,18 +238,25 @@ def interaction_rows(p: Params, g: _Graph, follower: np.ndarray, followed: np.nd
     keep = src != dst
     src, dst = src[keep], dst[keep]
     m = len(src)
-    type_code = np.searchsorted(np.cumsum(TYPE_SHARES), rng.random(m) * sum(TYPE_SHARES),
-                                side="right").clip(0, len(TYPES) - 1)
+    type_code = np.searchsorted(
+        np.cumsum(TYPE_SHARES), rng.random(m) * sum(TYPE_SHARES), side="right"
+    ).clip(0, len(TYPES) - 1)
     count = np.minimum(rng.geometric(0.45, m), 200).astype(np.int64)
     count[type_code == 0] = np.minimum(count[type_code == 0] * 2, 200)  # likes come in runs
     seconds = rng.integers(0, WINDOW_DAYS * 86400, m)
     perm = np.argsort(seconds, kind="stable")  # exports come in time order
-    return {"source": src[perm], "target": dst[perm], "type": type_code[perm],
-            "count": count[perm], "seconds": seconds[perm]}
+    return {
+        "source": src[perm],
+        "target": dst[perm],
+        "type": type_code[perm],
+        "count": count[perm],
+        "seconds": seconds[perm],
+    }
 
 
-def users_table(p: Params, g: _Graph, follower: np.ndarray, followed: np.ndarray,
-                rng: np.random.Generator) -> dict[str, np.ndarray]:
+def users_table(
+    p: Params, g: _Graph, follower: np.ndarray, followed: np.ndarray, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
     """Per-account attributes; platform counts are at least what the sample graph shows."""
     n = g.n
     indeg = np.bincount(followed, minlength=n)
@@ -244,9 +272,15 @@ def users_table(p: Params, g: _Graph, follower: np.ndarray, followed: np.ndarray
     other = rng.integers(0, len(TOPICS), n)
     topic = np.where(rng.random(n) < 0.75, own, other)
     second = np.where(rng.random(n) < 0.3, rng.integers(0, len(TOPICS), n), -1)
-    return {"followers": followers.astype(np.int64), "following": following.astype(np.int64),
-            "posts": posts.astype(np.int64), "likes": likes.astype(np.int64),
-            "comments": comments.astype(np.int64), "topic": topic, "topic2": second}
+    return {
+        "followers": followers.astype(np.int64),
+        "following": following.astype(np.int64),
+        "posts": posts.astype(np.int64),
+        "likes": likes.astype(np.int64),
+        "comments": comments.astype(np.int64),
+        "topic": topic,
+        "topic2": second,
+    }
 
 
 # ----------------------------------------------------------------------------- writing
@@ -269,8 +303,9 @@ def _write_csv(table: pa.Table, path: Path) -> None:
     """Plain CSV without any quotes (pyarrow quotes the header by default)."""
     with open(path, "wb") as fh:
         fh.write((",".join(table.column_names) + "\n").encode())
-        pacsv.write_csv(table, fh, write_options=pacsv.WriteOptions(
-            include_header=False, quoting_style="none"))
+        pacsv.write_csv(
+            table, fh, write_options=pacsv.WriteOptions(include_header=False, quoting_style="none")
+        )
 
 
 def _write(table_for, folder: Path, name: str) -> dict[str, int]:
@@ -283,8 +318,9 @@ def _write(table_for, folder: Path, name: str) -> dict[str, int]:
     return {"csv_bytes": csv_path.stat().st_size, "parquet_bytes": pq_path.stat().st_size}
 
 
-def generate(edges: int, *, seed: int = 0, out: Path | None = None,
-             formats_ok: bool = True) -> Path:
+def generate(
+    edges: int, *, seed: int = 0, out: Path | None = None, formats_ok: bool = True
+) -> Path:
     """Generate one benchmark graph and write it to ``out`` (default ``inputs/<size>/``)."""
     p = Params(edges=edges, seed=seed)
     folder = out or INPUTS / size_label(edges)
@@ -299,30 +335,40 @@ def generate(edges: int, *, seed: int = 0, out: Path | None = None,
 
     ids = _ids(g.n)
     sizes = {}
-    sizes["follows"] = _write(lambda d: pa.table({
-        "follower": _text(ids, follower, as_dictionary=d),
-        "followed": _text(ids, followed, as_dictionary=d)}), folder, "follows")
+    sizes["follows"] = _write(
+        lambda d: pa.table(
+            {
+                "follower": _text(ids, follower, as_dictionary=d),
+                "followed": _text(ids, followed, as_dictionary=d),
+            }
+        ),
+        folder,
+        "follows",
+    )
 
     types = pa.array(TYPES)
     ts = WINDOW_START + inter["seconds"].astype("timedelta64[s]")
     iso = pa.array(np.char.add(np.datetime_as_string(ts, unit="s"), "Z"))
 
     def inter_table(d):
-        return pa.table({
-            "source": _text(ids, inter["source"], as_dictionary=d),
-            "target": _text(ids, inter["target"], as_dictionary=d),
-            "type": _text(types, inter["type"], as_dictionary=d),
-            "count": pa.array(inter["count"]),
-            "timestamp": pa.array(ts, type=pa.timestamp("s", tz="UTC")) if d else iso,
-        })
+        return pa.table(
+            {
+                "source": _text(ids, inter["source"], as_dictionary=d),
+                "target": _text(ids, inter["target"], as_dictionary=d),
+                "type": _text(types, inter["type"], as_dictionary=d),
+                "count": pa.array(inter["count"]),
+                "timestamp": pa.array(ts, type=pa.timestamp("s", tz="UTC")) if d else iso,
+            }
+        )
 
     sizes["interactions"] = _write(inter_table, folder, "interactions")
 
     topics = pa.array(TOPICS)
     two = users["topic2"] >= 0
     pairs = pa.array([f"{a};{b}" for a in TOPICS for b in TOPICS])
-    topic_code = np.where(two, len(TOPICS) + users["topic"] * len(TOPICS) + users["topic2"],
-                          users["topic"])
+    topic_code = np.where(
+        two, len(TOPICS) + users["topic"] * len(TOPICS) + users["topic2"], users["topic"]
+    )
     all_topics = pa.concat_arrays([topics, pairs])
     handles = pa.array([f"@acct{i}" for i in range(g.n)], type=pa.string())
 
@@ -347,8 +393,7 @@ def generate(edges: int, *, seed: int = 0, out: Path | None = None,
         "follows": len(follower),
         "interactions": len(inter["source"]),
         "communities": g.n_communities,
-        "in_community_follow_share": float(np.mean(g.community[follower] ==
-                                                   g.community[followed])),
+        "in_community_follow_share": float(np.mean(g.community[follower] == g.community[followed])),
         "reciprocal_follow_share": round(float(np.mean(key[pos] == rev)), 4),  # 2e5 probes
         "max_in_degree": int(indeg.max()),
         "max_out_degree": int(outdeg.max()),
@@ -378,8 +423,9 @@ def ensure(edges: int, *, seed: int = 0) -> Path:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", default="1e5,1e6",
-                    help="Comma-separated follow-edge counts, e.g. 1e5,1e6,1e7.")
+    ap.add_argument(
+        "--sizes", default="1e5,1e6", help="Comma-separated follow-edge counts, e.g. 1e5,1e6,1e7."
+    )
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--force", action="store_true", help="Regenerate even when present.")
     args = ap.parse_args(argv)
@@ -388,9 +434,11 @@ def main(argv: list[str] | None = None) -> None:
         t0 = time.perf_counter()
         folder = generate(edges, seed=args.seed) if args.force else ensure(edges, seed=args.seed)
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-        print(f"{size_label(edges):>6}: {meta['follows']:,} follows, {meta['interactions']:,} "
-              f"interactions, {meta['accounts']:,} accounts, {meta['communities']:,} "
-              f"communities -> {folder} ({time.perf_counter() - t0:.1f} s)")
+        print(
+            f"{size_label(edges):>6}: {meta['follows']:,} follows, {meta['interactions']:,} "
+            f"interactions, {meta['accounts']:,} accounts, {meta['communities']:,} "
+            f"communities -> {folder} ({time.perf_counter() - t0:.1f} s)"
+        )
 
 
 if __name__ == "__main__":

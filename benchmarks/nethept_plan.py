@@ -43,29 +43,56 @@ def main(argv: list[str] | None = None) -> None:
     rows = []
     for model, probability in (("ic", "edge"), ("lt", "edge"), ("lt", "weighted_cascade")):
         t0 = time.perf_counter()
-        plan = plan_campaign(net, k=args.k, model=model, probability=probability,
-                             method="imm", epsilon=args.epsilon, evaluation_runs=args.runs,
-                             seed=args.seed)
+        plan = plan_campaign(
+            net,
+            k=args.k,
+            model=model,
+            probability=probability,
+            method="imm",
+            epsilon=args.epsilon,
+            evaluation_runs=args.runs,
+            seed=args.seed,
+        )
         t_plan = time.perf_counter() - t0
         chosen = list(plan.seeds["node"])
         evaluation = {}
         for name, seeds in (("IMM", chosen), ("top degree", top_degree)):
-            res = simulate_spread(net, seeds, model=model, probability=probability,
-                                  runs=args.runs, seed=args.seed + 1000)
+            res = simulate_spread(
+                net,
+                seeds,
+                model=model,
+                probability=probability,
+                runs=args.runs,
+                seed=args.seed + 1000,
+            )
             evaluation[name] = res
-        rows.append((model, probability, t_plan, plan.parameters.get("rr_sets"),
-                     plan.summary.loc["estimated_spread", "plan"], evaluation))
+        rows.append(
+            (
+                model,
+                probability,
+                t_plan,
+                plan.parameters.get("rr_sets"),
+                plan.summary.loc["estimated_spread", "plan"],
+                evaluation,
+            )
+        )
     print()
-    print(f"| model | weights | IMM seeds: MC spread (95% CI) | top-{args.k} degree: MC spread "
-          "(95% CI) | IMM estimate | RR sets | IMM time |")
+    print(
+        f"| model | weights | IMM seeds: MC spread (95% CI) | top-{args.k} degree: MC spread "
+        "(95% CI) | IMM estimate | RR sets | IMM time |"
+    )
     print("|---|---|---|---|---|---|---|")
     for model, prob, t_plan, theta, est, ev in rows:
         a, b = ev["IMM"], ev["top degree"]
-        print(f"| {model.upper()} | {prob} | {a.mean:,.1f} ({a.ci[0]:,.1f}-{a.ci[1]:,.1f}) | "
-              f"{b.mean:,.1f} ({b.ci[0]:,.1f}-{b.ci[1]:,.1f}) | {est:,.1f} | {theta:,} | "
-              f"{t_plan:.1f} s |")
-    print(f"\n{args.runs:,} forward cascades per figure (independent of the selection); "
-          f"epsilon={args.epsilon}, seed={args.seed}.")
+        print(
+            f"| {model.upper()} | {prob} | {a.mean:,.1f} ({a.ci[0]:,.1f}-{a.ci[1]:,.1f}) | "
+            f"{b.mean:,.1f} ({b.ci[0]:,.1f}-{b.ci[1]:,.1f}) | {est:,.1f} | {theta:,} | "
+            f"{t_plan:.1f} s |"
+        )
+    print(
+        f"\n{args.runs:,} forward cascades per figure (independent of the selection); "
+        f"epsilon={args.epsilon}, seed={args.seed}."
+    )
 
 
 if __name__ == "__main__":

@@ -71,8 +71,11 @@ def fold(raw: str) -> tuple[dict, Counter, int]:
             if not ours:
                 break  # the first library frame below our code
         func, file, _ = frames[-1]
-        leaves[_label(func, file, "", False) if not _is_ours(file) else
-               _label(func, file, frames[-1][2], True)] += k
+        leaves[
+            _label(func, file, "", False)
+            if not _is_ours(file)
+            else _label(func, file, frames[-1][2], True)
+        ] += k
         node = tree
         node["n"] += k
         for p in path:
@@ -81,14 +84,26 @@ def fold(raw: str) -> tuple[dict, Counter, int]:
     return tree, leaves, total
 
 
-def render(tree: dict, leaves: Counter, total: int, rate: float, *, title: str,
-           threshold: float = 0.01, depth: int = 14) -> str:
+def render(
+    tree: dict,
+    leaves: Counter,
+    total: int,
+    rate: float,
+    *,
+    title: str,
+    threshold: float = 0.01,
+    depth: int = 14,
+) -> str:
     """Markdown: the call tree (inclusive seconds, share of the run) and the top leaves."""
-    lines = [f"# {title}", "",
-             f"{total} samples at {rate:g} Hz = {total / rate:.1f} s of the process's wall "
-             f"time. Tree: inclusive seconds and share of all samples; branches under "
-             f"{threshold:.0%} are folded away. Leaves: the function on top of the stack.", "",
-             "```"]
+    lines = [
+        f"# {title}",
+        "",
+        f"{total} samples at {rate:g} Hz = {total / rate:.1f} s of the process's wall "
+        f"time. Tree: inclusive seconds and share of all samples; branches under "
+        f"{threshold:.0%} are folded away. Leaves: the function on top of the stack.",
+        "",
+        "```",
+    ]
 
     def walk(node: dict, indent: int):
         kids = sorted(node["kids"].items(), key=lambda kv: -kv[1]["n"])
@@ -97,14 +112,15 @@ def render(tree: dict, leaves: Counter, total: int, rate: float, *, title: str,
             if kid["n"] < threshold * total or indent >= depth:
                 continue
             shown += kid["n"]
-            lines.append(f"{kid['n'] / rate:8.1f} s {kid['n'] / total:6.1%}  "
-                         f"{'  ' * indent}{name}")
+            lines.append(f"{kid['n'] / rate:8.1f} s {kid['n'] / total:6.1%}  {'  ' * indent}{name}")
             walk(kid, indent + 1)
 
     outside = total - sum(k["n"] for k in tree["kids"].values())
     if outside:
-        lines.append(f"{outside / rate:8.1f} s {outside / total:6.1%}  "
-                     "(outside rank_cmd: interpreter start, imports, argument parsing)")
+        lines.append(
+            f"{outside / rate:8.1f} s {outside / total:6.1%}  "
+            "(outside rank_cmd: interpreter start, imports, argument parsing)"
+        )
     walk(tree, 0)
     lines += ["```", "", "| self s | share | function on top of the stack |", "|---:|---:|---|"]
     for name, n in leaves.most_common(25):
@@ -123,11 +139,32 @@ def record(size: str, out: Path, *, rate: float, fmt: str = "csv", seed: int = 0
     scratch = HERE / "out" / generate.size_label(edges)
     scratch.mkdir(parents=True, exist_ok=True)
     raw = out.with_suffix(".raw.txt")
-    cmd = [spy, "record", "-r", str(rate), "-f", "raw", "-o", str(raw), "--",
-           str(exe), "--quiet", "rank", "--follows", str(folder / f"follows.{fmt}"),
-           "--interactions", str(folder / f"interactions.{fmt}"),
-           "--users", str(folder / f"users.{fmt}"), "--out", str(scratch / "ranked-prof.csv"),
-           "--top", "0", "--seed", str(seed)]
+    cmd = [
+        spy,
+        "record",
+        "-r",
+        str(rate),
+        "-f",
+        "raw",
+        "-o",
+        str(raw),
+        "--",
+        str(exe),
+        "--quiet",
+        "rank",
+        "--follows",
+        str(folder / f"follows.{fmt}"),
+        "--interactions",
+        str(folder / f"interactions.{fmt}"),
+        "--users",
+        str(folder / f"users.{fmt}"),
+        "--out",
+        str(scratch / "ranked-prof.csv"),
+        "--top",
+        "0",
+        "--seed",
+        str(seed),
+    ]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     return raw
 

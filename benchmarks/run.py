@@ -78,11 +78,31 @@ STEPS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 #: Which steps enter the "same steps" totals compared with each reference.
-COMPARED = ("load", "graph", "ties", "communities", "pagerank", "coreness", "betweenness",
-            "roles", "reach_exact", "scoring", "export")
+COMPARED = (
+    "load",
+    "graph",
+    "ties",
+    "communities",
+    "pagerank",
+    "coreness",
+    "betweenness",
+    "roles",
+    "reach_exact",
+    "scoring",
+    "export",
+)
 
-TYPE_WEIGHTS = {"reply": 3.0, "comment": 3.0, "quote": 2.5, "mention": 2.0, "retweet": 1.5,
-                "share": 1.5, "repost": 1.5, "like": 0.5, "follow": 0.5}
+TYPE_WEIGHTS = {
+    "reply": 3.0,
+    "comment": 3.0,
+    "quote": 2.5,
+    "mention": 2.0,
+    "retweet": 1.5,
+    "share": 1.5,
+    "repost": 1.5,
+    "like": 0.5,
+    "follow": 0.5,
+}
 
 
 # ============================================================================ worker side
@@ -134,11 +154,15 @@ def ni_steps() -> dict:
 
         d = s.inputs
         ext = s.fmt
-        s.net = ni.read_network(follows=str(d / f"follows.{ext}"),
-                                interactions=str(d / f"interactions.{ext}"),
-                                users=str(d / f"users.{ext}"))
-        return f"{s.net.n_nodes:,} nodes, {s.net.n_follows:,} follows, " \
-               f"{s.net.n_interactions:,} interaction rows"
+        s.net = ni.read_network(
+            follows=str(d / f"follows.{ext}"),
+            interactions=str(d / f"interactions.{ext}"),
+            users=str(d / f"users.{ext}"),
+        )
+        return (
+            f"{s.net.n_nodes:,} nodes, {s.net.n_follows:,} follows, "
+            f"{s.net.n_interactions:,} interaction rows"
+        )
 
     def graph(s):
         g = s.net.graph("follows", directed=True)
@@ -159,9 +183,11 @@ def ni_steps() -> dict:
         def note():  # after the clock stops: reading the truth and NMI are not Leiden
             truth = _truth(s)
             cmp = compare_partitions(s.labels, truth) if truth is not None else {}
-            return (f"Leiden (n_iterations={n_iter}): {s.labels.max() + 1:,} communities, "
-                    f"modularity {s.labels.attrs.get('modularity', float('nan')):.3f}"
-                    + (f", NMI vs planted {cmp['nmi']:.3f}" if cmp else ""))
+            return (
+                f"Leiden (n_iterations={n_iter}): {s.labels.max() + 1:,} communities, "
+                f"modularity {s.labels.attrs.get('modularity', float('nan')):.3f}"
+                + (f", NMI vs planted {cmp['nmi']:.3f}" if cmp else "")
+            )
 
         return note
 
@@ -213,8 +239,11 @@ def ni_steps() -> dict:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             e = expected_spread(s.net, seed=s.seed)
-        return f"{e.attrs.get('runs', '?'):,} RR sets" if isinstance(
-            e.attrs.get("runs"), int) else None
+        return (
+            f"{e.attrs.get('runs', '?'):,} RR sets"
+            if isinstance(e.attrs.get("runs"), int)
+            else None
+        )
 
     def score_inputs(s):
         from netinfluence.scoring import score_inputs as si
@@ -323,8 +352,13 @@ def _ref_scoring(s):
 
     cols = {k: v for k, v in s.measures.items() if len(v) == len(s.node_names)}
     table = pd.DataFrame(cols, index=pd.Index(s.node_names, name="node"))
-    weights = {"reach_2hop": 0.3, "participation": -0.25, "coreness": 0.15,
-               "pagerank": 0.15, "within_module_z": 0.15}
+    weights = {
+        "reach_2hop": 0.3,
+        "participation": -0.25,
+        "coreness": 0.15,
+        "pagerank": 0.15,
+        "within_module_z": 0.15,
+    }
     score = sum(w * table[c].rank(pct=True) for c, w in weights.items() if c in table)
     table["score"] = 100 * score if not isinstance(score, int) else 0.0
     s.table = table.sort_values("score", ascending=False)
@@ -369,8 +403,9 @@ def nx_steps() -> dict:
         w = nx.Graph()
         w.add_nodes_from(t)
         for u, v, d in t.edges(data=True):
-            x = _strength(d.get("follows", False), d.get("intensity", 0.0), t.has_edge(v, u),
-                          jac[(u, v)])
+            x = _strength(
+                d.get("follows", False), d.get("intensity", 0.0), t.has_edge(v, u), jac[(u, v)]
+            )
             if w.has_edge(u, v):
                 w[u][v]["weight"] += x
             else:
@@ -406,9 +441,12 @@ def nx_steps() -> dict:
         index = {v: i for i, v in enumerate(s.node_names)}
         labels = [s.labels[v] for v in s.node_names] if "labels" in s else _planted(s)
         adj = s.W.adj
-        z, p = _roles_loop(lambda i: [index[u] for u in adj[s.node_names[i]]],
-                           lambda i: [d["weight"] for d in adj[s.node_names[i]].values()],
-                           labels, len(s.node_names))
+        z, p = _roles_loop(
+            lambda i: [index[u] for u in adj[s.node_names[i]]],
+            lambda i: [d["weight"] for d in adj[s.node_names[i]].values()],
+            labels,
+            len(s.node_names),
+        )
         s.measures["within_module_z"], s.measures["participation"] = z, p
         return None if "labels" in s else "used the planted communities (Louvain did not finish)"
 
@@ -417,12 +455,22 @@ def nx_steps() -> dict:
 
         g = s.G
         s.measures["reach_2hop"] = [
-            len(nx.single_source_shortest_path_length(g, v, cutoff=2)) - 1 for v in s.node_names]
+            len(nx.single_source_shortest_path_length(g, v, cutoff=2)) - 1 for v in s.node_names
+        ]
 
-    return {"load": load, "graph": graph, "ties": ties, "communities": communities,
-            "pagerank": pagerank, "coreness": coreness, "betweenness": betweenness,
-            "roles": roles, "reach_exact": reach_exact, "scoring": _ref_scoring,
-            "export": _ref_export}
+    return {
+        "load": load,
+        "graph": graph,
+        "ties": ties,
+        "communities": communities,
+        "pagerank": pagerank,
+        "coreness": coreness,
+        "betweenness": betweenness,
+        "roles": roles,
+        "reach_exact": reach_exact,
+        "scoring": _ref_scoring,
+        "export": _ref_export,
+    }
 
 
 def _planted(s) -> list:
@@ -487,8 +535,9 @@ def ig_steps() -> dict:
         random.seed(s.seed)
         # the iterations the netinfluence pipeline uses at this size (igraph's default is 2)
         n_iter = _leiden_iterations(s.n_ties)
-        part = s.W.community_leiden(objective_function="modularity", weights="weight",
-                                    n_iterations=n_iter)
+        part = s.W.community_leiden(
+            objective_function="modularity", weights="weight", n_iterations=n_iter
+        )
         s.labels = part.membership
         return f"Leiden (n_iterations={n_iter}): {len(part):,} communities"
 
@@ -504,8 +553,9 @@ def ig_steps() -> dict:
         # the sources netinfluence samples (default_rng(seed) over the users-table order,
         # which is its node order here), so both do the same breadth-first searches
         ids = s.users["id"].tolist()
-        picks = np.random.default_rng(s.seed).choice(len(ids), size=min(256, len(ids)),
-                                                     replace=False)
+        picks = np.random.default_rng(s.seed).choice(
+            len(ids), size=min(256, len(ids)), replace=False
+        )
         sources = [s.index[ids[i]] for i in np.sort(picks)]
         s.g.betweenness(directed=True, sources=sources)
 
@@ -517,17 +567,29 @@ def ig_steps() -> dict:
         labels = s.labels if "labels" in s else _planted(s)
         z, p = _roles_loop(
             lambda v: [ends[e][0] if ends[e][1] == v else ends[e][1] for e in adj[v]],
-            lambda v: [weight[e] for e in adj[v]], labels, w.vcount())
+            lambda v: [weight[e] for e in adj[v]],
+            labels,
+            w.vcount(),
+        )
         s.measures["within_module_z"], s.measures["participation"] = z, p
         return None if "labels" in s else "used the planted communities (Leiden did not finish)"
 
     def reach_exact(s):
         s.measures["reach_2hop"] = [k - 1 for k in s.g.neighborhood_size(order=2, mode="out")]
 
-    return {"load": load, "graph": graph, "ties": ties, "communities": communities,
-            "pagerank": pagerank, "coreness": coreness, "betweenness": betweenness,
-            "roles": roles, "reach_exact": reach_exact, "scoring": _ref_scoring,
-            "export": _ref_export}
+    return {
+        "load": load,
+        "graph": graph,
+        "ties": ties,
+        "communities": communities,
+        "pagerank": pagerank,
+        "coreness": coreness,
+        "betweenness": betweenness,
+        "roles": roles,
+        "reach_exact": reach_exact,
+        "scoring": _ref_scoring,
+        "export": _ref_export,
+    }
 
 
 #: (step, prerequisite) pairs where the step has a fallback when the prerequisite failed.
@@ -568,11 +630,23 @@ def _closure(steps: dict, wanted: list[str]) -> list[str]:
 
 
 PRELOAD = {
-    "netinfluence": ("igraph", "scipy.sparse", "pandas", "pyarrow", "netinfluence",
-                     "netinfluence.community", "netinfluence.centrality", "netinfluence.reach",
-                     "netinfluence.roles", "netinfluence.scoring", "netinfluence.candidates",
-                     "netinfluence.engagement", "netinfluence.ties", "netinfluence.io",
-                     "netinfluence.diffusion"),
+    "netinfluence": (
+        "igraph",
+        "scipy.sparse",
+        "pandas",
+        "pyarrow",
+        "netinfluence",
+        "netinfluence.community",
+        "netinfluence.centrality",
+        "netinfluence.reach",
+        "netinfluence.roles",
+        "netinfluence.scoring",
+        "netinfluence.candidates",
+        "netinfluence.engagement",
+        "netinfluence.ties",
+        "netinfluence.io",
+        "netinfluence.diffusion",
+    ),
     "networkx": ("pandas", "networkx"),
     "igraph": ("pandas", "igraph"),
 }
@@ -602,14 +676,22 @@ def worker(args) -> None:
         if name in skip:
             continue
         silent = name not in report
-        missing = [p for p in _direct_needs(steps, name) if p in failed
-                   and (name, p) not in FALLBACKS]
+        missing = [
+            p for p in _direct_needs(steps, name) if p in failed and (name, p) not in FALLBACKS
+        ]
         if missing:
             failed.add(name)
             if not silent:
                 _emit(event="start", step=name)
-                _emit(event="end", step=name, seconds=None, status="blocked", peak_mib=None,
-                      delta_mib=None, note=f"not run: needs {missing[0]}, which did not finish")
+                _emit(
+                    event="end",
+                    step=name,
+                    seconds=None,
+                    status="blocked",
+                    peak_mib=None,
+                    delta_mib=None,
+                    note=f"not run: needs {missing[0]}, which did not finish",
+                )
             continue
         if not silent:
             _emit(event="start", step=name)
@@ -630,9 +712,15 @@ def worker(args) -> None:
             except Exception as exc:
                 note = f"note failed: {exc.__class__.__name__}: {exc}"[:300]
         if not silent:
-            _emit(event="end", step=name, seconds=dt, status=status,
-                  peak_mib=None if hwm is None else hwm / 1024,
-                  delta_mib=None if hwm is None else (hwm - rss0) / 1024, note=note)
+            _emit(
+                event="end",
+                step=name,
+                seconds=dt,
+                status=status,
+                peak_mib=None if hwm is None else hwm / 1024,
+                delta_mib=None if hwm is None else (hwm - rss0) / 1024,
+                note=note,
+            )
     _emit(event="done", process_peak_mib=_status_kib("VmHWM") / 1024)
 
 
@@ -654,7 +742,7 @@ class StepResult:
 def _reader(stream, q: queue.Queue, tail: list):
     for line in stream:
         if line.startswith(TAG):
-            q.put(json.loads(line[len(TAG):]))
+            q.put(json.loads(line[len(TAG) :]))
         else:
             tail.append(line.rstrip("\n"))
             del tail[:-20]
@@ -667,20 +755,50 @@ def _kill(proc: subprocess.Popen) -> None:
     proc.wait()
 
 
-def run_pipeline(pipeline: str, folder: Path, out: Path, *, steps: list[str], limit: float,
-                 seed: int, fmt: str = "csv", log=print) -> dict[str, StepResult]:
+def run_pipeline(
+    pipeline: str,
+    folder: Path,
+    out: Path,
+    *,
+    steps: list[str],
+    limit: float,
+    seed: int,
+    fmt: str = "csv",
+    log=print,
+) -> dict[str, StepResult]:
     """Run one pipeline's steps in worker processes, each step bounded by ``limit`` seconds."""
     results: dict[str, StepResult] = {}
     implemented = FACTORIES[pipeline]()
     pending = [p for p in steps if p in implemented]
     skip: set[str] = set()  # over the limit or failed: never run again
     while pending:
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", pipeline,
-               "--inputs", str(folder), "--out", str(out), "--seed", str(seed),
-               "--fmt", fmt, "--steps", ",".join(pending), "--skip", ",".join(sorted(skip))]
+        cmd = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--worker",
+            pipeline,
+            "--inputs",
+            str(folder),
+            "--out",
+            str(out),
+            "--seed",
+            str(seed),
+            "--fmt",
+            fmt,
+            "--steps",
+            ",".join(pending),
+            "--skip",
+            ",".join(sorted(skip)),
+        ]
         env = dict(os.environ, PYTHONWARNINGS="ignore", OMP_NUM_THREADS="2")
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True, env=env, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+            start_new_session=True,
+        )
         q: queue.Queue = queue.Queue()
         tail: list[str] = []
         threading.Thread(target=_reader, args=(proc.stdout, q, tail), daemon=True).start()
@@ -695,16 +813,21 @@ def run_pipeline(pipeline: str, folder: Path, out: Path, *, steps: list[str], li
                 if current is None:
                     continue
                 _kill(proc)
-                results[current] = StepResult(seconds=limit, status="limit",
-                                              note=f"> {limit:g} s, stopped")
+                results[current] = StepResult(
+                    seconds=limit, status="limit", note=f"> {limit:g} s, stopped"
+                )
                 log(f"    {pipeline:<12} {current:<13} > {limit:g} s (stopped)")
                 skip.add(current)
                 break
             if msg is None:  # worker ended
                 proc.wait()
                 if current is not None:
-                    results[current] = StepResult(status="error", note=(
-                        f"worker died (exit {proc.returncode}): " + " | ".join(tail[-3:]))[:300])
+                    results[current] = StepResult(
+                        status="error",
+                        note=(f"worker died (exit {proc.returncode}): " + " | ".join(tail[-3:]))[
+                            :300
+                        ],
+                    )
                     log(f"    {pipeline:<12} {current:<13} error: {results[current].note}")
                     skip.add(current)
                 else:
@@ -714,15 +837,23 @@ def run_pipeline(pipeline: str, folder: Path, out: Path, *, steps: list[str], li
                 current = msg["step"]
                 started = time.monotonic()
             elif msg["event"] == "end":
-                r = StepResult(msg["seconds"], msg["peak_mib"], msg["delta_mib"],
-                               msg["status"], msg.get("note"))
+                r = StepResult(
+                    msg["seconds"],
+                    msg["peak_mib"],
+                    msg["delta_mib"],
+                    msg["status"],
+                    msg.get("note"),
+                )
                 if r.note and str(r.note).startswith("skipped"):
                     r.status = "skipped"
                 results[msg["step"]] = r
                 if r.status == "error":
                     skip.add(msg["step"])
-                shown = f"{r.seconds:9.2f} s {r.peak_mib or 0:8.0f} MiB" if r.seconds is not \
-                    None else f"{r.status:>22}"
+                shown = (
+                    f"{r.seconds:9.2f} s {r.peak_mib or 0:8.0f} MiB"
+                    if r.seconds is not None
+                    else f"{r.status:>22}"
+                )
                 log(f"    {pipeline:<12} {msg['step']:<13} {shown}  {r.note or ''}")
                 current = None
         pending = [p for p in pending if p not in results]
@@ -743,9 +874,11 @@ def _e2e_memory_note(e: dict) -> str:
     if tree is None:
         return "ru_maxrss of the command"
     k = e.get("processes", 1)
-    return (f"command alone {e['peak_mib']:,.0f} MiB by ru_maxrss; "
-            + (f"{k} processes together" if k > 1 else "its one process")
-            + f" {tree:,.0f} MiB, sampled")
+    return (
+        f"command alone {e['peak_mib']:,.0f} MiB by ru_maxrss; "
+        + (f"{k} processes together" if k > 1 else "its one process")
+        + f" {tree:,.0f} MiB, sampled"
+    )
 
 
 class _TreeMemory:
@@ -792,20 +925,38 @@ class _TreeMemory:
         self.processes = len(self._seen)
 
 
-def end_to_end(folder: Path, out: Path, *, fmt: str = "csv", seed: int = 0,
-               timeout: float = 3600) -> dict:
+def end_to_end(
+    folder: Path, out: Path, *, fmt: str = "csv", seed: int = 0, timeout: float = 3600
+) -> dict:
     """``netinfluence --quiet rank ... --top 0`` as one child: wall seconds and its peak RSS."""
     exe = Path(sys.executable).with_name("netinfluence")
-    base = [str(exe)] if exe.exists() else [sys.executable, "-c",
-                                            "from netinfluence.cli import main; main()"]
+    base = (
+        [str(exe)]
+        if exe.exists()
+        else [sys.executable, "-c", "from netinfluence.cli import main; main()"]
+    )
     target = out / f"ranked-e2e-{fmt}.csv"
-    cmd = [*base, "--quiet", "rank", "--follows", str(folder / f"follows.{fmt}"),
-           "--interactions", str(folder / f"interactions.{fmt}"),
-           "--users", str(folder / f"users.{fmt}"), "--out", str(target),
-           "--top", "0", "--seed", str(seed)]
+    cmd = [
+        *base,
+        "--quiet",
+        "rank",
+        "--follows",
+        str(folder / f"follows.{fmt}"),
+        "--interactions",
+        str(folder / f"interactions.{fmt}"),
+        "--users",
+        str(folder / f"users.{fmt}"),
+        "--out",
+        str(target),
+        "--top",
+        "0",
+        "--seed",
+        str(seed),
+    ]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
     timer = threading.Timer(timeout, lambda: os.killpg(proc.pid, signal.SIGKILL))
     timer.start()
     tree = _TreeMemory(proc.pid)
@@ -815,12 +966,18 @@ def end_to_end(folder: Path, out: Path, *, fmt: str = "csv", seed: int = 0,
     timer.cancel()
     tree.stop()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    result = {"command": " ".join(["netinfluence", *cmd[len(base):]]), "format": fmt,
-              "seconds": wall, "peak_mib": usage.ru_maxrss / 1024,
-              "peak_tree_mib": tree.peak_mib, "processes": tree.processes,
-              "cpu_seconds": usage.ru_utime + usage.ru_stime, "exit_code": proc.returncode,
-              "memory_source": "os.wait4 ru_maxrss of the child; peak_tree_mib: summed RSS "
-                               "of the child and its own children, sampled every 50 ms"}
+    result = {
+        "command": " ".join(["netinfluence", *cmd[len(base) :]]),
+        "format": fmt,
+        "seconds": wall,
+        "peak_mib": usage.ru_maxrss / 1024,
+        "peak_tree_mib": tree.peak_mib,
+        "processes": tree.processes,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "exit_code": proc.returncode,
+        "memory_source": "os.wait4 ru_maxrss of the child; peak_tree_mib: summed RSS "
+        "of the child and its own children, sampled every 50 ms",
+    }
     if proc.returncode != 0:
         result["error"] = err.decode(errors="replace")[-500:]
     meta = target.with_name(target.name + ".meta.json")
@@ -834,8 +991,11 @@ def end_to_end(folder: Path, out: Path, *, fmt: str = "csv", seed: int = 0,
 
 
 def machine() -> dict:
-    info = {"python": platform.python_version(), "platform": platform.platform(),
-            "cores": os.cpu_count()}
+    info = {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cores": os.cpu_count(),
+    }
     with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
@@ -853,10 +1013,18 @@ def machine() -> dict:
             versions[mod] = None
     info["versions"] = versions
     with contextlib.suppress(Exception):
-        head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                              capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "src"],
-                               capture_output=True, text=True, check=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "src"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         info["git"] = head + (" + uncommitted changes in src/" if dirty else "")
     return info
 
@@ -898,15 +1066,26 @@ def totals(res: dict) -> dict:
         rs = res["steps"].get(ref)
         if not rs:
             continue
-        common = [k for k in COMPARED if k in rs and k in ni and ni[k]["status"] == "ok"
-                  and rs[k]["status"] in ("ok", "limit")]
+        common = [
+            k
+            for k in COMPARED
+            if k in rs
+            and k in ni
+            and ni[k]["status"] == "ok"
+            and rs[k]["status"] in ("ok", "limit")
+        ]
         if not common:
             continue
         ref_s = sum(rs[k]["seconds"] for k in common)
         ni_s = sum(ni[k]["seconds"] for k in common)
         lower = any(rs[k]["status"] == "limit" for k in common)
-        out[ref] = {"steps": common, "reference_seconds": ref_s, "netinfluence_seconds": ni_s,
-                    "ratio": ref_s / ni_s if ni_s else None, "lower_bound": lower}
+        out[ref] = {
+            "steps": common,
+            "reference_seconds": ref_s,
+            "netinfluence_seconds": ni_s,
+            "ratio": ref_s / ni_s if ni_s else None,
+            "lower_bound": lower,
+        }
     return out
 
 
@@ -914,30 +1093,46 @@ def markdown(res: dict) -> str:
     size = res["size"]
     g = res["inputs"]
     me = res["edges"] / 1e6
-    lines = [f"## {size}: {g['follows']:,} follows, {g['interactions']:,} interaction rows, "
-             f"{g['accounts']:,} accounts ({g['communities']:,} planted communities)", ""]
-    lines.append(f"Run {res['started']} on {res['machine'].get('cpu', '?')}, "
-                 f"{res['machine'].get('cores')} cores, {res['machine'].get('memory_gib')} GiB; "
-                 f"netinfluence {res['machine']['versions'].get('netinfluence')} "
-                 f"({res['machine'].get('git', '?')}); load average at start "
-                 f"{res['load_average_start']}; per-step limit {res['limit']:g} s for the "
-                 f"references, {res.get('ni_limit', 3600):g} s for netinfluence.")
+    lines = [
+        f"## {size}: {g['follows']:,} follows, {g['interactions']:,} interaction rows, "
+        f"{g['accounts']:,} accounts ({g['communities']:,} planted communities)",
+        "",
+    ]
+    lines.append(
+        f"Run {res['started']} on {res['machine'].get('cpu', '?')}, "
+        f"{res['machine'].get('cores')} cores, {res['machine'].get('memory_gib')} GiB; "
+        f"netinfluence {res['machine']['versions'].get('netinfluence')} "
+        f"({res['machine'].get('git', '?')}); load average at start "
+        f"{res['load_average_start']}; per-step limit {res['limit']:g} s for the "
+        f"references, {res.get('ni_limit', 3600):g} s for netinfluence."
+    )
     lines.append("")
     for e in res.get("end_to_end", []):
         if "error" in e:
-            lines.append(f"**End to end** ({e['format']}): failed with exit code "
-                         f"{e['exit_code']}: `{e['error'].strip().splitlines()[-1]}`")
+            lines.append(
+                f"**End to end** ({e['format']}): failed with exit code "
+                f"{e['exit_code']}: `{e['error'].strip().splitlines()[-1]}`"
+            )
             continue
-        lines.append(f"**End to end** `netinfluence --quiet rank` ({e['format'].upper()} in, "
-                     f"CSV out, every node ranked): **{e['seconds']:.1f} s** wall, "
-                     f"**{_e2e_peak(e):,.0f} MiB** peak memory ({_e2e_memory_note(e)}), "
-                     f"{e['cpu_seconds']:.1f} s CPU; "
-                     f"{e['seconds'] / me:.2f} s per million follow edges"
-                     + (f" (fastest of {len(e['all_seconds'])}: {e['all_seconds']})"
-                        if len(e.get("all_seconds", [])) > 1 else "") + ".")
-    lines += ["", "| step | netinfluence s | peak MiB | networkx s | peak MiB | vs networkx "
-              "| igraph s | peak MiB | vs igraph | netinfluence s per 10^6 edges |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        lines.append(
+            f"**End to end** `netinfluence --quiet rank` ({e['format'].upper()} in, "
+            f"CSV out, every node ranked): **{e['seconds']:.1f} s** wall, "
+            f"**{_e2e_peak(e):,.0f} MiB** peak memory ({_e2e_memory_note(e)}), "
+            f"{e['cpu_seconds']:.1f} s CPU; "
+            f"{e['seconds'] / me:.2f} s per million follow edges"
+            + (
+                f" (fastest of {len(e['all_seconds'])}: {e['all_seconds']})"
+                if len(e.get("all_seconds", [])) > 1
+                else ""
+            )
+            + "."
+        )
+    lines += [
+        "",
+        "| step | netinfluence s | peak MiB | networkx s | peak MiB | vs networkx "
+        "| igraph s | peak MiB | vs igraph | netinfluence s per 10^6 edges |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     st = res["steps"]
     ni = st.get("netinfluence", {})
     for name, (label, _) in STEPS.items():
@@ -959,11 +1154,17 @@ def markdown(res: dict) -> str:
         lines.append("")
         for ref, t in tot.items():
             gt = "> " if t["lower_bound"] else ""
-            lines.append(f"- Same steps ({', '.join(t['steps'])}): {ref} {gt}"
-                         f"{t['reference_seconds']:.1f} s vs netinfluence "
-                         f"{t['netinfluence_seconds']:.1f} s: **{gt}{t['ratio']:.1f}x**.")
-    notes = [(p, k, r["note"]) for p, steps in st.items() for k, r in steps.items()
-             if r.get("note") and r["status"] != "limit"]
+            lines.append(
+                f"- Same steps ({', '.join(t['steps'])}): {ref} {gt}"
+                f"{t['reference_seconds']:.1f} s vs netinfluence "
+                f"{t['netinfluence_seconds']:.1f} s: **{gt}{t['ratio']:.1f}x**."
+            )
+    notes = [
+        (p, k, r["note"])
+        for p, steps in st.items()
+        for k, r in steps.items()
+        if r.get("note") and r["status"] != "limit"
+    ]
     if notes:
         lines += ["", "Notes:"]
         lines += [f"- {p} / {k}: {n}" for p, k, n in notes]
@@ -971,28 +1172,38 @@ def markdown(res: dict) -> str:
 
 
 def summary(results: list[dict]) -> str:
-    lines = ["# Benchmark summary", "",
-             "Rebuilt by `python benchmarks/run.py` from every `results/<size>.json`; see "
-             "`benchmarks/README.md` for the columns. Seconds are wall time on a shared "
-             "machine; each size's file records the load average at its start.", "",
-             "| size | follows | e2e s | e2e peak MiB | e2e s per 10^6 edges | Leiden s "
-             "| steps total s | vs networkx (same steps) | vs igraph (same steps) | run |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    lines = [
+        "# Benchmark summary",
+        "",
+        "Rebuilt by `python benchmarks/run.py` from every `results/<size>.json`; see "
+        "`benchmarks/README.md` for the columns. Seconds are wall time on a shared "
+        "machine; each size's file records the load average at its start.",
+        "",
+        "| size | follows | e2e s | e2e peak MiB | e2e s per 10^6 edges | Leiden s "
+        "| steps total s | vs networkx (same steps) | vs igraph (same steps) | run |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
     for res in sorted(results, key=lambda r: r["edges"]):
-        e = next((x for x in res.get("end_to_end", []) if x["format"] == "csv"
-                  and "error" not in x), None)
+        e = next(
+            (x for x in res.get("end_to_end", []) if x["format"] == "csv" and "error" not in x),
+            None,
+        )
         me = res["edges"] / 1e6
         ni = res["steps"].get("netinfluence", {})
         tot = totals(res)
         steps_total = sum(r["seconds"] for r in ni.values() if r["status"] == "ok")
-        cells = [res["size"], f"{res['edges']:,}",
-                 f"{e['seconds']:.1f}" if e else "—", f"{_e2e_peak(e):,.0f}" if e else "—",
-                 f"{e['seconds'] / me:.2f}" if e else "—",
-                 _fmt_s(ni.get("communities")), f"{steps_total:.1f}"]
+        cells = [
+            res["size"],
+            f"{res['edges']:,}",
+            f"{e['seconds']:.1f}" if e else "—",
+            f"{_e2e_peak(e):,.0f}" if e else "—",
+            f"{e['seconds'] / me:.2f}" if e else "—",
+            _fmt_s(ni.get("communities")),
+            f"{steps_total:.1f}",
+        ]
         for ref in REFERENCES:
             t = tot.get(ref)
-            cells.append(f"{'> ' if t['lower_bound'] else ''}{t['ratio']:.1f}x" if t else
-                         "not run")
+            cells.append(f"{'> ' if t['lower_bound'] else ''}{t['ratio']:.1f}x" if t else "not run")
         cells.append(res["started"][:16])
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", *[markdown(r) for r in sorted(results, key=lambda r: r["edges"])]]
@@ -1008,23 +1219,44 @@ def _load_average() -> str:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description="netinfluence benchmark (see benchmarks/README.md)")
-    ap.add_argument("--sizes", default="1e5,1e6",
-                    help="Comma-separated follow-edge counts (default 1e5,1e6).")
-    ap.add_argument("--skip-reference", action="store_true",
-                    help="Run netinfluence only (no networkx / plain-igraph pipelines).")
-    ap.add_argument("--references", default="networkx,igraph",
-                    help="Reference pipelines to run (default networkx,igraph).")
-    ap.add_argument("--limit", type=float, default=120.0,
-                    help="Seconds allowed per reference step (default 120).")
-    ap.add_argument("--ni-limit", type=float, default=900.0,
-                    help="Seconds allowed per netinfluence step (default 900).")
-    ap.add_argument("--steps", default=",".join(STEPS),
-                    help="Steps to run (default: all).")
+    ap.add_argument(
+        "--sizes", default="1e5,1e6", help="Comma-separated follow-edge counts (default 1e5,1e6)."
+    )
+    ap.add_argument(
+        "--skip-reference",
+        action="store_true",
+        help="Run netinfluence only (no networkx / plain-igraph pipelines).",
+    )
+    ap.add_argument(
+        "--references",
+        default="networkx,igraph",
+        help="Reference pipelines to run (default networkx,igraph).",
+    )
+    ap.add_argument(
+        "--limit",
+        type=float,
+        default=120.0,
+        help="Seconds allowed per reference step (default 120).",
+    )
+    ap.add_argument(
+        "--ni-limit",
+        type=float,
+        default=900.0,
+        help="Seconds allowed per netinfluence step (default 900).",
+    )
+    ap.add_argument("--steps", default=",".join(STEPS), help="Steps to run (default: all).")
     ap.add_argument("--no-e2e", action="store_true", help="Skip the end-to-end run.")
-    ap.add_argument("--repeat", type=int, default=1,
-                    help="End-to-end runs per format; the fastest is reported (default 1).")
-    ap.add_argument("--e2e-formats", default="csv",
-                    help="Input formats of the end-to-end run: csv and/or parquet.")
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="End-to-end runs per format; the fastest is reported (default 1).",
+    )
+    ap.add_argument(
+        "--e2e-formats",
+        default="csv",
+        help="Input formats of the end-to-end run: csv and/or parquet.",
+    )
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--results", default=str(RESULTS), help="Results folder.")
     # worker mode (internal)
@@ -1044,8 +1276,9 @@ def main(argv: list[str] | None = None) -> None:
     unknown = set(steps) - set(STEPS)
     if unknown:
         ap.error(f"unknown steps {sorted(unknown)}; known: {', '.join(STEPS)}")
-    refs = [] if args.skip_reference else [r.strip() for r in args.references.split(",")
-                                           if r.strip()]
+    refs = (
+        [] if args.skip_reference else [r.strip() for r in args.references.split(",") if r.strip()]
+    )
     info = machine()
     for text in args.sizes.split(","):
         edges = generate.parse_size(text.strip())
@@ -1055,11 +1288,19 @@ def main(argv: list[str] | None = None) -> None:
         meta = json.loads((folder / "meta.json").read_text())
         scratch = HERE / "out" / label
         scratch.mkdir(parents=True, exist_ok=True)
-        res = {"size": label, "edges": edges, "inputs": meta, "machine": info,
-               "started": datetime.now(UTC).isoformat(timespec="seconds"),
-               "load_average_start": _load_average(), "limit": args.limit,
-               "ni_limit": args.ni_limit,
-               "seed": args.seed, "end_to_end": [], "steps": {}}
+        res = {
+            "size": label,
+            "edges": edges,
+            "inputs": meta,
+            "machine": info,
+            "started": datetime.now(UTC).isoformat(timespec="seconds"),
+            "load_average_start": _load_average(),
+            "limit": args.limit,
+            "ni_limit": args.ni_limit,
+            "seed": args.seed,
+            "end_to_end": [],
+            "steps": {},
+        }
         if not args.no_e2e:
             for fmt in args.e2e_formats.split(","):
                 runs = []
@@ -1067,19 +1308,28 @@ def main(argv: list[str] | None = None) -> None:
                     print(f"== {label}: end to end ({fmt}, run {i + 1})", flush=True)
                     e = end_to_end(folder, scratch, fmt=fmt.strip(), seed=args.seed)
                     runs.append(e)
-                    print(f"    {e['seconds']:.1f} s, {_e2e_peak(e):,.0f} MiB peak "
-                          f"({_e2e_memory_note(e)}), "
-                          f"{e['cpu_seconds']:.1f} s CPU"
-                          + (f", FAILED: {e.get('error', '')[-200:]}" if "error" in e else ""),
-                          flush=True)
+                    print(
+                        f"    {e['seconds']:.1f} s, {_e2e_peak(e):,.0f} MiB peak "
+                        f"({_e2e_memory_note(e)}), "
+                        f"{e['cpu_seconds']:.1f} s CPU"
+                        + (f", FAILED: {e.get('error', '')[-200:]}" if "error" in e else ""),
+                        flush=True,
+                    )
                 best = dict(min(runs, key=lambda r: (r.get("exit_code") != 0, r["seconds"])))
                 best["all_seconds"] = [round(r["seconds"], 2) for r in runs]
                 res["end_to_end"].append(best)
         for pipeline in ["netinfluence", *refs]:
             print(f"== {label}: steps, {pipeline}", flush=True)
             limit = args.limit if pipeline != "netinfluence" else args.ni_limit
-            out = run_pipeline(pipeline, folder, scratch, steps=steps, limit=limit,
-                               seed=args.seed, log=lambda m: print(m, flush=True))
+            out = run_pipeline(
+                pipeline,
+                folder,
+                scratch,
+                steps=steps,
+                limit=limit,
+                seed=args.seed,
+                log=lambda m: print(m, flush=True),
+            )
             res["steps"][pipeline] = {k: v.as_dict() for k, v in out.items()}
         res["load_average_end"] = _load_average()
         res["totals"] = totals(res)

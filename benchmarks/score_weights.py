@@ -31,8 +31,10 @@ def markdown(frame: pd.DataFrame, *, index: bool = False, digits: int = 2) -> st
     """A GitHub markdown table (no extra dependency)."""
     df = frame.reset_index() if index else frame
     fmt = lambda v: f"{v:.{digits}f}" if isinstance(v, float) else str(v)  # noqa: E731
-    lines = ["| " + " | ".join(map(str, df.columns)) + " |",
-             "|" + "|".join("---" for _ in df.columns) + "|"]
+    lines = [
+        "| " + " | ".join(map(str, df.columns)) + " |",
+        "|" + "|".join("---" for _ in df.columns) + "|",
+    ]
     lines += ["| " + " | ".join(fmt(v) for v in row) + " |" for row in df.itertuples(index=False)]
     return "\n".join(lines)
 
@@ -69,8 +71,13 @@ def sample_table() -> pd.DataFrame:
         rows.append({"ranking": name, **precision_at(s, truth), "bad in top 50": bad})
     followers = net.nodes["followers"].astype(float)
     top50 = followers.sort_values(ascending=False, kind="mergesort").index[:50]
-    rows.append({"ranking": "platform followers", **precision_at(followers, truth),
-                 "bad in top 50": int(truth.loc[top50].isin(["celebrity", "bought", "bot"]).sum())})
+    rows.append(
+        {
+            "ranking": "platform followers",
+            **precision_at(followers, truth),
+            "bad in top 50": int(truth.loc[top50].isin(["celebrity", "bought", "bot"]).sum()),
+        }
+    )
     return pd.DataFrame(rows)
 
 
@@ -81,8 +88,9 @@ def real_table() -> pd.DataFrame:
 
     sets = {
         "email-Eu-core": dict(edges=SHARED / "email-Eu-core" / "email-Eu-core.txt"),
-        "ego-Facebook": dict(follows=SHARED / "ego-Facebook" / "facebook_combined.txt.gz",
-                             directed=False),
+        "ego-Facebook": dict(
+            follows=SHARED / "ego-Facebook" / "facebook_combined.txt.gz", directed=False
+        ),
     }
     rows = []
     for name, kw in sets.items():
@@ -95,7 +103,9 @@ def real_table() -> pd.DataFrame:
             s = citizen_score(net, weights=w, inputs=inputs)["score"]
             tau = kendalltau(s.to_numpy(), spread.reindex(s.index).to_numpy()).statistic
             rows.append({"dataset": name, "ranking": vname, "kendall_tau": round(float(tau), 3)})
-        rows.append({"dataset": name, "ranking": "(seconds)", "kendall_tau": round(time.time() - t0, 1)})
+        rows.append(
+            {"dataset": name, "ranking": "(seconds)", "kendall_tau": round(time.time() - t0, 1)}
+        )
     return pd.DataFrame(rows)
 
 
@@ -105,13 +115,16 @@ def main() -> None:
     args = ap.parse_args()
     out = ["# Citizen score weights, measured", ""]
     table = sample_table()
-    out += ["## Sample network: precision against planted insiders", "",
-            markdown(table), ""]
+    out += ["## Sample network: precision against planted insiders", "", markdown(table), ""]
     print(table.to_string(index=False))
     if args.real:
-        real = real_table().pivot(index="ranking", columns="dataset", values="kendall_tau")
-        out += ["## Real networks: Kendall tau with SIR expected spread", "",
-                markdown(real, index=True, digits=3), ""]
+        real = real_table().pivot(index="ranking", columns="dataset", values="kendall_tau")  # noqa: PD010 - one value per cell
+        out += [
+            "## Real networks: Kendall tau with SIR expected spread",
+            "",
+            markdown(real, index=True, digits=3),
+            "",
+        ]
         print(real.to_string())
     (HERE / "results").mkdir(exist_ok=True)
     (HERE / "results" / "score_weights.md").write_text("\n".join(out) + "\n", encoding="utf-8")

@@ -34,8 +34,9 @@ def load(name: str) -> ni.Network:
     if name == "wiki-Vote":
         return ni.read_network(follows=DATA / name / "Wiki-Vote.txt.gz")
     if name == "NetHEPT":
-        return ni.read_network(edges=DATA / name / "NetHEPT.txt.gz", skip_rows=1,
-                               edge_weight_merge="probability")
+        return ni.read_network(
+            edges=DATA / name / "NetHEPT.txt.gz", skip_rows=1, edge_weight_merge="probability"
+        )
     raise ValueError(name)
 
 
@@ -53,24 +54,44 @@ def main(argv: list[str] | None = None) -> None:
     for name in args.datasets.split(","):
         net = load(name)
         t0 = time.perf_counter()
-        table = validate_rankings(net, beta_factor=args.beta_factor, p=args.p,
-                                  runs=args.runs_per_node * net.n_nodes, seed=args.seed)
+        table = validate_rankings(
+            net,
+            beta_factor=args.beta_factor,
+            p=args.p,
+            runs=args.runs_per_node * net.n_nodes,
+            seed=args.seed,
+        )
         seconds = time.perf_counter() - t0
         a = table.attrs
-        facts.append((name, net.n_nodes, a["beta_c"], a["beta"], a["mean_efficiency"],
-                      table["best_spread"].iloc[0], a["runs"], seconds))
+        facts.append(
+            (
+                name,
+                net.n_nodes,
+                a["beta_c"],
+                a["beta"],
+                a["mean_efficiency"],
+                table["best_spread"].iloc[0],
+                a["runs"],
+                seconds,
+            )
+        )
         tables.append(table.reset_index().assign(dataset=name))
     full = pd.concat(tables, ignore_index=True)
 
-    print("| dataset | nodes | beta_c | beta | mean M | mean M of true top 5% | RR sets | "
-          "seconds |")
+    print(
+        "| dataset | nodes | beta_c | beta | mean M | mean M of true top 5% | RR sets | seconds |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for name, n, bc, b, mm, best, runs, sec in facts:
-        print(f"| {name} | {n:,} | {bc:.4f} | {b:.4f} | {mm:.1f} | {best:.1f} | {runs:,} | "
-              f"{sec:.0f} |")
+        print(
+            f"| {name} | {n:,} | {bc:.4f} | {b:.4f} | {mm:.1f} | {best:.1f} | {runs:,} | "
+            f"{sec:.0f} |"
+        )
     print()
-    print(f"Imprecision at the top {args.p:.0%} (0 = as good as the true best spreaders; "
-          "lower is better) / Kendall tau with the spreading efficiency over all nodes:")
+    print(
+        f"Imprecision at the top {args.p:.0%} (0 = as good as the true best spreaders; "
+        "lower is better) / Kendall tau with the spreading efficiency over all nodes:"
+    )
     print()
     rankings = list(dict.fromkeys(full["ranking"]))
     names = list(dict.fromkeys(full["dataset"]))

@@ -58,8 +58,9 @@ def sort_order(keys) -> tuple[np.ndarray, np.ndarray]:
     return order, keys[order]
 
 
-def unique(keys, *, return_index: bool = False, return_inverse: bool = False,
-           return_counts: bool = False):
+def unique(
+    keys, *, return_index: bool = False, return_inverse: bool = False, return_counts: bool = False
+):
     """Like ``np.unique`` for 1-d arrays (sorted unique values; index = first occurrence).
 
     Examples

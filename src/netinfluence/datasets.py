@@ -433,13 +433,12 @@ def _draw_rows(rng: np.random.Generator, weights: np.ndarray, k: np.ndarray) -> 
     step = max(1, (1 << 22) // max(len(weights), 1))
     parts = []
     for r0 in range(0, n_rows, step):
-        kk = k[r0:r0 + step]
+        kk = k[r0 : r0 + step]
         keys = logw[None, :] - np.log(-np.log(rng.random((len(kk), len(weights)))))
         if k_max == 0:  # drawn anyway: later draws must see the same random stream
             continue
         top = np.argpartition(-keys, k_max - 1, axis=1)[:, :k_max]
-        order = np.take_along_axis(top, np.argsort(-np.take_along_axis(keys, top, 1), axis=1),
-                                   1)
+        order = np.take_along_axis(top, np.argsort(-np.take_along_axis(keys, top, 1), axis=1), 1)
         parts.append(order[np.arange(k_max)[None, :] < kk[:, None]])
     return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
 

@@ -16,8 +16,16 @@ from netinfluence.report import report_figures, write_html_report
 from netinfluence.spread import CampaignPlan, plan_campaign
 
 
-def run_demo(out: str | os.PathLike, *, seed: int = 0, console=None, show_report=None,
-             show_summary=None, show_table=None, progress=None) -> dict[str, Path]:
+def run_demo(
+    out: str | os.PathLike,
+    *,
+    seed: int = 0,
+    console=None,
+    show_report=None,
+    show_summary=None,
+    show_table=None,
+    progress=None,
+) -> dict[str, Path]:
     """Run the whole product on the bundled sample and write its outputs into ``out``.
 
     Returns the paths written, keyed by what they hold.
@@ -33,12 +41,17 @@ def run_demo(out: str | os.PathLike, *, seed: int = 0, console=None, show_report
     written: dict[str, Path] = {}
     summary = net.summary().to_frame("value")
     summary.index.name = "measure"
-    written["summary"] = write_table(summary.astype(str), out / "network_summary.csv",
-                                     index=True)
+    written["summary"] = write_table(summary.astype(str), out / "network_summary.csv", index=True)
     written["load_report"] = write_table(net.load_report.to_frame(), out / "load_report.csv")
     analysis = analyze(net, seed=seed, progress=progress)
-    table, paths = run_rank(net, out / "candidates.csv", seed=seed, top=50,
-                            graph_out=out / "network.gexf", analysis=analysis)
+    table, paths = run_rank(
+        net,
+        out / "candidates.csv",
+        seed=seed,
+        top=50,
+        graph_out=out / "network.gexf",
+        analysis=analysis,
+    )
     written["candidates"] = paths["table"]
     written["candidates_meta"] = paths["meta"]
     written["graph"] = paths["graph"]
@@ -46,11 +59,13 @@ def run_demo(out: str | os.PathLike, *, seed: int = 0, console=None, show_report
 
     excel = importlib.util.find_spec("openpyxl") is not None
     if not excel and console is not None:
-        console.print("note: openpyxl is not installed (pip install 'netinfluence[excel]'), "
-                      "so the Excel files are written as CSV", markup=False)
+        console.print(
+            "note: openpyxl is not installed (pip install 'netinfluence[excel]'), "
+            "so the Excel files are written as CSV",
+            markup=False,
+        )
     ext = ".xlsx" if excel else ".csv"
-    _, paths = run_rank(net, out / f"insiders{ext}", seed=seed, per_community=5,
-                        analysis=analysis)
+    _, paths = run_rank(net, out / f"insiders{ext}", seed=seed, per_community=5, analysis=analysis)
     written["insiders"] = paths["table"]
     if progress:
         progress("campaign")
@@ -63,7 +78,9 @@ def run_demo(out: str | os.PathLike, *, seed: int = 0, console=None, show_report
             f"campaign plan (budget 20,000, default tier costs): {int(sm.loc['seeds', 'plan'])} "
             f"seeds, expected spread {sm.loc['expected_spread', 'plan']:,.0f} accounts; the "
             f"follower-count plan: {int(sm.loc['seeds', 'naive'])} seeds, "
-            f"{sm.loc['expected_spread', 'naive']:,.0f} accounts", markup=False)
+            f"{sm.loc['expected_spread', 'naive']:,.0f} accounts",
+            markup=False,
+        )
     if progress:
         progress("report")
 
@@ -76,7 +93,6 @@ def run_demo(out: str | os.PathLike, *, seed: int = 0, console=None, show_report
     return written
 
 
-
 def demo_plan(analysis, *, seed: int = 0, budget: float = 20_000.0) -> CampaignPlan:
     """The demo's campaign: a budget plan with the default tier costs, the analysis'
     communities and insiders, and IC with weighted-cascade probabilities (``1 / in-degree``).
@@ -84,14 +100,26 @@ def demo_plan(analysis, *, seed: int = 0, budget: float = 20_000.0) -> CampaignP
     With the default tie probabilities the bundled sample is far above its epidemic threshold
     (one account alone reaches most of it), which makes every plan alike and sampling slow.
     """
-    return plan_campaign(analysis.net, budget=budget, labels=analysis.labels,
-                         insiders=analysis.inputs["insider"], probability="weighted_cascade",
-                         seed=seed, evaluation_runs=500, epsilon=0.2)
+    return plan_campaign(
+        analysis.net,
+        budget=budget,
+        labels=analysis.labels,
+        insiders=analysis.inputs["insider"],
+        probability="weighted_cascade",
+        seed=seed,
+        evaluation_runs=500,
+        epsilon=0.2,
+    )
 
 
-def plan_outputs(analysis, out: str | os.PathLike, *, seed: int = 0,
-                 budget: float = 20_000.0, plan: CampaignPlan | None = None
-                 ) -> dict[str, Path]:
+def plan_outputs(
+    analysis,
+    out: str | os.PathLike,
+    *,
+    seed: int = 0,
+    budget: float = 20_000.0,
+    plan: CampaignPlan | None = None,
+) -> dict[str, Path]:
     """Plan a small campaign on an analysed network and write ``plan.xlsx`` and ``plan.csv``.
 
     A budget plan with the default tier costs, the analysis' communities and insiders, and
@@ -107,20 +135,24 @@ def plan_outputs(analysis, out: str | os.PathLike, *, seed: int = 0,
         plan = demo_plan(analysis, seed=seed, budget=budget)
     written = {
         "plan_xlsx": write_table(plan.seeds, folder / "plan.xlsx", sheets=plan.sheets())
-        if importlib.util.find_spec("openpyxl") is not None else None,
+        if importlib.util.find_spec("openpyxl") is not None
+        else None,
         "plan_csv": write_table(plan.seeds, folder / "plan.csv"),
         "plan_summary": write_table(plan.summary, folder / "plan_summary.csv", index=True),
     }
     written = {k: v for k, v in written.items() if v is not None}  # no Excel writer: CSV only
-    written["plan_meta"] = write_meta(folder / "plan.csv.meta.json", net=analysis.net,
-                                      parameters=plan.parameters,
-                                      extra={"summary": plan.summary.to_dict()})
+    written["plan_meta"] = write_meta(
+        folder / "plan.csv.meta.json",
+        net=analysis.net,
+        parameters=plan.parameters,
+        extra={"summary": plan.summary.to_dict()},
+    )
     return written
 
 
-
-def report_outputs(analysis, out: str | os.PathLike, *, seed: int = 0, plan=None
-                 ) -> dict[str, Path]:
+def report_outputs(
+    analysis, out: str | os.PathLike, *, seed: int = 0, plan=None
+) -> dict[str, Path]:
     """Write the demo's report and plots into the folder ``out``.
 
     Writes ``report.html`` and one PNG per figure of :func:`report_figures`
@@ -138,8 +170,11 @@ def report_outputs(analysis, out: str | os.PathLike, *, seed: int = 0, plan=None
         with atomic_path(path) as tmp:
             fig.savefig(tmp, format="png", dpi=150, bbox_inches="tight", facecolor="white")
         written[name] = path
-    written["report"] = write_html_report(analysis, out / "report.html", plan=plan,
-                                          title="netinfluence demo: the sample network",
-                                          figures=figs)
+    written["report"] = write_html_report(
+        analysis,
+        out / "report.html",
+        plan=plan,
+        title="netinfluence demo: the sample network",
+        figures=figs,
+    )
     return written
-

@@ -30,8 +30,17 @@ from netinfluence.scoring import (
 __all__ = ["Analysis", "analyze", "export_graph", "run_rank", "write_meta"]
 
 #: The steps of :func:`analyze`, in order (what progress callbacks are told).
-STEPS = ("ties", "engagement", "communities", "roles", "core", "reach", "scoring", "campaign",
-         "report")
+STEPS = (
+    "ties",
+    "engagement",
+    "communities",
+    "roles",
+    "core",
+    "reach",
+    "scoring",
+    "campaign",
+    "report",
+)
 
 
 @dataclass
@@ -67,13 +76,18 @@ class Analysis:
     def rank(self, **filters) -> pd.DataFrame:
         """The ranked table with an analyst's filters (see :func:`netinfluence.rank`)."""
 
-        return filter_ranked(self.net, self.ranked, weights=self.weights, seed=self.seed,
-                             **filters)
+        return filter_ranked(self.net, self.ranked, weights=self.weights, seed=self.seed, **filters)
 
 
-def analyze(net: Network, *, seed: int = 0, weights: ScoreWeights | None = None,
-            labels: pd.Series | None = None, reach_method: str = "auto",
-            progress: Callable[[str], None] | None = None) -> Analysis:
+def analyze(
+    net: Network,
+    *,
+    seed: int = 0,
+    weights: ScoreWeights | None = None,
+    labels: pd.Series | None = None,
+    reach_method: str = "auto",
+    progress: Callable[[str], None] | None = None,
+) -> Analysis:
     """Measure, score and rank every account of a network once.
 
     Parameters
@@ -108,8 +122,7 @@ def analyze(net: Network, *, seed: int = 0, weights: ScoreWeights | None = None,
         if progress is not None:
             progress(name)
 
-    inputs = score_inputs(net, labels=labels, seed=seed, reach_method=reach_method,
-                          progress=step)
+    inputs = score_inputs(net, labels=labels, seed=seed, reach_method=reach_method, progress=step)
     step("scoring")
     scores = citizen_score(net, weights=weights, inputs=inputs)
     ranked = rank_table(net, inputs, scores)
@@ -146,12 +159,22 @@ def export_graph(analysis: Analysis, path: str | os.PathLike, *, layer: str | No
     return write_graph(g, path)
 
 
-def run_rank(net: Network, out: str | os.PathLike, *, seed: int = 0,
-             weights: ScoreWeights | None = None, top: int | None = 50,
-             per_community: int | None = None, tiers=None, exclude=None, require_topics=None,
-             inputs: dict | None = None, graph_out: str | os.PathLike | None = None,
-             progress: Callable[[str], None] | None = None,
-             analysis: Analysis | None = None) -> tuple[pd.DataFrame, dict]:
+def run_rank(
+    net: Network,
+    out: str | os.PathLike,
+    *,
+    seed: int = 0,
+    weights: ScoreWeights | None = None,
+    top: int | None = 50,
+    per_community: int | None = None,
+    tiers=None,
+    exclude=None,
+    require_topics=None,
+    inputs: dict | None = None,
+    graph_out: str | os.PathLike | None = None,
+    progress: Callable[[str], None] | None = None,
+    analysis: Analysis | None = None,
+) -> tuple[pd.DataFrame, dict]:
     """Analyse, filter and write a ranked table (and its provenance file) atomically.
 
     The output format follows the extension (``.csv``, ``.xlsx``, ``.json``, ``.parquet``);
@@ -165,21 +188,37 @@ def run_rank(net: Network, out: str | os.PathLike, *, seed: int = 0,
         analysis = analyze(net, seed=seed, weights=weights, progress=progress)
     if progress:
         progress("export")
-    table = analysis.rank(top=top or None, per_community=per_community, tiers=tiers,
-                          exclude=exclude, require_topics=require_topics)
+    table = analysis.rank(
+        top=top or None,
+        per_community=per_community,
+        tiers=tiers,
+        exclude=exclude,
+        require_topics=require_topics,
+    )
     params = dict(table.attrs.get("parameters", {}))
     params["reach_method"] = analysis.inputs.attrs.get("reach_method")
     sheets = {
         "load report": net.load_report.to_frame(),
-        "parameters": pd.DataFrame({"parameter": list(params), "value": [
-            json.dumps(v, default=_json_default) for v in params.values()]}),
+        "parameters": pd.DataFrame(
+            {
+                "parameter": list(params),
+                "value": [json.dumps(v, default=_json_default) for v in params.values()],
+            }
+        ),
     }
     written = {"table": write_table(table, out, sheets=sheets)}
     written["meta"] = write_meta(
-        f"{out}.meta.json", net=net, parameters=params, inputs=inputs,
-        extra={"filtered": table.attrs.get("filtered"),
-               "unknown_exclusions": table.attrs.get("unknown_exclusions", []),
-               "rows": len(table), "timings_seconds": analysis.timings})
+        f"{out}.meta.json",
+        net=net,
+        parameters=params,
+        inputs=inputs,
+        extra={
+            "filtered": table.attrs.get("filtered"),
+            "unknown_exclusions": table.attrs.get("unknown_exclusions", []),
+            "rows": len(table),
+            "timings_seconds": analysis.timings,
+        },
+    )
     if graph_out:
         written["graph"] = export_graph(analysis, graph_out)
     return table, written

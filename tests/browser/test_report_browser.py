@@ -22,17 +22,30 @@ from netinfluence.report import write_html_report
 pytestmark = pytest.mark.slow  # a real browser: seconds per test, run by the full suite
 
 sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="Playwright's Python package is not installed "
-    "(pip install playwright); the browser tests need it")
+    "playwright.sync_api",
+    reason="Playwright's Python package is not installed "
+    "(pip install playwright); the browser tests need it",
+)
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _chromium() -> str | None:
-    for candidate in (os.environ.get("NETINFLUENCE_CHROMIUM"), "/usr/bin/chromium",
-                      shutil.which("chromium"), shutil.which("chromium-browser")):
+    for candidate in (
+        os.environ.get("NETINFLUENCE_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
         if candidate and Path(candidate).is_file():
             return candidate
     return None
@@ -49,8 +62,10 @@ def report_file(tmp_path_factory) -> Path:
 def browser():
     exe = _chromium()
     if exe is None:
-        pytest.skip("Chromium not found (/usr/bin/chromium); install it with "
-                    "`apt-get install -y chromium` to run the browser tests")
+        pytest.skip(
+            "Chromium not found (/usr/bin/chromium); install it with "
+            "`apt-get install -y chromium` to run the browser tests"
+        )
     with sync_api.sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
         try:
@@ -65,8 +80,14 @@ def page(browser, report_file):
     pg = context.new_page()
     problems: list[str] = []
     requests: list[str] = []
-    pg.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
-          if m.type in ("error", "warning") else None)
+    pg.on(
+        "console",
+        lambda m: (
+            problems.append(f"console {m.type}: {m.text}")
+            if m.type in ("error", "warning")
+            else None
+        ),
+    )
     pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     pg.on("request", lambda r: requests.append(r.url))
     pg.goto(report_file.as_uri(), wait_until="load")
@@ -80,12 +101,14 @@ def column(pg, index: int, attr: str = "data-v") -> list[str]:
     """The values of one column over the visible candidate rows, top to bottom."""
     return pg.eval_on_selector_all(
         "#candidates-table tbody.cand:not([hidden]) tr.row",
-        f"rows => rows.map(r => r.cells[{index}].getAttribute('{attr}'))")
+        f"rows => rows.map(r => r.cells[{index}].getAttribute('{attr}'))",
+    )
 
 
 def visible_rows(pg) -> int:
-    return pg.eval_on_selector_all("#candidates-table tbody.cand:not([hidden])",
-                                   "bodies => bodies.length")
+    return pg.eval_on_selector_all(
+        "#candidates-table tbody.cand:not([hidden])", "bodies => bodies.length"
+    )
 
 
 def test_page_loads_without_console_errors_or_network(page):
@@ -117,19 +140,26 @@ def test_clicking_a_header_sorts_the_table(page):
     names = column(page, account)
     assert names != before and sorted(names) == sorted(before)
     in_order = page.evaluate(  # the browser's own collation (accents sort with their letter)
-        "n => n.every((x, i) => i === 0 || n[i - 1].localeCompare(x) <= 0)", names)
+        "n => n.every((x, i) => i === 0 || n[i - 1].localeCompare(x) <= 0)", names
+    )
     assert in_order
     pairs = page.eval_on_selector_all(
         "#candidates-table tbody.cand",
-        "bs => bs.map(b => b.rows.length === 2 && b.rows[1].classList.contains('detail'))")
+        "bs => bs.map(b => b.rows.length === 2 && b.rows[1].classList.contains('detail'))",
+    )
     assert all(pairs)
     assert page.problems == []
 
 
 def test_filter_narrows_the_rows(page):
     assert visible_rows(page) == 300
-    first_handle = page.locator("#candidates-table tbody.cand tr.row").first.locator(
-        "td").nth(1).inner_text().strip()
+    first_handle = (
+        page.locator("#candidates-table tbody.cand tr.row")
+        .first.locator("td")
+        .nth(1)
+        .inner_text()
+        .strip()
+    )
     page.fill("#filter", first_handle)
     n = visible_rows(page)
     assert 1 <= n < 300

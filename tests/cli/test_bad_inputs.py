@@ -23,29 +23,42 @@ CASES = {
     "empty.csv": ("--follows", "error", ["empty.csv", "empty"]),
     "header_only.csv": ("--follows", "error", ["header_only.csv", "no follows rows"]),
     "binary.csv": ("--follows", "error", ["binary.csv", "binary"]),
-    "wrong_delimiter.tsv": ("--follows", "error", ["wrong_delimiter.tsv", "no usable columns",
-                                                   "follower,followed"]),
+    "wrong_delimiter.tsv": (
+        "--follows",
+        "error",
+        ["wrong_delimiter.tsv", "no usable columns", "follower,followed"],
+    ),
     "bom.csv": ("--follows", "ok", []),
     "windows_endings.csv": ("--follows", "ok", []),
     "latin1_users.csv": ("--users", "ok", ["Latin-1"]),
     "quoted_users.csv": ("--users", "ok", []),
-    "missing_columns.csv": ("--interactions", "error", ["missing_columns.csv",
-                                                        "no usable columns"]),
+    "missing_columns.csv": (
+        "--interactions",
+        "error",
+        ["missing_columns.csv", "no usable columns"],
+    ),
     "extra_columns.csv": ("--follows", "ok", ["not used: since, note, x"]),
     "empty_id.csv": ("--follows", "error", ["empty_id.csv", "row 2", "(line 3)", "null id"]),
-    "null_ids.csv": ("--follows", "error", ["null_ids.csv", "row 2", "'NaN'",
-                                            "2 more row(s)"]),
+    "null_ids.csv": ("--follows", "error", ["null_ids.csv", "row 2", "'NaN'", "2 more row(s)"]),
     "leading_zero_ids.csv": ("--follows", "ok", []),
     "long_ids.csv": ("--follows", "ok", []),
-    "negative_count.csv": ("--interactions", "error", ["negative_count.csv", "row 2",
-                                                       "negative count"]),
-    "non_numeric_count.csv": ("--interactions", "error", ["row 1", "non-numeric count",
-                                                          "'two'"]),
+    "negative_count.csv": (
+        "--interactions",
+        "error",
+        ["negative_count.csv", "row 2", "negative count"],
+    ),
+    "non_numeric_count.csv": ("--interactions", "error", ["row 1", "non-numeric count", "'two'"]),
     "mixed_timestamps.csv": ("--interactions", "ok", []),
-    "bad_timestamp.csv": ("--interactions", "error", ["row 1", "unparseable timestamp",
-                                                      "'last tuesday'"]),
-    "duplicate_users_conflict.csv": ("--users", "error", ["duplicate user id 'ana'",
-                                                          "rows 1 and 3"]),
+    "bad_timestamp.csv": (
+        "--interactions",
+        "error",
+        ["row 1", "unparseable timestamp", "'last tuesday'"],
+    ),
+    "duplicate_users_conflict.csv": (
+        "--users",
+        "error",
+        ["duplicate user id 'ana'", "rows 1 and 3"],
+    ),
     "duplicate_users_identical.csv": ("--users", "ok", ["identical duplicate user rows"]),
     "users_only.csv": ("--users", "ok", []),
     "users_partial.csv": ("--users", "ok", []),
@@ -93,8 +106,19 @@ def test_bad_input(name, tmp_path):
 
 def test_leading_zero_and_long_ids_survive_to_the_output(tmp_path):
     out = tmp_path / "r.csv"
-    runner.invoke(app, ["--quiet", "rank", "--follows", str(BAD / "leading_zero_ids.csv"),
-                        "--out", str(out), "--top", "0"])
+    runner.invoke(
+        app,
+        [
+            "--quiet",
+            "rank",
+            "--follows",
+            str(BAD / "leading_zero_ids.csv"),
+            "--out",
+            str(out),
+            "--top",
+            "0",
+        ],
+    )
     nodes = set(pd.read_csv(out, dtype={"node": str})["node"])
     assert nodes == {"007", "0042", "42", "7"}
     net = ni.read_network(follows=BAD / "long_ids.csv")
@@ -104,22 +128,39 @@ def test_leading_zero_and_long_ids_survive_to_the_output(tmp_path):
 def test_formula_cells_are_escaped_in_csv_and_xlsx(tmp_path):
     for ext in (".csv", ".xlsx"):
         out = tmp_path / f"r{ext}"
-        res = runner.invoke(app, ["--quiet", "rank", "--users",
-                                  str(BAD / "formula_handles.csv"), "--out", str(out),
-                                  "--top", "0"])
+        res = runner.invoke(
+            app,
+            [
+                "--quiet",
+                "rank",
+                "--users",
+                str(BAD / "formula_handles.csv"),
+                "--out",
+                str(out),
+                "--top",
+                "0",
+            ],
+        )
         assert res.exit_code == 0, res.output
-        table = (pd.read_csv(out, keep_default_na=False) if ext == ".csv"
-                 else pd.read_excel(out, keep_default_na=False))
+        table = (
+            pd.read_csv(out, keep_default_na=False)
+            if ext == ".csv"
+            else pd.read_excel(out, keep_default_na=False)
+        )
         handles = set(table["handle"])
         if ext == ".csv":  # OWASP: a leading apostrophe
-            assert handles == {"'=HYPERLINK(\"x\")", "'@real", "'-minus"}
+            assert handles == {'\'=HYPERLINK("x")', "'@real", "'-minus"}
         else:  # text cells, shown exactly as written
-            assert handles == {"=HYPERLINK(\"x\")", "@real", "-minus"}
+            assert handles == {'=HYPERLINK("x")', "@real", "-minus"}
     from openpyxl import load_workbook
 
     ws = load_workbook(tmp_path / "r.xlsx")["candidates"]
-    types = {c.value: c.data_type for row in ws.iter_rows(min_row=2) for c in row
-             if isinstance(c.value, str) and c.value[:1] in "=+-@"}
+    types = {
+        c.value: c.data_type
+        for row in ws.iter_rows(min_row=2)
+        for c in row
+        if isinstance(c.value, str) and c.value[:1] in "=+-@"
+    }
     assert types and set(types.values()) == {"s"}
 
 

@@ -37,25 +37,56 @@ def small(tmp_path_factory):
 def hept_like(tmp_path_factory):
     """A NetHEPT-style edge list: a count line, then ``u v p`` rows with parallel rows."""
     path = tmp_path_factory.mktemp("hept") / "tiny_hept.txt"
-    rows = ["6 8", "0 1 0.5", "0 1 0.5", "1 2 0.4", "2 3 0.9", "0 4 0.3", "4 5 0.2", "5 0 0.1",
-            "3 3 0.5"]
+    rows = [
+        "6 8",
+        "0 1 0.5",
+        "0 1 0.5",
+        "1 2 0.4",
+        "2 3 0.9",
+        "0 4 0.3",
+        "4 5 0.2",
+        "5 0 0.1",
+        "3 3 0.5",
+    ]
     path.write_text("\n".join(rows) + "\n")
     return path
 
 
 def sample_args(small):
-    return ["--follows", str(small / "follows.csv"), "--interactions",
-            str(small / "interactions.csv"), "--users", str(small / "users.csv")]
+    return [
+        "--follows",
+        str(small / "follows.csv"),
+        "--interactions",
+        str(small / "interactions.csv"),
+        "--users",
+        str(small / "users.csv"),
+    ]
 
 
 def test_plan_with_budget_and_costs_file_writes_workbook(small, tmp_path):
     costs = tmp_path / "costs.csv"
     costs.write_text("tier,cost\nnano,50\nmicro,400\n")
     out = tmp_path / "plan.xlsx"
-    res = invoke("plan", *sample_args(small), "--budget", "2000", "--costs", str(costs),
-                 "--probability", "weighted_cascade", "--method", "imm", "--epsilon", "0.3",
-                 "--evaluation-runs", "200", "--out",
-                 str(out), "--plot", str(tmp_path / "plan.png"))
+    res = invoke(
+        "plan",
+        *sample_args(small),
+        "--budget",
+        "2000",
+        "--costs",
+        str(costs),
+        "--probability",
+        "weighted_cascade",
+        "--method",
+        "imm",
+        "--epsilon",
+        "0.3",
+        "--evaluation-runs",
+        "200",
+        "--out",
+        str(out),
+        "--plot",
+        str(tmp_path / "plan.png"),
+    )
     assert res.exit_code == 0, res.output
     sheets = pd.read_excel(out, sheet_name=None, dtype={"node": str})
     seeds = sheets["Sheet1"] if "Sheet1" in sheets else next(iter(sheets.values()))
@@ -72,8 +103,21 @@ def test_plan_with_budget_and_costs_file_writes_workbook(small, tmp_path):
 
 def test_plan_on_an_edge_list_with_probabilities(hept_like, tmp_path):
     out = tmp_path / "seeds.csv"
-    res = invoke("plan", "--edges", str(hept_like), "--prob-col", "3", "--skip-rows", "1",
-                 "--k", "2", "--evaluation-runs", "300", "--out", str(out))
+    res = invoke(
+        "plan",
+        "--edges",
+        str(hept_like),
+        "--prob-col",
+        "3",
+        "--skip-rows",
+        "1",
+        "--k",
+        "2",
+        "--evaluation-runs",
+        "300",
+        "--out",
+        str(out),
+    )
     assert res.exit_code == 0, res.output
     seeds = pd.read_csv(out, dtype={"node": str})
     assert list(seeds.columns[:4]) == ["order", "node", "marginal_gain", "cumulative_spread"]
@@ -88,8 +132,9 @@ def test_prob_col_other_than_three(tmp_path):
     path = tmp_path / "e.csv"
     path.write_text("source,target,count,prob\na,b,7,1.0\nb,c,3,1.0\n")
     out = tmp_path / "s.csv"
-    res = invoke("simulate", "--edges", str(path), "--prob-col", "4", "--out", str(out),
-                 "--runs", "500")
+    res = invoke(
+        "simulate", "--edges", str(path), "--prob-col", "4", "--out", str(out), "--runs", "500"
+    )
     assert res.exit_code == 0, res.output
     table = pd.read_csv(out).set_index("node")  # a -> b -> c, every tie passes
     assert abs(table.loc["a", "expected_spread"] - 3.0) <= 4 * table.loc["a", "stderr"]
@@ -101,8 +146,20 @@ def test_simulate_seeds_with_trace(small, tmp_path):
     seeds = tmp_path / "seeds.txt"
     seeds.write_text("\n".join(users["id"].head(3)) + "\n")
     out, trace = tmp_path / "act.csv", tmp_path / "trace.csv"
-    res = invoke("simulate", *sample_args(small), "--seeds", str(seeds), "--runs", "200",
-                 "--model", "lt", "--out", str(out), "--trace", str(trace))
+    res = invoke(
+        "simulate",
+        *sample_args(small),
+        "--seeds",
+        str(seeds),
+        "--runs",
+        "200",
+        "--model",
+        "lt",
+        "--out",
+        str(out),
+        "--trace",
+        str(trace),
+    )
     assert res.exit_code == 0, res.output
     act = pd.read_csv(out, dtype={"node": str}).set_index("node")
     assert act.loc[users["id"].head(3), "activation_probability"].eq(1.0).all()
@@ -113,8 +170,16 @@ def test_simulate_seeds_with_trace(small, tmp_path):
 
 def test_simulate_every_account(small, tmp_path):
     out = tmp_path / "spread.parquet"
-    res = invoke("simulate", *sample_args(small), "--probability", "weighted_cascade", "--k",
-                 "5", "--out", str(out))
+    res = invoke(
+        "simulate",
+        *sample_args(small),
+        "--probability",
+        "weighted_cascade",
+        "--k",
+        "5",
+        "--out",
+        str(out),
+    )
     assert res.exit_code == 0, res.output
     table = pd.read_parquet(out)
     assert list(table.columns) == ["node", "expected_spread", "stderr"]
@@ -127,9 +192,20 @@ def test_validate_writes_table_and_plot(tmp_path):
 
     path.write_text("\n".join(f"{u} {v}" for u, v in nx.karate_club_graph().edges) + "\n")
     out = tmp_path / "validation.csv"
-    res = invoke("validate", "--edges", str(path), "--undirected", "--rankings",
-                 "degree,coreness", "--runs", "5000", "--out", str(out), "--plot",
-                 str(tmp_path / "v.png"))
+    res = invoke(
+        "validate",
+        "--edges",
+        str(path),
+        "--undirected",
+        "--rankings",
+        "degree,coreness",
+        "--runs",
+        "5000",
+        "--out",
+        str(out),
+        "--plot",
+        str(tmp_path / "v.png"),
+    )
     assert res.exit_code == 0, res.output
     table = pd.read_csv(out)
     assert table["ranking"].tolist() == ["degree", "coreness"]

@@ -23,8 +23,15 @@ def small(tmp_path_factory):
 
 
 def base_args(small):
-    return ["rank", "--follows", str(small / "follows.csv"), "--interactions",
-            str(small / "interactions.csv"), "--users", str(small / "users.csv")]
+    return [
+        "rank",
+        "--follows",
+        str(small / "follows.csv"),
+        "--interactions",
+        str(small / "interactions.csv"),
+        "--users",
+        str(small / "users.csv"),
+    ]
 
 
 def invoke(*args):
@@ -88,8 +95,17 @@ def test_filters_per_community_tiers_topics_exclude(small, tmp_path):
     invoke(*base_args(small), "--out", str(full), "--top", "3")
     best = read_back(full)["node"].iloc[0]
     excl.write_text(f"id\n{best}\n")
-    res = invoke(*base_args(small), "--out", str(out), "--per-community", "2", "--tiers",
-                 "nano,micro", "--exclude", str(excl))
+    res = invoke(
+        *base_args(small),
+        "--out",
+        str(out),
+        "--per-community",
+        "2",
+        "--tiers",
+        "nano,micro",
+        "--exclude",
+        str(excl),
+    )
     assert res.exit_code == 0, res.output
     table = read_back(out)
     assert table["community"].value_counts().max() <= 2
@@ -99,14 +115,22 @@ def test_filters_per_community_tiers_topics_exclude(small, tmp_path):
     topic = users["topics"].dropna().iloc[0].split(";")[0]
     res = invoke(*base_args(small), "--out", str(out), "--topics", topic, "--top", "0")
     assert res.exit_code == 0
-    assert read_back(out)["node"].map(
-        users.set_index("id")["topics"].str.contains(topic)).all()
+    assert read_back(out)["node"].map(users.set_index("id")["topics"].str.contains(topic)).all()
 
 
 def test_weights_file_changes_the_ranking(small, tmp_path):
     w = tmp_path / "w.json"
-    w.write_text(json.dumps({"engaged_reach": 0, "embeddedness": 0, "coreness": 0,
-                             "engagement": 0, "reciprocity": 1}))
+    w.write_text(
+        json.dumps(
+            {
+                "engaged_reach": 0,
+                "embeddedness": 0,
+                "coreness": 0,
+                "engagement": 0,
+                "reciprocity": 1,
+            }
+        )
+    )
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
     invoke(*base_args(small), "--out", str(a), "--top", "20")
     res = invoke(*base_args(small), "--out", str(b), "--top", "20", "--weights", str(w))
@@ -119,8 +143,18 @@ def test_undirected_and_graph_export(tmp_path):
     edges = tmp_path / "e.txt"
     edges.write_text("1 2\n2 3\n3 1\n3 4\n4 5\n5 6\n6 4\n")
     out, gexf = tmp_path / "u.csv", tmp_path / "g.gexf"
-    res = invoke("rank", "--follows", str(edges), "--undirected", "--out", str(out),
-                 "--graph-out", str(gexf), "--top", "0")
+    res = invoke(
+        "rank",
+        "--follows",
+        str(edges),
+        "--undirected",
+        "--out",
+        str(out),
+        "--graph-out",
+        str(gexf),
+        "--top",
+        "0",
+    )
     assert res.exit_code == 0, res.output
     import networkx as nx
 
@@ -136,8 +170,9 @@ def test_same_seed_byte_identical_output(small, tmp_path):
     assert a.read_bytes() == b.read_bytes()
 
 
-@pytest.mark.parametrize("problem", ["bad_row", "unknown_ext", "no_input", "bad_weights",
-                                     "bad_tier"])
+@pytest.mark.parametrize(
+    "problem", ["bad_row", "unknown_ext", "no_input", "bad_weights", "bad_tier"]
+)
 def test_bad_input_one_line_exit_2_and_no_output(small, tmp_path, problem):
     out = tmp_path / "out.csv"
     args = [*base_args(small), "--out", str(out)]
@@ -166,8 +201,17 @@ def test_bad_input_one_line_exit_2_and_no_output(small, tmp_path, problem):
 
 def test_communities_command(small, tmp_path):
     out = tmp_path / "parts.csv"
-    res = invoke("communities", "--follows", str(small / "follows.csv"), "--interactions",
-                 str(small / "interactions.csv"), "--out", str(out), "--seed", "2")
+    res = invoke(
+        "communities",
+        "--follows",
+        str(small / "follows.csv"),
+        "--interactions",
+        str(small / "interactions.csv"),
+        "--out",
+        str(out),
+        "--seed",
+        "2",
+    )
     assert res.exit_code == 0, res.output
     part = pd.read_csv(out, dtype={"node": str})
     assert list(part.columns) == ["node", "community"]

@@ -30,8 +30,12 @@ def read(name: str):
 
 def execute(name: str) -> tuple[object, float]:
     nb = read(name)
-    client = nbclient.NotebookClient(nb, timeout=BUDGET_SECONDS, kernel_name="python3",
-                                     resources={"metadata": {"path": str(NOTEBOOKS)}})
+    client = nbclient.NotebookClient(
+        nb,
+        timeout=BUDGET_SECONDS,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+    )
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -50,8 +54,9 @@ def text_of(nb) -> str:
 
 
 def images_of(nb) -> int:
-    return sum("image/png" in out.get("data", {}) for cell in nb.cells
-               for out in cell.get("outputs", []))
+    return sum(
+        "image/png" in out.get("data", {}) for cell in nb.cells for out in cell.get("outputs", [])
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -18,8 +18,11 @@ INT_DTYPES = [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint32, np.uin
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.sampled_from(INT_DTYPES).flatmap(
-    lambda dt: hnp.arrays(dt, st.integers(0, 60), elements=hnp.from_dtype(np.dtype(dt)))))
+@given(
+    st.sampled_from(INT_DTYPES).flatmap(
+        lambda dt: hnp.arrays(dt, st.integers(0, 60), elements=hnp.from_dtype(np.dtype(dt)))
+    )
+)
 def test_sort_order_is_numpys_stable_argsort(keys):
     order, ordered = sort_order(keys)
     expected = np.argsort(keys, kind="stable")
@@ -56,8 +59,10 @@ def test_sort_order_of_floats_and_empty_arrays():
 
 
 @settings(max_examples=100, deadline=None)
-@given(hnp.arrays(np.int64, st.integers(0, 50), elements=st.integers(-1000, 1000)),
-       hnp.arrays(np.int64, st.integers(0, 50), elements=st.integers(-1000, 1000)))
+@given(
+    hnp.arrays(np.int64, st.integers(0, 50), elements=st.integers(-1000, 1000)),
+    hnp.arrays(np.int64, st.integers(0, 50), elements=st.integers(-1000, 1000)),
+)
 def test_unique_and_isin_equal_numpy(keys, candidates):
     got = unique(keys, return_index=True, return_inverse=True, return_counts=True)
     want = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
@@ -67,8 +72,13 @@ def test_unique_and_isin_equal_numpy(keys, candidates):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from([0.1, 0.5, 0.9, float("nan")]),
-                          st.text(max_size=4)), unique_by=lambda row: row[1], max_size=40))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([0.1, 0.5, 0.9, float("nan")]), st.text(max_size=4)),
+        unique_by=lambda row: row[1],
+        max_size=40,
+    )
+)
 def test_rank_order_equals_pandas_two_key_sort(rows):
     import pandas as pd
 
@@ -76,6 +86,9 @@ def test_rank_order_equals_pandas_two_key_sort(rows):
 
     score = np.array([r[0] for r in rows], dtype=float)
     ids = pd.Index([r[1] for r in rows], dtype=object)
-    want = pd.DataFrame({"score": score, "id": ids.to_numpy()}).sort_values(
-        ["score", "id"], ascending=[False, True], kind="mergesort").index.to_numpy()
+    want = (
+        pd.DataFrame({"score": score, "id": ids.to_numpy()})
+        .sort_values(["score", "id"], ascending=[False, True], kind="mergesort")
+        .index.to_numpy()
+    )
     np.testing.assert_array_equal(_rank_order(score, ids), want)

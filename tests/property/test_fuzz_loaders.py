@@ -13,8 +13,9 @@ from netinfluence.io import read_edges, read_users
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-ALPHABET = st.sampled_from([*"ab0179,;\t |\"'#%\n\r -=@é李NaN.", "null", "None", "\x00",
-                            "follower", "source"])
+ALPHABET = st.sampled_from(
+    [*"ab0179,;\t |\"'#%\n\r -=@é李NaN.", "null", "None", "\x00", "follower", "source"]
+)
 csvish = st.lists(ALPHABET, max_size=120).map("".join)
 
 
@@ -27,9 +28,11 @@ def load(path, kind):
 
 
 @FUZZ
-@given(data=st.binary(max_size=600), kind=st.sampled_from(["follows", "interactions",
-                                                            "edges", "users", "network"]),
-       suffix=st.sampled_from([".csv", ".tsv", ".txt", ".gz", ".parquet", ".zip"]))
+@given(
+    data=st.binary(max_size=600),
+    kind=st.sampled_from(["follows", "interactions", "edges", "users", "network"]),
+    suffix=st.sampled_from([".csv", ".tsv", ".txt", ".gz", ".parquet", ".zip"]),
+)
 def test_random_bytes(tmp_path_factory, data, kind, suffix):
     path = tmp_path_factory.mktemp("fuzz") / f"input{suffix}"
     path.write_bytes(data)
@@ -42,8 +45,7 @@ def test_random_bytes(tmp_path_factory, data, kind, suffix):
 
 
 @FUZZ
-@given(text=csvish, kind=st.sampled_from(["follows", "interactions", "edges", "users",
-                                          "network"]))
+@given(text=csvish, kind=st.sampled_from(["follows", "interactions", "edges", "users", "network"]))
 def test_random_csvish_text(tmp_path_factory, text, kind):
     path = tmp_path_factory.mktemp("fuzz") / "input.csv"
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
@@ -59,8 +61,15 @@ def test_random_csvish_text(tmp_path_factory, text, kind):
 
 @pytest.mark.parametrize("kind", ["follows", "interactions", "users"])
 def test_fuzz_never_leaks_library_errors_on_known_nasties(tmp_path, kind):
-    nasties = [b"\xff\xfe\x00a\x00b", b'"', b'a,"b\n', b"\n\n\n", b"#only comment\n",
-               b"a,b\n" * 3 + b"\x00", b"a\tb,c\n1\t2,3\n"]
+    nasties = [
+        b"\xff\xfe\x00a\x00b",
+        b'"',
+        b'a,"b\n',
+        b"\n\n\n",
+        b"#only comment\n",
+        b"a,b\n" * 3 + b"\x00",
+        b"a\tb,c\n1\t2,3\n",
+    ]
     for i, data in enumerate(nasties):
         path = tmp_path / f"n{i}.csv"
         path.write_bytes(data)

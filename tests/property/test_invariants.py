@@ -18,8 +18,11 @@ from hypothesis import strategies as st
 
 import netinfluence as ni
 
-SETTINGS = settings(max_examples=25, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 ID_POOL = ["007", "ana", "@budi_s", "zoë", "李", "x1", "0", "-1", "a b", "user_42", "Ω", "09"]
 
@@ -30,16 +33,30 @@ def networks(draw, min_nodes=1, max_nodes=10):
     ids = draw(st.permutations(ID_POOL))[:n] if n <= len(ID_POOL) else ID_POOL
     pairs = st.tuples(st.sampled_from(ids), st.sampled_from(ids))
     follows = draw(st.lists(pairs, max_size=3 * n))
-    inter = draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(ids),
-                                    st.sampled_from(["reply", "like", "mention", "quote"]),
-                                    st.integers(1, 5)), max_size=2 * n))
-    users = pd.DataFrame({"id": list(ids),
-                          "followers": draw(st.lists(st.integers(0, 2_000_000), min_size=len(ids),
-                                                     max_size=len(ids)))})
+    inter = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(ids),
+                st.sampled_from(ids),
+                st.sampled_from(["reply", "like", "mention", "quote"]),
+                st.integers(1, 5),
+            ),
+            max_size=2 * n,
+        )
+    )
+    users = pd.DataFrame(
+        {
+            "id": list(ids),
+            "followers": draw(
+                st.lists(st.integers(0, 2_000_000), min_size=len(ids), max_size=len(ids))
+            ),
+        }
+    )
     return ni.read_network(
         follows=pd.DataFrame(follows, columns=["follower", "followed"], dtype=object),
         interactions=pd.DataFrame(inter, columns=["source", "target", "type", "count"])
-        if inter else None,
+        if inter
+        else None,
         users=users,
     )
 
@@ -50,21 +67,39 @@ def metric_calls():
 
     calls = [
         ("communities", lambda net, seed: metrics.communities(net, seed=seed), False),
-        ("roles", lambda net, seed: metrics.roles(net, metrics.communities(net, seed=seed)),
-         False),
+        ("roles", lambda net, seed: metrics.roles(net, metrics.communities(net, seed=seed)), False),
         ("reach_exact", lambda net, seed: metrics.reach(net, method="exact"), False),
         ("reach_sketch", lambda net, seed: metrics.reach(net, method="sketch", seed=seed), False),
         ("reach_expected", lambda net, seed: metrics.reach(net, expected=True, seed=seed), False),
         ("tiers", lambda net, seed: metrics.tiers(net), False),
         ("reciprocity", lambda net, seed: metrics.reciprocity(net), False),
-        ("engagement", lambda net, seed: metrics.engagement(net)[
-            ["followers", "tier", "interactions_received"]], False),
+        (
+            "engagement",
+            lambda net, seed: metrics.engagement(net)[
+                ["followers", "tier", "interactions_received"]
+            ],
+            False,
+        ),
         ("flags", lambda net, seed: metrics.authenticity_flags(net)[["flags"]], False),
         ("citizen_score", lambda net, seed: scoring.citizen_score(net, seed=seed), False),
-        ("centrality", lambda net, seed: metrics.centrality(
-            net, measures=["in_degree", "strength", "pagerank", "coreness", "h_index",
-                           "betweenness", "harmonic", "collective_influence"], seed=seed),
-         False),
+        (
+            "centrality",
+            lambda net, seed: metrics.centrality(
+                net,
+                measures=[
+                    "in_degree",
+                    "strength",
+                    "pagerank",
+                    "coreness",
+                    "h_index",
+                    "betweenness",
+                    "harmonic",
+                    "collective_influence",
+                ],
+                seed=seed,
+            ),
+            False,
+        ),
     ]
     return calls
 
@@ -95,11 +130,21 @@ def relabel(net: ni.Network, mapping: dict) -> ni.Network:
     users = net.nodes.reset_index().rename(columns={"node": "id"})
     users["id"] = users["id"].map(mapping)
     return ni.read_network(
-        follows=pd.DataFrame({"follower": f["target"].map(mapping),
-                              "followed": f["source"].map(mapping)}) if len(f) else None,
-        interactions=pd.DataFrame({"source": it["target"].map(mapping),
-                                   "target": it["source"].map(mapping), "type": it["type"],
-                                   "count": it["count"]}) if len(it) else None,
+        follows=pd.DataFrame(
+            {"follower": f["target"].map(mapping), "followed": f["source"].map(mapping)}
+        )
+        if len(f)
+        else None,
+        interactions=pd.DataFrame(
+            {
+                "source": it["target"].map(mapping),
+                "target": it["source"].map(mapping),
+                "type": it["type"],
+                "count": it["count"],
+            }
+        )
+        if len(it)
+        else None,
         users=users,
     )
 
@@ -111,15 +156,19 @@ def test_relabelling_permutes_deterministic_metrics(net):
 
     mapping = {i: f"renamed-{k}" for k, i in enumerate(net.ids)}
     other = relabel(net, mapping)
-    for f in (lambda x: metrics.reach(x, method="exact"),
-              lambda x: metrics.reciprocity(x),
-              lambda x: metrics.centrality(x, measures=["in_degree", "pagerank", "coreness",
-                                                           "h_index", "collective_influence"])):
+    for f in (
+        lambda x: metrics.reach(x, method="exact"),
+        lambda x: metrics.reciprocity(x),
+        lambda x: metrics.centrality(
+            x, measures=["in_degree", "pagerank", "coreness", "h_index", "collective_influence"]
+        ),
+    ):
         a = pd.DataFrame(f(net))
         b = pd.DataFrame(f(other))
         a.index = pd.Index([mapping[i] for i in a.index], dtype=object, name="node")
-        pd.testing.assert_frame_equal(a.sort_index(), b.sort_index(), check_exact=False,
-                                      rtol=1e-9, atol=1e-12)
+        pd.testing.assert_frame_equal(
+            a.sort_index(), b.sort_index(), check_exact=False, rtol=1e-9, atol=1e-12
+        )
 
 
 @SETTINGS
@@ -162,9 +211,11 @@ def test_export_then_import_gives_the_same_table(net, tmp_path_factory):
         elif ext == ".json":
             back = pd.read_json(path, dtype={"node": str, "handle": str})
         else:
-            back = pd.read_csv(path, dtype={"node": str, "handle": str}, keep_default_na=False,
-                               na_values=[""])
+            back = pd.read_csv(
+                path, dtype={"node": str, "handle": str}, keep_default_na=False, na_values=[""]
+            )
         assert back["node"].astype(str).tolist() == table["node"].astype(str).tolist()
-        np.testing.assert_allclose(back["score"].to_numpy(float), table["score"].to_numpy(float),
-                                   rtol=1e-9)
+        np.testing.assert_allclose(
+            back["score"].to_numpy(float), table["score"].to_numpy(float), rtol=1e-9
+        )
         assert back["why"].tolist() == table["why"].tolist()

@@ -83,7 +83,8 @@ def test_karate_weighted_modularity_matches_networkx():
     net = ni.Network.from_networkx(g, weight="weight")
     labels = communities(net, weighted=True)
     assert labels.attrs["modularity"] == pytest.approx(
-        nx.community.modularity(g, _parts(labels), weight="weight"), abs=1e-12)
+        nx.community.modularity(g, _parts(labels), weight="weight"), abs=1e-12
+    )
 
 
 # ----------------------------------------------------------------------------- ground truth
@@ -138,9 +139,12 @@ def test_email_eu_core_departments(shared_data):
     g = nx.read_edgelist(path, nodetype=int, create_using=nx.Graph)
     g.remove_edges_from(list(nx.selfloop_edges(g)))
     assert g.number_of_edges() == 16064
-    dept = pd.read_csv(shared_file(shared_data, "email-Eu-core",
-                                   "email-Eu-core-department-labels.txt"),
-                       sep="\t", header=None, names=["node", "dept"]).set_index("node")["dept"]
+    dept = pd.read_csv(
+        shared_file(shared_data, "email-Eu-core", "email-Eu-core-department-labels.txt"),
+        sep="\t",
+        header=None,
+        names=["node", "dept"],
+    ).set_index("node")["dept"]
     assert len(dept) == 1005 and dept.nunique() == 42
     _, _, ours = _check_against_networkx(g, dept, 0.596)
     assert ours["nmi"] > 0.57  # measured 0.587 (27 communities)

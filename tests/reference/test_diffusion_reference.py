@@ -68,8 +68,9 @@ def test_ic_on_congress_matches_a_networkx_reference(congress):
     # per-node expected spread (RR sets) against the same reference started from single nodes
     es = expected_spread(net, probability="edge", runs=100_000, seed=3)
     for node in seeds[:2]:
-        sizes = nx_independent_cascade(influence, [node], 1000, np.random.default_rng(node),
-                                       "weight")
+        sizes = nx_independent_cascade(
+            influence, [node], 1000, np.random.default_rng(node), "weight"
+        )
         se = np.hypot(es.loc[node, "stderr"], sizes.std(ddof=1) / np.sqrt(len(sizes)))
         assert abs(es.loc[node, "expected_spread"] - sizes.mean()) < 4 * se
 
@@ -79,8 +80,12 @@ def test_lt_on_congress_matches_a_networkx_threshold_reference(congress):
     w = edge_probabilities(net, model="lt", probability="edge")
     total = w.groupby("target")["weight"].sum()
     assert total.max() <= 1 + 1e-9  # congress in-weights already sum to <= 1 per member
-    raw = pd.Series({v: sum(d["weight"] for _, _, d in influence.in_edges(v, data=True))
-                     for v in influence.nodes})
+    raw = pd.Series(
+        {
+            v: sum(d["weight"] for _, _, d in influence.in_edges(v, data=True))
+            for v in influence.nodes
+        }
+    )
     assert np.allclose(total.reindex(raw.index).fillna(0).to_numpy(), raw.to_numpy())
     seeds = [int(x) for x in w.groupby("source")["weight"].sum().nlargest(5).index]
     ours = simulate_spread(net, seeds, model="lt", probability="edge", runs=4000, seed=4)
@@ -116,8 +121,9 @@ def test_nethept_probabilities_are_combined_weighted_cascade_rows(nethept):
     path, net = nethept
     with gzip.open(path, "rt") as fh:
         next(fh)
-        rows = pd.read_csv(fh, sep=" ", header=None, names=["u", "v", "p"],
-                           dtype={"u": str, "v": str})
+        rows = pd.read_csv(
+            fh, sep=" ", header=None, names=["u", "v", "p"], dtype={"u": str, "v": str}
+        )
     assert len(rows) == 58_891
     rows = rows[rows["u"] != rows["v"]]
     # each parallel row an independent chance: 1 - prod(1 - p)
@@ -127,8 +133,9 @@ def test_nethept_probabilities_are_combined_weighted_cascade_rows(nethept):
     combined = pd.Series(-np.expm1(log_q.to_numpy()), index=log_q.index)
     ours = edge_probabilities(net, probability="edge").set_index(["source", "target"])
     assert len(ours) == len(combined) == 32_213
-    np.testing.assert_allclose(ours["probability"].reindex(combined.index).to_numpy(),
-                               combined.to_numpy(), rtol=1e-9)
+    np.testing.assert_allclose(
+        ours["probability"].reindex(combined.index).to_numpy(), combined.to_numpy(), rtol=1e-9
+    )
 
 
 @pytest.mark.slow
@@ -139,28 +146,35 @@ def test_nethept_imm_seeds_beat_top_degree_under_ic_and_lt(nethept):
     top = list(net.ids[np.argsort(-degree, kind="stable")[:50]])
     means = {}
     for model in ("ic", "lt"):
-        plan = plan_campaign(net, k=50, model=model, probability="edge", method="imm",
-                             epsilon=0.1, evaluation_runs=2000, seed=0)
-        chosen = simulate_spread(net, list(plan.seeds["node"]), model=model,
-                                 probability="edge", runs=2000, seed=11)
-        by_degree = simulate_spread(net, top, model=model, probability="edge", runs=2000,
-                                    seed=11)
+        plan = plan_campaign(
+            net,
+            k=50,
+            model=model,
+            probability="edge",
+            method="imm",
+            epsilon=0.1,
+            evaluation_runs=2000,
+            seed=0,
+        )
+        chosen = simulate_spread(
+            net, list(plan.seeds["node"]), model=model, probability="edge", runs=2000, seed=11
+        )
+        by_degree = simulate_spread(net, top, model=model, probability="edge", runs=2000, seed=11)
         assert chosen.mean > 1.3 * by_degree.mean, model
         # the IMM estimate agrees with the independent forward Monte Carlo
-        assert plan.summary.loc["estimated_spread", "plan"] == pytest.approx(chosen.mean,
-                                                                             rel=0.03)
+        assert plan.summary.loc["estimated_spread", "plan"] == pytest.approx(chosen.mean, rel=0.03)
         means[model] = chosen.mean
     assert means["ic"] > 1_050  # 1,131 measured (benchmarks/nethept_plan.py)
 
 
 def test_nethept_small_plan_beats_degree(nethept):
     _, net = nethept
-    plan = plan_campaign(net, k=10, probability="edge", method="imm", epsilon=0.3,
-                         evaluation_runs=400, seed=0)
+    plan = plan_campaign(
+        net, k=10, probability="edge", method="imm", epsilon=0.3, evaluation_runs=400, seed=0
+    )
     s = plan.summary
     assert s.loc["expected_spread", "plan"] > s.loc["expected_spread", "naive"]
-    assert s.loc["audience_duplicated_share", "plan"] < s.loc["audience_duplicated_share",
-                                                              "naive"]
+    assert s.loc["audience_duplicated_share", "plan"] < s.loc["audience_duplicated_share", "naive"]
 
 
 def test_sir_efficiency_matches_a_networkx_reference_on_dolphins(shared_data):
@@ -182,8 +196,7 @@ def test_sir_efficiency_matches_a_networkx_reference_on_dolphins(shared_data):
 def test_kitsak_table_on_email_eu_core(shared_data):
     path = shared_file(shared_data, "email-Eu-core", "email-Eu-core.txt")
     net = ni.read_network(follows=path)
-    table = validate_rankings(net, rankings=["degree", "coreness", "collective_influence"],
-                              seed=0)
+    table = validate_rankings(net, rankings=["degree", "coreness", "collective_influence"], seed=0)
     # near the threshold the well-connected accounts are the good spreaders here: every
     # classic ranking is both precise at the top and correlated overall
     assert (table["imprecision"] < 0.15).all()

@@ -73,8 +73,9 @@ def test_polblogs_gml(shared_data):
 
 def test_collegemsg_event_stream(shared_data):
     path = shared_file(shared_data, "CollegeMsg", "CollegeMsg.txt.gz")
-    net = ni.read_network(interactions=path, columns={"interactions": ["source", "target",
-                                                                       "timestamp"]})
+    net = ni.read_network(
+        interactions=path, columns={"interactions": ["source", "target", "timestamp"]}
+    )
     assert net.n_nodes == 1_899
     src, _, w = net.edge_arrays("interactions")
     assert len(src) == 20_296

@@ -23,14 +23,21 @@ def spark():
     ERROR, 2 GB driver memory; skipped with a clear message where Java or pyspark is
     missing, stopped at the end of the run."""
     if importlib.util.find_spec("pyspark") is None:
-        pytest.skip("pyspark is not installed: pip install 'netinfluence[spark]' to run the "
-                    "Spark engine tests")
+        pytest.skip(
+            "pyspark is not installed: pip install 'netinfluence[spark]' to run the "
+            "Spark engine tests"
+        )
     if not _java_found():
         pytest.skip("no Java runtime found (java on PATH or JAVA_HOME): PySpark 4 needs Java 17")
     from netinfluence.spark import session
 
-    spark = session("local[2]", app_name="netinfluence-tests", shuffle_partitions=4,
-                    driver_memory="2g", log_level="error")
+    spark = session(
+        "local[2]",
+        app_name="netinfluence-tests",
+        shuffle_partitions=4,
+        driver_memory="2g",
+        log_level="error",
+    )
     try:
         yield spark
     finally:

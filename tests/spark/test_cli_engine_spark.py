@@ -17,11 +17,13 @@ runner = CliRunner()
 
 
 def test_unsupported_option_is_one_clear_line(tmp_path):
-    res = runner.invoke(app, ["rank", "--engine", "spark", "--graph", "g.gml", "--out",
-                              str(tmp_path / "o.csv")])
+    res = runner.invoke(
+        app, ["rank", "--engine", "spark", "--graph", "g.gml", "--out", str(tmp_path / "o.csv")]
+    )
     assert res.exit_code == 2 and "--engine spark does not support --graph" in res.output
-    res = runner.invoke(app, ["rank", "--engine", "gpu", "--follows", "f.csv", "--out",
-                              str(tmp_path / "o.csv")])
+    res = runner.invoke(
+        app, ["rank", "--engine", "gpu", "--follows", "f.csv", "--out", str(tmp_path / "o.csv")]
+    )
     assert res.exit_code == 2 and "--engine must be memory or spark" in res.output
 
 
@@ -31,10 +33,25 @@ def test_rank_on_spark_matches_the_columns_contract(tmp_path):
         pytest.skip("pyspark or Java missing: pip install 'netinfluence[spark]' and Java 17")
     write_sample(tmp_path, seed=3, n_accounts=400, n_communities=3)
     out = tmp_path / "ranked.csv"
-    res = runner.invoke(app, ["--quiet", "rank", "--engine", "spark", "--follows",
-                              str(tmp_path / "follows.csv"), "--interactions",
-                              str(tmp_path / "interactions.csv"), "--users",
-                              str(tmp_path / "users.csv"), "--out", str(out), "--top", "10"])
+    res = runner.invoke(
+        app,
+        [
+            "--quiet",
+            "rank",
+            "--engine",
+            "spark",
+            "--follows",
+            str(tmp_path / "follows.csv"),
+            "--interactions",
+            str(tmp_path / "interactions.csv"),
+            "--users",
+            str(tmp_path / "users.csv"),
+            "--out",
+            str(out),
+            "--top",
+            "10",
+        ],
+    )
     assert res.exit_code == 0, res.output
     table = pd.read_csv(out)
     assert list(table.columns[: len(RANK_COLUMNS)]) == list(RANK_COLUMNS)

@@ -35,11 +35,26 @@ from netinfluence.metrics import reach as in_memory_reach
 from netinfluence.scoring import COMPONENTS, citizen_score, score_inputs
 
 SKETCH_RSE = 1.04 / np.sqrt(2**12)
-SCORE_INPUTS = ("community_size", "within_module_z", "participation", "internal_share",
-                "tie_coreness", "expected_reach", "community_reach_share", "followers",
-                "engagement_rate", "engagement_vs_tier", "reciprocal_share")
-FLAGS = ("low_engagement", "passive_followers", "mass_followers", "low_reciprocity",
-         "followers_gap")
+SCORE_INPUTS = (
+    "community_size",
+    "within_module_z",
+    "participation",
+    "internal_share",
+    "tie_coreness",
+    "expected_reach",
+    "community_reach_share",
+    "followers",
+    "engagement_rate",
+    "engagement_vs_tier",
+    "reciprocal_share",
+)
+FLAGS = (
+    "low_engagement",
+    "passive_followers",
+    "mass_followers",
+    "low_reciprocity",
+    "followers_gap",
+)
 
 
 def _to_pandas(frame) -> pd.DataFrame:
@@ -78,8 +93,7 @@ def _check_against_memory(net, result, inputs, scores, *, exact_reach: bool):
     # degrees: exactly equal
     assert (result["in_degree"].to_numpy() == C.in_degree(net).to_numpy()).all()
     _, dst, _ = net.edge_arrays("follows")
-    assert (result["out_degree"].to_numpy()
-            == np.bincount(dst, minlength=net.n_nodes)).all()
+    assert (result["out_degree"].to_numpy() == np.bincount(dst, minlength=net.n_nodes)).all()
     _equal(result["strength"], C.strength(net, layer="ties"), 1e-9)
     pr_diff = _equal(result["pagerank"], C.pagerank(net), 1e-4)
     assert abs(result["pagerank"].sum() - 1.0) < 1e-9
@@ -114,8 +128,13 @@ def _check_against_memory(net, result, inputs, scores, *, exact_reach: bool):
 @pytest.fixture(scope="module")
 def sample_run(spark, sample_paths, sample_net):
     read = spark.read.option("header", True).csv
-    return _run(spark, sample_net, read(str(sample_paths["follows"])),
-                read(str(sample_paths["interactions"])), read(str(sample_paths["users"])))
+    return _run(
+        spark,
+        sample_net,
+        read(str(sample_paths["follows"])),
+        read(str(sample_paths["interactions"])),
+        read(str(sample_paths["users"])),
+    )
 
 
 @pytest.mark.slow
@@ -153,11 +172,15 @@ def email_run(spark, shared_data):
     dept_path = shared_file(shared_data, "email-Eu-core", "email-Eu-core-department-labels.txt")
     net = ni.read_network(follows=path)
     follows = read_table(spark, path, kind="follows")
-    dept = pd.read_csv(dept_path, sep="\t", header=None, names=["node", "community"],
-                       dtype={"node": str})
+    dept = pd.read_csv(
+        dept_path, sep="\t", header=None, names=["node", "community"], dtype={"node": str}
+    )
     labels = spark.createDataFrame(pa.Table.from_pandas(dept, preserve_index=False))
-    return (net, dept.set_index("node")["community"],
-            *_run(spark, net, follows, reach="exact", labels=labels))
+    return (
+        net,
+        dept.set_index("node")["community"],
+        *_run(spark, net, follows, reach="exact", labels=labels),
+    )
 
 
 @pytest.mark.slow
@@ -182,25 +205,38 @@ def test_run_rank_spark_writes_the_ranked_table(spark, tmp_path):
     from netinfluence.scoring import RANK_COLUMNS
     from netinfluence.spark import run_rank_spark
 
-    follows = pd.DataFrame({"follower": ["b", "c", "d", "a", "e", "f", "e", "007"],
-                            "followed": ["a", "a", "a", "b", "d", "e", "f", "a"]})
-    users = pd.DataFrame({"id": ["a", "b", "c", "d", "e", "f", "007", "lonely"],
-                          "handle": ["@ana", "@bo", "@cy", "@di", "@ed", "@fe", "@oo7", "@lo"],
-                          "followers": [5000, 200, 30, 40, 50, 60, 70, 1],
-                          "topics": ["running", "running", "", "cooking", None, "cooking",
-                                     "running", "x"]})
+    follows = pd.DataFrame(
+        {
+            "follower": ["b", "c", "d", "a", "e", "f", "e", "007"],
+            "followed": ["a", "a", "a", "b", "d", "e", "f", "a"],
+        }
+    )
+    users = pd.DataFrame(
+        {
+            "id": ["a", "b", "c", "d", "e", "f", "007", "lonely"],
+            "handle": ["@ana", "@bo", "@cy", "@di", "@ed", "@fe", "@oo7", "@lo"],
+            "followers": [5000, 200, 30, 40, 50, 60, 70, 1],
+            "topics": ["running", "running", "", "cooking", None, "cooking", "running", "x"],
+        }
+    )
     follows.to_csv(tmp_path / "follows.csv", index=False)
     users.to_csv(tmp_path / "users.csv", index=False)
     out = tmp_path / "ranked.csv"
     steps: list[str] = []
     table, written = run_rank_spark(
-        out, follows=tmp_path / "follows.csv", users=tmp_path / "users.csv", spark=spark,
-        top=4, exclude=["@bo", "nobody"], progress=steps.append,
-        metrics_options={"pagerank_tol": 1e-3})
+        out,
+        follows=tmp_path / "follows.csv",
+        users=tmp_path / "users.csv",
+        spark=spark,
+        top=4,
+        exclude=["@bo", "nobody"],
+        progress=steps.append,
+        metrics_options={"pagerank_tol": 1e-3},
+    )
     assert steps == ["spark", "load", "metrics", "export"]
     assert written["table"] == out and out.exists() and written["meta"].exists()
     back = pd.read_csv(out, dtype={"node": str})
-    assert list(back.columns[:len(RANK_COLUMNS)]) == list(RANK_COLUMNS)
+    assert list(back.columns[: len(RANK_COLUMNS)]) == list(RANK_COLUMNS)
     assert len(back) == 4 and "b" not in set(back["node"])
     assert back["rank"].is_monotonic_increasing and (back["why"].str.len() > 0).all()
     assert back["score"].is_monotonic_decreasing
@@ -217,10 +253,8 @@ def test_run_rank_spark_writes_the_ranked_table(spark, tmp_path):
 
 
 def test_importing_netinfluence_spark_does_not_import_pyspark():
-    code = ("import sys, netinfluence, netinfluence.spark; "
-            "print('pyspark' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
+    code = "import sys, netinfluence, netinfluence.spark; print('pyspark' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
 
 
@@ -251,18 +285,25 @@ def test_first_order_two_hop_above_the_path_limit_agrees(spark, monkeypatch):
     from netinfluence.spark import metrics
 
     rng = np.random.default_rng(3)
-    follows = pd.DataFrame({"follower": [f"n{i}" for i in rng.integers(0, 150, 900)],
-                            "followed": [f"n{i}" for i in rng.integers(0, 150, 900)]})
+    follows = pd.DataFrame(
+        {
+            "follower": [f"n{i}" for i in rng.integers(0, 150, 900)],
+            "followed": [f"n{i}" for i in rng.integers(0, 150, 900)],
+        }
+    )
     follows = follows[follows["follower"] != follows["followed"]].drop_duplicates()
     net = ni.read_network(follows=follows)
     labels = pd.Series({v: int(str(v)[1:]) % 5 for v in net.ids}, name="community")
     info: dict = {}
-    frame = spark.createDataFrame(list(follows.itertuples(index=False, name=None)),
-                                  "follower string, followed string")
-    given = spark.createDataFrame([(str(k), int(v)) for k, v in labels.items()],
-                                  "node string, community long")
-    result = _to_pandas(metrics(spark, frame, labels=given, exact_paths_max=0, info=info,
-                                pagerank_tol=1e-7)).reindex(net.ids)
+    frame = spark.createDataFrame(
+        list(follows.itertuples(index=False, name=None)), "follower string, followed string"
+    )
+    given = spark.createDataFrame(
+        [(str(k), int(v)) for k, v in labels.items()], "node string, community long"
+    )
+    result = _to_pandas(
+        metrics(spark, frame, labels=given, exact_paths_max=0, info=info, pagerank_tol=1e-7)
+    ).reindex(net.ids)
     assert info["two_hop_method"] == "first-order" and info["two_hop_paths"] > 0
     monkeypatch.setattr(reach_mod, "AUTO_EXACT_PATHS", 0)
     inputs = score_inputs(net, labels=result["community"].rename("community"))

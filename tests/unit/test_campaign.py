@@ -23,8 +23,18 @@ from netinfluence.spread import (
 from netinfluence.spread._campaign import _greedy
 
 # influence direction u -> v (v follows u); 8 nodes, 10 ties: 1,024 live-edge worlds
-TINY = [("a", "b"), ("a", "c"), ("b", "d"), ("c", "d"), ("d", "e"), ("f", "g"), ("g", "h"),
-        ("h", "f"), ("e", "f"), ("c", "h")]
+TINY = [
+    ("a", "b"),
+    ("a", "c"),
+    ("b", "d"),
+    ("c", "d"),
+    ("d", "e"),
+    ("f", "g"),
+    ("g", "h"),
+    ("h", "f"),
+    ("e", "f"),
+    ("c", "h"),
+]
 P = 0.5
 
 
@@ -98,8 +108,16 @@ def brute_force(oracle, k):
 @pytest.mark.parametrize("k", [1, 2, 3])
 def test_celf_against_brute_force_optimum(exact, k):
     net, oracle = exact
-    plan = plan_campaign(net, k=k, probability="constant", p=P, method="celf", runs=3000,
-                         evaluation_runs=3000, seed=0)
+    plan = plan_campaign(
+        net,
+        k=k,
+        probability="constant",
+        p=P,
+        method="celf",
+        runs=3000,
+        evaluation_runs=3000,
+        seed=0,
+    )
     chosen = list(net.position(plan.seeds["node"]))
     opt = brute_force(oracle, k)
     value = oracle.sigma(chosen)
@@ -114,12 +132,15 @@ def test_celf_against_brute_force_optimum(exact, k):
 def test_lazy_greedy_equals_plain_greedy_with_an_exact_objective(exact):
     _net, oracle = exact
     n = oracle.n
-    picks = _greedy(oracle, k=4, budget=None, cost=np.ones(n), eligible=np.ones(n, bool),
-                    groups=[], rule="unit")
+    picks = _greedy(
+        oracle, k=4, budget=None, cost=np.ones(n), eligible=np.ones(n, bool), groups=[], rule="unit"
+    )
     plain, chosen = [], []
     for _ in range(4):
-        gains = [oracle.sigma([*chosen, v]) - oracle.sigma(chosen) if v not in chosen else -1
-                 for v in range(n)]
+        gains = [
+            oracle.sigma([*chosen, v]) - oracle.sigma(chosen) if v not in chosen else -1
+            for v in range(n)
+        ]
         best = int(np.argmax(gains))
         plain.append((best, gains[best]))
         chosen.append(best)
@@ -139,8 +160,9 @@ def test_budgeted_greedy_against_brute_force(exact):
                 best = max(best, oracle.sigma(c))
     from netinfluence.spread._campaign import _select
 
-    picks, _ = _select(oracle, k=None, budget=budget, cost=cost, eligible=np.ones(n, bool),
-                       groups=[])
+    picks, _ = _select(
+        oracle, k=None, budget=budget, cost=cost, eligible=np.ones(n, bool), groups=[]
+    )
     chosen = [v for v, _ in picks]
     assert cost[chosen].sum() <= budget
     assert oracle.sigma(chosen) >= (1 - 1 / math.e) / 2 * best
@@ -149,8 +171,16 @@ def test_budgeted_greedy_against_brute_force(exact):
 
 def test_imm_chooses_near_optimal_seeds_on_the_tiny_graph(exact):
     net, oracle = exact
-    plan = plan_campaign(net, k=2, probability="constant", p=P, method="imm", epsilon=0.1,
-                         evaluation_runs=500, seed=2)
+    plan = plan_campaign(
+        net,
+        k=2,
+        probability="constant",
+        p=P,
+        method="imm",
+        epsilon=0.1,
+        evaluation_runs=500,
+        seed=2,
+    )
     value = oracle.sigma(list(net.position(plan.seeds["node"])))
     assert value >= 0.97 * brute_force(oracle, 2)
     assert plan.parameters["method"] == "imm" and plan.parameters["rr_sets"] > 0
@@ -176,8 +206,15 @@ def test_imm_against_celf_on_a_medium_graph(medium):
 
 
 def test_plan_tables_budget_and_naive_plan(medium):
-    plan = plan_campaign(medium, budget=6000, probability="weighted_cascade", method="imm",
-                         epsilon=0.3, evaluation_runs=300, seed=0)
+    plan = plan_campaign(
+        medium,
+        budget=6000,
+        probability="weighted_cascade",
+        method="imm",
+        epsilon=0.3,
+        evaluation_runs=300,
+        seed=0,
+    )
     assert isinstance(plan, CampaignPlan)
     seeds = plan.seeds
     assert list(seeds.columns) == list(SEED_COLUMNS)
@@ -202,8 +239,9 @@ def test_plan_tables_budget_and_naive_plan(medium):
     comm = plan.communities
     assert comm["plan_seeds"].sum() == len(seeds)
     assert comm["plan_spread"].sum() == pytest.approx(plan.summary.loc["expected_spread", "plan"])
-    assert plan.summary.loc["expected_spread", "plan"] > plan.summary.loc["expected_spread",
-                                                                          "naive"]
+    assert (
+        plan.summary.loc["expected_spread", "plan"] > plan.summary.loc["expected_spread", "naive"]
+    )
     sheets = plan.sheets()
     assert {"summary", "naive plan", "communities", "overlap", "parameters"} <= set(sheets)
 
@@ -211,17 +249,35 @@ def test_plan_tables_budget_and_naive_plan(medium):
 def test_coverage_mode_puts_an_insider_in_each_chosen_community(medium):
     labels = ni.communities(medium, seed=0)
     insiders = ni.is_insider(ni.roles(medium, labels))
-    plan = plan_campaign(medium, k=5, per_community=3, labels=labels, insiders=insiders,
-                         probability="weighted_cascade", method="imm", epsilon=0.3,
-                         evaluation_runs=200, seed=0)
+    plan = plan_campaign(
+        medium,
+        k=5,
+        per_community=3,
+        labels=labels,
+        insiders=insiders,
+        probability="weighted_cascade",
+        method="imm",
+        epsilon=0.3,
+        evaluation_runs=200,
+        seed=0,
+    )
     seeds = plan.seeds
     for c in (0, 1, 2):
         chosen = seeds[(seeds["community"] == c) & seeds["insider"].astype(bool)]
         assert len(chosen) >= 1, c
     assert plan.parameters["per_community"] == [0, 1, 2]
     with pytest.raises(InputError, match="k is too small"):
-        plan_campaign(medium, k=2, per_community=3, labels=labels, insiders=insiders,
-                      probability="weighted_cascade", method="imm", epsilon=0.3, seed=0)
+        plan_campaign(
+            medium,
+            k=2,
+            per_community=3,
+            labels=labels,
+            insiders=insiders,
+            probability="weighted_cascade",
+            method="imm",
+            epsilon=0.3,
+            seed=0,
+        )
     none = pd.Series(False, index=medium.ids)
     with pytest.raises(InputError, match="no insider"):
         plan_campaign(medium, k=5, per_community=[1], labels=labels, insiders=none, seed=0)
@@ -231,8 +287,14 @@ def test_coverage_mode_puts_an_insider_in_each_chosen_community(medium):
 
 def test_exclusions_same_seed_and_generators(exact):
     net, _ = exact
-    kw = {"k": 2, "probability": "constant", "p": P, "method": "celf", "runs": 300,
-          "evaluation_runs": 100}
+    kw = {
+        "k": 2,
+        "probability": "constant",
+        "p": P,
+        "method": "celf",
+        "runs": 300,
+        "evaluation_runs": 100,
+    }
     free = plan_campaign(net, seed=5, **kw)
     again = plan_campaign(net, seed=5, **kw)
     pd.testing.assert_frame_equal(free.seeds, again.seeds)
@@ -257,11 +319,21 @@ def test_lt_plans_and_tricky_ids(tricky_net):
 
 
 def test_account_costs_defaults_overrides_and_tables():
-    users = pd.DataFrame({"id": ["n", "m1", "m2", "M", "g", "u"],
-                          "followers": [10, 5_000, 50_000, 500_000, 5_000_000, None]})
+    users = pd.DataFrame(
+        {
+            "id": ["n", "m1", "m2", "M", "g", "u"],
+            "followers": [10, 5_000, 50_000, 500_000, 5_000_000, None],
+        }
+    )
     net = ni.read_network(users=users)
-    assert account_costs(net).tolist() == [100.0, 500.0, 2000.0, 10000.0, 50000.0,
-                                           DEFAULT_COSTS["unknown"]]
+    assert account_costs(net).tolist() == [
+        100.0,
+        500.0,
+        2000.0,
+        10000.0,
+        50000.0,
+        DEFAULT_COSTS["unknown"],
+    ]
     # a tier sets both micro bands; a band beats its tier
     c = account_costs(net, {"micro": 800, "10k-100k": 1500, "UNKNOWN": 1})
     assert c.tolist() == [100.0, 800.0, 1500.0, 10000.0, 50000.0, 1.0]
@@ -278,8 +350,15 @@ def test_account_costs_defaults_overrides_and_tables():
 
 @pytest.mark.parametrize(
     "costs",
-    [{"gold": 5}, {"nano": -1}, {"nano": "x"}, pd.DataFrame({"tier": ["nano"]}),
-     pd.DataFrame({"what": ["nano"], "cost": [1]}), "cheap", 0],
+    [
+        {"gold": 5},
+        {"nano": -1},
+        {"nano": "x"},
+        pd.DataFrame({"tier": ["nano"]}),
+        pd.DataFrame({"what": ["nano"], "cost": [1]}),
+        "cheap",
+        0,
+    ],
 )
 def test_bad_costs_raise_input_error(costs):
     net = ni.read_network(users=pd.DataFrame({"id": ["a"], "followers": [10]}))

@@ -58,8 +58,9 @@ def test_tiers_filter(sample_net, inputs):
 def test_exclude_by_id_or_handle(sample_net, inputs):
     full = rank(sample_net, top=5, inputs=inputs)
     first, second = full.iloc[0], full.iloc[1]
-    table = rank(sample_net, top=5, exclude=[first["node"], second["handle"], "ghost"],
-                 inputs=inputs)
+    table = rank(
+        sample_net, top=5, exclude=[first["node"], second["handle"], "ghost"], inputs=inputs
+    )
     assert first["node"] not in set(table["node"])
     assert second["node"] not in set(table["node"])
     assert table.attrs["unknown_exclusions"] == ["ghost"]
@@ -74,10 +75,19 @@ def test_require_topics(sample_net, inputs):
 
 
 def test_why_wording():
-    row = pd.Series({"insider": False, "community": 1, "community_topic": "", "community_size": 9,
-                     "community_reach_share": 0.5, "engagement_vs_tier": float("nan"),
-                     "reciprocal_share": 0.1, "flags": "low_engagement;passive_followers",
-                     "role": "R6 connector hub"})
+    row = pd.Series(
+        {
+            "insider": False,
+            "community": 1,
+            "community_topic": "",
+            "community_size": 9,
+            "community_reach_share": 0.5,
+            "engagement_vs_tier": float("nan"),
+            "reciprocal_share": 0.1,
+            "flags": "low_engagement;passive_followers",
+            "role": "R6 connector hub",
+        }
+    )
     text = explain(row)
     assert text.startswith("bridge from community 1 (9 members)")
     assert "engagement" not in text.split(";")[0]

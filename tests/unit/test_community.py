@@ -30,8 +30,8 @@ def two_cliques(n_a: int = 5, n_b: int = 4, *, isolated: bool = False) -> ni.Net
     g = nx.Graph()
     a = [f"a{i}" for i in range(n_a)]
     b = [f"b{i}" for i in range(n_b)]
-    g.add_edges_from((u, v) for i, u in enumerate(a) for v in a[i + 1:])
-    g.add_edges_from((u, v) for i, u in enumerate(b) for v in b[i + 1:])
+    g.add_edges_from((u, v) for i, u in enumerate(a) for v in a[i + 1 :])
+    g.add_edges_from((u, v) for i, u in enumerate(b) for v in b[i + 1 :])
     g.add_edge("a0", "b0")
     if isolated:
         g.add_node("loner")
@@ -122,7 +122,12 @@ def test_empty_network(empty_net):
     assert np.isnan(labels.attrs["modularity"])
     q = community_quality(empty_net, labels)
     assert q.empty and list(q.columns) == [
-        "size", "internal_edges", "cut_edges", "conductance", "internal_density"]
+        "size",
+        "internal_edges",
+        "cut_edges",
+        "conductance",
+        "internal_density",
+    ]
 
 
 def test_network_without_edges_is_all_singletons():
@@ -146,8 +151,9 @@ def test_matches_igraph_run_with_the_same_seed_and_explicit_weights(method):
     ig.set_random_number_generator(random.Random(seed))
     try:
         if method == "leiden":
-            ref = g.community_leiden(objective_function="modularity", weights=weights,
-                                     n_iterations=-1)
+            ref = g.community_leiden(
+                objective_function="modularity", weights=weights, n_iterations=-1
+            )
         elif method == "louvain":
             ref = g.community_multilevel(weights=weights)
         elif method == "infomap":
@@ -157,8 +163,9 @@ def test_matches_igraph_run_with_the_same_seed_and_explicit_weights(method):
     finally:
         ig.set_random_number_generator(random)
     assert compare_partitions(labels, pd.Series(ref.membership, index=net.ids))["ari"] == 1.0
-    assert labels.attrs["modularity"] == pytest.approx(g.modularity(ref.membership,
-                                                                    weights=weights))
+    assert labels.attrs["modularity"] == pytest.approx(
+        g.modularity(ref.membership, weights=weights)
+    )
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -214,7 +221,8 @@ def test_igraph_leiden_objective_name_is_case_sensitive():
     ours = communities(net, method=" LEIDEN ", weighted=False)
     assert ours.attrs["method"] == "leiden"
     assert ours.attrs["modularity"] == pytest.approx(
-        nx.community.modularity(g_nx, _parts(ours), weight=None))
+        nx.community.modularity(g_nx, _parts(ours), weight=None)
+    )
     assert ours.attrs["modularity"] > 0.41
 
 
@@ -227,24 +235,38 @@ def _parts(labels: pd.Series) -> list[set]:
 
 def test_weights_change_the_partition_and_match_networkx_modularity():
     g = nx.Graph()
-    g.add_weighted_edges_from([(0, 1, 1), (1, 2, 1), (0, 2, 1), (3, 4, 1), (4, 5, 1), (3, 5, 1),
-                               (2, 3, 20)])
+    g.add_weighted_edges_from(
+        [(0, 1, 1), (1, 2, 1), (0, 2, 1), (3, 4, 1), (4, 5, 1), (3, 5, 1), (2, 3, 20)]
+    )
     net = ni.Network.from_networkx(g, weight="weight")
     weighted = communities(net)
     unweighted = communities(net, weighted=False)
     assert weighted[2] == weighted[3] and weighted[1] != weighted[2]
     assert unweighted.tolist() == [0, 0, 0, 1, 1, 1]
     assert weighted.attrs["modularity"] == pytest.approx(
-        nx.community.modularity(g, _parts(weighted), weight="weight"))
+        nx.community.modularity(g, _parts(weighted), weight="weight")
+    )
     assert unweighted.attrs["modularity"] == pytest.approx(
-        nx.community.modularity(g, _parts(unweighted), weight=None))
+        nx.community.modularity(g, _parts(unweighted), weight=None)
+    )
 
 
 def test_directed_view_sums_both_directions():
     """Modularity is computed on the undirected view with w(u,v) + w(v,u)."""
     d = nx.DiGraph()
-    d.add_weighted_edges_from([(0, 1, 2.0), (1, 0, 3.0), (1, 2, 1.0), (2, 3, 4.0), (3, 4, 1.5),
-                               (4, 3, 0.5), (4, 5, 2.0), (5, 3, 1.0), (0, 2, 1.0)])
+    d.add_weighted_edges_from(
+        [
+            (0, 1, 2.0),
+            (1, 0, 3.0),
+            (1, 2, 1.0),
+            (2, 3, 4.0),
+            (3, 4, 1.5),
+            (4, 3, 0.5),
+            (4, 5, 2.0),
+            (5, 3, 1.0),
+            (0, 2, 1.0),
+        ]
+    )
     net = ni.Network.from_networkx(d, weight="weight")
     assert net.directed
     labels = communities(net, seed=2)
@@ -262,8 +284,9 @@ def test_directed_view_sums_both_directions():
 def test_undirected_edges_match_the_graph_view(tricky_net, layer):
     lo, hi, w = _undirected_edges(tricky_net, layer, True)
     g = tricky_net.graph(layer, directed=False)
-    assert [tuple(sorted(e)) for e in g.get_edgelist()] == list(zip(lo.tolist(), hi.tolist(),
-                                                                    strict=True))
+    assert [tuple(sorted(e)) for e in g.get_edgelist()] == list(
+        zip(lo.tolist(), hi.tolist(), strict=True)
+    )
     assert np.allclose(g.es["weight"], w)
 
 
@@ -344,16 +367,17 @@ def test_quality_matches_networkx_on_karate(weight):
     q = community_quality(net, labels, weighted=weight is not None)
     parts = _parts(labels)
     assert q.attrs["modularity"] == pytest.approx(
-        nx.community.modularity(g_nx, parts, weight=weight))
+        nx.community.modularity(g_nx, parts, weight=weight)
+    )
     assert q.attrs["modularity"] == pytest.approx(labels.attrs["modularity"])
-    for c, members in zip(q.index, (set(labels.index[labels == c]) for c in q.index),
-                          strict=True):
+    for c, members in zip(q.index, (set(labels.index[labels == c]) for c in q.index), strict=True):
         sub = g_nx.subgraph(members)
         assert q.loc[c, "size"] == len(members)
         assert q.loc[c, "internal_edges"] == pytest.approx(sub.size(weight=weight))
         assert q.loc[c, "cut_edges"] == pytest.approx(nx.cut_size(g_nx, members, weight=weight))
         assert q.loc[c, "conductance"] == pytest.approx(
-            nx.conductance(g_nx, members, weight=weight))
+            nx.conductance(g_nx, members, weight=weight)
+        )
         pairs = len(members) * (len(members) - 1) / 2
         assert q.loc[c, "internal_density"] == pytest.approx(sub.size(weight=weight) / pairs)
     if weight is None:
@@ -398,7 +422,8 @@ def test_compare_published_values():
     assert compare_partitions([0, 0, 1, 2], [0, 0, 1, 1])["ari"] == pytest.approx(4 / 7)
     # V-measure (= NMI, arithmetic mean) of [0,0,0,1,1,1] vs [0,0,1,1,2,2] is 0.52 (2 d.p.)
     assert compare_partitions([0, 0, 0, 1, 1, 1], [0, 0, 1, 1, 2, 2])["nmi"] == pytest.approx(
-        0.52, abs=0.005)
+        0.52, abs=0.005
+    )
 
 
 def test_compare_against_igraph_and_exact_ami():
@@ -471,9 +496,11 @@ def test_score_inputs_same_with_leiden_in_background(sample_paths, monkeypatch):
     from netinfluence.scoring import _score as scoring
 
     def fresh():
-        return ni.read_network(follows=sample_paths["follows"],
-                               interactions=sample_paths["interactions"],
-                               users=sample_paths["users"])
+        return ni.read_network(
+            follows=sample_paths["follows"],
+            interactions=sample_paths["interactions"],
+            users=sample_paths["users"],
+        )
 
     monkeypatch.setenv("NETINFLUENCE_THREADS", "1")
     assert not scoring.leiden_in_background(10**9)
@@ -483,8 +510,9 @@ def test_score_inputs_same_with_leiden_in_background(sample_paths, monkeypatch):
     assert scoring.leiden_in_background(1)
     started = []
     real = scoring.LeidenInBackground
-    monkeypatch.setattr(scoring, "LeidenInBackground",
-                        lambda *a, **k: started.append(1) or real(*a, **k))
+    monkeypatch.setattr(
+        scoring, "LeidenInBackground", lambda *a, **k: started.append(1) or real(*a, **k)
+    )
     parallel = scoring.score_inputs(fresh(), seed=3)
     assert started  # the second process really ran
     pd.testing.assert_frame_equal(parallel, serial)
@@ -518,45 +546,52 @@ def test_leiden_process_cancel_stops_the_child_and_removes_its_files():
 
 
 @pytest.mark.parametrize("failure", ["start", "child", "pairs"])
-def test_score_inputs_falls_back_to_in_process_leiden(sample_paths, monkeypatch, caplog,
-                                                      failure):
+def test_score_inputs_falls_back_to_in_process_leiden(sample_paths, monkeypatch, caplog, failure):
     import sys
 
     from netinfluence.metrics import _leiden_process
     from netinfluence.scoring import _score as scoring
 
-    net = ni.read_network(follows=sample_paths["follows"],
-                          interactions=sample_paths["interactions"],
-                          users=sample_paths["users"])
-    want = communities(net, seed=2, n_iterations=scoring.leiden_iterations(
-        len(net.edge_arrays(net.default_layer)[0])))
+    net = ni.read_network(
+        follows=sample_paths["follows"],
+        interactions=sample_paths["interactions"],
+        users=sample_paths["users"],
+    )
+    want = communities(
+        net,
+        seed=2,
+        n_iterations=scoring.leiden_iterations(len(net.edge_arrays(net.default_layer)[0])),
+    )
     monkeypatch.setattr(scoring, "LEIDEN_BACKGROUND_MIN_PAIRS", 0)
     monkeypatch.setenv("NETINFLUENCE_THREADS", "2")
     if failure == "start":
         monkeypatch.setattr(sys, "executable", "/nonexistent/python")
     elif failure == "pairs":  # the child's graph would not match the weights
         real = scoring.undirected_pairs
-        monkeypatch.setattr(scoring, "undirected_pairs",
-                            lambda *a: tuple(x[:-1] for x in real(*a)))
+        monkeypatch.setattr(scoring, "undirected_pairs", lambda *a: tuple(x[:-1] for x in real(*a)))
     else:
+
         def killed(self):
             self.cancel()
             raise ni.ComputationError("the Leiden process exited with code -9: killed")
+
         monkeypatch.setattr(_leiden_process.LeidenProcess, "result", killed)
     with caplog.at_level("WARNING", logger="netinfluence.scoring._score"):
         got = scoring.score_inputs(net, seed=2)
-    assert {"start": "running it in this one",
-            "child": "code -9: killed; running Leiden in this process",
-            "pairs": "pairs changed after the Leiden process started; running Leiden in this "
-                     "process"}[failure] in caplog.text
+    assert {
+        "start": "running it in this one",
+        "child": "code -9: killed; running Leiden in this process",
+        "pairs": "pairs changed after the Leiden process started; running Leiden in this process",
+    }[failure] in caplog.text
     np.testing.assert_array_equal(got["community"].to_numpy(), want.to_numpy())
 
 
 def test_undirected_pairs_of_ties_known_before_the_tie_table(sample_paths):
     from netinfluence.metrics import undirected_pairs
 
-    net = ni.read_network(follows=sample_paths["follows"],
-                          interactions=sample_paths["interactions"])
+    net = ni.read_network(
+        follows=sample_paths["follows"], interactions=sample_paths["interactions"]
+    )
     lo, hi = undirected_pairs(net, "ties")
     assert not net.is_cached(("ties", "default_table"))  # no tie strengths computed
     want_lo, want_hi, _ = net.undirected_edge_arrays("ties")
@@ -574,8 +609,9 @@ def test_leiden_process_never_given_weights_is_an_error_and_the_child_stops():
         job.result()
     assert proc.poll() is not None
     with pytest.raises(ValueError, match="2 weights for 3 pairs"):
-        LeidenProcess(3, np.array([0, 1, 0]), np.array([1, 2, 2]), gamma=1.0,
-                      seed_int=0).send_weights(np.ones(2), n_iterations=1)
+        LeidenProcess(
+            3, np.array([0, 1, 0]), np.array([1, 2, 2]), gamma=1.0, seed_int=0
+        ).send_weights(np.ones(2), n_iterations=1)
 
 
 def test_leiden_process_finds_this_package_without_an_install(monkeypatch):

@@ -19,8 +19,16 @@ from netinfluence.spread import (
 )
 
 # influence direction: u -> v means v is exposed to u (v follows u)
-INFLUENCE = [("a", "b"), ("a", "c"), ("b", "c"), ("c", "d"), ("d", "b"), ("b", "e"), ("e", "a"),
-             ("f", "a")]
+INFLUENCE = [
+    ("a", "b"),
+    ("a", "c"),
+    ("b", "c"),
+    ("c", "d"),
+    ("d", "b"),
+    ("b", "e"),
+    ("e", "a"),
+    ("f", "a"),
+]
 
 
 def make_net(edges=INFLUENCE, **kw) -> ni.Network:
@@ -135,8 +143,7 @@ def test_lt_with_constant_weights_normalises_incoming_sums():
     assert sums["b"] == pytest.approx(1.0) and sums["e"] == pytest.approx(0.7)
     edges = list(table.itertuples(index=False, name=None))
     exact, _ = exact_lt(list(net.ids), edges, ["f"])
-    res = simulate_spread(net, ["f"], model="lt", probability="constant", p=0.7, runs=20000,
-                          seed=4)
+    res = simulate_spread(net, ["f"], model="lt", probability="constant", p=0.7, runs=20000, seed=4)
     assert abs(res.mean - exact) < 4 * res.stderr
 
 
@@ -183,8 +190,9 @@ def test_expected_spread_on_tricky_ids_and_isolated_node(tricky_net):
 
 def test_result_object_and_trace():
     net = make_net()
-    res = simulate_spread(net, ["a", "f"], probability="constant", p=0.6, runs=200, seed=7,
-                          trace=True)
+    res = simulate_spread(
+        net, ["a", "f"], probability="constant", p=0.6, runs=200, seed=7, trace=True
+    )
     assert isinstance(res, SpreadResult)
     assert res.activation.name == "activation_probability"
     assert res.activation[["a", "f"]].tolist() == [1.0, 1.0]
@@ -229,8 +237,9 @@ def test_adaptive_expected_spread_meets_the_error_target():
 
 
 def test_edge_probabilities_from_an_edge_list():
-    edges = pd.DataFrame({"source": ["u", "u", "v"], "target": ["v", "v", "w"],
-                          "p": [0.5, 0.5, 0.2]})
+    edges = pd.DataFrame(
+        {"source": ["u", "u", "v"], "target": ["v", "v", "w"], "p": [0.5, 0.5, 0.2]}
+    )
     net = ni.read_network(edges=edges, edge_weight_merge="probability")
     table = edge_probabilities(net, probability="edge").set_index(["source", "target"])
     assert table.loc[("u", "v"), "probability"] == pytest.approx(0.75)  # 1 - 0.5 * 0.5
@@ -274,8 +283,9 @@ def test_expected_spread_bad_options_and_edge_weights_above_one():
     for kwargs in ({"rse": 0}, {"top": 2}, {"runs": 0}, {"max_runs": 0}):
         with pytest.raises(InputError):
             expected_spread(net, **kwargs)
-    summed = ni.read_network(edges=pd.DataFrame({"source": ["u", "u"], "target": ["v", "v"],
-                                                 "weight": [0.7, 0.7]}))  # summed to 1.4
+    summed = ni.read_network(
+        edges=pd.DataFrame({"source": ["u", "u"], "target": ["v", "v"], "weight": [0.7, 0.7]})
+    )  # summed to 1.4
     with pytest.raises(InputError, match="edge_weight_merge='probability'"):
         expected_spread(summed, probability="edge")
 

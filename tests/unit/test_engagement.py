@@ -18,14 +18,23 @@ from netinfluence.metrics import (
 
 
 def users_net(**cols):
-    return ni.read_network(users=pd.DataFrame({"id": [f"u{i}" for i in range(len(
-        next(iter(cols.values()))))], **cols}))
+    return ni.read_network(
+        users=pd.DataFrame({"id": [f"u{i}" for i in range(len(next(iter(cols.values()))))], **cols})
+    )
 
 
 def test_tier_thresholds_are_inclusive_lower_bounds():
     net = users_net(followers=[0, 999, 1000, 99_999, 100_000, 999_999, 1_000_000, np.nan])
-    assert tiers(net).tolist() == ["nano", "nano", "micro", "micro", "macro", "macro", "mega",
-                                   "unknown"]
+    assert tiers(net).tolist() == [
+        "nano",
+        "nano",
+        "micro",
+        "micro",
+        "macro",
+        "macro",
+        "mega",
+        "unknown",
+    ]
     custom = tiers(net, bands=[("small", "small", 0), ("big", "big", 500)])
     assert custom.tolist()[:3] == ["small", "big", "big"]
     with pytest.raises(ni.InputError):
@@ -39,8 +48,12 @@ def test_published_norms_are_used_per_band():
 
 
 def test_engagement_rate_and_ratio_from_posts():
-    net = users_net(followers=[5_000, 50_000, 2_000_000], posts=[10, 20, 100],
-                    likes=[2_020, 23_700, 100_000], comments=[135, 1_700, 1_000])
+    net = users_net(
+        followers=[5_000, 50_000, 2_000_000],
+        posts=[10, 20, 100],
+        likes=[2_020, 23_700, 100_000],
+        comments=[135, 1_700, 1_000],
+    )
     e = engagement(net)
     assert e["engagement_source"].tolist() == ["posts"] * 3
     assert e["engagement_rate"].iloc[0] == pytest.approx(2155 / 10 / 5000)
@@ -62,7 +75,9 @@ def test_engagement_from_graph_when_no_posts(tricky_net):
 def test_reciprocity_counts_follow_and_engagement_ties():
     net = ni.read_network(
         follows=pd.DataFrame({"follower": ["a", "b", "c"], "followed": ["b", "a", "a"]}),
-        interactions=pd.DataFrame({"source": ["a", "d"], "target": ["c", "a"], "type": ["reply"] * 2}),
+        interactions=pd.DataFrame(
+            {"source": ["a", "d"], "target": ["c", "a"], "type": ["reply"] * 2}
+        ),
     )
     r = reciprocity(net)
     # a: ties with b (mutual follow), c (c follows a, a replies to c: mutual), d (one way)

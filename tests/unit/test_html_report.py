@@ -48,8 +48,9 @@ class Page(HTMLParser):
             self.scripts.append(data)
 
     def all(self, tag, **attrs):
-        return [a for t, a in self.tags if t == tag and all(
-            a.get(k) == v for k, v in attrs.items())]
+        return [
+            a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())
+        ]
 
 
 @pytest.fixture(scope="module")
@@ -60,15 +61,15 @@ def evil_analysis():
     users.loc[users.index[7], "handle"] = EVIL_HANDLE
     users["topics"] = users["topics"].astype(str)
     users.loc[users.index[::2], "topics"] = EVIL_TOPIC  # the top topic of every community
-    net = ni.read_network(follows=sample.follows, interactions=sample.interactions,
-                          users=users)
+    net = ni.read_network(follows=sample.follows, interactions=sample.interactions, users=users)
     return analyze(net, seed=0)
 
 
 @pytest.fixture(scope="module")
 def page_text(evil_analysis):
-    return render_html_report(evil_analysis, top=None, title="Report <for> \"us\" & them",
-                              generated="2024-01-01 00:00 UTC")
+    return render_html_report(
+        evil_analysis, top=None, title='Report <for> "us" & them', generated="2024-01-01 00:00 UTC"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -105,8 +106,13 @@ def test_self_contained_nothing_loaded_from_elsewhere(page_text, page):
 def test_embedded_plots_are_real_pngs(page):
     images = page.all("img")
     names = {img["data-figure"] for img in images}
-    assert names == {"community_map", "community_sizes", "degree_distributions",
-                     "score_vs_followers", "component_breakdown"}
+    assert names == {
+        "community_map",
+        "community_sizes",
+        "degree_distributions",
+        "score_vs_followers",
+        "component_breakdown",
+    }
     import matplotlib.image as mpimg
 
     for img in images:
@@ -166,23 +172,44 @@ def test_top_limits_rows_and_bad_arguments(evil_analysis, tmp_path):
 
 def test_plan_section_and_spread_curves(evil_analysis):
     ranked = evil_analysis.ranked
-    seeds = pd.DataFrame({"order": [1, 2, 3], "node": ranked["node"].head(3).tolist(),
-                          "marginal_gain": [30.0, 20.0, 10.0],
-                          "cumulative_spread": [30.0, 50.0, 60.0], "cost": [100, 100, 500]})
-    naive = pd.DataFrame({"order": [1], "node": [ranked.nlargest(1, "followers")["node"].iloc[0]],
-                          "cumulative_spread": [12.0], "cost": [50_000]})
-    plan = {"seeds": seeds, "naive": naive, "budget": 20_000, "expected_spread": 60.0,
-            "model": "ic"}
+    seeds = pd.DataFrame(
+        {
+            "order": [1, 2, 3],
+            "node": ranked["node"].head(3).tolist(),
+            "marginal_gain": [30.0, 20.0, 10.0],
+            "cumulative_spread": [30.0, 50.0, 60.0],
+            "cost": [100, 100, 500],
+        }
+    )
+    naive = pd.DataFrame(
+        {
+            "order": [1],
+            "node": [ranked.nlargest(1, "followers")["node"].iloc[0]],
+            "cumulative_spread": [12.0],
+            "cost": [50_000],
+        }
+    )
+    plan = {
+        "seeds": seeds,
+        "naive": naive,
+        "budget": 20_000,
+        "expected_spread": 60.0,
+        "model": "ic",
+    }
     figs = report_figures(evil_analysis, plan=plan)
     assert "spread_curves" in figs
     # the planned seeds are ringed on the community map (with the labelled top 10)
     from matplotlib.collections import PathCollection
 
-    rings = [c for c in figs["community_map"].axes[0].collections
-             if isinstance(c, PathCollection) and not len(c.get_facecolors())]
+    rings = [
+        c
+        for c in figs["community_map"].axes[0].collections
+        if isinstance(c, PathCollection) and not len(c.get_facecolors())
+    ]
     assert len(rings[0].get_offsets()) == 10
-    text = render_html_report(evil_analysis, plan=plan, top=10,
-                              figures={"spread_curves": figs["spread_curves"]})
+    text = render_html_report(
+        evil_analysis, plan=plan, top=10, figures={"spread_curves": figs["spread_curves"]}
+    )
     parser = Page()
     parser.feed(text)
     assert parser.all("section", id="plan")
@@ -195,16 +222,25 @@ def test_plan_section_and_spread_curves(evil_analysis):
 
 
 def test_a_real_campaign_plan(evil_analysis):
-    plan = ni.plan_campaign(evil_analysis.net, k=3, probability="weighted_cascade",
-                                  runs=100, evaluation_runs=100, labels=evil_analysis.labels,
-                                  seed=0)
+    plan = ni.plan_campaign(
+        evil_analysis.net,
+        k=3,
+        probability="weighted_cascade",
+        runs=100,
+        evaluation_runs=100,
+        labels=evil_analysis.labels,
+        seed=0,
+    )
     figs = report_figures(evil_analysis, plan=plan)
     lines = figs["spread_curves"].axes[0].get_lines()
     assert [ln.get_label().split(":")[0] for ln in lines] == [
-        "planned seeds", "naive plan (most followers)"]
+        "planned seeds",
+        "naive plan (most followers)",
+    ]
     np.testing.assert_allclose(lines[0].get_ydata()[1:], plan.seeds["cumulative_spread"])
-    text = render_html_report(evil_analysis, plan=plan, top=5,
-                              figures={"spread_curves": figs["spread_curves"]})
+    text = render_html_report(
+        evil_analysis, plan=plan, top=5, figures={"spread_curves": figs["spread_curves"]}
+    )
     for table in ("summary", "seeds", "naive", "communities", "parameters"):
         assert f'data-table="{table}"' in text
     assert "weighted_cascade" in text  # a parameter
@@ -221,9 +257,14 @@ def test_write_is_atomic_utf8(evil_analysis, tmp_path):
 @pytest.mark.slow
 def test_demo_outputs(evil_analysis, tmp_path):
     written = demo_outputs(evil_analysis, tmp_path / "demo", seed=0)
-    assert set(written) == {"report", "community_map", "community_sizes",
-                            "degree_distributions", "score_vs_followers",
-                            "component_breakdown"}
+    assert set(written) == {
+        "report",
+        "community_map",
+        "community_sizes",
+        "degree_distributions",
+        "score_vs_followers",
+        "component_breakdown",
+    }
     for key, p in written.items():
         assert p.is_file() and p.stat().st_size > 5_000, key
         if key != "report":
@@ -243,10 +284,27 @@ def small(tmp_path_factory):
 @pytest.mark.slow
 def test_report_command_writes_the_report_and_meta(small, tmp_path):
     out = tmp_path / "report.html"
-    res = runner.invoke(app, ["--quiet", "report", "--follows", str(small / "follows.csv"),
-                              "--interactions", str(small / "interactions.csv"),
-                              "--users", str(small / "users.csv"), "--out", str(out),
-                              "--top", "40", "--title", "Small <net>", "--seed", "2"])
+    res = runner.invoke(
+        app,
+        [
+            "--quiet",
+            "report",
+            "--follows",
+            str(small / "follows.csv"),
+            "--interactions",
+            str(small / "interactions.csv"),
+            "--users",
+            str(small / "users.csv"),
+            "--out",
+            str(out),
+            "--top",
+            "40",
+            "--title",
+            "Small <net>",
+            "--seed",
+            "2",
+        ],
+    )
     assert res.exit_code == 0, res.output
     text = out.read_text(encoding="utf-8")
     assert text.count('<tbody class="cand"') == 40
@@ -258,12 +316,16 @@ def test_report_command_writes_the_report_and_meta(small, tmp_path):
 
 
 def test_report_command_bad_input_is_one_line_and_exit_2(small, tmp_path):
-    res = runner.invoke(app, ["report", "--follows", str(small / "follows.csv"),
-                              "--out", str(tmp_path / "report.pdf")])
+    res = runner.invoke(
+        app,
+        ["report", "--follows", str(small / "follows.csv"), "--out", str(tmp_path / "report.pdf")],
+    )
     assert res.exit_code == 2
     assert "html" in res.output
-    res = runner.invoke(app, ["report", "--follows", str(tmp_path / "missing.csv"),
-                              "--out", str(tmp_path / "r.html")])
+    res = runner.invoke(
+        app,
+        ["report", "--follows", str(tmp_path / "missing.csv"), "--out", str(tmp_path / "r.html")],
+    )
     assert res.exit_code == 2
     assert not (tmp_path / "r.html").exists()
     assert np.all([line.startswith("error:") for line in res.output.strip().splitlines()])
@@ -272,10 +334,25 @@ def test_report_command_bad_input_is_one_line_and_exit_2(small, tmp_path):
 @pytest.mark.slow
 def test_report_command_with_a_campaign(small, tmp_path):
     out = tmp_path / "report.html"
-    res = runner.invoke(app, ["--quiet", "report", "--follows", str(small / "follows.csv"),
-                              "--interactions", str(small / "interactions.csv"),
-                              "--users", str(small / "users.csv"), "--out", str(out),
-                              "--k", "3", "--top", "20"])
+    res = runner.invoke(
+        app,
+        [
+            "--quiet",
+            "report",
+            "--follows",
+            str(small / "follows.csv"),
+            "--interactions",
+            str(small / "interactions.csv"),
+            "--users",
+            str(small / "users.csv"),
+            "--out",
+            str(out),
+            "--k",
+            "3",
+            "--top",
+            "20",
+        ],
+    )
     assert res.exit_code == 0, res.output
     text = out.read_text(encoding="utf-8")
     assert 'id="plan"' in text and 'data-figure="spread_curves"' in text

@@ -58,8 +58,14 @@ def test_every_text_format_and_compression_gives_the_same_table(tmp_path, fmt, c
 
 def test_parquet_round_trip_keeps_string_ids(tmp_path):
     path = tmp_path / "f.parquet"
-    pd.DataFrame({"source": ["007", "ana"], "target": ["ana", "x"],
-                  "type": ["reply", "like"], "count": [2, 1]}).to_parquet(path)
+    pd.DataFrame(
+        {
+            "source": ["007", "ana"],
+            "target": ["ana", "x"],
+            "type": ["reply", "like"],
+            "count": [2, 1],
+        }
+    ).to_parquet(path)
     df = read_edges(path, kind="interactions")
     assert df["source"].tolist() == ["007", "ana"]
     assert df["count"].tolist() == [2.0, 1.0]
@@ -74,8 +80,12 @@ def test_parquet_integer_ids_become_strings_like_every_file(tmp_path):
 
 @pytest.mark.parametrize(
     ("header", "roles"),
-    [("follower,followed", ("follower", "followed")), ("from,to", ("follower", "followed")),
-     ("source,target", ("follower", "followed")), ("Follower ID,Followed-ID", None)],
+    [
+        ("follower,followed", ("follower", "followed")),
+        ("from,to", ("follower", "followed")),
+        ("source,target", ("follower", "followed")),
+        ("Follower ID,Followed-ID", None),
+    ],
 )
 def test_column_names_detected(tmp_path, header, roles):
     path = write(tmp_path, "f.csv", f"{header}\na,b\n")
@@ -106,13 +116,16 @@ def test_headerless_third_column_is_a_count(tmp_path):
 
 
 def test_timestamps_unix_and_iso_mixed(tmp_path):
-    path = write(tmp_path, "i.csv",
-                 "source,target,type,timestamp\n"
-                 "a,b,reply,1700000000\n"
-                 "a,b,reply,2023-11-14T22:13:20Z\n"
-                 "a,b,reply,2023-11-14 22:13:20\n"
-                 "a,b,reply,2023-11-14T23:13:20+01:00\n"
-                 "a,b,like,\n")
+    path = write(
+        tmp_path,
+        "i.csv",
+        "source,target,type,timestamp\n"
+        "a,b,reply,1700000000\n"
+        "a,b,reply,2023-11-14T22:13:20Z\n"
+        "a,b,reply,2023-11-14 22:13:20\n"
+        "a,b,reply,2023-11-14T23:13:20+01:00\n"
+        "a,b,like,\n",
+    )
     ts = read_edges(path, kind="interactions")["timestamp"].tolist()
     assert ts[:4] == [1700000000.0] * 4
     assert np.isnan(ts[4])
@@ -135,8 +148,9 @@ def test_bom_and_windows_line_endings(tmp_path):
 
 
 def test_latin1_lines_are_repaired_and_counted(tmp_path):
-    path = write(tmp_path, "u.csv", "id,handle\n1,@zoë\n".encode() + "2,@josé\n".encode("latin-1"),
-                 mode="b")
+    path = write(
+        tmp_path, "u.csv", "id,handle\n1,@zoë\n".encode() + "2,@josé\n".encode("latin-1"), mode="b"
+    )
     report = ni.LoadReport()
     users = read_users(path, report=report)
     assert users["handle"].tolist() == ["@zoë", "@josé"]
@@ -159,8 +173,9 @@ def test_ids_keep_spelling(tmp_path):
 
 
 def test_users_table(tmp_path):
-    path = write(tmp_path, "u.csv",
-                 "user_id,handle,followers,topics\n007,@bond,1200,spies;cars\n42,@x,,\n")
+    path = write(
+        tmp_path, "u.csv", "user_id,handle,followers,topics\n007,@bond,1200,spies;cars\n42,@x,,\n"
+    )
     users = read_users(path)
     assert users.index.name == "node"
     assert users.index.tolist() == ["007", "42"]
@@ -228,8 +243,9 @@ def test_non_numeric_and_negative_counts_name_row(tmp_path):
 
 
 def test_unparseable_timestamp_names_row(tmp_path):
-    path = write(tmp_path, "i.csv", "source,target,type,timestamp\na,b,like,2020-01-01\n"
-                                    "a,c,like,yesterday\n")
+    path = write(
+        tmp_path, "i.csv", "source,target,type,timestamp\na,b,like,2020-01-01\na,c,like,yesterday\n"
+    )
     msg = error_of(read_edges, path, kind="interactions")
     assert "row 2" in msg and "timestamp" in msg and "'yesterday'" in msg
 
@@ -247,8 +263,11 @@ def test_wrong_field_count_names_the_line(tmp_path):
 
 
 def test_drop_policy_counts_bad_rows_and_lost_ids(tmp_path):
-    path = write(tmp_path, "i.csv",
-                 "source,target,type,count\na,b,like,1\nc,d,like,-1\n,b,like,1\ne,a,like,x\n")
+    path = write(
+        tmp_path,
+        "i.csv",
+        "source,target,type,count\na,b,like,1\nc,d,like,-1\n,b,like,1\ne,a,like,x\n",
+    )
     net = ni.read_network(interactions=path, on_bad_rows="drop")
     report = net.load_report
     assert report.count("dropped") == 3
@@ -287,8 +306,9 @@ def test_write_table_unknown_extension(tmp_path):
 
 
 def test_formula_cells_escaped_numbers_untouched():
-    df = escape_formulas(pd.DataFrame({"handle": ["=HYPERLINK(1)", "@x", "-y", "ok"],
-                                       "n": [-1, 2, 3, 4]}))
+    df = escape_formulas(
+        pd.DataFrame({"handle": ["=HYPERLINK(1)", "@x", "-y", "ok"], "n": [-1, 2, 3, 4]})
+    )
     assert df["handle"].tolist() == ["'=HYPERLINK(1)", "'@x", "'-y", "ok"]
     assert df["n"].tolist() == [-1, 2, 3, 4]
 
@@ -296,14 +316,16 @@ def test_formula_cells_escaped_numbers_untouched():
 def test_csv_written_in_batches_reads_back_the_same(tmp_path, monkeypatch):
     import netinfluence.io._write as io_mod
 
-    frame = pd.DataFrame({
-        "node": [1, "b", 3.5, None, "=x", 6, 7],  # mixed ids become text
-        "why": ["a, b", 'say "hi"', None, "é", "-1", "ok", ""],
-        "score": [1.0, np.nan, 0.25, 3.0, -1.0, 2.0, 0.5],
-        "flag": [True, False, True, True, False, False, True],
-        "tier": pd.Categorical(["micro", "nano", "micro", "mega", "nano", "nano", "micro"]),
-        "empty": [None] * 7,
-    })
+    frame = pd.DataFrame(
+        {
+            "node": [1, "b", 3.5, None, "=x", 6, 7],  # mixed ids become text
+            "why": ["a, b", 'say "hi"', None, "é", "-1", "ok", ""],
+            "score": [1.0, np.nan, 0.25, 3.0, -1.0, 2.0, 0.5],
+            "flag": [True, False, True, True, False, False, True],
+            "tier": pd.Categorical(["micro", "nano", "micro", "mega", "nano", "nano", "micro"]),
+            "empty": [None] * 7,
+        }
+    )
     whole = tmp_path / "whole.csv"
     write_table(frame, whole)
     monkeypatch.setattr(io_mod, "_CSV_BATCH_ROWS", 3)
@@ -319,26 +341,39 @@ def test_csv_written_in_batches_reads_back_the_same(tmp_path, monkeypatch):
     assert (tmp_path / "none.csv").read_text().strip().split(",")[0] == '"node"'
 
 
-@pytest.mark.parametrize(("kind", "cells", "fast"), [
-    ("number", ["1", " 2 ", "", None, "nan", "NULL", "3.5e2", "-4", "inf"], True),
-    ("number", [".5", "5.", "+3", "0"], True),
-    ("number", ["1", "x"], False),
-    ("number", ["1,000", "2"], False),
-    ("time", ["2026-01-01T00:00:03Z", "2026-01-01T00:00:03+02:00", "", None,
-              "2026-03-01T10:00:00.25Z"], True),
-    ("time", ["2026-01-01T00:00:03", "2026-01-01", " 2026-02-01 "], True),
-    ("time", ["2026-01-01", "2026-03-01T10:00:00Z"], False),  # mixed forms
-    ("time", ["1700000000", "2026-01-01"], False),
-    ("time", ["bad", "2026-01-01"], False),
-])
+@pytest.mark.parametrize(
+    ("kind", "cells", "fast"),
+    [
+        ("number", ["1", " 2 ", "", None, "nan", "NULL", "3.5e2", "-4", "inf"], True),
+        ("number", [".5", "5.", "+3", "0"], True),
+        ("number", ["1", "x"], False),
+        ("number", ["1,000", "2"], False),
+        (
+            "time",
+            [
+                "2026-01-01T00:00:03Z",
+                "2026-01-01T00:00:03+02:00",
+                "",
+                None,
+                "2026-03-01T10:00:00.25Z",
+            ],
+            True,
+        ),
+        ("time", ["2026-01-01T00:00:03", "2026-01-01", " 2026-02-01 "], True),
+        ("time", ["2026-01-01", "2026-03-01T10:00:00Z"], False),  # mixed forms
+        ("time", ["1700000000", "2026-01-01"], False),
+        ("time", ["bad", "2026-01-01"], False),
+    ],
+)
 def test_arrow_fast_paths_agree_with_pandas(kind, cells, fast):
     """Arrow-backed text goes through Arrow kernels when the whole column parses, else the
     pandas way; either way the answer is the pandas one."""
     from netinfluence.io import parse_timestamps
     from netinfluence.io._clean import _numeric, _numeric_arrow, _timestamps_arrow
 
-    parse, arrow = (_numeric, _numeric_arrow) if kind == "number" else (
-        parse_timestamps, _timestamps_arrow)
+    parse, arrow = (
+        (_numeric, _numeric_arrow) if kind == "number" else (parse_timestamps, _timestamps_arrow)
+    )
     arrow_backed = pd.Series(cells, dtype="string[pyarrow]")
     assert (arrow(arrow_backed) is not None) == fast
     slow = parse(pd.Series(cells, dtype=object))
@@ -364,18 +399,20 @@ def test_parquet_with_categorical_ids_reads_like_csv(tmp_path):
     pytest.importorskip("pyarrow")
     import netinfluence as ni
 
-    follows = pd.DataFrame({"follower": ["a", "b", "c ", "a", "d"],
-                            "followed": ["b", "c", "a", "c", "NULL"]})
+    follows = pd.DataFrame(
+        {"follower": ["a", "b", "c ", "a", "d"], "followed": ["b", "c", "a", "c", "NULL"]}
+    )
     follows.to_csv(tmp_path / "f.csv", index=False)
     follows.astype("category").to_parquet(tmp_path / "f.parquet")
-    users = pd.DataFrame({"id": ["a", "b", "c", "e"], "handle": ["@a", " ", None, "@e"],
-                          "followers": [3, 1, 2, 0]})
+    users = pd.DataFrame(
+        {"id": ["a", "b", "c", "e"], "handle": ["@a", " ", None, "@e"], "followers": [3, 1, 2, 0]}
+    )
     users.to_csv(tmp_path / "u.csv", index=False)
     users.astype({"id": "category", "handle": "category"}).to_parquet(tmp_path / "u.parquet")
-    a = ni.read_network(follows=tmp_path / "f.csv", users=tmp_path / "u.csv",
-                        on_bad_rows="drop")
-    b = ni.read_network(follows=tmp_path / "f.parquet", users=tmp_path / "u.parquet",
-                        on_bad_rows="drop")
+    a = ni.read_network(follows=tmp_path / "f.csv", users=tmp_path / "u.csv", on_bad_rows="drop")
+    b = ni.read_network(
+        follows=tmp_path / "f.parquet", users=tmp_path / "u.parquet", on_bad_rows="drop"
+    )
     assert list(a.ids) == list(b.ids) == ["a", "b", "c", "e"]
     pd.testing.assert_frame_equal(a.follow_codes, b.follow_codes)
     pd.testing.assert_frame_equal(a.nodes, b.nodes)

@@ -41,8 +41,9 @@ def test_ids_keep_type_and_spelling(tricky_net):
 
 def test_users_order_first_then_new_endpoints_with_empty_attributes():
     users = pd.DataFrame({"id": ["z", "a"], "followers": [5, 7]})
-    net = ni.read_network(follows=pd.DataFrame({"follower": ["a", "new"],
-                                                "followed": ["b", "a"]}), users=users)
+    net = ni.read_network(
+        follows=pd.DataFrame({"follower": ["a", "new"], "followed": ["b", "a"]}), users=users
+    )
     assert list(net.ids) == ["z", "a", "new", "b"]  # then column by column, first appearance
     assert np.isnan(net.nodes.loc["b", "followers"])
     assert net.load_report.count("added") == 2
@@ -50,9 +51,15 @@ def test_users_order_first_then_new_endpoints_with_empty_attributes():
 
 
 def test_interaction_duplicates_merge_on_pair_type_and_time():
-    inter = pd.DataFrame({"source": ["a", "a", "a", "a"], "target": ["b", "b", "b", "b"],
-                          "type": ["like", "like", "like", "reply"],
-                          "count": [1, 2, 1, 1], "timestamp": [10, 10, 20, 10]})
+    inter = pd.DataFrame(
+        {
+            "source": ["a", "a", "a", "a"],
+            "target": ["b", "b", "b", "b"],
+            "type": ["like", "like", "like", "reply"],
+            "count": [1, 2, 1, 1],
+            "timestamp": [10, 10, 20, 10],
+        }
+    )
     net = ni.read_network(interactions=inter)
     t = net.interactions
     assert len(t) == 3
@@ -71,11 +78,15 @@ def test_undirected_reading_makes_mutual_ties():
 
 
 def test_probability_merge_of_parallel_edges():
-    edges = pd.DataFrame({"source": ["a", "a", "b"], "target": ["b", "b", "c"],
-                          "weight": [0.5, 0.5, 0.2]})
+    edges = pd.DataFrame(
+        {"source": ["a", "a", "b"], "target": ["b", "b", "c"], "weight": [0.5, 0.5, 0.2]}
+    )
     net = ni.read_network(edges=edges, edge_weight_merge="probability")
-    w = dict(zip(map(tuple, net.follows[["source", "target"]].values),
-                 net.follows["weight"], strict=True))
+    w = dict(
+        zip(
+            map(tuple, net.follows[["source", "target"]].values), net.follows["weight"], strict=True
+        )
+    )
     assert w[("a", "b")] == pytest.approx(0.75)
     assert w[("b", "c")] == pytest.approx(0.2)
 
@@ -153,8 +164,9 @@ def test_string_ids_encoded_in_runs_equal_one_pass(monkeypatch, threads):
     ids = np.array([f"u{k}" for k in rng.integers(0, 400, 3000)], dtype=object)
     ids[2900:] = [f"late{k}" for k in range(100)]  # values first seen in the last run
     cuts = [0, 1, 700, 700, 1500, 2999, 3000]  # uneven chunks, one empty
-    chunks = [pa.array(ids[a:b].tolist(), type=pa.large_string())
-              for a, b in itertools.pairwise(cuts)]
+    chunks = [
+        pa.array(ids[a:b].tolist(), type=pa.large_string()) for a, b in itertools.pairwise(cuts)
+    ]
     codes, uniques = _encode_strings(chunks)
     want_codes, want_uniques = pd.factorize(ids, sort=False)
     np.testing.assert_array_equal(codes, want_codes)

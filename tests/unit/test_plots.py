@@ -50,8 +50,13 @@ def all_text(fig) -> str:
 # ------------------------------------------------------------------------------ rendering
 
 
-VALIDATION = pd.DataFrame({"ranking": ["degree", "pagerank", "citizen_score"],
-                           "imprecision": [0.2, 0.15, 0.1], "kendall_tau": [0.55, 0.6, 0.62]})
+VALIDATION = pd.DataFrame(
+    {
+        "ranking": ["degree", "pagerank", "citizen_score"],
+        "imprecision": [0.2, 0.15, 0.1],
+        "kendall_tau": [0.55, 0.6, 0.62],
+    }
+)
 SEEDS = pd.DataFrame({"order": [1, 2, 3], "cumulative_spread": [30.0, 50.0, 60.0]})
 BUILDERS = {
     "community_map": lambda a: plots.community_map(a.net, a.labels, ranked=a.ranked),
@@ -92,11 +97,19 @@ def test_plots_take_an_axes_and_draw_into_its_figure(analysis):
 
 
 def test_importing_and_plotting_needs_no_pyplot_or_display():
-    code = ("import sys; import netinfluence.report.plots as p; import pandas as pd; "
-            "p.community_sizes(pd.Series([0, 0, 1])).savefig(__import__('io').BytesIO()); "
-            "print('matplotlib.pyplot' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env={"PATH": "", "MPLBACKEND": ""}, check=True, timeout=120)
+    code = (
+        "import sys; import netinfluence.report.plots as p; import pandas as pd; "
+        "p.community_sizes(pd.Series([0, 0, 1])).savefig(__import__('io').BytesIO()); "
+        "print('matplotlib.pyplot' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PATH": "", "MPLBACKEND": ""},
+        check=True,
+        timeout=120,
+    )
     assert out.stdout.strip() == "False"
 
 
@@ -116,8 +129,7 @@ def test_component_bars_add_up_to_the_score(analysis):
             lost[y] = lost.get(y, 0.0) + patch.get_width()
         else:
             totals[y] = totals.get(y, 0.0) + patch.get_width()
-    shown = pd.concat([ranked.nsmallest(10, "rank"),
-                       ranked.iloc[10:].nlargest(3, "followers")])
+    shown = pd.concat([ranked.nsmallest(10, "rank"), ranked.iloc[10:].nlargest(3, "followers")])
     assert len(totals) == 13
     drawn = [totals[y] for y in sorted(totals)]
     np.testing.assert_allclose(drawn, shown["score"].to_numpy(), rtol=1e-9, atol=1e-9)
@@ -132,8 +144,7 @@ def test_component_bars_add_up_to_the_score(analysis):
 
 
 def test_component_breakdown_uses_the_given_weights(analysis):
-    weights = ScoreWeights(engaged_reach=1, embeddedness=0, coreness=0, engagement=0,
-                           reciprocity=0)
+    weights = ScoreWeights(engaged_reach=1, embeddedness=0, coreness=0, engagement=0, reciprocity=0)
     fig = plots.component_breakdown(analysis.ranked, top=5, compare=0, weights=weights)
     widths = [p.get_width() for p in fig.axes[0].patches[:5]]  # first component's segments
     top = analysis.ranked.nsmallest(5, "rank")
@@ -161,7 +172,7 @@ def test_community_map_places_every_member_inside_its_own_disc(analysis):
     # no two communities overlap
     cs = list(centres)
     for i, a in enumerate(cs):
-        for b in cs[i + 1:]:
+        for b in cs[i + 1 :]:
             assert np.linalg.norm(centres[a] - centres[b]) > radii[a] + radii[b]
     # the best-scored member of each community sits at (nearly) its centre
     ranked = analysis.ranked
@@ -184,8 +195,9 @@ def test_community_map_pools_small_communities_and_samples_edges():
     fig2 = plots.community_map(net, labels, max_communities=10, max_edges=20, seed=1)
     a = [c.get_segments() for c in fig.axes[0].collections if hasattr(c, "get_segments")]
     b = [c.get_segments() for c in fig2.axes[0].collections if hasattr(c, "get_segments")]
-    assert all(np.allclose(x, y) for s, t in zip(a, b, strict=True)
-               for x, y in zip(s, t, strict=True))  # same seed, same sample
+    assert all(
+        np.allclose(x, y) for s, t in zip(a, b, strict=True) for x, y in zip(s, t, strict=True)
+    )  # same seed, same sample
 
 
 def test_degree_ccdf_matches_networkx(analysis):
@@ -217,12 +229,14 @@ def test_community_sizes_bars_and_rank_size(analysis):
 
 
 def test_validation_plot_draws_the_table_values():
-    table = pd.DataFrame({
-        "dataset": ["email"] * 3 + ["facebook"] * 3,
-        "ranking": ["degree", "coreness", "citizen_score"] * 2,
-        "imprecision": [0.1, 0.05, 0.2, 0.3, 0.1, 0.15],
-        "kendall_tau": [0.6, 0.7, 0.5, 0.4, 0.6, 0.55],
-    })
+    table = pd.DataFrame(
+        {
+            "dataset": ["email"] * 3 + ["facebook"] * 3,
+            "ranking": ["degree", "coreness", "citizen_score"] * 2,
+            "imprecision": [0.1, 0.05, 0.2, 0.3, 0.1, 0.15],
+            "kendall_tau": [0.6, 0.7, 0.5, 0.4, 0.6, 0.55],
+        }
+    )
     fig = plots.validation_plot(table)
     left, right = fig.axes[:2]
     widths = sorted(p.get_width() for p in left.patches)
@@ -231,14 +245,16 @@ def test_validation_plot_draws_the_table_values():
     bold = [t.get_text() for t in left.get_yticklabels() if t.get_fontweight() == "bold"]
     assert bold == ["citizen score"]
     # rankings as the index work too
-    fig = plots.validation_plot(table[table.dataset == "email"].set_index("ranking")
-                                .drop(columns="dataset"))
+    fig = plots.validation_plot(
+        table[table.dataset == "email"].set_index("ranking").drop(columns="dataset")
+    )
     assert len(fig.axes[0].patches) == 3
 
 
 def test_spread_curves_by_order_and_by_cost():
-    plan = pd.DataFrame({"order": [1, 2, 3], "cumulative_spread": [40.0, 70.0, 90.0],
-                         "cost": [100, 100, 500]})
+    plan = pd.DataFrame(
+        {"order": [1, 2, 3], "cumulative_spread": [40.0, 70.0, 90.0], "cost": [100, 100, 500]}
+    )
     naive = pd.DataFrame({"order": [1], "cumulative_spread": [35.0], "cost": [10_000]})
     fig = plots.spread_curves({"planned": plan, "naive": naive})
     lines = fig.axes[0].get_lines()
@@ -268,16 +284,19 @@ def test_bad_arguments_raise_input_error(analysis):
     with pytest.raises(ni.InputError, match="layer"):
         plots.community_map(analysis.net, analysis.labels, layer="friends")
     with pytest.raises(ni.InputError, match="x must be one of order, cost"):
-        plots.spread_curves({"a": pd.DataFrame({"order": [1], "cumulative_spread": [1.0]})},
-                            x="time")
+        plots.spread_curves(
+            {"a": pd.DataFrame({"order": [1], "cumulative_spread": [1.0]})}, x="time"
+        )
     with pytest.raises(ni.InputError, match="cost"):
-        plots.spread_curves({"a": pd.DataFrame({"order": [1], "cumulative_spread": [1.0]})},
-                            x="cost")
+        plots.spread_curves(
+            {"a": pd.DataFrame({"order": [1], "cumulative_spread": [1.0]})}, x="cost"
+        )
     with pytest.raises(ni.InputError, match="non-empty mapping"):
         plots.spread_curves({})
     with pytest.raises(ni.InputError, match="metric must be one of"):
-        plots.validation_plot(pd.DataFrame({"ranking": ["a"], "imprecision": [0.1]}),
-                              metrics=("precision",))
+        plots.validation_plot(
+            pd.DataFrame({"ranking": ["a"], "imprecision": [0.1]}), metrics=("precision",)
+        )
 
 
 def test_tiny_and_empty_inputs_still_draw():

@@ -52,11 +52,11 @@ def test_exact_in_small_chunks(monkeypatch):
     for hops in (2, 4):
         assert reach(net, hops=hops, method="exact").to_dict() == _brute(g, hops)
         # the sparse row-chunked walk (used where reach is restricted to communities)
-        got = reach(net, hops=hops, method="exact", within_community=True,
-                    labels=pd.Series(labels))
+        got = reach(net, hops=hops, method="exact", within_community=True, labels=pd.Series(labels))
         assert got.to_dict() == _brute(g, hops, labels)
-        counts = reach_mod._exact_counts(reach_mod._csr(net.n_nodes, *net.edge_arrays()[:2]),
-                                         hops, None)
+        counts = reach_mod._exact_counts(
+            reach_mod._csr(net.n_nodes, *net.edge_arrays()[:2]), hops, None
+        )
         assert dict(zip(net.ids, counts.tolist(), strict=True)) == _brute(g, hops)
 
 
@@ -237,8 +237,12 @@ def test_auto_switches_on_path_count(monkeypatch):
     assert reach(net).attrs["method"] == "sketch"
     within = reach(net, within_community=True, labels=pd.Series(0, index=net.ids))
     assert within.attrs["method"] == "first-order"  # too many paths to walk: union bound
-    assert reach(net, within_community=True, labels=pd.Series(0, index=net.ids),
-                 method="exact").attrs["method"] == "exact"
+    assert (
+        reach(net, within_community=True, labels=pd.Series(0, index=net.ids), method="exact").attrs[
+            "method"
+        ]
+        == "exact"
+    )
 
 
 def test_default_layer_and_layers(tricky_net):
@@ -386,17 +390,20 @@ def test_two_hop_summary_falls_back_above_the_path_limit(monkeypatch):
     assert count.attrs["method"] == "sketch"
     assert within.attrs["method"] == expected.attrs["method"] == "first-order"
     # the one shared adjacency gives exactly what three separate calls give
-    for got, want in ((count, reach(net, seed=5)),
-                      (within, reach(net, within_community=True, labels=labels, seed=5)),
-                      (expected, reach(net, expected=True, seed=5))):
+    for got, want in (
+        (count, reach(net, seed=5)),
+        (within, reach(net, within_community=True, labels=labels, seed=5)),
+        (expected, reach(net, expected=True, seed=5)),
+    ):
         pd.testing.assert_series_equal(got, want)
         assert got.attrs == want.attrs
 
 
 def test_two_hop_summary_with_sketch_counts():
     net, g = _random_net(80, 0.05, 9)
-    count, within, expected = reach_mod.two_hop_summary(net, pd.Series(0, index=net.ids),
-                                                        method="sketch")
+    count, within, expected = reach_mod.two_hop_summary(
+        net, pd.Series(0, index=net.ids), method="sketch"
+    )
     assert count.attrs["method"] == "sketch"
     assert within.attrs["method"] == "exact" and within.to_dict() == _brute(g, 2)
     assert expected.attrs["method"] == "analytic"

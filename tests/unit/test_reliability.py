@@ -45,9 +45,23 @@ def conserved(table_nodes, net_ids, report) -> bool:
 
 def test_conservation_on_the_sample(sample_paths, tmp_path):
     out = tmp_path / "all.csv"
-    res = runner.invoke(app, ["--quiet", "rank", "--follows", str(sample_paths["follows"]),
-                              "--interactions", str(sample_paths["interactions"]), "--users",
-                              str(sample_paths["users"]), "--out", str(out), "--top", "0"])
+    res = runner.invoke(
+        app,
+        [
+            "--quiet",
+            "rank",
+            "--follows",
+            str(sample_paths["follows"]),
+            "--interactions",
+            str(sample_paths["interactions"]),
+            "--users",
+            str(sample_paths["users"]),
+            "--out",
+            str(out),
+            "--top",
+            "0",
+        ],
+    )
     assert res.exit_code == 0, res.output
     table = pd.read_csv(out, dtype={"node": str})
     ids = set(pd.read_csv(sample_paths["users"], dtype={"id": str})["id"])
@@ -59,8 +73,10 @@ def test_conservation_on_the_sample(sample_paths, tmp_path):
 
 def test_conservation_on_a_messy_file(tmp_path):
     messy = tmp_path / "messy.csv"
-    messy.write_text("source,target,type,count\nana,bo,reply,2\ncy,dee,like,-1\n"
-                     ",bo,like,1\nbo,ana,mention,x\nana,ed,like,0\nfi,fi,reply,1\n")
+    messy.write_text(
+        "source,target,type,count\nana,bo,reply,2\ncy,dee,like,-1\n"
+        ",bo,like,1\nbo,ana,mention,x\nana,ed,like,0\nfi,fi,reply,1\n"
+    )
     net = ni.read_network(interactions=messy, on_bad_rows="drop")
     out = tmp_path / "r.csv"
     from netinfluence.pipeline import run_rank
@@ -77,8 +93,18 @@ def test_different_seeds_change_only_the_random_parts(sample_net):
 
     a = analyze(sample_net, seed=1).inputs
     b = analyze(sample_net, seed=2).inputs
-    seed_free = ["followers", "tier", "tier_band", "engagement_rate", "engagement_vs_tier",
-                 "reach_2hop", "expected_reach", "tie_coreness", "reciprocal_share", "flags"]
+    seed_free = [
+        "followers",
+        "tier",
+        "tier_band",
+        "engagement_rate",
+        "engagement_vs_tier",
+        "reach_2hop",
+        "expected_reach",
+        "tie_coreness",
+        "reciprocal_share",
+        "flags",
+    ]
     assert a.attrs["reach_method"] == "exact"
     pd.testing.assert_frame_equal(a[seed_free], b[seed_free])
 

@@ -37,8 +37,17 @@ def test_weights_validation_and_file(tmp_path):
     with pytest.raises(ni.InputError, match="at least one"):
         ScoreWeights(**{c: 0 for c in COMPONENTS})
     path = tmp_path / "w.json"
-    path.write_text(json.dumps({"engaged_reach": 1, "embeddedness": 0, "coreness": 0,
-                                "engagement": 0, "reciprocity": 0}))
+    path.write_text(
+        json.dumps(
+            {
+                "engaged_reach": 1,
+                "embeddedness": 0,
+                "coreness": 0,
+                "engagement": 0,
+                "reciprocity": 0,
+            }
+        )
+    )
     assert ScoreWeights.from_file(path).normalised()["engaged_reach"] == 1.0
     path.write_text("{not json")
     with pytest.raises(ni.InputError, match=r"w\.json"):
@@ -47,8 +56,9 @@ def test_weights_validation_and_file(tmp_path):
 
 def test_combine_formula():
     comps = pd.DataFrame({c: [0.2, 0.8] for c in COMPONENTS})
-    w = ScoreWeights(engaged_reach=1, embeddedness=1, coreness=0, engagement=0, reciprocity=0,
-                     flag_penalty=0.5)
+    w = ScoreWeights(
+        engaged_reach=1, embeddedness=1, coreness=0, engagement=0, reciprocity=0, flag_penalty=0.5
+    )
     assert combine(comps, [0, 2], w).tolist() == pytest.approx([20.0, 20.0])
 
 
@@ -79,8 +89,9 @@ def test_planted_insiders_fill_the_top(sample_net, sample_inputs, truth):
     roles = truth.loc[top, "planted_role"]
     assert (roles == "insider").mean() >= 0.7
     assert not roles.isin(["celebrity", "bought", "bot"]).any()
-    by_followers = truth.loc[sample_net.nodes["followers"].sort_values(ascending=False)
-                             .head(50).index, "planted_role"]
+    by_followers = truth.loc[
+        sample_net.nodes["followers"].sort_values(ascending=False).head(50).index, "planted_role"
+    ]
     assert (by_followers == "insider").mean() < (roles == "insider").mean() - 0.3
 
 

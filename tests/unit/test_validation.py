@@ -80,13 +80,27 @@ def karate():
 
 
 def test_validate_rankings_table(karate):
-    table = validate_rankings(karate, rankings=["degree", "coreness", "pagerank", "voterank",
-                                                "collective_influence"], runs=30000, seed=1)
+    table = validate_rankings(
+        karate,
+        rankings=["degree", "coreness", "pagerank", "voterank", "collective_influence"],
+        runs=30000,
+        seed=1,
+    )
     assert table.index.name == "ranking"
-    assert list(table.index) == ["degree", "coreness", "pagerank", "voterank",
-                                 "collective_influence"]
-    assert list(table.columns) == ["imprecision", "kendall_tau", "top_spread", "best_spread",
-                                   "n_top"]
+    assert list(table.index) == [
+        "degree",
+        "coreness",
+        "pagerank",
+        "voterank",
+        "collective_influence",
+    ]
+    assert list(table.columns) == [
+        "imprecision",
+        "kendall_tau",
+        "top_spread",
+        "best_spread",
+        "n_top",
+    ]
     assert table["imprecision"].between(0, 1).all()
     assert table["kendall_tau"].between(-1, 1).all()
     # near the threshold spreading follows degree closely on the karate club
@@ -104,25 +118,37 @@ def test_extra_scores_and_citizen_score(karate):
     truth = validate_rankings(karate, rankings=["degree"], runs=20000, seed=3)
     eff = truth.attrs["efficiency"]["spreading_efficiency"]
     extra = pd.DataFrame({"oracle": eff, "anti": -eff})
-    table = validate_rankings(karate, rankings=["citizen_score"], scores=extra, runs=20000,
-                              seed=3)
+    table = validate_rankings(karate, rankings=["citizen_score"], scores=extra, runs=20000, seed=3)
     assert table.loc["oracle", "imprecision"] == 0.0
     assert table.loc["oracle", "kendall_tau"] == pytest.approx(1.0)
     assert table.loc["anti", "kendall_tau"] == pytest.approx(-1.0)
     assert np.isfinite(table.loc["citizen_score", "kendall_tau"])
 
 
-@pytest.mark.parametrize("kwargs", [{"rankings": ["fame"]}, {"rankings": []}, {"p": 0},
-                                    {"p": 2}, {"beta": 0}, {"beta_factor": -1}, {"runs": 0},
-                                    {"layer": "likes"}, {"scores": [1, 2]}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"rankings": ["fame"]},
+        {"rankings": []},
+        {"p": 0},
+        {"p": 2},
+        {"beta": 0},
+        {"beta_factor": -1},
+        {"runs": 0},
+        {"layer": "likes"},
+        {"scores": [1, 2]},
+    ],
+)
 def test_bad_validation_arguments(karate, kwargs):
     with pytest.raises(InputError):
         validate_rankings(karate, **kwargs)
 
 
 def test_plot_validation_returns_a_figure():
-    t = pd.DataFrame({"imprecision": [0.2, 0.1], "kendall_tau": [0.5, 0.6]},
-                     index=pd.Index(["degree", "citizen_score"], name="ranking"))
+    t = pd.DataFrame(
+        {"imprecision": [0.2, 0.1], "kendall_tau": [0.5, 0.6]},
+        index=pd.Index(["degree", "citizen_score"], name="ranking"),
+    )
     fig = plot_validation(t)
     assert type(fig).__name__ == "Figure" and len(fig.axes) == 2
 

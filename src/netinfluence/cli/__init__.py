@@ -45,9 +45,6 @@ for _name, _command in COMMANDS:
     app.command(_name)(_command)
 
 
-
-
-
 def _version_callback(value: bool):
     if value:
         typer.echo(f"netinfluence {__version__}")

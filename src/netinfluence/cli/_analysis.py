@@ -91,46 +91,77 @@ def inspect_cmd(
     print_summary(net, ctx)
 
 
-
 @handle_errors
 def rank_cmd(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output file: .csv, .xlsx, .json or "
-                                      ".parquet (a FILE.meta.json provenance file is written "
-                                      "beside it).")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Output file: .csv, .xlsx, .json or "
+            ".parquet (a FILE.meta.json provenance file is written "
+            "beside it).",
+        ),
+    ],
     follows: FollowsOpt = None,
     interactions: InteractionsOpt = None,
     users: UsersOpt = None,
     edges: EdgesOpt = None,
     graph: GraphOpt = None,
-    top: Annotated[int, typer.Option("--top", min=0, help="Rows to write; 0 writes every node.")]
-    = 50,
-    per_community: Annotated[int | None, typer.Option(
-        "--per-community", min=1, help="The top K insiders of each community instead.")] = None,
-    tiers: Annotated[str | None, typer.Option(
-        "--tiers", help="Keep these tiers, comma-separated: nano,micro,macro,mega "
-                        "(or bands such as 1k-10k).")] = None,
-    exclude: Annotated[Path | None, typer.Option(
-        "--exclude", help="File of ids or handles to leave out, one per line.")] = None,
-    topics: Annotated[str | None, typer.Option(
-        "--topics", help="Keep accounts with one of these topics, comma-separated.")] = None,
-    weights: Annotated[Path | None, typer.Option(
-        "--weights", help="JSON file of score weights (see ScoreWeights).")] = None,
+    top: Annotated[
+        int, typer.Option("--top", min=0, help="Rows to write; 0 writes every node.")
+    ] = 50,
+    per_community: Annotated[
+        int | None,
+        typer.Option(
+            "--per-community", min=1, help="The top K insiders of each community instead."
+        ),
+    ] = None,
+    tiers: Annotated[
+        str | None,
+        typer.Option(
+            "--tiers",
+            help="Keep these tiers, comma-separated: nano,micro,macro,mega "
+            "(or bands such as 1k-10k).",
+        ),
+    ] = None,
+    exclude: Annotated[
+        Path | None,
+        typer.Option("--exclude", help="File of ids or handles to leave out, one per line."),
+    ] = None,
+    topics: Annotated[
+        str | None,
+        typer.Option("--topics", help="Keep accounts with one of these topics, comma-separated."),
+    ] = None,
+    weights: Annotated[
+        Path | None,
+        typer.Option("--weights", help="JSON file of score weights (see ScoreWeights)."),
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of every random step.")] = 0,
-    graph_out: Annotated[Path | None, typer.Option(
-        "--graph-out", help="Also write the network with all attributes (.gexf or .graphml).")]
-    = None,
+    graph_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--graph-out", help="Also write the network with all attributes (.gexf or .graphml)."
+        ),
+    ] = None,
     undirected: UndirectedOpt = False,
     skip_rows: SkipRowsOpt = 0,
     drop_bad_rows: DropBadOpt = False,
     sep: SepOpt = None,
     columns: ColumnsOpt = None,
-    engine: Annotated[str, typer.Option(
-        "--engine", help="memory (default) or spark (needs the spark extra and Java 17).")]
-    = "memory",
-    master: Annotated[str, typer.Option(
-        "--master", help="Spark master with --engine spark: local[2], spark://host:7077, ...")]
-    = "local[2]",
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine", help="memory (default) or spark (needs the spark extra and Java 17)."
+        ),
+    ] = "memory",
+    master: Annotated[
+        str,
+        typer.Option(
+            "--master", help="Spark master with --engine spark: local[2], spark://host:7077, ..."
+        ),
+    ] = "local[2]",
 ):
     """Rank the citizen influencers of a network and write the list with a reason per rank."""
 
@@ -140,20 +171,33 @@ def rank_cmd(
     if engine_name == "spark":
         from netinfluence.spark.job import check_spark_options, run_rank_spark
 
-        check_spark_options(edges=edges, graph=graph, undirected=undirected,
-                            skip_rows=skip_rows, drop_bad_rows=drop_bad_rows,
-                            columns=columns, graph_out=graph_out)
+        check_spark_options(
+            edges=edges,
+            graph=graph,
+            undirected=undirected,
+            skip_rows=skip_rows,
+            drop_bad_rows=drop_bad_rows,
+            columns=columns,
+            graph_out=graph_out,
+        )
         excluded_ids = None
         if exclude:
-
             excluded_ids = _ids(exclude)
         table, written = run_rank_spark(
-            out, follows=[str(p) for p in follows or []] or None,
+            out,
+            follows=[str(p) for p in follows or []] or None,
             interactions=[str(p) for p in interactions or []] or None,
-            users=str(users) if users else None, master=master, seed=seed,
-            weights=_Weights.from_file(weights) if weights else None, top=top,
-            per_community=per_community, tiers=tiers.split(",") if tiers else None,
-            exclude=excluded_ids, require_topics=topics.split(",") if topics else None, sep=sep)
+            users=str(users) if users else None,
+            master=master,
+            seed=seed,
+            weights=_Weights.from_file(weights) if weights else None,
+            top=top,
+            per_community=per_community,
+            tiers=tiers.split(",") if tiers else None,
+            exclude=excluded_ids,
+            require_topics=topics.split(",") if topics else None,
+            sep=sep,
+        )
         if table is not None:
             print_ranked(table, ctx)
         for key, path in written.items():
@@ -162,7 +206,6 @@ def rank_cmd(
 
     table_format(out)  # an unknown extension fails before any work
     if graph_out is not None:
-
         if graph_out.suffix.lower() not in (".gexf", ".graphml"):
             raise InputError(f"--graph-out needs a .gexf or .graphml file, got {graph_out}")
     score_weights = ScoreWeights.from_file(weights) if weights else None
@@ -171,21 +214,48 @@ def rank_cmd(
     topic_list = [t for t in topics.split(",")] if topics else None
     with StepProgress(RANK_STEPS, enabled=not quiet(ctx)) as progress:
         progress("load")
-        net = load_inputs(follows, interactions, users, edges, graph, undirected=undirected,
-                          skip_rows=skip_rows, drop_bad_rows=drop_bad_rows, sep=sep,
-                          columns=columns)
+        net = load_inputs(
+            follows,
+            interactions,
+            users,
+            edges,
+            graph,
+            undirected=undirected,
+            skip_rows=skip_rows,
+            drop_bad_rows=drop_bad_rows,
+            sep=sep,
+            columns=columns,
+        )
         table, written = run_rank(
-            net, out, seed=seed, weights=score_weights, top=top, per_community=per_community,
-            tiers=tier_list, exclude=excluded, require_topics=topic_list, graph_out=graph_out,
-            inputs={"follows": follows, "interactions": interactions, "users": users,
-                    "edges": edges, "graph": graph, "exclude": exclude, "weights": weights},
-            progress=progress)
+            net,
+            out,
+            seed=seed,
+            weights=score_weights,
+            top=top,
+            per_community=per_community,
+            tiers=tier_list,
+            exclude=excluded,
+            require_topics=topic_list,
+            graph_out=graph_out,
+            inputs={
+                "follows": follows,
+                "interactions": interactions,
+                "users": users,
+                "edges": edges,
+                "graph": graph,
+                "exclude": exclude,
+                "weights": weights,
+            },
+            progress=progress,
+        )
     print_load_report(net, ctx)
     print_ranked(table, ctx)
     unknown = table.attrs.get("unknown_exclusions") or []
     if unknown and not quiet(ctx):
-        _console(stderr=True).print(f"note: {len(unknown)} excluded name(s) not found in the "
-                                    f"network, e.g. {unknown[:3]}", markup=False)
+        _console(stderr=True).print(
+            f"note: {len(unknown)} excluded name(s) not found in the network, e.g. {unknown[:3]}",
+            markup=False,
+        )
     for key, path in written.items():
         typer.echo(f"wrote {key:<6} {path}")
 
@@ -193,15 +263,23 @@ def rank_cmd(
 @handle_errors
 def communities_cmd(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Partition file (.csv, .xlsx, .json, "
-                                      ".parquet); a FILE.quality.csv is written beside it.")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Partition file (.csv, .xlsx, .json, "
+            ".parquet); a FILE.quality.csv is written beside it.",
+        ),
+    ],
     follows: FollowsOpt = None,
     interactions: InteractionsOpt = None,
     users: UsersOpt = None,
     edges: EdgesOpt = None,
     graph: GraphOpt = None,
-    method: Annotated[str, typer.Option(
-        "--method", help="leiden, louvain, infomap or label_propagation.")] = "leiden",
+    method: Annotated[
+        str, typer.Option("--method", help="leiden, louvain, infomap or label_propagation.")
+    ] = "leiden",
     resolution: Annotated[float, typer.Option("--resolution", min=0.0)] = 1.0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the detection.")] = 0,
     undirected: UndirectedOpt = False,
@@ -213,23 +291,41 @@ def communities_cmd(
     """Detect communities and write the partition with quality metrics."""
 
     table_format(out)
-    net = load_inputs(follows, interactions, users, edges, graph, undirected=undirected,
-                      skip_rows=skip_rows, drop_bad_rows=drop_bad_rows, sep=sep,
-                          columns=columns)
+    net = load_inputs(
+        follows,
+        interactions,
+        users,
+        edges,
+        graph,
+        undirected=undirected,
+        skip_rows=skip_rows,
+        drop_bad_rows=drop_bad_rows,
+        sep=sep,
+        columns=columns,
+    )
     labels = communities(net, method=method, resolution=resolution, seed=seed)
     quality = community_quality(net, labels)
     part = labels.rename("community").reset_index()
     write_table(part, out)
     qpath = out.with_name(out.name + ".quality.csv")
     write_table(quality.reset_index(), qpath)
-    write_meta(f"{out}.meta.json", net=net, parameters={
-        "method": method, "resolution": resolution, "seed": seed},
-        extra={"modularity": quality.attrs.get("modularity"),
-               "coverage": quality.attrs.get("coverage"), "communities": len(quality)})
+    write_meta(
+        f"{out}.meta.json",
+        net=net,
+        parameters={"method": method, "resolution": resolution, "seed": seed},
+        extra={
+            "modularity": quality.attrs.get("modularity"),
+            "coverage": quality.attrs.get("coverage"),
+            "communities": len(quality),
+        },
+    )
     print_load_report(net, ctx)
     if not quiet(ctx):
-        _console().print(f"{len(quality):,} communities, modularity "
-                         f"{quality.attrs.get('modularity', float('nan')):.4f}", markup=False)
+        _console().print(
+            f"{len(quality):,} communities, modularity "
+            f"{quality.attrs.get('modularity', float('nan')):.4f}",
+            markup=False,
+        )
     typer.echo(f"wrote partition {out}")
     typer.echo(f"wrote quality   {qpath}")
 
@@ -245,8 +341,12 @@ def demo(
     """Run the whole product on the bundled sample network and write its outputs to a folder."""
 
     with StepProgress(STEPS, enabled=not quiet(ctx)) as progress:
-        run_demo(out, seed=seed, console=None if quiet(ctx) else _console(),
-                 show_report=lambda net: print_load_report(net, ctx),
-                 show_summary=lambda net: print_summary(net, ctx),
-                 show_table=lambda table: print_ranked(table, ctx), progress=progress)
-
+        run_demo(
+            out,
+            seed=seed,
+            console=None if quiet(ctx) else _console(),
+            show_report=lambda net: print_load_report(net, ctx),
+            show_summary=lambda net: print_summary(net, ctx),
+            show_table=lambda table: print_ranked(table, ctx),
+            progress=progress,
+        )

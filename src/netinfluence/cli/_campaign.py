@@ -55,30 +55,60 @@ __all__ = ["plan_cmd", "read_costs", "simulate_cmd", "validate_cmd"]
 
 # ----------------------------------------------------------------------------- shared options
 
-ProbColOpt = Annotated[int | None, typer.Option(
-    "--prob-col", min=3,
-    help="1-based column of --edges that holds a propagation probability (e.g. 3); parallel "
-         "rows combine as independent chances 1-prod(1-p). Implies --probability edge.")]
+ProbColOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--prob-col",
+        min=3,
+        help="1-based column of --edges that holds a propagation probability (e.g. 3); parallel "
+        "rows combine as independent chances 1-prod(1-p). Implies --probability edge.",
+    ),
+]
 ModelOpt = Annotated[str, typer.Option("--model", help="ic, lt or sir.")]
-ProbabilityOpt = Annotated[str | None, typer.Option(
-    "--probability",
-    help="Per-tie probability: tie, constant, weighted_cascade or edge (default: edge with "
-         "--prob-col, else tie for ic, weighted_cascade for lt, constant for sir).")]
-POpt = Annotated[float, typer.Option("--p", min=0.0, max=1.0,
-                                     help="The constant probability (SIR beta).")]
+ProbabilityOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--probability",
+        help="Per-tie probability: tie, constant, weighted_cascade or edge (default: edge with "
+        "--prob-col, else tie for ic, weighted_cascade for lt, constant for sir).",
+    ),
+]
+POpt = Annotated[
+    float, typer.Option("--p", min=0.0, max=1.0, help="The constant probability (SIR beta).")
+]
 SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Seed of every random step.")]
 
 
-def _load(follows, interactions, users, edges, graph, *, undirected, skip_rows, drop_bad_rows,
-          sep, prob_col):
+def _load(
+    follows,
+    interactions,
+    users,
+    edges,
+    graph,
+    *,
+    undirected,
+    skip_rows,
+    drop_bad_rows,
+    sep,
+    prob_col,
+):
     """Read the inputs; ``--prob-col`` reads that column of the edge list as probabilities."""
 
     if prob_col is None or prob_col == 3:
         if prob_col is not None and not edges:
             raise InputError("--prob-col needs an edge list given with --edges")
-        return load_inputs(follows, interactions, users, edges, graph, undirected=undirected,
-                           skip_rows=skip_rows, drop_bad_rows=drop_bad_rows, sep=sep,
-                           prob=prob_col is not None)
+        return load_inputs(
+            follows,
+            interactions,
+            users,
+            edges,
+            graph,
+            undirected=undirected,
+            skip_rows=skip_rows,
+            drop_bad_rows=drop_bad_rows,
+            sep=sep,
+            prob=prob_col is not None,
+        )
     if not edges:
         raise InputError("--prob-col needs an edge list given with --edges")
     if graph is not None:
@@ -87,10 +117,15 @@ def _load(follows, interactions, users, edges, graph, *, undirected, skip_rows, 
     return read_network(
         follows=[str(f) for f in follows or []] or None,
         interactions=[str(i) for i in interactions or []] or None,
-        users=str(users) if users else None, edges=[str(e) for e in edges],
-        directed=not undirected, skip_rows=skip_rows, sep=sep,
-        on_bad_rows="drop" if drop_bad_rows else "raise", edge_weight_merge="probability",
-        columns={"edges": {"source": 0, "target": 1, "weight": prob_col - 1}})
+        users=str(users) if users else None,
+        edges=[str(e) for e in edges],
+        directed=not undirected,
+        skip_rows=skip_rows,
+        sep=sep,
+        on_bad_rows="drop" if drop_bad_rows else "raise",
+        edge_weight_merge="probability",
+        columns={"edges": {"source": 0, "target": 1, "weight": prob_col - 1}},
+    )
 
 
 def _probability(probability, prob_col):
@@ -105,12 +140,10 @@ def read_costs(path: str | Path):
     """
     import pandas as pd
 
-
     raw = read_table(path, what="costs", header=False)
     frame = raw.frame
     if frame.shape[1] < 2:
-        raise InputError("a costs file needs two columns: tier (or id) and cost",
-                         source=str(path))
+        raise InputError("a costs file needs two columns: tier (or id) and cost", source=str(path))
     first = [str(v).strip() for v in frame.iloc[0].tolist()]
     try:
         float(first[-1])
@@ -135,8 +168,9 @@ def _print_table(frame, title: str, ctx: typer.Context, rows: int = 15) -> None:
     view = Table(title=title, title_justify="left")
     cols = [str(c) for c in frame.columns]
     for c in cols:
-        view.add_column(c, justify="left" if c in ("node", "handle", "tier", "measure",
-                                                   "ranking") else "right")
+        view.add_column(
+            c, justify="left" if c in ("node", "handle", "tier", "measure", "ranking") else "right"
+        )
     for _, r in frame.head(rows).iterrows():
         cells = []
         for v in r.tolist():
@@ -151,8 +185,14 @@ def _print_table(frame, title: str, ctx: typer.Context, rows: int = 15) -> None:
 
 
 def _inputs(follows, interactions, users, edges, graph, **more):
-    return {"follows": follows, "interactions": interactions, "users": users, "edges": edges,
-            "graph": graph, **more}
+    return {
+        "follows": follows,
+        "interactions": interactions,
+        "users": users,
+        "edges": edges,
+        "graph": graph,
+        **more,
+    }
 
 
 # ----------------------------------------------------------------------------- plan
@@ -161,39 +201,66 @@ def _inputs(follows, interactions, users, edges, graph, **more):
 @handle_errors
 def plan_cmd(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Seeds table: .csv, .xlsx (with "
-                                      "summary, naive plan, communities and overlap sheets), "
-                                      ".json or .parquet; FILE.summary.csv and FILE.meta.json "
-                                      "are written beside it.")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Seeds table: .csv, .xlsx (with "
+            "summary, naive plan, communities and overlap sheets), "
+            ".json or .parquet; FILE.summary.csv and FILE.meta.json "
+            "are written beside it.",
+        ),
+    ],
     follows: FollowsOpt = None,
     interactions: InteractionsOpt = None,
     users: UsersOpt = None,
     edges: EdgesOpt = None,
     graph: GraphOpt = None,
     k: Annotated[int | None, typer.Option("--k", min=1, help="Number of seeds.")] = None,
-    budget: Annotated[float | None, typer.Option(
-        "--budget", min=0.0, help="Total budget (with tier costs or --costs).")] = None,
-    costs: Annotated[Path | None, typer.Option(
-        "--costs", help="Costs file: tier,cost or id,cost rows (defaults: illustrative tier "
-                        "prices nano 100, micro 500/2000, macro 10000, mega 50000).")] = None,
+    budget: Annotated[
+        float | None,
+        typer.Option("--budget", min=0.0, help="Total budget (with tier costs or --costs)."),
+    ] = None,
+    costs: Annotated[
+        Path | None,
+        typer.Option(
+            "--costs",
+            help="Costs file: tier,cost or id,cost rows (defaults: illustrative tier "
+            "prices nano 100, micro 500/2000, macro 10000, mega 50000).",
+        ),
+    ] = None,
     model: ModelOpt = "ic",
     probability: ProbabilityOpt = None,
     p: POpt = 0.1,
     prob_col: ProbColOpt = None,
-    per_community: Annotated[int | None, typer.Option(
-        "--per-community", min=1,
-        help="Coverage: at least one insider in each of the N largest communities.")] = None,
-    exclude: Annotated[Path | None, typer.Option(
-        "--exclude", help="File of ids or handles never to choose, one per line.")] = None,
+    per_community: Annotated[
+        int | None,
+        typer.Option(
+            "--per-community",
+            min=1,
+            help="Coverage: at least one insider in each of the N largest communities.",
+        ),
+    ] = None,
+    exclude: Annotated[
+        Path | None,
+        typer.Option("--exclude", help="File of ids or handles never to choose, one per line."),
+    ] = None,
     method: Annotated[str, typer.Option("--method", help="auto, celf or imm.")] = "auto",
-    runs: Annotated[int, typer.Option("--runs", min=1, help="Live-edge worlds for CELF.")]
-    = 1000,
+    runs: Annotated[int, typer.Option("--runs", min=1, help="Live-edge worlds for CELF.")] = 1000,
     epsilon: Annotated[float, typer.Option("--epsilon", help="IMM approximation slack.")] = 0.1,
-    evaluation_runs: Annotated[int, typer.Option(
-        "--evaluation-runs", min=1, help="Forward Monte Carlo cascades measuring both plans.")]
-    = 2000,
-    plot: Annotated[Path | None, typer.Option(
-        "--plot", help="Also draw cumulative spread, plan vs naive (.png, .svg, .pdf).")] = None,
+    evaluation_runs: Annotated[
+        int,
+        typer.Option(
+            "--evaluation-runs", min=1, help="Forward Monte Carlo cascades measuring both plans."
+        ),
+    ] = 2000,
+    plot: Annotated[
+        Path | None,
+        typer.Option(
+            "--plot", help="Also draw cumulative spread, plan vs naive (.png, .svg, .pdf)."
+        ),
+    ] = None,
     seed: SeedOpt = 0,
     undirected: UndirectedOpt = False,
     skip_rows: SkipRowsOpt = 0,
@@ -203,30 +270,59 @@ def plan_cmd(
     """Plan a campaign: seeds maximising expected spread within --k or --budget."""
 
     fmt = table_format(out)
-    net = _load(follows, interactions, users, edges, graph, undirected=undirected,
-                skip_rows=skip_rows, drop_bad_rows=drop_bad_rows, sep=sep, prob_col=prob_col)
+    net = _load(
+        follows,
+        interactions,
+        users,
+        edges,
+        graph,
+        undirected=undirected,
+        skip_rows=skip_rows,
+        drop_bad_rows=drop_bad_rows,
+        sep=sep,
+        prob_col=prob_col,
+    )
     plan = plan_campaign(
-        net, k=k, budget=budget, costs=read_costs(costs) if costs else None, model=model,
-        probability=_probability(probability, prob_col), p=p, per_community=per_community,
-        exclude=read_id_list(exclude) if exclude else None, method=method, runs=runs,
-        epsilon=epsilon, evaluation_runs=evaluation_runs, seed=seed)
-    written = {"seeds": write_table(plan.seeds, out,
-                                    sheets=plan.sheets() if fmt == "xlsx" else None)}
-    written["summary"] = write_table(plan.summary, out.with_name(out.name + ".summary.csv"),
-                                     index=True)
+        net,
+        k=k,
+        budget=budget,
+        costs=read_costs(costs) if costs else None,
+        model=model,
+        probability=_probability(probability, prob_col),
+        p=p,
+        per_community=per_community,
+        exclude=read_id_list(exclude) if exclude else None,
+        method=method,
+        runs=runs,
+        epsilon=epsilon,
+        evaluation_runs=evaluation_runs,
+        seed=seed,
+    )
+    written = {
+        "seeds": write_table(plan.seeds, out, sheets=plan.sheets() if fmt == "xlsx" else None)
+    }
+    written["summary"] = write_table(
+        plan.summary, out.with_name(out.name + ".summary.csv"), index=True
+    )
     written["meta"] = write_meta(
-        f"{out}.meta.json", net=net, parameters=plan.parameters,
-        inputs=_inputs(follows, interactions, users, edges, graph, costs=costs,
-                       exclude=exclude),
-        extra={"summary": plan.summary.to_dict()})
+        f"{out}.meta.json",
+        net=net,
+        parameters=plan.parameters,
+        inputs=_inputs(follows, interactions, users, edges, graph, costs=costs, exclude=exclude),
+        extra={"summary": plan.summary.to_dict()},
+    )
     if plot is not None:
-
         x = "cost" if budget is not None else "order"
         fig = spread_curves({"planned": plan.seeds, "top followers": plan.naive}, x=x)
         written["plot"] = save_figure(fig, plot)
     print_load_report(net, ctx)
-    _print_table(plan.seeds[["order", "node", "handle", "tier", "cost", "marginal_gain",
-                             "cumulative_spread"]], "Planned seeds", ctx)
+    _print_table(
+        plan.seeds[
+            ["order", "node", "handle", "tier", "cost", "marginal_gain", "cumulative_spread"]
+        ],
+        "Planned seeds",
+        ctx,
+    )
     _print_table(plan.summary.reset_index(), "Plan vs naive (top followers)", ctx, rows=20)
     for key, path in written.items():
         typer.echo(f"wrote {key:<8} {path}")
@@ -243,27 +339,51 @@ def simulate_cmd(
     users: UsersOpt = None,
     edges: EdgesOpt = None,
     graph: GraphOpt = None,
-    seeds: Annotated[Path | None, typer.Option(
-        "--seeds", help="File of seed ids or handles (one per line): simulate them together. "
-                        "Without it, the expected spread of every account is estimated.")]
-    = None,
-    out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="With --seeds: activation probability per account; without: "
-                            "expected spread and its standard error per account.")] = None,
-    trace: Annotated[Path | None, typer.Option(
-        "--trace", help="With --seeds: write one run's cascade (step, node, activated_by).")]
-    = None,
-    k: Annotated[int, typer.Option(
-        "--k", min=1, help="Without --seeds: show the K accounts with the largest expected "
-                           "spread and simulate them together as one seed set.")] = 10,
+    seeds: Annotated[
+        Path | None,
+        typer.Option(
+            "--seeds",
+            help="File of seed ids or handles (one per line): simulate them together. "
+            "Without it, the expected spread of every account is estimated.",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="With --seeds: activation probability per account; without: "
+            "expected spread and its standard error per account.",
+        ),
+    ] = None,
+    trace: Annotated[
+        Path | None,
+        typer.Option(
+            "--trace", help="With --seeds: write one run's cascade (step, node, activated_by)."
+        ),
+    ] = None,
+    k: Annotated[
+        int,
+        typer.Option(
+            "--k",
+            min=1,
+            help="Without --seeds: show the K accounts with the largest expected "
+            "spread and simulate them together as one seed set.",
+        ),
+    ] = 10,
     model: ModelOpt = "ic",
     probability: ProbabilityOpt = None,
     p: POpt = 0.1,
     prob_col: ProbColOpt = None,
-    runs: Annotated[int | None, typer.Option(
-        "--runs", min=1, help="Cascades (with --seeds, default 1000) or reverse-reachable "
-                              "sets (default: until 5% relative error for the top 1%).")]
-    = None,
+    runs: Annotated[
+        int | None,
+        typer.Option(
+            "--runs",
+            min=1,
+            help="Cascades (with --seeds, default 1000) or reverse-reachable "
+            "sets (default: until 5% relative error for the top 1%).",
+        ),
+    ] = None,
     seed: SeedOpt = 0,
     undirected: UndirectedOpt = False,
     skip_rows: SkipRowsOpt = 0,
@@ -273,24 +393,41 @@ def simulate_cmd(
     """Simulate spread from seed accounts, or estimate every account's expected spread."""
     import pandas as pd
 
-
     if out is not None:
         table_format(out)
     if trace is not None:
         table_format(trace)
-    net = _load(follows, interactions, users, edges, graph, undirected=undirected,
-                skip_rows=skip_rows, drop_bad_rows=drop_bad_rows, sep=sep, prob_col=prob_col)
+    net = _load(
+        follows,
+        interactions,
+        users,
+        edges,
+        graph,
+        undirected=undirected,
+        skip_rows=skip_rows,
+        drop_bad_rows=drop_bad_rows,
+        sep=sep,
+        prob_col=prob_col,
+    )
     prob = _probability(probability, prob_col)
     written = {}
     if seeds is not None:
-
         names = read_id_list(seeds)
         pos, unknown = _match_ids(net, names)
         if unknown:
-            raise InputError(f"{len(unknown)} seed(s) not in the network, e.g. {unknown[:5]}",
-                             source=str(seeds))
-        res = simulate_spread(net, list(net.ids[pos]), model=model, probability=prob, p=p,
-                              runs=runs or 1000, seed=seed, trace=trace is not None)
+            raise InputError(
+                f"{len(unknown)} seed(s) not in the network, e.g. {unknown[:5]}", source=str(seeds)
+            )
+        res = simulate_spread(
+            net,
+            list(net.ids[pos]),
+            model=model,
+            probability=prob,
+            p=p,
+            runs=runs or 1000,
+            seed=seed,
+            trace=trace is not None,
+        )
         summary = pd.DataFrame([{"seeds": len(pos), **res.as_dict()}])
         params = {**res.parameters, "seeds": [str(s) for s in net.ids[pos]]}
         if out is not None:
@@ -300,18 +437,22 @@ def simulate_cmd(
     else:
         es = expected_spread(net, model=model, probability=prob, p=p, runs=runs, seed=seed)
         top = es.sort_values("expected_spread", ascending=False, kind="mergesort").head(k)
-        res = simulate_spread(net, list(top.index), model=model, probability=prob, p=p,
-                              runs=1000, seed=seed)
+        res = simulate_spread(
+            net, list(top.index), model=model, probability=prob, p=p, runs=1000, seed=seed
+        )
         summary = pd.DataFrame([{"seeds": f"top {len(top)} together", **res.as_dict()}])
         params = {key: v for key, v in es.attrs.items()}
         if out is not None:
             written["spread"] = write_table(es.reset_index(), out)
         _print_table(top.reset_index(), f"Top {len(top)} accounts by expected spread", ctx)
     if out is not None:
-        written["meta"] = write_meta(f"{out}.meta.json", net=net, parameters=params,
-                                     inputs=_inputs(follows, interactions, users, edges, graph,
-                                                    seeds=seeds),
-                                     extra={"summary": summary.to_dict("records")})
+        written["meta"] = write_meta(
+            f"{out}.meta.json",
+            net=net,
+            parameters=params,
+            inputs=_inputs(follows, interactions, users, edges, graph, seeds=seeds),
+            extra={"summary": summary.to_dict("records")},
+        )
     print_load_report(net, ctx)
     _print_table(summary, "Spread (accounts activated, seeds included)", ctx)
     for key, path in written.items():
@@ -324,27 +465,48 @@ def simulate_cmd(
 @handle_errors
 def validate_cmd(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Validation table (.csv, .xlsx, "
-                                      ".json, .parquet); FILE.meta.json beside it.")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Validation table (.csv, .xlsx, .json, .parquet); FILE.meta.json beside it.",
+        ),
+    ],
     follows: FollowsOpt = None,
     interactions: InteractionsOpt = None,
     users: UsersOpt = None,
     edges: EdgesOpt = None,
     graph: GraphOpt = None,
-    rankings: Annotated[str | None, typer.Option(
-        "--rankings", help="Comma-separated: degree, coreness, pagerank, voterank, "
-                           "collective_influence, citizen_score (default all).")] = None,
-    beta_factor: Annotated[float, typer.Option(
-        "--beta-factor", min=0.0, help="SIR beta as a multiple of the epidemic threshold.")]
-    = 1.5,
-    beta: Annotated[float | None, typer.Option(
-        "--beta", min=0.0, max=1.0, help="SIR beta itself (overrides --beta-factor).")] = None,
-    top: Annotated[float, typer.Option(
-        "--top-share", min=0.0, max=1.0, help="Top share p for the imprecision.")] = 0.05,
-    runs: Annotated[int | None, typer.Option(
-        "--runs", min=1, help="Reverse-reachable sets (default 50 per account).")] = None,
-    plot: Annotated[Path | None, typer.Option(
-        "--plot", help="Also draw the table (.png, .svg, .pdf).")] = None,
+    rankings: Annotated[
+        str | None,
+        typer.Option(
+            "--rankings",
+            help="Comma-separated: degree, coreness, pagerank, voterank, "
+            "collective_influence, citizen_score (default all).",
+        ),
+    ] = None,
+    beta_factor: Annotated[
+        float,
+        typer.Option(
+            "--beta-factor", min=0.0, help="SIR beta as a multiple of the epidemic threshold."
+        ),
+    ] = 1.5,
+    beta: Annotated[
+        float | None,
+        typer.Option("--beta", min=0.0, max=1.0, help="SIR beta itself (overrides --beta-factor)."),
+    ] = None,
+    top: Annotated[
+        float,
+        typer.Option("--top-share", min=0.0, max=1.0, help="Top share p for the imprecision."),
+    ] = 0.05,
+    runs: Annotated[
+        int | None,
+        typer.Option("--runs", min=1, help="Reverse-reachable sets (default 50 per account)."),
+    ] = None,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Also draw the table (.png, .svg, .pdf).")
+    ] = None,
     prob_col: ProbColOpt = None,
     seed: SeedOpt = 0,
     undirected: UndirectedOpt = False,
@@ -355,22 +517,38 @@ def validate_cmd(
     """Test rankings against SIR spreading near the threshold (Kitsak et al. 2010)."""
 
     table_format(out)
-    net = _load(follows, interactions, users, edges, graph, undirected=undirected,
-                skip_rows=skip_rows, drop_bad_rows=drop_bad_rows, sep=sep, prob_col=prob_col)
+    net = _load(
+        follows,
+        interactions,
+        users,
+        edges,
+        graph,
+        undirected=undirected,
+        skip_rows=skip_rows,
+        drop_bad_rows=drop_bad_rows,
+        sep=sep,
+        prob_col=prob_col,
+    )
     names = [r.strip() for r in rankings.split(",") if r.strip()] if rankings else None
-    table = validate_rankings(net, rankings=names, beta_factor=beta_factor, beta=beta,
-                              runs=runs, p=top, seed=seed)
+    table = validate_rankings(
+        net, rankings=names, beta_factor=beta_factor, beta=beta, runs=runs, p=top, seed=seed
+    )
     params = {key: v for key, v in table.attrs.items() if key != "efficiency"}
     written = {"table": write_table(table.reset_index(), out)}
-    written["meta"] = write_meta(f"{out}.meta.json", net=net, parameters=params,
-                                 inputs=_inputs(follows, interactions, users, edges, graph))
+    written["meta"] = write_meta(
+        f"{out}.meta.json",
+        net=net,
+        parameters=params,
+        inputs=_inputs(follows, interactions, users, edges, graph),
+    )
     if plot is not None:
-
         written["plot"] = save_figure(plot_validation(table), plot)
     print_load_report(net, ctx)
-    _print_table(table.reset_index(), f"Rankings vs SIR spreading (beta {params['beta']:.4g}, "
-                                      f"threshold {params['beta_c']:.4g}, top {top:.0%})", ctx)
+    _print_table(
+        table.reset_index(),
+        f"Rankings vs SIR spreading (beta {params['beta']:.4g}, "
+        f"threshold {params['beta_c']:.4g}, top {top:.0%})",
+        ctx,
+    )
     for key, path in written.items():
         typer.echo(f"wrote {key:<6} {path}")
-
-

@@ -137,7 +137,8 @@ def load_inputs(
 
     if not (follows or interactions or edges or graph or users):
         raise InputError(
-            "give at least one of --follows, --interactions, --edges, --graph or --users")
+            "give at least one of --follows, --interactions, --edges, --graph or --users"
+        )
     if graph is not None:
         return read_network(graph=graph)
     return read_network(
@@ -154,15 +155,27 @@ def load_inputs(
     )
 
 
-ColumnsOpt = Annotated[str | None, typer.Option(
-    "--columns", help="Column names when they are not detected, e.g. "
-                      "'follower=who,followed=whom' or 'source=from_user,target=to_user,"
-                      "timestamp=time,id=user'.")]
+ColumnsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--columns",
+        help="Column names when they are not detected, e.g. "
+        "'follower=who,followed=whom' or 'source=from_user,target=to_user,"
+        "timestamp=time,id=user'.",
+    ),
+]
 
-_KIND_OF_ROLE = {"follower": ("follows",), "followed": ("follows",),
-                 "source": ("interactions", "edges"), "target": ("interactions", "edges"),
-                 "type": ("interactions",), "count": ("interactions",),
-                 "timestamp": ("interactions",), "weight": ("edges",), "id": ("users",)}
+_KIND_OF_ROLE = {
+    "follower": ("follows",),
+    "followed": ("follows",),
+    "source": ("interactions", "edges"),
+    "target": ("interactions", "edges"),
+    "type": ("interactions",),
+    "count": ("interactions",),
+    "timestamp": ("interactions",),
+    "weight": ("edges",),
+    "id": ("users",),
+}
 
 
 def parse_columns(spec: str | None) -> dict | None:
@@ -177,8 +190,10 @@ def parse_columns(spec: str | None) -> dict | None:
         role, eq, col = part.partition("=")
         role, col = role.strip().lower(), col.strip()
         if not eq or not col or role not in _KIND_OF_ROLE:
-            raise InputError(f"--columns: cannot read {part.strip()!r}; expected role=column "
-                             f"with a role among {sorted(_KIND_OF_ROLE)}")
+            raise InputError(
+                f"--columns: cannot read {part.strip()!r}; expected role=column "
+                f"with a role among {sorted(_KIND_OF_ROLE)}"
+            )
         for kind in _KIND_OF_ROLE[role]:
             if kind == "users":
                 out["users"] = col
@@ -246,10 +261,15 @@ class StepProgress:
                 TimeElapsedColumn,
             )
 
-            self.progress = Progress(SpinnerColumn(), TextColumn("{task.description:<14}"),
-                                     BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                                     TimeElapsedColumn(), console=_console(stderr=True),
-                                     transient=True)
+            self.progress = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description:<14}"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                TimeElapsedColumn(),
+                console=_console(stderr=True),
+                transient=True,
+            )
             self.progress.__enter__()
             self.task = self.progress.add_task("loading", total=len(self.steps))
         return self
@@ -268,27 +288,53 @@ class StepProgress:
         return False
 
 
-RANK_STEPS = ("load", "ties", "engagement", "communities", "roles", "core", "reach", "scoring",
-              "export")
+RANK_STEPS = (
+    "load",
+    "ties",
+    "engagement",
+    "communities",
+    "roles",
+    "core",
+    "reach",
+    "scoring",
+    "export",
+)
 
 
-def print_ranked(table, ctx: typer.Context | None, *, title: str = "Top candidates",
-                 rows: int = 15) -> None:
+def print_ranked(
+    table, ctx: typer.Context | None, *, title: str = "Top candidates", rows: int = 15
+) -> None:
     if quiet(ctx) or table is None or not len(table):
         return
     from rich.table import Table
 
     view = Table(title=title, title_justify="left", show_lines=False)
-    cols = [("rank", "right"), ("handle", "left"), ("score", "right"), ("tier", "left"),
-            ("followers", "right"), ("why", "left")]
+    cols = [
+        ("rank", "right"),
+        ("handle", "left"),
+        ("score", "right"),
+        ("tier", "left"),
+        ("followers", "right"),
+        ("why", "left"),
+    ]
     for name, justify in cols:
-        view.add_column(name, justify=justify, overflow="fold", no_wrap=name != "why",
-                        min_width=40 if name == "why" else None, ratio=1 if name == "why" else None)
+        view.add_column(
+            name,
+            justify=justify,
+            overflow="fold",
+            no_wrap=name != "why",
+            min_width=40 if name == "why" else None,
+            ratio=1 if name == "why" else None,
+        )
     for _, r in table.head(rows).iterrows():
         handle = r.get("handle") if isinstance(r.get("handle"), str) else str(r["node"])
         followers = r.get("followers")
-        view.add_row(str(r["rank"]), handle, f"{r['score']:.1f}", str(r.get("tier", "")),
-                     "" if followers is None or followers != followers else f"{followers:,.0f}",
-                     str(r["why"]))
+        view.add_row(
+            str(r["rank"]),
+            handle,
+            f"{r['score']:.1f}",
+            str(r.get("tier", "")),
+            "" if followers is None or followers != followers else f"{followers:,.0f}",
+            str(r["why"]),
+        )
     _console().print(view)
-

@@ -37,43 +37,81 @@ from netinfluence.spread import plan_campaign
 
 __all__ = ["report_cmd"]
 
-REPORT_STEPS = ("load", "ties", "engagement", "communities", "roles", "core", "reach",
-                "scoring", "plan", "report")
+REPORT_STEPS = (
+    "load",
+    "ties",
+    "engagement",
+    "communities",
+    "roles",
+    "core",
+    "reach",
+    "scoring",
+    "plan",
+    "report",
+)
 
 
 def _plan(analysis, *, budget, k, costs, seed):
     """A campaign plan on the analysis' communities and insiders (netinfluence.campaign)."""
 
-    return plan_campaign(analysis.net, k=k, budget=budget,
-                         costs=read_costs(costs) if costs else None, labels=analysis.labels,
-                         insiders=analysis.inputs["insider"], seed=seed)
+    return plan_campaign(
+        analysis.net,
+        k=k,
+        budget=budget,
+        costs=read_costs(costs) if costs else None,
+        labels=analysis.labels,
+        insiders=analysis.inputs["insider"],
+        seed=seed,
+    )
 
 
 @handle_errors
 def report_cmd(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write (one "
-                                      "self-contained file; FILE.meta.json is written beside "
-                                      "it).")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="The HTML file to write (one "
+            "self-contained file; FILE.meta.json is written beside "
+            "it).",
+        ),
+    ],
     follows: FollowsOpt = None,
     interactions: InteractionsOpt = None,
     users: UsersOpt = None,
     edges: EdgesOpt = None,
     graph: GraphOpt = None,
-    top: Annotated[int, typer.Option(
-        "--top", min=0, help="Candidates in the table; 0 puts every account in it.")] = 500,
-    title: Annotated[str, typer.Option("--title", help="Title of the report.")]
-    = "netinfluence report",
-    weights: Annotated[Path | None, typer.Option(
-        "--weights", help="JSON file of score weights (see ScoreWeights).")] = None,
+    top: Annotated[
+        int,
+        typer.Option("--top", min=0, help="Candidates in the table; 0 puts every account in it."),
+    ] = 500,
+    title: Annotated[
+        str, typer.Option("--title", help="Title of the report.")
+    ] = "netinfluence report",
+    weights: Annotated[
+        Path | None,
+        typer.Option("--weights", help="JSON file of score weights (see ScoreWeights)."),
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of every random step.")] = 0,
-    budget: Annotated[float | None, typer.Option(
-        "--budget", min=0.0, help="Also plan a campaign within this budget and add it to the "
-        "report (tier costs, or --costs).")] = None,
-    k: Annotated[int | None, typer.Option(
-        "--k", min=1, help="Also plan a campaign of this many seeds and add it.")] = None,
-    costs: Annotated[Path | None, typer.Option(
-        "--costs", help="Costs file for the plan: tier,cost or id,cost rows.")] = None,
+    budget: Annotated[
+        float | None,
+        typer.Option(
+            "--budget",
+            min=0.0,
+            help="Also plan a campaign within this budget and add it to the "
+            "report (tier costs, or --costs).",
+        ),
+    ] = None,
+    k: Annotated[
+        int | None,
+        typer.Option("--k", min=1, help="Also plan a campaign of this many seeds and add it."),
+    ] = None,
+    costs: Annotated[
+        Path | None,
+        typer.Option("--costs", help="Costs file for the plan: tier,cost or id,cost rows."),
+    ] = None,
     undirected: UndirectedOpt = False,
     skip_rows: SkipRowsOpt = 0,
     drop_bad_rows: DropBadOpt = False,
@@ -90,8 +128,17 @@ def report_cmd(
     score_weights = ScoreWeights.from_file(weights) if weights else None
     with StepProgress(REPORT_STEPS, enabled=not quiet(ctx)) as progress:
         progress("load")
-        net = load_inputs(follows, interactions, users, edges, graph, undirected=undirected,
-                          skip_rows=skip_rows, drop_bad_rows=drop_bad_rows, sep=sep)
+        net = load_inputs(
+            follows,
+            interactions,
+            users,
+            edges,
+            graph,
+            undirected=undirected,
+            skip_rows=skip_rows,
+            drop_bad_rows=drop_bad_rows,
+            sep=sep,
+        )
         analysis = analyze(net, seed=seed, weights=score_weights, progress=progress)
         plan = None
         if budget is not None or k is not None:
@@ -100,16 +147,29 @@ def report_cmd(
         progress("report")
         path = write_html_report(analysis, out, title=title, top=top or None, plan=plan)
         meta = write_meta(
-            f"{out}.meta.json", net=net,
-            parameters={"seed": seed, "top": top, "title": title, "budget": budget, "k": k,
-                        "plan": plan.parameters if plan is not None else None,
-                        "weights": (score_weights or ScoreWeights()).to_dict(),
-                        "reach_method": analysis.inputs.attrs.get("reach_method")},
-            inputs={"follows": follows, "interactions": interactions, "users": users,
-                    "edges": edges, "graph": graph, "weights": weights, "costs": costs},
-            extra={"timings_seconds": analysis.timings})
+            f"{out}.meta.json",
+            net=net,
+            parameters={
+                "seed": seed,
+                "top": top,
+                "title": title,
+                "budget": budget,
+                "k": k,
+                "plan": plan.parameters if plan is not None else None,
+                "weights": (score_weights or ScoreWeights()).to_dict(),
+                "reach_method": analysis.inputs.attrs.get("reach_method"),
+            },
+            inputs={
+                "follows": follows,
+                "interactions": interactions,
+                "users": users,
+                "edges": edges,
+                "graph": graph,
+                "weights": weights,
+                "costs": costs,
+            },
+            extra={"timings_seconds": analysis.timings},
+        )
     print_load_report(net, ctx)
     typer.echo(f"wrote report {path}")
     typer.echo(f"wrote meta   {meta}")
-
-

@@ -61,11 +61,16 @@ def _clean_ids(values: pd.Series, from_file: bool) -> tuple[pd.Series, np.ndarra
         trimmed = int((stripped != values).sum())
         # null tokens are at most 4 characters: test only the short ids
         short = (stripped.str.len() <= max(map(len, NULL_ID_STRINGS))).to_numpy(
-            dtype=bool, na_value=True)
+            dtype=bool, na_value=True
+        )
         bad = np.zeros(len(values), dtype=bool)
         if short.any():
-            bad[short] = stripped[short].str.lower().isin(NULL_ID_STRINGS).to_numpy(
-                dtype=bool, na_value=True)
+            bad[short] = (
+                stripped[short]
+                .str.lower()
+                .isin(NULL_ID_STRINGS)
+                .to_numpy(dtype=bool, na_value=True)
+            )
         return stripped, bad, trimmed
     if from_file or values.dtype == object or pd.api.types.is_string_dtype(values):
         as_str = values.astype(object)
@@ -111,8 +116,7 @@ def _arrow_strings(values: pd.Series):
     None for anything else (object columns go the pandas way)."""
     import pyarrow as pa
 
-    if values.dtype == object or not hasattr(values.array, "__arrow_array__") or not len(
-            values):
+    if values.dtype == object or not hasattr(values.array, "__arrow_array__") or not len(values):
         return None
     arr = pa.array(values.array)
     if isinstance(arr, pa.Array):
@@ -130,8 +134,10 @@ def _arrow_text(values: pd.Series):
     if arr is None:
         return None
     text = pc.utf8_trim_whitespace(arr)
-    empty = pc.or_(pc.is_null(text), pc.fill_null(
-        pc.is_in(pc.utf8_lower(text), value_set=pa.array(_EMPTY_CELLS)), True))
+    empty = pc.or_(
+        pc.is_null(text),
+        pc.fill_null(pc.is_in(pc.utf8_lower(text), value_set=pa.array(_EMPTY_CELLS)), True),
+    )
     return pc.if_else(empty, pa.scalar(None, pa.string()), text), empty
 
 
@@ -238,5 +244,3 @@ def parse_timestamps(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndar
         out[idx] = secs.to_numpy(dtype=float, na_value=np.nan)
     unparseable = np.isnan(out) & ~empty
     return out, empty, unparseable
-
-

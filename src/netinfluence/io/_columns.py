@@ -54,7 +54,6 @@ def _norm(name: Any) -> str:
     return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
 
 
-
 def _resolve_columns(
     raw: RawTable,
     required: Sequence[str],
@@ -143,5 +142,3 @@ def _resolve_columns(
         for role, col in zip(optional, rest, strict=False):
             mapping[role] = col
     return mapping
-
-

@@ -408,7 +408,7 @@ def _read_fast(raw: bytes, name: str, *, sep, suffix, header, skip_rows) -> RawT
         return None
     lead = 0  # leading comment lines (SNAP headers)
     pos = 0
-    while body[pos:pos + 1] in (b"#", b"%"):
+    while body[pos : pos + 1] in (b"#", b"%"):
         nl = body.find(b"\n", pos)
         if nl < 0:
             return None
@@ -424,8 +424,13 @@ def _read_fast(raw: bytes, name: str, *, sep, suffix, header, skip_rows) -> RawT
         return None
     delimiter = sep if sep is not None else _sniff_sep(first, suffix)
     if delimiter is None:
-        if b"  " in body or b"\t" in body or b" \n" in body or b"\n " in body or \
-                first.startswith(" "):
+        if (
+            b"  " in body
+            or b"\t" in body
+            or b" \n" in body
+            or b"\n " in body
+            or first.startswith(" ")
+        ):
             return None
         delimiter = " "
     if len(delimiter) != 1:
@@ -436,12 +441,18 @@ def _read_fast(raw: bytes, name: str, *, sep, suffix, header, skip_rows) -> RawT
         table = pacsv.read_csv(
             pa.py_buffer(body),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=skip_rows),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False,
-                                             double_quote=False, newlines_in_values=False,
-                                             ignore_empty_lines=False),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                quote_char=False,
+                double_quote=False,
+                newlines_in_values=False,
+                ignore_empty_lines=False,
+            ),
             convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in names}, strings_can_be_null=False,
-                null_values=[]),
+                column_types={c: pa.string() for c in names},
+                strings_can_be_null=False,
+                null_values=[],
+            ),
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
         return None
@@ -449,13 +460,17 @@ def _read_fast(raw: bytes, name: str, *, sep, suffix, header, skip_rows) -> RawT
     del table
     notes: list[tuple[str, int, str]] = []
     if skip_rows:
-        notes.append(("skipped", skip_rows,
-                      f"leading line(s) skipped as asked (skip_rows={skip_rows})"))
+        notes.append(
+            ("skipped", skip_rows, f"leading line(s) skipped as asked (skip_rows={skip_rows})")
+        )
     if not len(frame):
         return None
     line_of_row = np.arange(1, len(frame) + 1, dtype=np.int64) + lead + skip_rows
-    has_header = _guess_header(frame, delimiter if delimiter != " " else None) if \
-        header == "auto" else bool(header)
+    has_header = (
+        _guess_header(frame, delimiter if delimiter != " " else None)
+        if header == "auto"
+        else bool(header)
+    )
     if has_header:
         cols = [str(c).strip() for c in frame.iloc[0].tolist()]
         frame = frame.iloc[1:].reset_index(drop=True)
@@ -480,8 +495,10 @@ def _parser_message(msg: str, offset: int | None, lines_at: list[int] | None) ->
         line = rec + (offset or 0)
     hint = ""
     if rec == 2 and saw > expected:
-        hint = ("; if line 1 is a count header (like NetHEPT's 'nodes edges'), skip it with "
-                "skip_rows=1 (CLI: --skip-rows 1)")
+        hint = (
+            "; if line 1 is a count header (like NetHEPT's 'nodes edges'), skip it with "
+            "skip_rows=1 (CLI: --skip-rows 1)"
+        )
     return (
         f"line {line} has {saw} fields where the first line has {expected}; check the delimiter "
         f"and quoting (fields holding the delimiter must be quoted){hint}"
@@ -497,8 +514,13 @@ def _read_parquet(path: Path, name: str, what: str) -> RawTable:
         # dictionary-encoded columns (pandas categoricals, Spark) are decoded to their plain
         # type: text ids then take the same vectorised Arrow path as CSV columns instead of
         # 10^7 Python strings (22.6 -> 9.5 s loading the 10^7 benchmark); pandas metadata kept
-        schema = pa.schema([f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type)
-                            else f for f in table.schema], metadata=table.schema.metadata)
+        schema = pa.schema(
+            [
+                f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type) else f
+                for f in table.schema
+            ],
+            metadata=table.schema.metadata,
+        )
         frame = table.cast(schema).to_pandas()
         del table
     except Exception as exc:  # pyarrow raises many types for corrupt files
@@ -524,6 +546,3 @@ def _dedupe_names(cols: list[str]) -> list[str]:
             seen[c] = 0
             out.append(c)
     return out
-
-
-

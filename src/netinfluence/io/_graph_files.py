@@ -58,5 +58,3 @@ def read_graph_file(src: str | os.PathLike):
         raise
     except Exception as exc:  # networkx raises NetworkXError, ValueError, ParseError, ...
         raise InputError(f"cannot parse the graph file: {exc}", source=name) from None
-
-

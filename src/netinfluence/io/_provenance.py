@@ -17,9 +17,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from netinfluence.network import Network
 
 
-
-def write_meta(path: str | os.PathLike, *, net: Network | None, parameters: dict[str, Any],
-               inputs: dict[str, Any] | None = None, extra: dict | None = None) -> Path:
+def write_meta(
+    path: str | os.PathLike,
+    *,
+    net: Network | None,
+    parameters: dict[str, Any],
+    inputs: dict[str, Any] | None = None,
+    extra: dict | None = None,
+) -> Path:
     """Write a provenance file (version, parameters, input hashes, load report) atomically."""
     import hashlib
 
@@ -41,8 +46,10 @@ def write_meta(path: str | os.PathLike, *, net: Network | None, parameters: dict
         **(extra or {}),
     }
     with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(meta, indent=2, default=_json_default, ensure_ascii=False)
-                       + "\n", encoding="utf-8")
+        tmp.write_text(
+            json.dumps(meta, indent=2, default=_json_default, ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
     return Path(path)
 
 

@@ -177,8 +177,12 @@ def read_edges(
             num = np.where(empty, 1.0, num)
             zero = (num == 0) & ~bad.mask
             if zero.any():
-                report.add(raw.name, "dropped", int(zero.sum()),
-                           "count of 0, no interaction (accounts kept)")
+                report.add(
+                    raw.name,
+                    "dropped",
+                    int(zero.sum()),
+                    "count of 0, no interaction (accounts kept)",
+                )
             out["count"] = num
         else:
             out["count"] = np.ones(len(frame))
@@ -215,8 +219,7 @@ def read_edges(
     bad.report(report)
     keep = ~bad.mask & ~zero
     result = pd.DataFrame(
-        {k: (v.reset_index(drop=True) if isinstance(v, pd.Series) else v)
-         for k, v in out.items()}
+        {k: (v.reset_index(drop=True) if isinstance(v, pd.Series) else v) for k, v in out.items()}
     )
     dropped_ids: set = set()
     kept_ids: list = []
@@ -328,7 +331,6 @@ def read_users(
     return table
 
 
-
 def read_id_list(src: str | os.PathLike) -> list[str]:
     """Ids or handles, one per line or in the first column of a CSV (header optional).
 
@@ -340,5 +342,3 @@ def read_id_list(src: str | os.PathLike) -> list[str]:
     if values and _norm(values[0]) in _ALL_NAMES:
         values = values[1:]  # a header such as "id" or "handle"
     return values
-
-

@@ -146,18 +146,24 @@ def _write_delimited(frame: pd.DataFrame, path: Path, *, sep: str) -> None:
         if s.dtype == object:
             # mixed cells (ids of several types, lists) become their text; missing stays empty
             if pd.api.types.infer_dtype(s, skipna=True) not in ("string", "empty"):
-                frame[col] = s.map(lambda v: v if v is None or isinstance(v, str)
-                                   or (isinstance(v, float) and np.isnan(v)) else str(v))
+                frame[col] = s.map(
+                    lambda v: (
+                        v
+                        if v is None or isinstance(v, str) or (isinstance(v, float) and np.isnan(v))
+                        else str(v)
+                    )
+                )
         elif isinstance(s.dtype, pd.CategoricalDtype):
             frame[col] = s.astype(object)
     schema = pa.Schema.from_pandas(frame.head(0), preserve_index=False)
     # every object column now holds text or nothing: an empty head infers "null" for it
-    schema = pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f
-                        for f in schema]).remove_metadata()
+    schema = pa.schema(
+        [f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in schema]
+    ).remove_metadata()
     options = pacsv.WriteOptions(delimiter=sep, quoting_style="needed")
     with open(path, "wb") as fh, pacsv.CSVWriter(fh, schema, write_options=options) as out:
         for start in range(0, max(len(frame), 1), _CSV_BATCH_ROWS):
-            part = frame.iloc[start:start + _CSV_BATCH_ROWS]
+            part = frame.iloc[start : start + _CSV_BATCH_ROWS]
             out.write_table(pa.Table.from_pandas(part, schema=schema, preserve_index=False))
 
 
@@ -192,14 +198,15 @@ def _write_xlsx(
             for j, col in enumerate(df.columns, start=1):
                 values = df[col].head(200).astype(str).tolist()
                 longest = (
-                    max([len(str(col))] + [len(str(v)) for v in values]) if values else len(str(col))
+                    max([len(str(col))] + [len(str(v)) for v in values])
+                    if values
+                    else len(str(col))
                 )
                 ws.column_dimensions[get_column_letter(j)].width = min(max(8, longest + 2), 80)
                 if pd.api.types.is_float_dtype(df[col]):
                     for row in ws.iter_rows(min_row=2, min_col=j, max_col=j):
                         for cell in row:
                             cell.number_format = "0.000"
-
 
 
 def write_graph(graph, path: str | os.PathLike) -> Path:
@@ -229,5 +236,3 @@ def save_figure(fig, path: str | os.PathLike, *, dpi: int = 150) -> Path:
         fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format=fmt)
     plt.close(fig)
     return Path(path)
-
-

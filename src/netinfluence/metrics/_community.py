@@ -160,24 +160,35 @@ def communities(
     if not np.isfinite(gamma) or gamma < 0:
         raise InputError(f"resolution must be a finite number >= 0, got {resolution!r}")
     if isinstance(n_iterations, bool) or not isinstance(n_iterations, int | np.integer):
-        raise InputError(f"n_iterations must be an int (negative: until stable), "
-                         f"got {n_iterations!r}")
+        raise InputError(
+            f"n_iterations must be an int (negative: until stable), got {n_iterations!r}"
+        )
     if n_iterations == 0:
         raise InputError("n_iterations must be positive or negative (until stable), got 0")
     seed_int = _seed_int(seed)
     uses_resolution = method_name in ("leiden", "louvain")
 
     lo, hi, w = _undirected_edges(net, layer_name, weighted)
-    membership = _detect(net, method_name, layer_name, weighted, w, gamma, seed_int,
-                         int(n_iterations)) if net.n_nodes else np.zeros(0, dtype=np.int64)
-    return _partition(net, membership, lo, hi, w, {
-        "method": method_name,
-        "resolution": gamma if uses_resolution else None,
-        "layer": layer_name,
-        "weighted": weighted,
-        "seed": seed_int,
-        "n_iterations": int(n_iterations) if method_name == "leiden" else None,
-    })
+    membership = (
+        _detect(net, method_name, layer_name, weighted, w, gamma, seed_int, int(n_iterations))
+        if net.n_nodes
+        else np.zeros(0, dtype=np.int64)
+    )
+    return _partition(
+        net,
+        membership,
+        lo,
+        hi,
+        w,
+        {
+            "method": method_name,
+            "resolution": gamma if uses_resolution else None,
+            "layer": layer_name,
+            "weighted": weighted,
+            "seed": seed_int,
+            "n_iterations": int(n_iterations) if method_name == "leiden" else None,
+        },
+    )
 
 
 def _partition(net: Network, membership: np.ndarray, lo, hi, w, attrs: dict) -> pd.Series:
@@ -185,8 +196,7 @@ def _partition(net: Network, membership: np.ndarray, lo, hi, w, attrs: dict) -> 
     get singleton labels, labels are renumbered by size, modularity joins ``attrs``."""
     n = net.n_nodes
     if n:
-        strength = np.bincount(lo, weights=w, minlength=n) + np.bincount(hi, weights=w,
-                                                                         minlength=n)
+        strength = np.bincount(lo, weights=w, minlength=n) + np.bincount(hi, weights=w, minlength=n)
         isolated = np.flatnonzero(strength <= 0)
         if len(isolated):
             membership = membership.copy()
@@ -245,8 +255,14 @@ class LeidenInBackground:
     (True, [2.0, 2.0, 2.0, 1.0])
     """
 
-    def __init__(self, net: Network, *, seed=0, layer: str | None = None,
-                 pairs: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+    def __init__(
+        self,
+        net: Network,
+        *,
+        seed=0,
+        layer: str | None = None,
+        pairs: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> None:
 
         self._net = net
         self._layer = _check_layer(net.default_layer if layer is None else layer)
@@ -282,9 +298,21 @@ class LeidenInBackground:
             raise ComputationError(self._failure)
         membership, cores = self._job.result()
         lo, hi, w = _undirected_edges(self._net, self._layer, True)
-        labels = _partition(self._net, membership, lo, hi, w, {
-            "method": "leiden", "resolution": 1.0, "layer": self._layer, "weighted": True,
-            "seed": self._seed, "n_iterations": self._n_iterations})
+        labels = _partition(
+            self._net,
+            membership,
+            lo,
+            hi,
+            w,
+            {
+                "method": "leiden",
+                "resolution": 1.0,
+                "layer": self._layer,
+                "weighted": True,
+                "seed": self._seed,
+                "n_iterations": self._n_iterations,
+            },
+        )
         return labels, cores
 
     def cancel(self) -> None:
@@ -298,8 +326,9 @@ def _detect(net, method, layer, weighted, w, gamma, seed_int, n_iterations) -> n
 
     if method == "infomap" and (net.directed or layer != "follows"):
         graph = net.graph(layer, directed=True)
-        weights = _check_weights(np.asarray(graph.es["weight"], dtype=float), layer) \
-            if weighted else None
+        weights = (
+            _check_weights(np.asarray(graph.es["weight"], dtype=float), layer) if weighted else None
+        )
     else:
         graph = net.graph(layer, directed=False)
         # the view's "weight" attribute holds exactly w (same edge order): name it rather
@@ -319,12 +348,13 @@ def _detect(net, method, layer, weighted, w, gamma, seed_int, n_iterations) -> n
     return np.asarray(found.membership, dtype=np.int64)
 
 
-
 def _check_weights(w: np.ndarray, layer: str) -> np.ndarray:
     if len(w) and not (np.isfinite(w).all() and (w >= 0).all()):
         bad = w[~(np.isfinite(w) & (w >= 0))][0]
-        raise InputError(f"community detection needs finite edge weights >= 0 on layer "
-                         f"{layer!r}, found {bad!r}; pass weighted=False to ignore weights")
+        raise InputError(
+            f"community detection needs finite edge weights >= 0 on layer "
+            f"{layer!r}, found {bad!r}; pass weighted=False to ignore weights"
+        )
     return w
 
 
@@ -342,8 +372,9 @@ def _relabel_by_size(membership: np.ndarray) -> np.ndarray:
     """Labels ``0..k-1`` by decreasing size, ties by the smallest member position."""
     if len(membership) == 0:
         return np.zeros(0, dtype=np.int64)
-    _, first, inv, counts = unique(membership, return_index=True, return_inverse=True,
-                                      return_counts=True)
+    _, first, inv, counts = unique(
+        membership, return_index=True, return_inverse=True, return_counts=True
+    )
     order = np.lexsort((first, -counts))
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
@@ -361,5 +392,3 @@ def _modularity(lo, hi, w, codes, gamma: float = 1.0) -> float:
     internal = np.bincount(cl[inside], weights=w[inside], minlength=k)
     volume = np.bincount(cl, weights=w, minlength=k) + np.bincount(ch, weights=w, minlength=k)
     return float(internal.sum() / total - gamma * ((volume / (2.0 * total)) ** 2).sum())
-
-

@@ -46,13 +46,15 @@ DEFAULT_BANDS: tuple[tuple[str, str, float], ...] = (
 # times the mean comment/like ratio of the two published bands (0.069): both are
 # interpolations, marked as such, and can be replaced with ``norms=``.
 _CL = (0.27 / 4.04 + 0.17 / 2.37) / 2
-DEFAULT_NORMS: MappingProxyType = MappingProxyType({
-    "<1k": (0.08, 0.08 * _CL),
-    "1k-10k": (0.0404, 0.0027),
-    "10k-100k": (0.0237, 0.0017),
-    "100k-1M": (float(np.sqrt(0.0237 * 0.0166)), float(np.sqrt(0.0237 * 0.0166)) * _CL),
-    "1M+": (0.0166, 0.0166 * _CL),
-})
+DEFAULT_NORMS: MappingProxyType = MappingProxyType(
+    {
+        "<1k": (0.08, 0.08 * _CL),
+        "1k-10k": (0.0404, 0.0027),
+        "10k-100k": (0.0237, 0.0017),
+        "100k-1M": (float(np.sqrt(0.0237 * 0.0166)), float(np.sqrt(0.0237 * 0.0166)) * _CL),
+        "1M+": (0.0166, 0.0166 * _CL),
+    }
+)
 
 
 def _bands(net: Network, bands) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -106,8 +108,9 @@ def tiers(net: Network, *, bands=None) -> pd.Series:
 
 def _interactions_received(net: Network) -> np.ndarray:
     it = net.interaction_codes
-    return np.bincount(it["source"].to_numpy(), weights=it["count"].to_numpy(dtype=float),
-                       minlength=net.n_nodes)
+    return np.bincount(
+        it["source"].to_numpy(), weights=it["count"].to_numpy(dtype=float), minlength=net.n_nodes
+    )
 
 
 def _audience(net: Network) -> np.ndarray:
@@ -236,7 +239,8 @@ def reciprocity(net: Network) -> pd.Series:
     a, b = pair_keys // n, pair_keys % n
     ties = np.bincount(a, minlength=n) + np.bincount(b, minlength=n)
     mut = np.bincount(a, weights=pair_mutual, minlength=n) + np.bincount(
-        b, weights=pair_mutual, minlength=n)
+        b, weights=pair_mutual, minlength=n
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(ties > 0, mut / np.maximum(ties, 1), 0.0)
     return net.series(share, "reciprocity")
@@ -256,17 +260,22 @@ class FlagRules:
     min_audience: int = 20
     followers_gap_factor: float = 20.0
     followers_gap_min_followers: float = 10_000
-    descriptions: MappingProxyType = field(default_factory=lambda: MappingProxyType({
-        "low_engagement": "engagement far below its tier norm",
-        "passive_followers": "most graph followers never interact with anyone",
-        "mass_followers": "most graph followers follow very many accounts",
-        "low_reciprocity": "almost no tie is returned",
-        "followers_gap": "platform followers far above what the graph shows",
-    }))
+    descriptions: MappingProxyType = field(
+        default_factory=lambda: MappingProxyType(
+            {
+                "low_engagement": "engagement far below its tier norm",
+                "passive_followers": "most graph followers never interact with anyone",
+                "mass_followers": "most graph followers follow very many accounts",
+                "low_reciprocity": "almost no tie is returned",
+                "followers_gap": "platform followers far above what the graph shows",
+            }
+        )
+    )
 
 
-def authenticity_flags(net: Network, *, rules: FlagRules | None = None,
-                       engagement_table: pd.DataFrame | None = None) -> pd.DataFrame:
+def authenticity_flags(
+    net: Network, *, rules: FlagRules | None = None, engagement_table: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Graph evidence of bought or passive reach (never a verdict).
 
     Returns
@@ -335,9 +344,11 @@ def authenticity_flags(net: Network, *, rules: FlagRules | None = None,
     flags["followers_gap_ratio"] = gap / med_gap if med_gap and not np.isnan(med_gap) else np.nan
     ratio = eng["engagement_vs_tier"].to_numpy(dtype=float)
     flags["low_engagement"] = (ratio < rules.low_engagement_ratio) & (
-        followers >= rules.low_engagement_min_followers)
-    flags["passive_followers"] = (net.has_interactions & big
-                                  & (np.nan_to_num(passive_share) > rules.passive_share))
+        followers >= rules.low_engagement_min_followers
+    )
+    flags["passive_followers"] = (
+        net.has_interactions & big & (np.nan_to_num(passive_share) > rules.passive_share)
+    )
     flags["mass_followers"] = big & (np.nan_to_num(mass_share) > rules.mass_share)
     flags["low_reciprocity"] = big & (recip < rules.low_reciprocity)
     flags["followers_gap"] = flags["followers_gap_ratio"] > rules.followers_gap_factor
@@ -346,7 +357,8 @@ def authenticity_flags(net: Network, *, rules: FlagRules | None = None,
     # one bit per flag: join the names once per distinct combination, not once per node
     bits = flags[names].to_numpy(dtype=np.int64) @ (1 << np.arange(len(names), dtype=np.int64))
     combos, which = np.unique(bits, return_inverse=True)
-    text = np.array([";".join(k for j, k in enumerate(names) if int(c) >> j & 1)
-                     for c in combos], dtype=object)
+    text = np.array(
+        [";".join(k for j, k in enumerate(names) if int(c) >> j & 1) for c in combos], dtype=object
+    )
     flags["flags"] = text[which.reshape(-1)] if n else np.zeros(0, dtype=object)
     return flags

@@ -21,9 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
 _RNG_LOCK = threading.Lock()
 
 
-
-def leiden_membership(graph, weights, gamma: float, seed_int: int,
-                      n_iterations: int) -> np.ndarray:
+def leiden_membership(graph, weights, gamma: float, seed_int: int, n_iterations: int) -> np.ndarray:
     """igraph's Leiden (modularity) on ``graph`` under the seeded generator: the membership.
 
     The one Leiden call of the package, in this process or in the second process of
@@ -34,8 +32,12 @@ def leiden_membership(graph, weights, gamma: float, seed_int: int,
     with _seeded_igraph(ig, seed_int):
         # igraph only normalises the resolution for the exact spelling "modularity";
         # any other case silently runs CPM (see tests/unit/test_community.py).
-        found = graph.community_leiden(objective_function="modularity", weights=weights,
-                                       resolution=gamma, n_iterations=n_iterations)
+        found = graph.community_leiden(
+            objective_function="modularity",
+            weights=weights,
+            resolution=gamma,
+            n_iterations=n_iterations,
+        )
     return np.asarray(found.membership, dtype=np.int64)
 
 
@@ -56,8 +58,8 @@ def _seed_int(seed) -> int:
     if seed is None:
         return int.from_bytes(os.urandom(8), "little") >> 1
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        raise InputError(f"seed must be an int, a numpy.random.Generator or None, "
-                         f"got {type(seed).__name__} {seed!r}")
+        raise InputError(
+            f"seed must be an int, a numpy.random.Generator or None, "
+            f"got {type(seed).__name__} {seed!r}"
+        )
     return int(seed)
-
-

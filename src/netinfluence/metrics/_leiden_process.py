@@ -97,15 +97,21 @@ class LeidenProcess:
         folder = Path(self._folder)
         log = None
         try:
-            np.savez(folder / "input.npz", lo=np.asarray(lo, dtype=np.int64),
-                     hi=np.asarray(hi, dtype=np.int64),
-                     params=np.array([n, seed_int, os.getpid()], dtype=np.int64),
-                     gamma=np.array([gamma], dtype=float))
+            np.savez(
+                folder / "input.npz",
+                lo=np.asarray(lo, dtype=np.int64),
+                hi=np.asarray(hi, dtype=np.int64),
+                params=np.array([n, seed_int, os.getpid()], dtype=np.int64),
+                gamma=np.array([gamma], dtype=float),
+            )
             log = open(folder / "stderr.txt", "wb")  # closed by _stop
             self._proc = subprocess.Popen(
                 [sys.executable, "-m", "netinfluence.metrics._leiden_process", str(folder)],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
-                env=_child_env())
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                env=_child_env(),
+            )
         except BaseException:
             if log is not None:
                 log.close()
@@ -136,8 +142,7 @@ class LeidenProcess:
             if code != 0 or not (folder / "output.npz").is_file():
                 lines = (folder / "stderr.txt").read_text(errors="replace").strip()
                 reason = lines.splitlines()[-1] if lines else "no error message"
-                raise ComputationError(
-                    f"the Leiden process exited with code {code}: {reason}")
+                raise ComputationError(f"the Leiden process exited with code {code}: {reason}")
             with np.load(folder / "output.npz") as out:
                 membership, cores = out["membership"], out["coreness"]
                 peak = float(out["peak_mib"][0])
@@ -184,8 +189,12 @@ def _solve(folder: Path) -> int:
     cores = np.asarray(graph.coreness(), dtype=float)
     peak = _peak_rss_mib()
     tmp = folder / "output.tmp.npz"
-    np.savez(tmp, membership=membership, coreness=cores,
-             peak_mib=np.array([-1.0 if peak is None else peak]))
+    np.savez(
+        tmp,
+        membership=membership,
+        coreness=cores,
+        peak_mib=np.array([-1.0 if peak is None else peak]),
+    )
     tmp.replace(folder / "output.npz")  # complete or absent, never half written
     return 0
 

@@ -100,7 +100,8 @@ def community_quality(
     internal = np.bincount(cl[inside], weights=w[inside], minlength=k)
     cl_cut, ch_cut, w_cut = cl[~inside], ch[~inside], w[~inside]
     cut = np.bincount(cl_cut, weights=w_cut, minlength=k) + np.bincount(
-        ch_cut, weights=w_cut, minlength=k)
+        ch_cut, weights=w_cut, minlength=k
+    )
     total = float(w.sum())
     volume = 2.0 * internal + cut
     denom = np.minimum(volume, 2.0 * total - volume)
@@ -111,16 +112,23 @@ def community_quality(
     if not weighted:
         internal, cut = internal.round().astype(np.int64), cut.round().astype(np.int64)
     frame = pd.DataFrame(
-        {"size": size.astype(np.int64), "internal_edges": internal, "cut_edges": cut,
-         "conductance": conductance, "internal_density": density},
+        {
+            "size": size.astype(np.int64),
+            "internal_edges": internal,
+            "cut_edges": cut,
+            "conductance": conductance,
+            "internal_density": density,
+        },
         index=pd.Index(uniques, name="community"),
     )
-    frame.attrs.update({
-        "modularity": _modularity(lo, hi, w, codes),
-        "coverage": float(internal.sum() / total) if total > 0 else float("nan"),
-        "layer": layer_name,
-        "weighted": bool(weighted),
-    })
+    frame.attrs.update(
+        {
+            "modularity": _modularity(lo, hi, w, codes),
+            "coverage": float(internal.sum() / total) if total > 0 else float("nan"),
+            "layer": layer_name,
+            "weighted": bool(weighted),
+        }
+    )
     return frame
 
 
@@ -132,21 +140,28 @@ def _labels_in_node_order(net: Network, labels) -> np.ndarray:
         pos = labels.index.get_indexer(net.ids)
         if (pos < 0).any():
             missing = net.ids[pos < 0][:5].tolist()
-            raise InputError(f"labels must cover every node; {int((pos < 0).sum())} node(s) "
-                             f"have no label, e.g. {missing!r}")
+            raise InputError(
+                f"labels must cover every node; {int((pos < 0).sum())} node(s) "
+                f"have no label, e.g. {missing!r}"
+            )
         if len(labels) > net.n_nodes:
             extra = labels.index.difference(net.ids)[:5].tolist()
-            raise InputError(f"labels given for {len(labels) - net.n_nodes} id(s) not in the "
-                             f"network, e.g. {extra!r}")
+            raise InputError(
+                f"labels given for {len(labels) - net.n_nodes} id(s) not in the "
+                f"network, e.g. {extra!r}"
+            )
         values = labels.to_numpy()[pos]
     else:
         values = np.asarray(labels)
         if values.ndim != 1 or len(values) != net.n_nodes:
-            raise InputError(f"labels must be a Series indexed by node id or {net.n_nodes} "
-                             f"values in node order, got shape {values.shape}")
+            raise InputError(
+                f"labels must be a Series indexed by node id or {net.n_nodes} "
+                f"values in node order, got shape {values.shape}"
+            )
     if pd.isna(values).any():
-        raise InputError(f"labels must not be missing; found {int(pd.isna(values).sum())} "
-                         f"missing label(s)")
+        raise InputError(
+            f"labels must not be missing; found {int(pd.isna(values).sum())} missing label(s)"
+        )
     return values
 
 
@@ -220,8 +235,7 @@ def compare_partitions(a: pd.Series, b: pd.Series) -> dict[str, float]:
     if r == 1 or c == 1:
         mi = 0.0  # one side has a single cluster: no information, exactly
     else:
-        mi = float(np.sum(nij / n * (np.log(nij) + np.log(n) - np.log(pair_a)
-                                     - np.log(pair_b))))
+        mi = float(np.sum(nij / n * (np.log(nij) + np.log(n) - np.log(pair_a) - np.log(pair_b))))
         mi = max(mi, 0.0)
     h_a = _entropy(ai, n)
     h_b = _entropy(bj, n)
@@ -248,23 +262,28 @@ def _aligned_labels(a: Any, b: Any) -> tuple[np.ndarray, np.ndarray]:
         for name, s in (("a", a), ("b", b)):
             if not s.index.is_unique:
                 dup = s.index[s.index.duplicated()][:5].tolist()
-                raise InputError(f"partition {name} must have one label per node; "
-                                 f"duplicated ids {dup!r}")
+                raise InputError(
+                    f"partition {name} must have one label per node; duplicated ids {dup!r}"
+                )
         common = a.index.intersection(b.index, sort=False)
         x = a.reindex(common).to_numpy()
         y = b.reindex(common).to_numpy()
     elif isinstance(a, pd.Series) or isinstance(b, pd.Series):
-        raise InputError("compare_partitions needs two Series (aligned by id) or two "
-                         "array-likes (aligned by position), got one of each")
+        raise InputError(
+            "compare_partitions needs two Series (aligned by id) or two "
+            "array-likes (aligned by position), got one of each"
+        )
     else:
         x, y = np.asarray(a, dtype=object).ravel(), np.asarray(b, dtype=object).ravel()
         if len(x) != len(y):
-            raise InputError(f"array-like partitions must have the same length, got "
-                             f"{len(x)} and {len(y)}")
+            raise InputError(
+                f"array-like partitions must have the same length, got {len(x)} and {len(y)}"
+            )
     keep = ~(pd.isna(x) | pd.isna(y))
     if not keep.any():
-        raise InputError("the two partitions share no labelled node (compare them on the "
-                         "same node ids)")
+        raise InputError(
+            "the two partitions share no labelled node (compare them on the same node ids)"
+        )
     return x[keep], y[keep]
 
 
@@ -278,8 +297,9 @@ def _comb2_sum(counts: np.ndarray) -> int:
     return int(np.sum(c * (c - 1) // 2, dtype=np.int64))
 
 
-def _expected_mutual_information(ai: np.ndarray, bj: np.ndarray, n: int,
-                                 chunk: int = 1 << 22) -> float:
+def _expected_mutual_information(
+    ai: np.ndarray, bj: np.ndarray, n: int, chunk: int = 1 << 22
+) -> float:
     """E[MI] under the hypergeometric model (Vinh et al. 2010), vectorised and chunked."""
     from scipy.special import gammaln
 
@@ -290,8 +310,9 @@ def _expected_mutual_information(ai: np.ndarray, bj: np.ndarray, n: int,
     mult = np.repeat(a_cnt, len(b_val)) * np.tile(b_cnt, len(a_val))
     start = np.maximum(1, A + B - n)
     length = np.maximum(0, np.minimum(A, B) - start + 1)
-    fixed = (gammaln(A + 1) + gammaln(B + 1) + gammaln(n - A + 1) + gammaln(n - B + 1)
-             - gammaln(n + 1))
+    fixed = (
+        gammaln(A + 1) + gammaln(B + 1) + gammaln(n - A + 1) + gammaln(n - B + 1) - gammaln(n + 1)
+    )
     ends = np.cumsum(length)
     total = 0.0
     lo = 0
@@ -305,8 +326,13 @@ def _expected_mutual_information(ai: np.ndarray, bj: np.ndarray, n: int,
         offs = np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens)
         nij = (start[seg][rep] + offs).astype(np.float64)
         a, b = A[seg][rep].astype(np.float64), B[seg][rep].astype(np.float64)
-        log_p = (fixed[seg][rep] - gammaln(nij + 1) - gammaln(a - nij + 1)
-                 - gammaln(b - nij + 1) - gammaln(n - a - b + nij + 1))
+        log_p = (
+            fixed[seg][rep]
+            - gammaln(nij + 1)
+            - gammaln(a - nij + 1)
+            - gammaln(b - nij + 1)
+            - gammaln(n - a - b + nij + 1)
+        )
         term = nij / n * (np.log(n) + np.log(nij) - np.log(a) - np.log(b)) * np.exp(log_p)
         total += float(np.sum(term * mult[seg][rep]))
         lo = hi

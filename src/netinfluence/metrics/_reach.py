@@ -175,19 +175,40 @@ def reach(
         )
     codes = None
     if within:
-
         _, codes = _label_codes(net, labels if labels is not None else _computed_labels(net))
 
     src, dst, _ = net.edge_arrays(layer_name)
     adj = _csr(net.n_nodes, src, dst)
     paths = _path_count(adj, np.diff(adj.indptr), hops)
-    return _reach_on(net, layer_name, adj, paths, hops=hops, method_name=method_name,
-                     codes=codes, expect=expect, precision=precision, runs=runs, seed=seed)
+    return _reach_on(
+        net,
+        layer_name,
+        adj,
+        paths,
+        hops=hops,
+        method_name=method_name,
+        codes=codes,
+        expect=expect,
+        precision=precision,
+        runs=runs,
+        seed=seed,
+    )
 
 
-def _reach_on(net: Network, layer_name: str, adj: sp.csr_matrix, paths: float, *, hops: int,
-              method_name: str, codes, expect: bool, precision: int, runs: int,
-              seed) -> pd.Series:
+def _reach_on(
+    net: Network,
+    layer_name: str,
+    adj: sp.csr_matrix,
+    paths: float,
+    *,
+    hops: int,
+    method_name: str,
+    codes,
+    expect: bool,
+    precision: int,
+    runs: int,
+    seed,
+) -> pd.Series:
     """:func:`reach` on checked arguments and the layer's adjacency (built once by callers
     that ask for several reach variants of one layer)."""
     n = net.n_nodes
@@ -207,10 +228,15 @@ def _reach_on(net: Network, layer_name: str, adj: sp.csr_matrix, paths: float, *
         prob = _edge_probabilities(net, layer_name, adj) if expect else np.ones(len(adj.data))
         values = _first_order(adj, prob, codes)
         result = net.series(values, f"reach_{hops}", dtype=float)
-        attrs.update(method="first-order", error=None, note=(
-            f"{paths:.3g} two-hop paths exceed {AUTO_EXACT_PATHS:.3g}: the first-order estimate "
-            "sum_v p_uv (1 + sum_w p_vw), capped at the reachable maximum, was used; it "
-            "over-counts accounts reached along several paths"))
+        attrs.update(
+            method="first-order",
+            error=None,
+            note=(
+                f"{paths:.3g} two-hop paths exceed {AUTO_EXACT_PATHS:.3g}: the first-order estimate "
+                "sum_v p_uv (1 + sum_w p_vw), capped at the reachable maximum, was used; it "
+                "over-counts accounts reached along several paths"
+            ),
+        )
         result.attrs.update(attrs)
         return result
     if expect:
@@ -239,8 +265,13 @@ def _reach_on(net: Network, layer_name: str, adj: sp.csr_matrix, paths: float, *
             # igraph's breadth-first neighbourhood sizes (C): 6x faster than the sparse
             # products at 10^6 edges; the graph view is cached on the network
             graph = net.graph(layer_name, directed=True)
-            values = np.asarray(graph.neighborhood_size(order=hops, mode="out", mindist=1),
-                                dtype=np.int64) if n else np.zeros(0, dtype=np.int64)
+            values = (
+                np.asarray(
+                    graph.neighborhood_size(order=hops, mode="out", mindist=1), dtype=np.int64
+                )
+                if n
+                else np.zeros(0, dtype=np.int64)
+            )
             result = net.series(values, f"reach_{hops}")
             attrs["method"] = "exact"
         else:
@@ -554,8 +585,9 @@ def _two_hop_blocks(adj: sp.csr_matrix, prob: np.ndarray, codes: np.ndarray | No
     outdeg = np.diff(indptr)
     logq = np.log1p(-np.minimum(prob, 1.0))  # log P(edge fails); -inf for certain edges
     cost = outdeg + adj @ outdeg.astype(float)
-    blocks = [(r0, r1) for r0, r1 in _row_chunks(cost + 1.0, _PATH_CHUNK)
-              if indptr[r1] > indptr[r0]]
+    blocks = [
+        (r0, r1) for r0, r1 in _row_chunks(cost + 1.0, _PATH_CHUNK) if indptr[r1] > indptr[r0]
+    ]
 
     def build(block: tuple[int, int]) -> tuple[int, int, sp.csr_matrix]:
         r0, r1 = block
@@ -583,7 +615,11 @@ def _two_hop_blocks(adj: sp.csr_matrix, prob: np.ndarray, codes: np.ndarray | No
 
 
 def two_hop_summary(
-    net: Network, labels: pd.Series, *, layer: str | None = None, method: str = "auto",
+    net: Network,
+    labels: pd.Series,
+    *,
+    layer: str | None = None,
+    method: str = "auto",
     seed: int = 0,
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """2-hop reach, 2-hop reach within the own community and expected 2-hop reach together.
@@ -605,12 +641,17 @@ def two_hop_summary(
         # sketches only count; the restricted and expected reach use their auto rule. The
         # three share the adjacency built above (a CSR of 10^7 edges costs about 1 s).
         kw = {"hops": 2, "precision": _PRECISION, "runs": _RUNS, "seed": seed}
-        return (_reach_on(net, layer_name, adj, paths, method_name=method_name, codes=None,
-                          expect=False, **kw),
-                _reach_on(net, layer_name, adj, paths, method_name="auto", codes=codes,
-                          expect=False, **kw),
-                _reach_on(net, layer_name, adj, paths, method_name="auto", codes=None,
-                          expect=True, **kw))
+        return (
+            _reach_on(
+                net, layer_name, adj, paths, method_name=method_name, codes=None, expect=False, **kw
+            ),
+            _reach_on(
+                net, layer_name, adj, paths, method_name="auto", codes=codes, expect=False, **kw
+            ),
+            _reach_on(
+                net, layer_name, adj, paths, method_name="auto", codes=None, expect=True, **kw
+            ),
+        )
     prob = _edge_probabilities(net, layer_name, adj)
     n = net.n_nodes
     counts = np.zeros(n, dtype=np.int64)
@@ -623,11 +664,20 @@ def two_hop_summary(
         same = codes[agg.indices] == codes[r0 + rr]
         within[r0:r1] = np.bincount(rr[same], minlength=r1 - r0)
         expected[r0:r1] = np.bincount(rr, weights=-np.expm1(agg.data), minlength=r1 - r0)
-    base = {"layer": layer_name, "hops": 2, "paths": paths, "expected": False,
-            "within_community": False, "method": "exact"}
+    base = {
+        "layer": layer_name,
+        "hops": 2,
+        "paths": paths,
+        "expected": False,
+        "within_community": False,
+        "method": "exact",
+    }
     out = []
-    for values, extra in ((counts, {}), (within, {"within_community": True}),
-                          (expected, {"expected": True, "method": "analytic", "error": 0.0})):
+    for values, extra in (
+        (counts, {}),
+        (within, {"within_community": True}),
+        (expected, {"expected": True, "method": "analytic", "error": 0.0}),
+    ):
         series = net.series(values, "reach_2")
         series.attrs.update({**base, **extra})
         out.append(series)

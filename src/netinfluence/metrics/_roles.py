@@ -255,20 +255,28 @@ def _role_statistics(
     w = np.asarray(w, dtype=float)
     degree = np.bincount(lo, weights=w, minlength=n) + np.bincount(hi, weights=w, minlength=n)
     w_in = w * (codes[lo] == codes[hi])
-    internal = np.bincount(lo, weights=w_in, minlength=n) + np.bincount(hi, weights=w_in,
-                                                                         minlength=n)
+    internal = np.bincount(lo, weights=w_in, minlength=n) + np.bincount(
+        hi, weights=w_in, minlength=n
+    )
     del w_in
     # sum over communities of k_is^2: a node x community matrix of tie weight, duplicates
     # summed by scipy (a third of the memory of sorting 2m int64 keys at 10^7 edges)
     index = np.int32 if max(n, k) < 2**31 - 1 else np.int64
     by_community = sp.csr_matrix(
-        (np.concatenate([w, w]), (np.concatenate([lo, hi]).astype(index),
-                                  np.concatenate([codes[hi], codes[lo]]).astype(index))),
-        shape=(n, max(k, 1)))
+        (
+            np.concatenate([w, w]),
+            (
+                np.concatenate([lo, hi]).astype(index),
+                np.concatenate([codes[hi], codes[lo]]).astype(index),
+            ),
+        ),
+        shape=(n, max(k, 1)),
+    )
     by_community.sum_duplicates()
     k_is = by_community.data
-    sq = np.bincount(np.repeat(np.arange(n), np.diff(by_community.indptr)),
-                     weights=k_is * k_is, minlength=n)
+    sq = np.bincount(
+        np.repeat(np.arange(n), np.diff(by_community.indptr)), weights=k_is * k_is, minlength=n
+    )
     del by_community, k_is
     has = degree > 0
     safe = np.where(has, degree, 1.0)

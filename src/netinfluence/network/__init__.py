@@ -18,4 +18,14 @@ from netinfluence.network._ties import (
     tie_strength,
 )
 
-__all__ = ['DEFAULT_TYPE_WEIGHTS', 'LAYERS', 'Network', 'Source', 'igraph_from_arrays', 'read_network', 'tie_edge_arrays', 'tie_probability_arrays', 'tie_strength']
+__all__ = [
+    "DEFAULT_TYPE_WEIGHTS",
+    "LAYERS",
+    "Network",
+    "Source",
+    "igraph_from_arrays",
+    "read_network",
+    "tie_edge_arrays",
+    "tie_probability_arrays",
+    "tie_strength",
+]

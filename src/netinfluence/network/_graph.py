@@ -10,7 +10,6 @@ if TYPE_CHECKING:  # pragma: no cover
     pass
 
 
-
 def igraph_from_arrays(n: int, src, dst, weight, *, directed: bool):
     """The igraph graph of ``n`` vertices with edges ``src[i] -> dst[i]`` (in that order) and
     edge attribute ``weight`` (none when ``weight`` is None): how every graph view is built,
@@ -38,6 +37,6 @@ def _edge_pairs(src: np.ndarray, dst: np.ndarray, chunk: int = 1 << 18):
     import itertools
 
     return itertools.chain.from_iterable(
-        zip(src[i:i + chunk].tolist(), dst[i:i + chunk].tolist(), strict=True)
-        for i in range(0, len(src), chunk))
-
+        zip(src[i : i + chunk].tolist(), dst[i : i + chunk].tolist(), strict=True)
+        for i in range(0, len(src), chunk)
+    )

@@ -10,7 +10,6 @@ if TYPE_CHECKING:  # pragma: no cover
     pass
 
 
-
 #: Graph layers a Network can show: the follows (exposure) graph, the interactions graph
 #: (weight = summed interaction counts) and the tie-strength graph (see ``netinfluence.ties``).
 LAYERS = ("follows", "interactions", "ties")
@@ -21,5 +20,3 @@ def _check_layer(layer: str) -> str:
     if name not in LAYERS:
         raise InputError(f"layer must be one of {LAYERS}, got {layer!r}")
     return name
-
-

@@ -28,10 +28,6 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx
 
 
-
-
-
-
 class Network:
     """An immutable follower/interaction network keyed by the user's own ids.
 
@@ -82,8 +78,14 @@ class Network:
 
     @classmethod
     def _from_parts(cls, parts: NetworkParts) -> Network:
-        return cls(parts.ids, parts.nodes, parts.follows, parts.interactions,
-                   directed=parts.directed, load_report=parts.load_report)
+        return cls(
+            parts.ids,
+            parts.nodes,
+            parts.follows,
+            parts.interactions,
+            directed=parts.directed,
+            load_report=parts.load_report,
+        )
 
     @classmethod
     def from_edges(
@@ -99,8 +101,9 @@ class Network:
         A list of pairs is read as follows rows (``follower, followed``); DataFrames are read as
         by :func:`read_network`.
         """
-        return cls._from_parts(edges_parts(follows, interactions=interactions, users=users,
-                                           directed=directed))
+        return cls._from_parts(
+            edges_parts(follows, interactions=interactions, users=users, directed=directed)
+        )
 
     @classmethod
     def from_networkx(
@@ -134,8 +137,9 @@ class Network:
         >>> net.n_nodes, net.n_follows, net.directed
         (3, 4, False)
         """
-        return cls._from_parts(networkx_parts(graph, edge_direction=edge_direction, weight=weight,
-                                              source=source))
+        return cls._from_parts(
+            networkx_parts(graph, edge_direction=edge_direction, weight=weight, source=source)
+        )
 
     # ------------------------------------------------------------------ basic facts
 
@@ -283,8 +287,9 @@ class Network:
             ("graph", layer, bool(directed)), lambda: self._build_graph(layer, directed)
         )
 
-    def undirected_edge_arrays(self, layer: str = "follows"
-                               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def undirected_edge_arrays(
+        self, layer: str = "follows"
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(lo, hi, weight)`` with each unordered pair once, ``lo < hi``, sorted by pair.
 
         The weights of both directions are summed, except that a mutual tie read with
@@ -502,7 +507,20 @@ def read_network(
     >>> net.load_report.count("merged")
     1
     """
-    return Network._from_parts(read_parts(
-        follows, interactions, users, edges=edges, directed=directed, columns=columns, sep=sep,
-        skip_rows=skip_rows, edge_weight_merge=edge_weight_merge, on_bad_rows=on_bad_rows,
-        graph=graph, edge_direction=edge_direction, weight=weight))
+    return Network._from_parts(
+        read_parts(
+            follows,
+            interactions,
+            users,
+            edges=edges,
+            directed=directed,
+            columns=columns,
+            sep=sep,
+            skip_rows=skip_rows,
+            edge_weight_merge=edge_weight_merge,
+            on_bad_rows=on_bad_rows,
+            graph=graph,
+            edge_direction=edge_direction,
+            weight=weight,
+        )
+    )

@@ -17,13 +17,11 @@ from netinfluence.io._files import Source
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx
+
     pass
 
 
-
-
 # ---------------------------------------------------------------------------- read_network
-
 
 
 class NetworkParts(NamedTuple):
@@ -96,13 +94,22 @@ def read_parts(
     # (kind, source, interaction type) in the order given; each becomes a table of the
     # influence direction: follows flip (followed -> follower), interactions flip (the
     # engaged-with account -> the one who engaged), edges stay as they are.
-    inputs = ([("follows", src, None) for src in follow_srcs]
-              + [("edges", src, None) for src in edge_srcs]
-              + [("interactions", src, itype) for itype, src in inter_items])
+    inputs = (
+        [("follows", src, None) for src in follow_srcs]
+        + [("edges", src, None) for src in edge_srcs]
+        + [("interactions", src, itype) for itype, src in inter_items]
+    )
     for kind, src, itype in inputs:
-        t = read_edges(src, kind=kind, columns=columns.get(kind), sep=sep,
-                       skip_rows=0 if kind == "interactions" else skip_rows,
-                       interaction_type=itype, on_bad_rows=on_bad_rows, report=report)
+        t = read_edges(
+            src,
+            kind=kind,
+            columns=columns.get(kind),
+            sep=sep,
+            skip_rows=0 if kind == "interactions" else skip_rows,
+            interaction_type=itype,
+            on_bad_rows=on_bad_rows,
+            report=report,
+        )
         dropped |= t.attrs["dropped_ids"]
         extra_ids.extend(t.attrs.get("kept_ids", []))
         if kind == "follows":
@@ -110,11 +117,23 @@ def read_parts(
         elif kind == "edges":
             frame = t[["source", "target", "weight"]]
         else:
-            frame = pd.DataFrame({"source": t["target"], "target": t["source"], "type": t["type"],
-                                  "count": t["count"], "timestamp": t["timestamp"]})
+            frame = pd.DataFrame(
+                {
+                    "source": t["target"],
+                    "target": t["source"],
+                    "type": t["type"],
+                    "count": t["count"],
+                    "timestamp": t["timestamp"],
+                }
+            )
         tables.append((kind, frame, t.attrs["source"]))
     return _assemble(
-        user_table, tables, directed=directed, merge=merge, report=report, dropped=dropped,
+        user_table,
+        tables,
+        directed=directed,
+        merge=merge,
+        report=report,
+        dropped=dropped,
         extra_ids=extra_ids,
     )
 
@@ -213,8 +232,11 @@ def _factorize_ids(columns: list) -> tuple[list[np.ndarray], np.ndarray]:
     def as_arrow(col):
         if isinstance(col, pd.Series) and isinstance(col.dtype, pd.StringDtype):
             return pa.chunked_array(pa.array(col.array)).cast(pa.large_string())
-        values = col.to_numpy(dtype=object) if isinstance(col, pd.Series) else np.asarray(
-            col, dtype=object)
+        values = (
+            col.to_numpy(dtype=object)
+            if isinstance(col, pd.Series)
+            else np.asarray(col, dtype=object)
+        )
         if len(values) <= 5_000_000 and all(type(v) is str for v in values):
             return pa.chunked_array([pa.array(values.tolist(), type=pa.large_string())])
         return None
@@ -227,14 +249,16 @@ def _factorize_ids(columns: list) -> tuple[list[np.ndarray], np.ndarray]:
             return [np.zeros(0, dtype=np.int64) for _ in columns], np.zeros(0, dtype=object)
         codes, uniques = _encode_strings(chunks)
     else:
-        parts = [c.to_numpy(dtype=object) if isinstance(c, pd.Series) else np.asarray(
-            c, dtype=object) for c in columns]
+        parts = [
+            c.to_numpy(dtype=object) if isinstance(c, pd.Series) else np.asarray(c, dtype=object)
+            for c in columns
+        ]
         allids = np.concatenate(parts) if parts else np.zeros(0, dtype=object)
         codes, uniques = pd.factorize(allids, sort=False)
         codes = codes.astype(np.int64)
     out, start = [], 0
     for length in lengths:
-        out.append(codes[start:start + length])
+        out.append(codes[start : start + length])
         start += length
     return out, np.asarray(uniques, dtype=object)
 
@@ -249,7 +273,6 @@ def _encode_strings(chunks: list) -> tuple[np.ndarray, np.ndarray]:
     """
     import pyarrow as pa
     import pyarrow.compute as pc
-
 
     total = sum(len(c) for c in chunks)
     parts = max(1, min(worker_threads(), len(chunks)))
@@ -278,7 +301,7 @@ def _encode_strings(chunks: list) -> tuple[np.ndarray, np.ndarray]:
             dictionary = pa.concat_arrays([dictionary, values.filter(pa.array(new))])
         for chunk in encoded:  # chunk by chunk: no combined copy of the int32 indices
             idx = chunk.indices.to_numpy(zero_copy_only=False)
-            codes[at:at + len(idx)] = idx if mapping is None else mapping[idx]
+            codes[at : at + len(idx)] = idx if mapping is None else mapping[idx]
             at += len(idx)
     return codes, np.asarray(dictionary.to_pylist(), dtype=object)
 
@@ -385,13 +408,11 @@ def edges_parts(
             {"follower": [p[0] for p in pairs], "followed": [p[1] for p in pairs]},
             dtype=object,
         )
-    return read_parts(
-        follows=follows, interactions=interactions, users=users, directed=directed
-    )
+    return read_parts(follows=follows, interactions=interactions, users=users, directed=directed)
 
 
 def networkx_parts(
-        graph: networkx.Graph,
+    graph: networkx.Graph,
     *,
     edge_direction: str = "influence",
     weight: str | None = None,

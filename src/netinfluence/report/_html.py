@@ -67,8 +67,10 @@ _DETAIL_FIELDS = (
     ("n_flags", "authenticity flags", "int"),
 )
 
-_CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
-        "script-src 'unsafe-inline'; base-uri 'none'; form-action 'none'")
+_CSP = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+    "script-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+)
 
 
 def _esc(value: Any) -> str:
@@ -118,8 +120,13 @@ def _png_data_uri(fig, *, dpi: int = 100) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def _table_html(frame: pd.DataFrame, *, kinds: Mapping[str, str] | None = None,
-                cls: str = "plain", caption: str | None = None) -> str:
+def _table_html(
+    frame: pd.DataFrame,
+    *,
+    kinds: Mapping[str, str] | None = None,
+    cls: str = "plain",
+    caption: str | None = None,
+) -> str:
     kinds = kinds or {}
     head = "".join(f"<th>{_esc(c)}</th>" for c in frame.columns)
     rows = []
@@ -128,14 +135,21 @@ def _table_html(frame: pd.DataFrame, *, kinds: Mapping[str, str] | None = None,
         for col, v in zip(frame.columns, values, strict=True):
             kind = kinds.get(col)
             if kind is None:
-                kind = "num" if isinstance(v, int | float | np.integer | np.floating) and not \
-                    isinstance(v, bool | np.bool_) else "text"
+                kind = (
+                    "num"
+                    if isinstance(v, int | float | np.integer | np.floating)
+                    and not isinstance(v, bool | np.bool_)
+                    else "text"
+                )
             align = ' class="n"' if kind in ("num", "int", "float1", "float2", "pct") else ""
             cells.append(f"<td{align}>{_esc(_fmt(v, kind))}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{_esc(caption)}</caption>" if caption else ""
-    return (f'<table class="{cls}">{cap}<thead><tr>{head}</tr></thead><tbody>'
-            + "".join(rows) + "</tbody></table>")
+    return (
+        f'<table class="{cls}">{cap}<thead><tr>{head}</tr></thead><tbody>'
+        + "".join(rows)
+        + "</tbody></table>"
+    )
 
 
 # ----------------------------------------------------------------------------- the plan
@@ -159,8 +173,9 @@ def _plan_parts(plan) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
     elif hasattr(plan, "__dict__"):
         items = {k: v for k, v in vars(plan).items() if not k.startswith("_")}
     else:
-        raise InputError(f"plan must be a seeds DataFrame, a mapping or a plan result, got "
-                         f"{type(plan).__name__}")
+        raise InputError(
+            f"plan must be a seeds DataFrame, a mapping or a plan result, got {type(plan).__name__}"
+        )
     summary: dict[str, Any] = {}
     tables: dict[str, pd.DataFrame] = {}
 
@@ -168,8 +183,11 @@ def _plan_parts(plan) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
         return isinstance(v, str | int | float | bool | np.generic) or v is None
 
     def short_list(v) -> bool:
-        return isinstance(v, list | tuple) and len(v) <= 20 and all(
-            isinstance(x, str | int | float | np.generic) for x in v)
+        return (
+            isinstance(v, list | tuple)
+            and len(v) <= 20
+            and all(isinstance(x, str | int | float | np.generic) for x in v)
+        )
 
     for key, value in items.items():
         if isinstance(value, pd.DataFrame):
@@ -195,8 +213,11 @@ def _plan_curves(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     curves = {}
     for name, table in tables.items():
         if {"order", "cumulative_spread"} <= set(table.columns) and len(table):
-            label = {"seeds": "planned seeds", "naive": "naive plan (most followers)",
-                     "naive_seeds": "naive plan (most followers)"}.get(name, name.replace("_", " "))
+            label = {
+                "seeds": "planned seeds",
+                "naive": "naive plan (most followers)",
+                "naive_seeds": "naive plan (most followers)",
+            }.get(name, name.replace("_", " "))
             curves[label] = table
     return curves
 
@@ -223,17 +244,25 @@ def report_figures(analysis, *, plan=None, seed=0, label_top: int = 10) -> dict[
         if seeds is not None and "node" in seeds.columns:
             highlight = [s for s in seeds["node"] if s in analysis.net.ids]
     figs = {
-        "community_map": plots.community_map(analysis.net, analysis.labels, ranked=ranked,
-                                             label_top=label_top, highlight=highlight,
-                                             seed=seed),
+        "community_map": plots.community_map(
+            analysis.net,
+            analysis.labels,
+            ranked=ranked,
+            label_top=label_top,
+            highlight=highlight,
+            seed=seed,
+        ),
         "community_sizes": plots.community_sizes(analysis.labels, topics=topics),
         "degree_distributions": plots.degree_distributions(analysis.net),
         "score_vs_followers": plots.score_vs_followers(ranked, label_top=min(label_top, 8)),
         "component_breakdown": plots.component_breakdown(ranked, weights=analysis.weights),
     }
     if curves:
-        x = "cost" if all("cost" in t.columns for t in curves.values()) and len(curves) > 1 \
+        x = (
+            "cost"
+            if all("cost" in t.columns for t in curves.values()) and len(curves) > 1
             else "order"
+        )
         figs["spread_curves"] = plots.spread_curves(curves, x=x)
     return figs
 
@@ -244,15 +273,28 @@ def report_figures(analysis, *, plan=None, seed=0, label_top: int = 10) -> dict[
 def _summary_section(analysis) -> str:
     net = analysis.net
     s = net.summary()
-    rows = pd.DataFrame({"measure": [k.replace("_", " ") for k in s.index],
-                         "value": [f"{v:.4g}" if isinstance(v, float) else
-                                   (_fmt(v, "int") if isinstance(v, int | np.integer)
-                                    and not isinstance(v, bool) else str(v))
-                                   for v in s.to_numpy()]})
+    rows = pd.DataFrame(
+        {
+            "measure": [k.replace("_", " ") for k in s.index],
+            "value": [
+                f"{v:.4g}"
+                if isinstance(v, float)
+                else (
+                    _fmt(v, "int")
+                    if isinstance(v, int | np.integer) and not isinstance(v, bool)
+                    else str(v)
+                )
+                for v in s.to_numpy()
+            ],
+        }
+    )
     report = net.load_report.to_frame()
-    parts = ['<section id="input"><h2>Input</h2><div class="cols">',
-             '<div>', _table_html(rows, kinds={"value": "text"}, caption="Network summary"),
-             '</div><div>']
+    parts = [
+        '<section id="input"><h2>Input</h2><div class="cols">',
+        "<div>",
+        _table_html(rows, kinds={"value": "text"}, caption="Network summary"),
+        "</div><div>",
+    ]
     if len(report):
         parts.append(_table_html(report, kinds={"count": "int"}, caption="Load report"))
     else:
@@ -262,8 +304,10 @@ def _summary_section(analysis) -> str:
         some = list(dropped.items())[:20]
         items = "".join(f"<li><code>{_esc(k)}</code>: {_esc(v)}</li>" for k, v in some)
         more = f"<li>... and {len(dropped) - 20:,} more</li>" if len(dropped) > 20 else ""
-        parts.append(f"<p>{len(dropped):,} id(s) appear only in dropped rows:</p>"
-                     f'<ul class="small">{items}{more}</ul>')
+        parts.append(
+            f"<p>{len(dropped):,} id(s) appear only in dropped rows:</p>"
+            f'<ul class="small">{items}{more}</ul>'
+        )
     parts.append("</div></div></section>")
     return "".join(parts)
 
@@ -277,39 +321,59 @@ def _communities_section(analysis, images: Mapping[str, str]) -> str:
     insiders = inputs.groupby("community")["insider"].sum()
     best = ranked.sort_values("rank").drop_duplicates("community").set_index("community")
     topics = best["community_topic"] if "community_topic" in best else None
-    frame = pd.DataFrame({
-        "community": quality.index,
-        "topic": [topics.get(c, "") if topics is not None else "" for c in quality.index],
-        "members": quality["size"].to_numpy(),
-        "insiders": [int(insiders.get(c, 0)) for c in quality.index],
-        "conductance": quality["conductance"].to_numpy(),
-        "best candidate (rank, score)": [_best_text(best, c) for c in quality.index],
-    }).sort_values("members", ascending=False, kind="mergesort")
+    frame = pd.DataFrame(
+        {
+            "community": quality.index,
+            "topic": [topics.get(c, "") if topics is not None else "" for c in quality.index],
+            "members": quality["size"].to_numpy(),
+            "insiders": [int(insiders.get(c, 0)) for c in quality.index],
+            "conductance": quality["conductance"].to_numpy(),
+            "best candidate (rank, score)": [_best_text(best, c) for c in quality.index],
+        }
+    ).sort_values("members", ascending=False, kind="mergesort")
     shown = frame.head(60)
     mod = quality.attrs.get("modularity", float("nan"))
     cov = quality.attrs.get("coverage", float("nan"))
-    note = (f"<p>{len(quality):,} communities; modularity {mod:.3f}, {cov:.0%} of the tie "
-            f"weight inside communities.</p>")
-    more = (f"<p class='small'>The 60 largest of {len(frame):,} communities are listed.</p>"
-            if len(frame) > 60 else "")
-    return ('<section id="communities"><h2>Communities</h2>' + note +
-            '<div class="cols"><div class="wide">' +
-            _figure(images, "community_map", "The network laid out by community") +
-            "</div><div>" +
-            _table_html(shown, kinds={"community": "text", "members": "int", "insiders": "int",
-                                      "conductance": "float2"}, caption="Communities") + more +
-            "</div></div><div class=\"cols\">" +
-            _figure(images, "community_sizes", "Community sizes") +
-            _figure(images, "degree_distributions", "Degree and follower distributions") +
-            "</div></section>")
+    note = (
+        f"<p>{len(quality):,} communities; modularity {mod:.3f}, {cov:.0%} of the tie "
+        f"weight inside communities.</p>"
+    )
+    more = (
+        f"<p class='small'>The 60 largest of {len(frame):,} communities are listed.</p>"
+        if len(frame) > 60
+        else ""
+    )
+    return (
+        '<section id="communities"><h2>Communities</h2>'
+        + note
+        + '<div class="cols"><div class="wide">'
+        + _figure(images, "community_map", "The network laid out by community")
+        + "</div><div>"
+        + _table_html(
+            shown,
+            kinds={
+                "community": "text",
+                "members": "int",
+                "insiders": "int",
+                "conductance": "float2",
+            },
+            caption="Communities",
+        )
+        + more
+        + '</div></div><div class="cols">'
+        + _figure(images, "community_sizes", "Community sizes")
+        + _figure(images, "degree_distributions", "Degree and follower distributions")
+        + "</div></section>"
+    )
 
 
 def _best_text(best: pd.DataFrame, community) -> str:
     if community not in best.index:
         return ""
     row = best.loc[community]
-    name = row["handle"] if isinstance(row.get("handle"), str) and row["handle"] else \
-        str(row["node"])
+    name = (
+        row["handle"] if isinstance(row.get("handle"), str) and row["handle"] else str(row["node"])
+    )
     return f"{name} (#{int(row['rank']):,}, {float(row['score']):.1f})"
 
 
@@ -317,8 +381,10 @@ def _figure(images: Mapping[str, str], key: str, alt: str) -> str:
     uri = images.get(key)
     if not uri:
         return ""
-    return (f'<figure><img src="{uri}" alt="{_esc(alt)}" data-figure="{_esc(key)}">'
-            f"<figcaption>{_esc(alt)}</figcaption></figure>")
+    return (
+        f'<figure><img src="{uri}" alt="{_esc(alt)}" data-figure="{_esc(key)}">'
+        f"<figcaption>{_esc(alt)}</figcaption></figure>"
+    )
 
 
 def _components_bar(row, weights) -> str:
@@ -331,14 +397,20 @@ def _components_bar(row, weights) -> str:
         value = 0.0 if _is_missing(value) else float(value)
         points = 100.0 * w[comp] * value * keep
         name = comp.replace("_", " ")
-        segs.append(f'<span class="seg" style="width:{points:.2f}%;'
-                    f'background:{COMPONENT_COLOURS[comp]}" title="{_esc(name)}: '
-                    f'{points:.1f} points"></span>')
-        legend.append(f'<li><i style="background:{COMPONENT_COLOURS[comp]}"></i>{_esc(name)}: '
-                      f"percentile {value:.2f} x weight {w[comp]:.2f} = "
-                      f"<b>{points:.1f}</b></li>")
-    return (f'<div class="bar" role="img" aria-label="score components">{"".join(segs)}</div>'
-            f'<ul class="legend">{"".join(legend)}</ul>')
+        segs.append(
+            f'<span class="seg" style="width:{points:.2f}%;'
+            f'background:{COMPONENT_COLOURS[comp]}" title="{_esc(name)}: '
+            f'{points:.1f} points"></span>'
+        )
+        legend.append(
+            f'<li><i style="background:{COMPONENT_COLOURS[comp]}"></i>{_esc(name)}: '
+            f"percentile {value:.2f} x weight {w[comp]:.2f} = "
+            f"<b>{points:.1f}</b></li>"
+        )
+    return (
+        f'<div class="bar" role="img" aria-label="score components">{"".join(segs)}</div>'
+        f'<ul class="legend">{"".join(legend)}</ul>'
+    )
 
 
 def _detail_html(row, weights, flag_words: Mapping[str, str]) -> str:
@@ -347,14 +419,22 @@ def _detail_html(row, weights, flag_words: Mapping[str, str]) -> str:
         if col in row.index and not _is_missing(row[col]):
             facts.append(f"<dt>{_esc(label)}</dt><dd>{_esc(_fmt(row[col], kind))}</dd>")
     flags = [f for f in str(row.get("flags") or "").split(";") if f]
-    flag_text = ("<p><b>Flags:</b> " + ", ".join(
-        f"{_esc(f)} ({_esc(flag_words.get(f, ''))})" for f in flags) + "</p>") if flags else \
-        "<p><b>Flags:</b> none</p>"
-    return (f'<div class="detail-body"><div><h4>Score components '
-            f"({_esc(_fmt(row.get('score'), 'float1'))} of 100)</h4>"
-            f"{_components_bar(row, weights)}{flag_text}</div>"
-            f'<div><h4>Measurements</h4><dl>{"".join(facts)}</dl></div>'
-            f"<div><h4>Why</h4><p>{_esc(row.get('why'))}</p></div></div>")
+    flag_text = (
+        (
+            "<p><b>Flags:</b> "
+            + ", ".join(f"{_esc(f)} ({_esc(flag_words.get(f, ''))})" for f in flags)
+            + "</p>"
+        )
+        if flags
+        else "<p><b>Flags:</b> none</p>"
+    )
+    return (
+        f'<div class="detail-body"><div><h4>Score components '
+        f"({_esc(_fmt(row.get('score'), 'float1'))} of 100)</h4>"
+        f"{_components_bar(row, weights)}{flag_text}</div>"
+        f"<div><h4>Measurements</h4><dl>{''.join(facts)}</dl></div>"
+        f"<div><h4>Why</h4><p>{_esc(row.get('why'))}</p></div></div>"
+    )
 
 
 def _candidates_section(analysis, images: Mapping[str, str], top: int | None) -> str:
@@ -365,7 +445,9 @@ def _candidates_section(analysis, images: Mapping[str, str], top: int | None) ->
     ncol = len(TABLE_COLUMNS)
     head = "".join(
         f'<th scope="col" data-col="{i}" data-kind="{kind}" aria-sort="none" tabindex="0">'
-        f"{_esc(label)}</th>" for i, (_, label, kind) in enumerate(TABLE_COLUMNS))
+        f"{_esc(label)}</th>"
+        for i, (_, label, kind) in enumerate(TABLE_COLUMNS)
+    )
     bodies = []
     for _, row in table.iterrows():
         cells = []
@@ -375,12 +457,16 @@ def _candidates_section(analysis, images: Mapping[str, str], top: int | None) ->
                 value = row.get("node")
             if kind == "num":
                 raw = "" if _is_missing(value) else f"{float(value):.10g}"
-                shown = {"score": _fmt(value, "float1"), "rank": _fmt(value, "int"),
-                         "community": _esc(value),
-                         "engagement_vs_tier": (_fmt(value, "float2") + "x")
-                         if not _is_missing(value) else "",
-                         "followers": _fmt(value, "int"), "reach_2hop": _fmt(value, "int")
-                         }.get(col, _fmt(value, "num"))
+                shown = {
+                    "score": _fmt(value, "float1"),
+                    "rank": _fmt(value, "int"),
+                    "community": _esc(value),
+                    "engagement_vs_tier": (_fmt(value, "float2") + "x")
+                    if not _is_missing(value)
+                    else "",
+                    "followers": _fmt(value, "int"),
+                    "reach_2hop": _fmt(value, "int"),
+                }.get(col, _fmt(value, "num"))
                 cells.append(f'<td class="n" data-v="{raw}">{_esc(shown)}</td>')
             else:
                 text = "" if _is_missing(value) else str(value)
@@ -388,8 +474,10 @@ def _candidates_section(analysis, images: Mapping[str, str], top: int | None) ->
                     text = text.replace(";", ", ")
                 cls = ' class="why"' if col == "why" else ""
                 cells.append(f'<td{cls} data-v="{_esc(text.lower())}">{_esc(text)}</td>')
-        search = " ".join(str(row.get(c, "")) for c in (
-            "node", "handle", "community_topic", "tier", "role", "why", "flags"))
+        search = " ".join(
+            str(row.get(c, ""))
+            for c in ("node", "handle", "community_topic", "tier", "role", "why", "flags")
+        )
         search += f" community {row.get('community')}"
         flagged = "1" if str(row.get("flags") or "") else "0"
         bodies.append(
@@ -398,17 +486,25 @@ def _candidates_section(analysis, images: Mapping[str, str], top: int | None) ->
             f'data-search="{_esc(search.lower())}">'
             f'<tr class="row" tabindex="0" aria-expanded="false">{"".join(cells)}</tr>'
             f'<tr class="detail" hidden><td colspan="{ncol}">'
-            f"{_detail_html(row, analysis.weights, _FLAG_WORDS)}</td></tr></tbody>")
-    tiers = [t for t in ("nano", "micro", "macro", "mega", "unknown")
-             if (table["tier"] == t).any()] if "tier" in table else []
+            f"{_detail_html(row, analysis.weights, _FLAG_WORDS)}</td></tr></tbody>"
+        )
+    tiers = (
+        [t for t in ("nano", "micro", "macro", "mega", "unknown") if (table["tier"] == t).any()]
+        if "tier" in table
+        else []
+    )
     tier_opts = "".join(f'<option value="{_esc(t)}">{_esc(t)}</option>' for t in tiers)
     comms = sorted(table["community"].unique().tolist())
     comm_opts = "".join(f'<option value="{_esc(c)}">{_esc(c)}</option>' for c in comms)
-    shown_note = (f"the top {len(table):,} of {total:,} accounts" if len(table) < total
-                  else f"all {total:,} accounts")
+    shown_note = (
+        f"the top {len(table):,} of {total:,} accounts"
+        if len(table) < total
+        else f"all {total:,} accounts"
+    )
     return (
         '<section id="candidates"><h2>Candidates</h2>'
-        '<div class="cols">' + _figure(images, "score_vs_followers", "Citizen score vs followers")
+        '<div class="cols">'
+        + _figure(images, "score_vs_followers", "Citizen score vs followers")
         + _figure(images, "component_breakdown", "Score components of the top candidates")
         + "</div>"
         f"<p>The table holds {shown_note}, best first. Click a column header to sort, type to "
@@ -424,7 +520,8 @@ def _candidates_section(analysis, images: Mapping[str, str], top: int | None) ->
         f'<span id="count" aria-live="polite">{len(table):,} of {len(table):,} shown</span>'
         "</div>"
         f'<div class="scroll"><table id="candidates-table" class="data"><thead><tr>{head}'
-        f"</tr></thead>{''.join(bodies)}</table></div></section>")
+        f"</tr></thead>{''.join(bodies)}</table></div></section>"
+    )
 
 
 def _plan_section(plan, images: Mapping[str, str]) -> str:
@@ -439,25 +536,38 @@ def _plan_section(plan, images: Mapping[str, str]) -> str:
         if table.shape[1] > 16:
             notes.append(f"first 16 of {table.shape[1]:,} columns")
         caption = title + (f" ({', '.join(notes)})" if notes else "")
-        return (f'<div class="scroll small-table" data-table="{_esc(name)}">'
-                f"{_table_html(view, caption=caption)}</div>")
+        return (
+            f'<div class="scroll small-table" data-table="{_esc(name)}">'
+            f"{_table_html(view, caption=caption)}</div>"
+        )
 
-    titles = {"summary": "The plan against the naive plan (most followers, same budget)",
-              "seeds": "Seeds, in the order chosen", "naive": "Naive plan",
-              "communities": "Spread per community"}
+    titles = {
+        "summary": "The plan against the naive plan (most followers, same budget)",
+        "seeds": "Seeds, in the order chosen",
+        "naive": "Naive plan",
+        "communities": "Spread per community",
+    }
     order = [k for k in titles if k in tables] + [k for k in tables if k not in titles]
     if order and order[0] == "summary":
         parts.append(table_block("summary", tables["summary"], titles["summary"]))
         order = order[1:]
     parts.append(_figure(images, "spread_curves", "Expected spread: planned vs naive seeds"))
     for name in order:
-        parts.append(table_block(name, tables[name], titles.get(
-            name, name.replace("_", " ").capitalize())))
+        parts.append(
+            table_block(name, tables[name], titles.get(name, name.replace("_", " ").capitalize()))
+        )
     if summary:
-        frame = pd.DataFrame({"item": [k.replace("_", " ") for k in summary],
-                              "value": [_fmt(v, "num") if isinstance(v, int | float) and not
-                                        isinstance(v, bool) else _fmt(v, "text")
-                                        for v in summary.values()]})
+        frame = pd.DataFrame(
+            {
+                "item": [k.replace("_", " ") for k in summary],
+                "value": [
+                    _fmt(v, "num")
+                    if isinstance(v, int | float) and not isinstance(v, bool)
+                    else _fmt(v, "text")
+                    for v in summary.values()
+                ],
+            }
+        )
         parts.append(table_block("parameters", frame, "Parameters"))
     parts.append("</section>")
     return "".join(parts)
@@ -479,7 +589,8 @@ def _method_section(analysis) -> str:
         "follower tier's norm, and reciprocity is the share of mutual ties. Platform follower "
         "counts are not a component. Communities: Leiden unless a partition was given.</p>"
         f"<p class='small'>Seed {_esc(analysis.seed)}; reach method {_esc(reach_method)}; "
-        f"timings: {_esc(timings)}.</p></section>")
+        f"timings: {_esc(timings)}.</p></section>"
+    )
 
 
 _CSS = """
@@ -634,14 +745,20 @@ def _check_top(top) -> int | None:
     if top is None or top == 0:
         return None
     if isinstance(top, bool) or not isinstance(top, int | np.integer) or top < 0:
-        raise InputError(f"top must be a non-negative integer or None (every account), "
-                         f"got {top!r}")
+        raise InputError(f"top must be a non-negative integer or None (every account), got {top!r}")
     return int(top)
 
 
-def render_html_report(analysis, *, plan=None, title: str = "netinfluence report",
-                       top: int | None = 500, figures: Mapping[str, Any] | None = None,
-                       generated: str | None = None, dpi: int = 100) -> str:
+def render_html_report(
+    analysis,
+    *,
+    plan=None,
+    title: str = "netinfluence report",
+    top: int | None = 500,
+    figures: Mapping[str, Any] | None = None,
+    generated: str | None = None,
+    dpi: int = 100,
+) -> str:
     """The HTML report of an analysis as one self-contained string (no I/O).
 
     Parameters
@@ -684,8 +801,11 @@ def render_html_report(analysis, *, plan=None, title: str = "netinfluence report
     top = _check_top(top)
     if not isinstance(title, str):
         raise InputError(f"title must be a string, got {type(title).__name__}")
-    figs = dict(figures) if figures is not None else report_figures(
-        analysis, plan=plan, seed=analysis.seed)
+    figs = (
+        dict(figures)
+        if figures is not None
+        else report_figures(analysis, plan=plan, seed=analysis.seed)
+    )
     images = {k: _png_data_uri(f, dpi=dpi) for k, f in figs.items()}
 
     net = analysis.net
@@ -704,8 +824,9 @@ def render_html_report(analysis, *, plan=None, title: str = "netinfluence report
         (f"{int(analysis.inputs['insider'].sum()):,}", "community insiders"),
         (best_name, "top candidate"),
     ]
-    card_html = "".join(f'<div class="card"><b>{_esc(v)}</b><span>{_esc(k)}</span></div>'
-                        for v, k in cards)
+    card_html = "".join(
+        f'<div class="card"><b>{_esc(v)}</b><span>{_esc(k)}</span></div>' for v, k in cards
+    )
     nav = [("input", "Input"), ("communities", "Communities"), ("candidates", "Candidates")]
     if plan is not None:
         nav.append(("plan", "Campaign plan"))
@@ -720,23 +841,30 @@ def render_html_report(analysis, *, plan=None, title: str = "netinfluence report
         body.append(_plan_section(plan, images))
     body.append(_method_section(analysis))
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta name="generator" content="netinfluence {_esc(__version__)}">'
         f"<title>{_esc(title)}</title><style>{_CSS}</style></head><body>"
         f"<header><h1>{_esc(title)}</h1><p>netinfluence {_esc(__version__)} · seed "
         f"{_esc(analysis.seed)} · generated {_esc(generated)}</p></header>"
-        f"<nav>{nav_html}</nav><main><div class=\"cards\">{card_html}</div>"
-        + "".join(body) +
-        "</main><footer>Self-contained report: plots are embedded, nothing is loaded from the "
+        f'<nav>{nav_html}</nav><main><div class="cards">{card_html}</div>'
+        + "".join(body)
+        + "</main><footer>Self-contained report: plots are embedded, nothing is loaded from the "
         "network. Made with netinfluence.</footer>"
-        f"<script>{_JS}</script></body></html>\n")
+        f"<script>{_JS}</script></body></html>\n"
+    )
 
 
-def write_html_report(analysis, path: str | os.PathLike, *, plan=None,
-                      title: str = "netinfluence report", top: int | None = 500,
-                      figures: Mapping[str, Any] | None = None) -> Path:
+def write_html_report(
+    analysis,
+    path: str | os.PathLike,
+    *,
+    plan=None,
+    title: str = "netinfluence report",
+    top: int | None = 500,
+    figures: Mapping[str, Any] | None = None,
+) -> Path:
     """Write the self-contained HTML report of an analysis atomically.
 
     See :func:`render_html_report` for the parameters; the file is UTF-8 and needs nothing
@@ -749,8 +877,9 @@ def write_html_report(analysis, path: str | os.PathLike, *, plan=None,
     """
 
     if Path(path).suffix.lower() not in (".html", ".htm"):
-        raise InputError(f"the report is an HTML file: give a path ending in .html, got "
-                         f"{str(path)!r}")
+        raise InputError(
+            f"the report is an HTML file: give a path ending in .html, got {str(path)!r}"
+        )
     page = render_html_report(analysis, plan=plan, title=title, top=top, figures=figures)
     with atomic_path(path) as tmp:
         Path(tmp).write_text(page, encoding="utf-8")

@@ -41,21 +41,35 @@ __all__ = [
     "validation_plot",
 ]
 
-OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
-             "#000000")
-TIER_COLOURS = {"nano": "#009E73", "micro": "#0072B2", "macro": "#E69F00", "mega": "#D55E00",
-                "unknown": "#999999"}
+OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
+TIER_COLOURS = {
+    "nano": "#009E73",
+    "micro": "#0072B2",
+    "macro": "#E69F00",
+    "mega": "#D55E00",
+    "unknown": "#999999",
+}
 #: One colour per score component (``netinfluence.scoring.COMPONENTS``).
-COMPONENT_COLOURS = {"engaged_reach": "#0072B2", "embeddedness": "#009E73",
-                     "coreness": "#E69F00", "engagement": "#CC79A7", "reciprocity": "#56B4E9"}
+COMPONENT_COLOURS = {
+    "engaged_reach": "#0072B2",
+    "embeddedness": "#009E73",
+    "coreness": "#E69F00",
+    "engagement": "#CC79A7",
+    "reciprocity": "#56B4E9",
+}
 # community colours: Okabe-Ito without black and without the yellow that vanishes on white
-_COMMUNITY_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
-                      "#B8A000")
+_COMMUNITY_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#B8A000")
 _OTHER_COLOUR = "#9A9A9A"
 _GOLDEN_ANGLE = np.pi * (3.0 - np.sqrt(5.0))
 
-_STYLE = {"font.size": 10, "axes.titlesize": 12, "axes.labelsize": 10, "legend.fontsize": 9,
-          "axes.spines.top": False, "axes.spines.right": False}
+_STYLE = {
+    "font.size": 10,
+    "axes.titlesize": 12,
+    "axes.labelsize": 10,
+    "legend.fontsize": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
 
 
 def _figure_and_axes(ax, size=(7.5, 5.0)):
@@ -116,8 +130,10 @@ def _check_count(name: str, value, minimum: int = 0) -> int:
 def _display_names(table: pd.DataFrame) -> list[str]:
     """``handle`` where it is a non-empty string, else the node id as text."""
     handles = table["handle"] if "handle" in table.columns else pd.Series(None, index=table.index)
-    return [h if isinstance(h, str) and h else str(n)
-            for h, n in zip(handles, table["node"], strict=True)]
+    return [
+        h if isinstance(h, str) and h else str(n)
+        for h, n in zip(handles, table["node"], strict=True)
+    ]
 
 
 # ------------------------------------------------------------------- score against followers
@@ -163,8 +179,16 @@ def score_vs_followers(ranked: pd.DataFrame, *, label_top: int = 8, ax=None):
     for tier, colour in TIER_COLOURS.items():
         sel = known & (data["tier"] == tier)
         if sel.any():
-            ax.scatter(followers[sel], data.loc[sel, "score"], s=10, alpha=0.55, color=colour,
-                       label=f"{tier} ({int(sel.sum()):,})", linewidths=0, rasterized=True)
+            ax.scatter(
+                followers[sel],
+                data.loc[sel, "score"],
+                s=10,
+                alpha=0.55,
+                color=colour,
+                label=f"{tier} ({int(sel.sum()):,})",
+                linewidths=0,
+                rasterized=True,
+            )
     ax.set_xscale("log")
     ax.set_xlabel("platform followers (log scale)")
     ax.set_ylabel("citizen score (0-100)")
@@ -176,18 +200,38 @@ def score_vs_followers(ranked: pd.DataFrame, *, label_top: int = 8, ax=None):
     xmin = float(followers[known].min()) if known.any() else 1.0
     for i, ((_, row), name) in enumerate(zip(top.iterrows(), names, strict=True)):
         label = f"{int(row['rank'])}. {name}"
-        ax.annotate(label, (row["followers"], row["score"]),
-                    xytext=(xmin * 1.5, ymax - 6 - 5.5 * i), textcoords="data", fontsize=8,
-                    arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.6},
-                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
-                    va="center")
-        ax.scatter([row["followers"]], [row["score"]], s=40, facecolors="none",
-                   edgecolors="black", linewidths=1)
+        ax.annotate(
+            label,
+            (row["followers"], row["score"]),
+            xytext=(xmin * 1.5, ymax - 6 - 5.5 * i),
+            textcoords="data",
+            fontsize=8,
+            arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.6},
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
+            va="center",
+        )
+        ax.scatter(
+            [row["followers"]],
+            [row["score"]],
+            s=40,
+            facecolors="none",
+            edgecolors="black",
+            linewidths=1,
+        )
     if known.sum() > 1:
-        corr = pd.Series(np.log10(followers[known])).corr(data.loc[known, "score"],
-                                                          method="spearman")
-        ax.text(0.99, 0.01, f"Spearman rho(score, log followers) = {corr:.2f}",
-                transform=ax.transAxes, ha="right", va="bottom", fontsize=8, color="#444444")
+        corr = pd.Series(np.log10(followers[known])).corr(
+            data.loc[known, "score"], method="spearman"
+        )
+        ax.text(
+            0.99,
+            0.01,
+            f"Spearman rho(score, log followers) = {corr:.2f}",
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=8,
+            color="#444444",
+        )
     if known.any():
         ax.legend(title="tier", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     ax.grid(True, which="major", alpha=0.25)
@@ -205,14 +249,18 @@ def _labels_codes(net, labels) -> tuple[np.ndarray, np.ndarray]:
         values = labels.reindex(net.ids)
         if values.isna().any():
             missing = net.ids[values.isna().to_numpy()][:5].tolist()
-            raise InputError(f"labels must cover every node; {int(values.isna().sum())} "
-                             f"node(s) have none, e.g. {missing!r}")
+            raise InputError(
+                f"labels must cover every node; {int(values.isna().sum())} "
+                f"node(s) have none, e.g. {missing!r}"
+            )
         values = values.to_numpy()
     else:
         values = np.asarray(labels)
         if values.shape != (net.n_nodes,):
-            raise InputError(f"labels must be a Series indexed by node id or "
-                             f"{net.n_nodes} values in node order, got shape {values.shape}")
+            raise InputError(
+                f"labels must be a Series indexed by node id or "
+                f"{net.n_nodes} values in node order, got shape {values.shape}"
+            )
     codes, uniques = pd.factorize(values, sort=True)
     return codes.astype(np.int64), np.asarray(uniques)
 
@@ -238,7 +286,7 @@ def _disc_layout(radii: np.ndarray, weight: np.ndarray, iterations: int = 600) -
     np.fill_diagonal(touch, 0.0)
     for it in range(iterations):
         delta = pos[:, None, :] - pos[None, :, :]
-        dist = np.sqrt((delta ** 2).sum(axis=2)) + np.eye(k)
+        dist = np.sqrt((delta**2).sum(axis=2)) + np.eye(k)
         unit = delta / dist[:, :, None]
         overlap = np.clip(touch - dist, 0.0, None)
         np.fill_diagonal(overlap, 0.0)
@@ -253,7 +301,8 @@ def _colour_discs(pos: np.ndarray, radii: np.ndarray, n_colours: int) -> np.ndar
     k = len(pos)
     colour = np.zeros(k, dtype=np.int64)
     gap = np.sqrt(((pos[:, None, :] - pos[None, :, :]) ** 2).sum(axis=2)) - (
-        radii[:, None] + radii[None, :])
+        radii[:, None] + radii[None, :]
+    )
     for i in range(1, k):  # k is the number of drawn communities (<= max_communities)
         near = np.argsort(gap[i, :i])[: n_colours - 1]
         used = set(colour[near].tolist())
@@ -277,9 +326,19 @@ def _spread_labels(desired: np.ndarray, gap: float, lo: float, hi: float) -> np.
     return ys
 
 
-def community_map(net, labels, *, ranked: pd.DataFrame | None = None, label_top: int = 10,
-                  highlight=None, layer: str | None = None, max_edges: int = 3000,
-                  max_communities: int = 40, seed=0, ax=None):
+def community_map(
+    net,
+    labels,
+    *,
+    ranked: pd.DataFrame | None = None,
+    label_top: int = 10,
+    highlight=None,
+    layer: str | None = None,
+    max_edges: int = 3000,
+    max_communities: int = 40,
+    seed=0,
+    ax=None,
+):
     """The network laid out by community, readable at thousands of nodes.
 
     Each community is a disc whose area is proportional to its size; its members sit on a
@@ -333,7 +392,6 @@ def community_map(net, labels, *, ranked: pd.DataFrame | None = None, label_top:
     """
     from matplotlib.collections import LineCollection
 
-
     label_top = _check_count("label_top", label_top)
     max_edges = _check_count("max_edges", max_edges)
     max_communities = _check_count("max_communities", max_communities, 1)
@@ -368,13 +426,17 @@ def community_map(net, labels, *, ranked: pd.DataFrame | None = None, label_top:
 
     # member order: best score first (ranked), else internal tie strength
     if ranked is not None:
-        score = pd.Series(ranked["score"].to_numpy(dtype=float),
-                          index=ranked["node"].to_numpy()).reindex(net.ids).to_numpy()
+        score = (
+            pd.Series(ranked["score"].to_numpy(dtype=float), index=ranked["node"].to_numpy())
+            .reindex(net.ids)
+            .to_numpy()
+        )
         score = np.where(np.isnan(score), -np.inf, score)
     else:
         inside = codes[lo] == codes[hi]
         score = np.bincount(lo[inside], weights=w[inside], minlength=n) + np.bincount(
-            hi[inside], weights=w[inside], minlength=n)
+            hi[inside], weights=w[inside], minlength=n
+        )
     order = np.lexsort((np.arange(n), -score, group))
     first = np.concatenate([[0], np.cumsum(gsize)[:-1]]).astype(np.int64)
     slot = np.empty(n, dtype=np.int64)
@@ -404,13 +466,21 @@ def community_map(net, labels, *, ranked: pd.DataFrame | None = None, label_top:
     if len(iu):
         strength = between[iu, ju] / between[iu, ju].max()
         vec = centres[ju] - centres[iu]
-        unit = vec / np.maximum(np.sqrt((vec ** 2).sum(axis=1)), 1e-12)[:, None]
+        unit = vec / np.maximum(np.sqrt((vec**2).sum(axis=1)), 1e-12)[:, None]
         # from rim to rim, so the bands never cover the members
-        segs = np.stack([centres[iu] + unit * radii[iu, None],
-                         centres[ju] - unit * radii[ju, None]], axis=1)
-        ax.add_collection(LineCollection(segs, linewidths=0.4 + 7.0 * strength,
-                                         colors="#B0B0B0", alpha=0.45, zorder=0,
-                                         capstyle="round"))
+        segs = np.stack(
+            [centres[iu] + unit * radii[iu, None], centres[ju] - unit * radii[ju, None]], axis=1
+        )
+        ax.add_collection(
+            LineCollection(
+                segs,
+                linewidths=0.4 + 7.0 * strength,
+                colors="#B0B0B0",
+                alpha=0.45,
+                zorder=0,
+                capstyle="round",
+            )
+        )
     # a sample of the ties inside communities
     inside = np.nonzero(codes[lo] == codes[hi])[0]  # ties inside one (real) community
     drawn = inside
@@ -418,20 +488,28 @@ def community_map(net, labels, *, ranked: pd.DataFrame | None = None, label_top:
         drawn = np.sort(rng.choice(inside, size=max_edges, replace=False))
     if len(drawn):
         segs = np.stack([xy[lo[drawn]], xy[hi[drawn]]], axis=1)
-        ax.add_collection(LineCollection(segs, linewidths=0.25, colors=gcolour[glo[drawn]],
-                                         alpha=0.12, zorder=1, rasterized=True))
+        ax.add_collection(
+            LineCollection(
+                segs,
+                linewidths=0.25,
+                colors=gcolour[glo[drawn]],
+                alpha=0.12,
+                zorder=1,
+                rasterized=True,
+            )
+        )
     # nodes: dot diameter about the spacing of the spiral
     extent = float(np.ptp(xy[:, 0]) + np.ptp(xy[:, 1])) / 2 or 1.0
     spacing_pt = np.sqrt(np.pi / n) / extent * 0.8 * fig.get_figwidth() * 72 * 0.75
     dot = float(np.clip(0.8 * spacing_pt, 0.8, 9.0) ** 2)
-    ax.scatter(xy[:, 0], xy[:, 1], s=dot, c=node_rgb, linewidths=0, zorder=2,
-               rasterized=True)
+    ax.scatter(xy[:, 0], xy[:, 1], s=dot, c=node_rgb, linewidths=0, zorder=2, rasterized=True)
 
     # community names above their discs
     topic = {}
     if ranked is not None and "community_topic" in ranked.columns and "community" in ranked:
-        topic = ranked.drop_duplicates("community").set_index("community")[
-            "community_topic"].to_dict()
+        topic = (
+            ranked.drop_duplicates("community").set_index("community")["community_topic"].to_dict()
+        )
     for g in range(n_groups):
         if g < len(keep):
             lab = uniques[keep[g]]
@@ -440,9 +518,17 @@ def community_map(net, labels, *, ranked: pd.DataFrame | None = None, label_top:
             name = f"{len(uniques) - len(keep):,} smaller"
         if g < len(keep) and gsize[g] < max(0.005 * n, 3.0):
             continue  # too small to name without clutter
-        ax.text(centres[g, 0], centres[g, 1] + radii[g] * 1.04, f"{name} ({int(gsize[g]):,})",
-                ha="center", va="bottom", fontsize=8, color="#222222", zorder=5,
-                bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.75})
+        ax.text(
+            centres[g, 0],
+            centres[g, 1] + radii[g] * 1.04,
+            f"{name} ({int(gsize[g]):,})",
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            color="#222222",
+            zorder=5,
+            bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.75},
+        )
 
     # highlighted and labelled candidates
     ringed = np.zeros(n, dtype=bool)
@@ -453,8 +539,15 @@ def community_map(net, labels, *, ranked: pd.DataFrame | None = None, label_top:
         top_pos = net.position(top["node"].tolist())
         ringed[top_pos] = True
     if ringed.any():
-        ax.scatter(xy[ringed, 0], xy[ringed, 1], s=max(dot * 4, 16), facecolors="none",
-                   edgecolors="black", linewidths=0.9, zorder=4)
+        ax.scatter(
+            xy[ringed, 0],
+            xy[ringed, 1],
+            s=max(dot * 4, 16),
+            facecolors="none",
+            edgecolors="black",
+            linewidths=0.9,
+            zorder=4,
+        )
     xmin, xmax = xy[:, 0].min(), xy[:, 0].max()
     ymin, ymax = xy[:, 1].min(), xy[:, 1].max()
     margin = 0.30 * (xmax - xmin) + 1e-9
@@ -471,29 +564,52 @@ def community_map(net, labels, *, ranked: pd.DataFrame | None = None, label_top:
             ys = _spread_labels(pts[idx, 1], gap, ymin, ymax)
             x_text = xmin - 0.04 * margin if side else xmax + 0.04 * margin
             for i, y in zip(idx, ys, strict=True):
-                ax.annotate(f"{int(top['rank'].iloc[i])}. {names[i]}", pts[i], xytext=(x_text, y),
-                            textcoords="data", ha="right" if side else "left", va="center",
-                            fontsize=8, zorder=6,
-                            arrowprops={"arrowstyle": "-", "color": "#333333", "lw": 0.6,
-                                        "shrinkA": 1, "shrinkB": 2})
+                ax.annotate(
+                    f"{int(top['rank'].iloc[i])}. {names[i]}",
+                    pts[i],
+                    xytext=(x_text, y),
+                    textcoords="data",
+                    ha="right" if side else "left",
+                    va="center",
+                    fontsize=8,
+                    zorder=6,
+                    arrowprops={
+                        "arrowstyle": "-",
+                        "color": "#333333",
+                        "lw": 0.6,
+                        "shrinkA": 1,
+                        "shrinkB": 2,
+                    },
+                )
     ax.set_xlim(xmin - margin, xmax + margin)
     ax.set_ylim(ymin - 0.06 * (ymax - ymin), ymax + 0.08 * (ymax - ymin))
     ax.set_aspect("equal", adjustable="box")
-    shown = f"{len(drawn):,} of {len(inside):,}" if len(drawn) < len(inside) else f"all {len(inside):,}"
+    shown = (
+        f"{len(drawn):,} of {len(inside):,}" if len(drawn) < len(inside) else f"all {len(inside):,}"
+    )
     rings = "top candidates" + (" and highlighted accounts" if highlight is not None else "")
-    ax.text(0.5, -0.01, "disc = community (area ~ members), best-scored members at the saturated "
-            f"centre; black rings = {rings}\n"
-            f"grey bands = ties between communities (width ~ tie weight); {shown} ties inside "
-            "communities drawn",
-            transform=ax.transAxes, ha="center", va="top", fontsize=7.5, color="#444444")
+    ax.text(
+        0.5,
+        -0.01,
+        "disc = community (area ~ members), best-scored members at the saturated "
+        f"centre; black rings = {rings}\n"
+        f"grey bands = ties between communities (width ~ tie weight); {shown} ties inside "
+        "communities drawn",
+        transform=ax.transAxes,
+        ha="center",
+        va="top",
+        fontsize=7.5,
+        color="#444444",
+    )
     return fig
 
 
 # ----------------------------------------------------------------------- component breakdown
 
 
-def component_breakdown(ranked: pd.DataFrame, *, top: int = 15, compare: int = 3,
-                        weights=None, ax=None):
+def component_breakdown(
+    ranked: pd.DataFrame, *, top: int = 15, compare: int = 3, weights=None, ax=None
+):
     """Stacked bars of what the top candidates' scores are made of.
 
     Each bar is one account; its segments are ``100 * w_c * component_c * (1 - penalty) **
@@ -554,34 +670,66 @@ def component_breakdown(ranked: pd.DataFrame, *, top: int = 15, compare: int = 3
     left = np.zeros(len(data))
     for comp in COMPONENTS:
         part = 100.0 * w[comp] * data[comp].to_numpy(dtype=float) * keep
-        ax.barh(ypos, part, left=left, color=COMPONENT_COLOURS[comp], height=0.72,
-                label=f"{comp.replace('_', ' ')} (weight {w[comp]:.2f})", edgecolor="white",
-                linewidth=0.5)
+        ax.barh(
+            ypos,
+            part,
+            left=left,
+            color=COMPONENT_COLOURS[comp],
+            height=0.72,
+            label=f"{comp.replace('_', ' ')} (weight {w[comp]:.2f})",
+            edgecolor="white",
+            linewidth=0.5,
+        )
         left += part
     lost = left / np.where(keep > 0, keep, 1.0) - left
     if (lost > 1e-9).any():
-        ax.barh(ypos, lost, left=left, color="#EEEEEE", hatch="///", edgecolor="#999999",
-                linewidth=0.4, height=0.72,
-                label=f"taken off by authenticity flags (x{1 - weights.flag_penalty:.2f} each)")
+        ax.barh(
+            ypos,
+            lost,
+            left=left,
+            color="#EEEEEE",
+            hatch="///",
+            edgecolor="#999999",
+            linewidth=0.4,
+            height=0.72,
+            label=f"taken off by authenticity flags (x{1 - weights.flag_penalty:.2f} each)",
+        )
     for y, total, cut in zip(ypos, left, lost, strict=True):
         ax.text(total + cut + 0.8, y, f"{total:.1f}", va="center", fontsize=8)
     names = _display_names(data)
     tiers = data["tier"].tolist() if "tier" in data else [""] * len(data)
-    ax.set_yticks(ypos, [f"{int(r)}. {nm}" + (f"  ({t})" if t else "")
-                         for r, nm, t in zip(data["rank"], names, tiers, strict=True)],
-                  fontsize=8)
+    ax.set_yticks(
+        ypos,
+        [
+            f"{int(r)}. {nm}" + (f"  ({t})" if t else "")
+            for r, nm, t in zip(data["rank"], names, tiers, strict=True)
+        ],
+        fontsize=8,
+    )
     if len(extra):
         ax.axhline(len(best), color="#999999", linewidth=0.6, linestyle=":")
-        ax.text(101, len(best), "most-followed accounts, for comparison", fontsize=7.5,
-                va="center", ha="right", color="#444444",
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"})
+        ax.text(
+            101,
+            len(best),
+            "most-followed accounts, for comparison",
+            fontsize=7.5,
+            va="center",
+            ha="right",
+            color="#444444",
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"},
+        )
     ax.set_ylim(ypos.max() + 0.6, -0.6)
     ax.set_xlim(0, 108)
     ax.set_xlabel("contribution to the citizen score (points of 100)")
     ax.set_title(f"What the top {len(best)} candidates' scores are made of")
     axes_height = max(fig.get_figheight() - 1.3, 1.0)  # inches, roughly
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.5 / axes_height),
-              ncol=3, frameon=False, fontsize=8)
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.5 / axes_height),
+        ncol=3,
+        frameon=False,
+        fontsize=8,
+    )
     ax.grid(True, axis="x", alpha=0.25)
     ax.set_axisbelow(True)
     return fig
@@ -638,13 +786,20 @@ def degree_distributions(net, *, ax=None):
     series = []
     if net.has_follows:
         src, dst, _ = net.edge_arrays("follows")
-        series.append(("audience in the graph (followers seen)", np.bincount(src, minlength=n),
-                       "#0072B2", "o"))
+        series.append(
+            (
+                "audience in the graph (followers seen)",
+                np.bincount(src, minlength=n),
+                "#0072B2",
+                "o",
+            )
+        )
         series.append(("accounts followed", np.bincount(dst, minlength=n), "#009E73", "s"))
     if net.has_interactions:
         src, _, _ = net.edge_arrays("interactions")
-        series.append(("accounts that engaged with it", np.bincount(src, minlength=n),
-                       "#CC79A7", "^"))
+        series.append(
+            ("accounts that engaged with it", np.bincount(src, minlength=n), "#CC79A7", "^")
+        )
     if "followers" in net.nodes.columns:
         platform = pd.to_numeric(net.nodes["followers"], errors="coerce").to_numpy(dtype=float)
         if np.isfinite(platform).any():
@@ -653,8 +808,17 @@ def degree_distributions(net, *, ax=None):
     for label, values, colour, marker in series:
         x, y = _ccdf(values)
         if len(x):
-            ax.plot(x, y, marker=marker, markersize=3, linestyle="-", linewidth=0.8,
-                    color=colour, label=label, alpha=0.85)
+            ax.plot(
+                x,
+                y,
+                marker=marker,
+                markersize=3,
+                linestyle="-",
+                linewidth=0.8,
+                color=colour,
+                label=label,
+                alpha=0.85,
+            )
             drawn += 1
     if drawn:
         ax.set_xscale("log")
@@ -667,8 +831,9 @@ def degree_distributions(net, *, ax=None):
     return fig
 
 
-def community_sizes(labels: pd.Series, *, topics: Mapping | pd.Series | None = None,
-                    max_bars: int = 40, ax=None):
+def community_sizes(
+    labels: pd.Series, *, topics: Mapping | pd.Series | None = None, max_bars: int = 40, ax=None
+):
     """Community size distribution: one bar per community, or a rank-size plot if many.
 
     Parameters
@@ -703,9 +868,14 @@ def community_sizes(labels: pd.Series, *, topics: Mapping | pd.Series | None = N
         ax.bar(x, counts.to_numpy(), color="#0072B2", width=0.75)
         sep = "\n" if k <= 8 else " "
         names = [f"{c}{sep}{topics[c]}" if topics.get(c) else f"{c}" for c in counts.index]
-        ax.set_xticks(x, names, fontsize=8 if k <= 15 else 6,
-                      rotation=0 if k <= 8 else (35 if k <= 20 else 90),
-                      ha="center" if k <= 8 else "right", rotation_mode="anchor")
+        ax.set_xticks(
+            x,
+            names,
+            fontsize=8 if k <= 15 else 6,
+            rotation=0 if k <= 8 else (35 if k <= 20 else 90),
+            ha="center" if k <= 8 else "right",
+            rotation_mode="anchor",
+        )
         for xi, v in zip(x, counts.to_numpy(), strict=True):
             if k <= 20:
                 ax.text(xi, v, f"{v:,}", ha="center", va="bottom", fontsize=7.5)
@@ -776,7 +946,11 @@ def validation_plot(table: pd.DataFrame, *, metrics=("imprecision", "kendall_tau
     if isinstance(table, pd.DataFrame) and "ranking" not in table.columns:
         table = table.rename_axis("ranking").reset_index()
     _require_columns(table, ["ranking", *metrics], "the validation table")
-    fig, axes = _figure_and_axes_row(ax, len(metrics), size=(4.6 * len(metrics) + 1.2, 0.9 + 0.42 * max(table["ranking"].nunique(), 3)))
+    fig, axes = _figure_and_axes_row(
+        ax,
+        len(metrics),
+        size=(4.6 * len(metrics) + 1.2, 0.9 + 0.42 * max(table["ranking"].nunique(), 3)),
+    )
     rankings = list(dict.fromkeys(table["ranking"].astype(str)))
     datasets = list(dict.fromkeys(table["dataset"].astype(str))) if "dataset" in table else [""]
     band = 0.8 / len(datasets)
@@ -786,8 +960,13 @@ def validation_plot(table: pd.DataFrame, *, metrics=("imprecision", "kendall_tau
             vals = part.set_index(part["ranking"].astype(str))[metric].reindex(rankings)
             y = np.arange(len(rankings)) - 0.4 + band * (d + 0.5)
             colour = _COMMUNITY_COLOURS[d % len(_COMMUNITY_COLOURS)]
-            panel.barh(y, vals.to_numpy(dtype=float), height=band * 0.9, color=colour,
-                       label=dataset or None)
+            panel.barh(
+                y,
+                vals.to_numpy(dtype=float),
+                height=band * 0.9,
+                color=colour,
+                label=dataset or None,
+            )
         panel.set_yticks(np.arange(len(rankings)), [r.replace("_", " ") for r in rankings])
         for tick, name in zip(panel.get_yticklabels(), rankings, strict=True):
             if name == "citizen_score":
@@ -799,8 +978,9 @@ def validation_plot(table: pd.DataFrame, *, metrics=("imprecision", "kendall_tau
         panel.grid(True, axis="x", alpha=0.25)
         panel.set_axisbelow(True)
     if len(datasets) > 1 or datasets[0]:
-        axes[-1].legend(title="dataset", frameon=False, loc="upper left",
-                        bbox_to_anchor=(1.01, 1.0))
+        axes[-1].legend(
+            title="dataset", frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0)
+        )
     return fig
 
 
@@ -843,19 +1023,36 @@ def spread_curves(curves, *, x: str = "order", ax=None):
     markers = ["o", "s", "^", "D", "v", "P"]
     for i, (name, table) in enumerate(curves.items()):
         t = table.sort_values("order")
-        xs = np.concatenate([[0.0], t["cost"].cumsum().to_numpy(dtype=float) if x == "cost"
-                             else t["order"].to_numpy(dtype=float)])
+        xs = np.concatenate(
+            [
+                [0.0],
+                t["cost"].cumsum().to_numpy(dtype=float)
+                if x == "cost"
+                else t["order"].to_numpy(dtype=float),
+            ]
+        )
         ys = np.concatenate([[0.0], t["cumulative_spread"].to_numpy(dtype=float)])
         colour = colours[i % len(colours)]
-        ax.plot(xs, ys, marker=markers[i % len(markers)] if len(t) <= 40 else None,
-                markersize=3.5, color=colour,
-                label=f"{name}: {ys[-1]:,.0f} with {len(t):,} seeds", linewidth=1.6)
+        ax.plot(
+            xs,
+            ys,
+            marker=markers[i % len(markers)] if len(t) <= 40 else None,
+            markersize=3.5,
+            color=colour,
+            label=f"{name}: {ys[-1]:,.0f} with {len(t):,} seeds",
+            linewidth=1.6,
+        )
         low, high = "cumulative_spread_low", "cumulative_spread_high"
         if low in t.columns and high in t.columns:
-            ax.fill_between(xs[1:], t[low].to_numpy(dtype=float), t[high].to_numpy(dtype=float),
-                            color=colour, alpha=0.15, linewidth=0)
-    ax.set_xlabel("cumulative cost of the seeds" if x == "cost"
-                  else "seeds, in the order chosen")
+            ax.fill_between(
+                xs[1:],
+                t[low].to_numpy(dtype=float),
+                t[high].to_numpy(dtype=float),
+                color=colour,
+                alpha=0.15,
+                linewidth=0,
+            )
+    ax.set_xlabel("cumulative cost of the seeds" if x == "cost" else "seeds, in the order chosen")
     ax.set_ylabel("expected accounts reached (cumulative)")
     ax.set_title("Expected spread: planned seeds vs the naive plan")
     ax.set_xlim(left=0)

@@ -29,4 +29,22 @@ from netinfluence.scoring._validation import (
     validate_rankings,
 )
 
-__all__ = ['COMPONENTS', 'RANKINGS', 'RANK_COLUMNS', 'ScoreWeights', 'citizen_score', 'combine', 'community_topics', 'epidemic_threshold', 'explain', 'explain_all', 'filter_ranked', 'imprecision', 'rank', 'rank_table', 'score_inputs', 'spreading_efficiency', 'validate_rankings']
+__all__ = [
+    "COMPONENTS",
+    "RANKINGS",
+    "RANK_COLUMNS",
+    "ScoreWeights",
+    "citizen_score",
+    "combine",
+    "community_topics",
+    "epidemic_threshold",
+    "explain",
+    "explain_all",
+    "filter_ranked",
+    "imprecision",
+    "rank",
+    "rank_table",
+    "score_inputs",
+    "spreading_efficiency",
+    "validate_rankings",
+]

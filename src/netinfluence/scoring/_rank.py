@@ -15,14 +15,34 @@ from netinfluence.errors import InputError
 from netinfluence.network import Network
 from netinfluence.scoring._score import COMPONENTS, ScoreWeights, citizen_score, score_inputs
 
-__all__ = ["RANK_COLUMNS", "community_topics", "explain", "explain_all", "filter_ranked", "rank",
-           "rank_table"]
+__all__ = [
+    "RANK_COLUMNS",
+    "community_topics",
+    "explain",
+    "explain_all",
+    "filter_ranked",
+    "rank",
+    "rank_table",
+]
 
 #: Columns every ranked table starts with (a contract: exports and the CLI rely on them).
 RANK_COLUMNS = (
-    "rank", "node", "handle", "score", "community", "community_size", "community_topic", "role",
-    "followers", "tier", "engagement_rate", "engagement_vs_tier", "reach_2hop",
-    *COMPONENTS, "flags", "why",
+    "rank",
+    "node",
+    "handle",
+    "score",
+    "community",
+    "community_size",
+    "community_topic",
+    "role",
+    "followers",
+    "tier",
+    "engagement_rate",
+    "engagement_vs_tier",
+    "reach_2hop",
+    *COMPONENTS,
+    "flags",
+    "why",
 )
 
 _FLAG_WORDS = {
@@ -55,8 +75,13 @@ def community_topics(net: Network, labels: pd.Series) -> pd.Series:
     frame = pd.DataFrame({"community": labels.to_numpy(), "code": code})
     frame = frame[frame["code"] >= 0]
     counts = frame.value_counts().reset_index(name="n")
-    rows = [(c, t, k) for c, j, k in zip(counts["community"].tolist(), counts["code"].tolist(),
-                                          counts["n"].tolist(), strict=True) for t in parts[j]]
+    rows = [
+        (c, t, k)
+        for c, j, k in zip(
+            counts["community"].tolist(), counts["code"].tolist(), counts["n"].tolist(), strict=True
+        )
+        for t in parts[j]
+    ]
     if not rows:
         return pd.Series("", index=pd.Index(sorted(labels.unique())), name="community_topic")
     frame = pd.DataFrame(rows, columns=["community", "topic", "n"])
@@ -111,14 +136,19 @@ def explain_all(table: pd.DataFrame) -> pd.Series:
     first = np.zeros(len(labels), dtype=np.int64)
     first[key[::-1]] = np.arange(n)[::-1]
     topics = topic.to_numpy()
-    where = np.array([f"community {c} ({topics[i] + ', ' if topics[i] else ''}{size[i]:,} "
-                      "members)" for c, i in zip(labels.tolist(), first.tolist(), strict=True)],
-                     dtype=object)[key]
+    where = np.array(
+        [
+            f"community {c} ({topics[i] + ', ' if topics[i] else ''}{size[i]:,} members)"
+            for c, i in zip(labels.tolist(), first.tolist(), strict=True)
+        ],
+        dtype=object,
+    )[key]
     role = table.get("role", pd.Series("", index=idx)).astype(str)
     insider = table.get("insider", pd.Series(False, index=idx)).fillna(False).astype(bool)
     bridge = (role.str.contains("connector|kinless", regex=True) & ~insider).to_numpy()
-    lead = np.select([insider.to_numpy(), bridge],
-                     ["insider of ", "bridge from "], "member of ").astype(object)
+    lead = np.select(
+        [insider.to_numpy(), bridge], ["insider of ", "bridge from "], "member of "
+    ).astype(object)
     to_others = np.where(bridge, " to other communities", "").astype(object)
     ratio = table.get("engagement_vs_tier", pd.Series(np.nan, index=idx)).astype(float)
     tenths = np.round(ratio.to_numpy(), 1)
@@ -127,13 +157,25 @@ def explain_all(table: pd.DataFrame) -> pd.Series:
     if known.any():
         eng[known] = _texts_of(tenths[known], lambda v: f", engagement {v:.1f}x its tier")
     flags = table.get("flags", pd.Series("", index=idx)).fillna("").astype(str)
-    caution = {f: ("; caution: " + ", ".join(_FLAG_WORDS.get(x, x) for x in f.split(";") if x))
-               if f else "" for f in flags.unique()}
-    text = [f"{a}{b}{c}: {d} of its members within 2 hops{e}, reciprocal ties {f}{g}"
-            for a, b, c, d, e, f, g in zip(
-                lead, where, to_others, _percent(table["community_reach_share"]), eng,
-                _percent(table["reciprocal_share"]), flags.map(caution).to_numpy(dtype=object),
-                strict=True)]
+    caution = {
+        f: ("; caution: " + ", ".join(_FLAG_WORDS.get(x, x) for x in f.split(";") if x))
+        if f
+        else ""
+        for f in flags.unique()
+    }
+    text = [
+        f"{a}{b}{c}: {d} of its members within 2 hops{e}, reciprocal ties {f}{g}"
+        for a, b, c, d, e, f, g in zip(
+            lead,
+            where,
+            to_others,
+            _percent(table["community_reach_share"]),
+            eng,
+            _percent(table["reciprocal_share"]),
+            flags.map(caution).to_numpy(dtype=object),
+            strict=True,
+        )
+    ]
     return pd.Series(text, index=idx, dtype=object)
 
 
@@ -152,15 +194,21 @@ def _rank_order(score: np.ndarray, ids: pd.Index) -> np.ndarray:
 
     text = ids.astype(str).to_numpy(dtype=object)
     try:
-        keys = pa.table({"score": pa.array(score, from_pandas=True),  # NaN -> null: last
-                         "id": pa.array(text, type=pa.large_string())})
+        keys = pa.table(
+            {
+                "score": pa.array(score, from_pandas=True),  # NaN -> null: last
+                "id": pa.array(text, type=pa.large_string()),
+            }
+        )
         # nulls sort at the end by default (the option moved into the keys in Arrow 25)
-        return pc.sort_indices(keys, sort_keys=[("score", "descending"),
-                                                ("id", "ascending")]).to_numpy()
+        return pc.sort_indices(
+            keys, sort_keys=[("score", "descending"), ("id", "ascending")]
+        ).to_numpy()
     except (pa.ArrowException, UnicodeEncodeError):  # pragma: no cover - unencodable ids
         frame = pd.DataFrame({"score": score, "id": text})
-        return frame.sort_values(["score", "id"], ascending=[False, True],
-                                 kind="mergesort").index.to_numpy()
+        return frame.sort_values(
+            ["score", "id"], ascending=[False, True], kind="mergesort"
+        ).index.to_numpy()
 
 
 def rank_table(net: Network, inputs: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
@@ -254,23 +302,40 @@ def rank(
     if inputs is None:
         inputs = score_inputs(net, labels=labels, seed=seed, progress=progress)
     scores = citizen_score(net, weights=weights, inputs=inputs)
-    return filter_ranked(net, rank_table(net, inputs, scores), top=top,
-                         per_community=per_community, tiers=tiers, exclude=exclude,
-                         require_topics=require_topics, weights=weights, seed=seed)
+    return filter_ranked(
+        net,
+        rank_table(net, inputs, scores),
+        top=top,
+        per_community=per_community,
+        tiers=tiers,
+        exclude=exclude,
+        require_topics=require_topics,
+        weights=weights,
+        seed=seed,
+    )
 
 
 def _check_sizes(top, per_community) -> None:
     if top is not None and (not isinstance(top, (int, np.integer)) or top < 0):
         raise InputError(f"top must be a non-negative integer or None, got {top!r}")
-    if per_community is not None and (not isinstance(per_community, (int, np.integer))
-                                      or per_community < 1):
+    if per_community is not None and (
+        not isinstance(per_community, (int, np.integer)) or per_community < 1
+    ):
         raise InputError(f"per_community must be a positive integer, got {per_community!r}")
 
 
-def filter_ranked(net: Network, table: pd.DataFrame, *, top: int | None = 50,
-                  per_community: int | None = None, tiers: Iterable[str] | None = None,
-                  exclude: Iterable | None = None, require_topics: Iterable[str] | None = None,
-                  weights: ScoreWeights | None = None, seed: int = 0) -> pd.DataFrame:
+def filter_ranked(
+    net: Network,
+    table: pd.DataFrame,
+    *,
+    top: int | None = 50,
+    per_community: int | None = None,
+    tiers: Iterable[str] | None = None,
+    exclude: Iterable | None = None,
+    require_topics: Iterable[str] | None = None,
+    weights: ScoreWeights | None = None,
+    seed: int = 0,
+) -> pd.DataFrame:
     """Apply :func:`rank`'s filters to a table already built by :func:`rank_table`.
 
     This is how one analysis serves several outputs without scoring or explaining every
@@ -289,12 +354,17 @@ def filter_ranked(net: Network, table: pd.DataFrame, *, top: int | None = 50,
         table.attrs["unknown_exclusions"] = [str(u) for u in unknown]
     if tiers is not None:
         wanted = {str(t).strip().lower() for t in tiers if str(t).strip()}
-        known = set(table["tier"].str.lower()) | set(table["tier_band"].str.lower()) | {
-            "nano", "micro", "macro", "mega", "unknown"}
+        known = (
+            set(table["tier"].str.lower())
+            | set(table["tier_band"].str.lower())
+            | {"nano", "micro", "macro", "mega", "unknown"}
+        )
         bad = wanted - known
         if bad:
-            raise InputError(f"unknown tier(s) {sorted(bad)}; use nano, micro, macro, mega "
-                             "or a band such as 1k-10k")
+            raise InputError(
+                f"unknown tier(s) {sorted(bad)}; use nano, micro, macro, mega "
+                "or a band such as 1k-10k"
+            )
         keep = table["tier"].str.lower().isin(wanted) | table["tier_band"].str.lower().isin(wanted)
         filtered["other_tiers"] = int((~keep).sum())
         table = table[keep]
@@ -315,13 +385,18 @@ def filter_ranked(net: Network, table: pd.DataFrame, *, top: int | None = 50,
     elif top:
         table = table.head(int(top))
     table = table.reset_index(drop=True)
-    table.attrs.update({
-        "parameters": {"top": top, "per_community": per_community,
-                       "tiers": list(tiers) if tiers is not None else None,
-                       "require_topics": list(require_topics) if require_topics is not None
-                       else None, "seed": seed,
-                       "weights": (weights or ScoreWeights()).to_dict()},
-        "filtered": filtered,
-        "reach_method": reach_method,
-    })
+    table.attrs.update(
+        {
+            "parameters": {
+                "top": top,
+                "per_community": per_community,
+                "tiers": list(tiers) if tiers is not None else None,
+                "require_topics": list(require_topics) if require_topics is not None else None,
+                "seed": seed,
+                "weights": (weights or ScoreWeights()).to_dict(),
+            },
+            "filtered": filtered,
+            "reach_method": reach_method,
+        }
+    )
     return table

@@ -103,7 +103,9 @@ class ScoreWeights:
             try:
                 value = float(value)
             except (TypeError, ValueError):
-                raise InputError(f"score weight {f.name!r} must be a number, got {value!r}") from None
+                raise InputError(
+                    f"score weight {f.name!r} must be a number, got {value!r}"
+                ) from None
             if not np.isfinite(value) or value < 0:
                 raise InputError(f"score weight {f.name!r} must be >= 0, got {value!r}")
             object.__setattr__(self, f.name, value)
@@ -172,8 +174,14 @@ def percentile(values, *, missing: float = 0.0) -> np.ndarray:
     return out
 
 
-def score_inputs(net: Network, *, labels: pd.Series | None = None, seed=0,
-                 reach_method: str = "auto", progress=None) -> pd.DataFrame:
+def score_inputs(
+    net: Network,
+    *,
+    labels: pd.Series | None = None,
+    seed=0,
+    reach_method: str = "auto",
+    progress=None,
+) -> pd.DataFrame:
     """Every measurement the score and its explanation are made of, one row per node.
 
     Parameters
@@ -201,8 +209,9 @@ def score_inputs(net: Network, *, labels: pd.Series | None = None, seed=0,
     layer = net.default_layer
     # views this function builds only for communities, roles and cores; freed after them
     # (about 1 GB at 10^7 edges) so the reach and scoring steps do not stack on top
-    scratch = [k for k in (("graph", layer, False), ("undirected_edges", layer))
-               if not net.is_cached(k)]
+    scratch = [
+        k for k in (("graph", layer, False), ("undirected_edges", layer)) if not net.is_cached(k)
+    ]
     step("ties")
     background = None
     # follows plus interaction rows bound the tie pairs: small graphs skip counting them
@@ -215,8 +224,9 @@ def score_inputs(net: Network, *, labels: pd.Series | None = None, seed=0,
             try:
                 background = LeidenInBackground(net, seed=seed, layer=layer, pairs=pairs)
             except OSError as exc:  # no interpreter to start, no room for the edge files
-                logger.warning("could not start Leiden in a second process (%s); running it "
-                               "in this one", exc)
+                logger.warning(
+                    "could not start Leiden in a second process (%s); running it in this one", exc
+                )
         del pairs
     # Leiden until stable on small graphs; fewer iterations on large ones, where they
     # gave the same modularity to 4 decimals in a third of the time (leiden_iterations)
@@ -244,8 +254,11 @@ def score_inputs(net: Network, *, labels: pd.Series | None = None, seed=0,
     sizes = labels.map(labels.value_counts()).to_numpy(dtype=float)
     step("core")
     if tie_core is None:
-        tie_core = np.asarray(net.graph(layer, directed=False).coreness(), dtype=float) if \
-            net.n_nodes else np.zeros(0)
+        tie_core = (
+            np.asarray(net.graph(layer, directed=False).coreness(), dtype=float)
+            if net.n_nodes
+            else np.zeros(0)
+        )
     net.drop_cached(*scratch)
     step("reach")
     r2, rc, er = two_hop_summary(net, labels, method=reach_method, seed=seed)
@@ -280,8 +293,9 @@ def components(inputs: pd.DataFrame) -> pd.DataFrame:
     - ``engagement``: engagement relative to the tier norm (no data: 0, no evidence);
     - ``reciprocity``: share of mutual ties.
     """
-    emb_raw = 0.5 * percentile(inputs["within_module_z"]) + 0.5 * inputs[
-        "internal_share"].to_numpy(dtype=float)
+    emb_raw = 0.5 * percentile(inputs["within_module_z"]) + 0.5 * inputs["internal_share"].to_numpy(
+        dtype=float
+    )
     return pd.DataFrame(
         {
             "engaged_reach": percentile(inputs["expected_reach"]),
@@ -309,9 +323,16 @@ def combine(comps: pd.DataFrame, n_flags, weights: ScoreWeights) -> np.ndarray:
     return 100.0 * total * penalty
 
 
-def citizen_score(net: Network, *, weights: ScoreWeights | None = None, labels=None, seed=0,
-                  inputs: pd.DataFrame | None = None, reach_method: str = "auto",
-                  progress=None) -> pd.DataFrame:
+def citizen_score(
+    net: Network,
+    *,
+    weights: ScoreWeights | None = None,
+    labels=None,
+    seed=0,
+    inputs: pd.DataFrame | None = None,
+    reach_method: str = "auto",
+    progress=None,
+) -> pd.DataFrame:
     """Citizen influencer score of every account, with its named components.
 
     Parameters
@@ -347,13 +368,26 @@ def citizen_score(net: Network, *, weights: ScoreWeights | None = None, labels=N
     """
     weights = weights or ScoreWeights()
     if inputs is None:
-        inputs = score_inputs(net, labels=labels, seed=seed, reach_method=reach_method,
-                              progress=progress)
+        inputs = score_inputs(
+            net, labels=labels, seed=seed, reach_method=reach_method, progress=progress
+        )
     comps = components(inputs)
-    flag_cols = [c for c in ("low_engagement", "passive_followers", "mass_followers",
-                             "low_reciprocity", "followers_gap") if c in inputs.columns]
-    n_flags = inputs[flag_cols].sum(axis=1).to_numpy(dtype=int) if flag_cols else np.zeros(
-        len(inputs), dtype=int)
+    flag_cols = [
+        c
+        for c in (
+            "low_engagement",
+            "passive_followers",
+            "mass_followers",
+            "low_reciprocity",
+            "followers_gap",
+        )
+        if c in inputs.columns
+    ]
+    n_flags = (
+        inputs[flag_cols].sum(axis=1).to_numpy(dtype=int)
+        if flag_cols
+        else np.zeros(len(inputs), dtype=int)
+    )
     out = comps.copy()
     out["n_flags"] = n_flags
     out["score"] = combine(comps, n_flags, weights)

@@ -35,8 +35,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 #: Rankings :func:`validate_rankings` knows, in table order.
-RANKINGS = ("degree", "coreness", "pagerank", "voterank", "collective_influence",
-            "citizen_score")
+RANKINGS = ("degree", "coreness", "pagerank", "voterank", "collective_influence", "citizen_score")
 _LAYERS = ("follows", "interactions", "ties")
 
 
@@ -58,8 +57,9 @@ def _choice(name: str, value, allowed: tuple[str, ...]) -> str:
 
 
 def _degrees(net: Network, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    return (np.bincount(lo, minlength=net.n_nodes) + np.bincount(hi, minlength=net.n_nodes)
-            ).astype(float)
+    return (np.bincount(lo, minlength=net.n_nodes) + np.bincount(hi, minlength=net.n_nodes)).astype(
+        float
+    )
 
 
 def epidemic_threshold(net: Network, *, layer: str | None = None) -> float:
@@ -101,8 +101,10 @@ def epidemic_threshold(net: Network, *, layer: str | None = None) -> float:
     mean_k = k.mean() if len(k) else 0.0
     mean_k2 = (k**2).mean() if len(k) else 0.0
     if mean_k2 - mean_k <= 0:
-        raise InputError("the network has no account with two or more neighbours: SIR has no "
-                         "epidemic threshold here")
+        raise InputError(
+            "the network has no account with two or more neighbours: SIR has no "
+            "epidemic threshold here"
+        )
     return float(mean_k / (mean_k2 - mean_k))
 
 
@@ -110,9 +112,16 @@ def _sir_model(net: Network, beta: float, layer: str | None) -> DiffusionModel:
     lo, hi = _undirected_pairs(net, layer)
     src = np.concatenate([lo, hi])
     dst = np.concatenate([hi, lo])
-    return DiffusionModel.from_arrays(net.n_nodes, src, dst, np.full(len(src), beta),
-                                      model="sir", probability="constant", p=beta,
-                                      layer=layer or net.default_layer)
+    return DiffusionModel.from_arrays(
+        net.n_nodes,
+        src,
+        dst,
+        np.full(len(src), beta),
+        model="sir",
+        probability="constant",
+        p=beta,
+        layer=layer or net.default_layer,
+    )
 
 
 def spreading_efficiency(
@@ -179,8 +188,16 @@ def spreading_efficiency(
     dm = _sir_model(net, beta_v, layer)
     values, err, used, rse_top = _rr_estimate(dm, runs, 0.05, 0.01, runs, rng)
     out = pd.DataFrame({"spreading_efficiency": values, "stderr": err}, index=net.ids)
-    out.attrs.update({"beta": beta_v, "beta_c": beta_c, "beta_factor": factor, "runs": used,
-                      "rse_top": rse_top, "layer": dm.layer})
+    out.attrs.update(
+        {
+            "beta": beta_v,
+            "beta_c": beta_c,
+            "beta_factor": factor,
+            "runs": used,
+            "rse_top": rse_top,
+            "layer": dm.layer,
+        }
+    )
     return out
 
 
@@ -283,7 +300,6 @@ def _ranking_scores(net: Network, names: list[str], layer: str, lo, hi, seed) ->
         elif name == "collective_influence":
             out[name] = collective_influence(net, layer=layer).to_numpy(dtype=float)
         else:
-
             out[name] = citizen_score(net, seed=seed)["score"].to_numpy(dtype=float)
     return out
 
@@ -372,15 +388,17 @@ def validate_rankings(
     extra = None
     if scores is not None:
         if not isinstance(scores, pd.DataFrame):
-            raise InputError(f"scores must be a DataFrame of extra rankings, got "
-                             f"{type(scores).__name__}")
+            raise InputError(
+                f"scores must be a DataFrame of extra rankings, got {type(scores).__name__}"
+            )
         extra = scores if scores.index.equals(net.ids) else scores.reindex(net.ids)
     if not names and extra is None:
         raise InputError(f"rankings must name at least one of {list(RANKINGS)}")
     p = _prob("p", p)
     layer_name = net.default_layer if layer is None else _choice("layer", layer, _LAYERS)
-    eff = spreading_efficiency(net, beta=beta, beta_factor=beta_factor, layer=layer_name,
-                               runs=runs, seed=seed)
+    eff = spreading_efficiency(
+        net, beta=beta, beta_factor=beta_factor, layer=layer_name, runs=runs, seed=seed
+    )
     m = eff["spreading_efficiency"].to_numpy(dtype=float)
     lo, hi = _undirected_pairs(net, layer_name)
     values = _ranking_scores(net, names, layer_name, lo, hi, seed)
@@ -394,9 +412,24 @@ def validate_rankings(
         eps = imprecision(s, m, p=p)
         finite = np.where(np.isnan(s), np.nanmin(s) - 1 if np.isfinite(s).any() else 0.0, s)
         tau = kendalltau(finite, m).statistic if np.ptp(finite) > 0 else np.nan
-        rows.append({"ranking": name, "imprecision": eps, "kendall_tau": float(tau),
-                     "top_spread": best * (1.0 - eps), "best_spread": best, "n_top": n_top})
+        rows.append(
+            {
+                "ranking": name,
+                "imprecision": eps,
+                "kendall_tau": float(tau),
+                "top_spread": best * (1.0 - eps),
+                "best_spread": best,
+                "n_top": n_top,
+            }
+        )
     table = pd.DataFrame(rows).set_index("ranking")
-    table.attrs.update({**eff.attrs, "p": p, "nodes": net.n_nodes,
-                        "mean_efficiency": float(m.mean()), "efficiency": eff})
+    table.attrs.update(
+        {
+            **eff.attrs,
+            "p": p,
+            "nodes": net.n_nodes,
+            "mean_efficiency": float(m.mean()),
+            "efficiency": eff,
+        }
+    )
     return table

@@ -65,15 +65,28 @@ def degrees(g: SparkGraph) -> DataFrame:
     ``ties`` layer). One ``groupBy`` (shuffle) each.
     """
     f = _f()
-    ind = g.follows.groupBy("src").agg(f.count(f.lit(1)).alias("in_degree")) \
+    ind = (
+        g.follows.groupBy("src")
+        .agg(f.count(f.lit(1)).alias("in_degree"))
         .withColumnRenamed("src", "vid")
-    outd = g.follows.groupBy("dst").agg(f.count(f.lit(1)).alias("out_degree")) \
+    )
+    outd = (
+        g.follows.groupBy("dst")
+        .agg(f.count(f.lit(1)).alias("out_degree"))
         .withColumnRenamed("dst", "vid")
-    st = g.ties.groupBy("src").agg(f.sum("strength").alias("strength")) \
+    )
+    st = (
+        g.ties.groupBy("src")
+        .agg(f.sum("strength").alias("strength"))
         .withColumnRenamed("src", "vid")
-    out = (g.nodes.select("vid").join(ind, "vid", "left").join(outd, "vid", "left")
-           .join(st, "vid", "left")
-           .fillna({"in_degree": 0, "out_degree": 0, "strength": 0.0}))
+    )
+    out = (
+        g.nodes.select("vid")
+        .join(ind, "vid", "left")
+        .join(outd, "vid", "left")
+        .join(st, "vid", "left")
+        .fillna({"in_degree": 0, "out_degree": 0, "strength": 0.0})
+    )
     return checkpoint(out)
 
 
@@ -97,33 +110,47 @@ def pagerank(g: SparkGraph, *, damping: float, tol: float, max_iter: int) -> tup
     n = g.n
     parts = _partitions(g)
     s = g.follows.groupBy("dst").agg(f.count(f.lit(1)).alias("s"))
-    edges = g.follows.join(g.small(s), "dst").select(
-        "src", "dst", (1.0 / f.col("s")).alias("w"))
-    self_rows = g.nodes.select(f.col("vid").alias("src"), f.col("vid").alias("dst"),
-                               f.lit(0.0).alias("w"))
+    edges = g.follows.join(g.small(s), "dst").select("src", "dst", (1.0 / f.col("s")).alias("w"))
+    self_rows = g.nodes.select(
+        f.col("vid").alias("src"), f.col("vid").alias("dst"), f.lit(0.0).alias("w")
+    )
     edges = edges.union(self_rows).repartition(parts, "src").cache()
-    state = checkpoint(g.nodes.select("vid").join(s.withColumnRenamed("dst", "vid"), "vid", "left")
-                       .select("vid", f.col("s").isNull().alias("dangling"),
-                               f.lit(1.0 / n).alias("x")))
-    dangling = state.agg(f.sum(f.when(f.col("dangling"), f.col("x")).otherwise(0.0))) \
-        .collect()[0][0] or 0.0
+    state = checkpoint(
+        g.nodes.select("vid")
+        .join(s.withColumnRenamed("dst", "vid"), "vid", "left")
+        .select("vid", f.col("s").isNull().alias("dangling"), f.lit(1.0 / n).alias("x"))
+    )
+    dangling = (
+        state.agg(f.sum(f.when(f.col("dangling"), f.col("x")).otherwise(0.0))).collect()[0][0]
+        or 0.0
+    )
     rounds, converged = 0, False
     try:
         for rounds in range(1, max_iter + 1):
-            vec = state.select(f.col("vid").alias("dst"), f.col("x").alias("xj"),
-                               f.col("dangling").alias("dj"))
+            vec = state.select(
+                f.col("vid").alias("dst"), f.col("x").alias("xj"), f.col("dangling").alias("dj")
+            )
             is_self = f.col("src") == f.col("dst")
-            nxt = (edges.join(g.small(vec), "dst")
-                   .groupBy("src").agg(
-                       f.sum(f.col("w") * f.col("xj")).alias("c"),
-                       f.max(f.when(is_self, f.col("xj"))).alias("old"),
-                       f.max(f.when(is_self, f.col("dj"))).alias("dangling"))
-                   .select(f.col("src").alias("vid"), "dangling",
-                           (damping * (f.col("c") + dangling / n) + (1.0 - damping) / n)
-                           .alias("x"), "old"))
+            nxt = (
+                edges.join(g.small(vec), "dst")
+                .groupBy("src")
+                .agg(
+                    f.sum(f.col("w") * f.col("xj")).alias("c"),
+                    f.max(f.when(is_self, f.col("xj"))).alias("old"),
+                    f.max(f.when(is_self, f.col("dj"))).alias("dangling"),
+                )
+                .select(
+                    f.col("src").alias("vid"),
+                    "dangling",
+                    (damping * (f.col("c") + dangling / n) + (1.0 - damping) / n).alias("x"),
+                    "old",
+                )
+            )
             nxt = checkpoint(nxt, eager=False)
-            row = nxt.agg(f.sum(f.when(f.col("dangling"), f.col("x")).otherwise(0.0)),
-                          f.sum(f.abs(f.col("x") - f.col("old")))).collect()[0]
+            row = nxt.agg(
+                f.sum(f.when(f.col("dangling"), f.col("x")).otherwise(0.0)),
+                f.sum(f.abs(f.col("x") - f.col("old"))),
+            ).collect()[0]
             state = nxt.drop("old")
             dangling, change = row[0] or 0.0, row[1]
             logger.debug("pagerank round %d: L1 change %.3g", rounds, change)
@@ -133,9 +160,12 @@ def pagerank(g: SparkGraph, *, damping: float, tol: float, max_iter: int) -> tup
     finally:
         edges.unpersist()
     if not converged and n:
-        warnings.warn(f"Spark pagerank did not converge to tol={tol:g} in {max_iter} "
-                      "iterations; returning the last iterate (raise pagerank_max_iter)",
-                      RuntimeWarning, stacklevel=3)
+        warnings.warn(
+            f"Spark pagerank did not converge to tol={tol:g} in {max_iter} "
+            "iterations; returning the last iterate (raise pagerank_max_iter)",
+            RuntimeWarning,
+            stacklevel=3,
+        )
     total = state.agg(f.sum("x")).collect()[0][0] or 1.0
     return checkpoint(state.select("vid", (f.col("x") / total).alias("pagerank"))), rounds
 
@@ -147,8 +177,9 @@ def pagerank(g: SparkGraph, *, damping: float, tol: float, max_iter: int) -> tup
 COMMUNITY_METHODS = ("lpam", "lpa")
 
 
-def label_propagation(g: SparkGraph, layer: str, *, method: str, seed: int, max_iter: int,
-                      max_levels: int = 10) -> tuple[DataFrame, dict]:
+def label_propagation(
+    g: SparkGraph, layer: str, *, method: str, seed: int, max_iter: int, max_levels: int = 10
+) -> tuple[DataFrame, dict]:
     """``vid, community`` by label propagation; labels 0..k-1 by decreasing size.
 
     Every node starts with its own label. In each round a node scores the labels of its
@@ -181,11 +212,13 @@ def label_propagation(g: SparkGraph, layer: str, *, method: str, seed: int, max_
     f = _f()
     lpam = method == "lpam"
     und = g.undirected_weights(layer).where(f.col("w") > 0)
-    pairs = (und.select(f.col("lo").alias("node"), f.col("hi").alias("nbr"), "w")
-             .union(und.select("hi", "lo", "w")))
+    pairs = und.select(f.col("lo").alias("node"), f.col("hi").alias("nbr"), "w").union(
+        und.select("hi", "lo", "w")
+    )
     k = pairs.groupBy("node").agg(f.sum("w").alias("k")).withColumnRenamed("node", "v")
-    nodes = checkpoint(g.nodes.select(f.col("vid").alias("v")).join(k, "v", "left")
-                       .fillna({"k": 0.0}))
+    nodes = checkpoint(
+        g.nodes.select(f.col("vid").alias("v")).join(k, "v", "left").fillna({"k": 0.0})
+    )
     m2 = nodes.agg(f.sum("k")).collect()[0][0] or 0.0
     member = g.nodes.select("vid", f.col("vid").alias("v"))
     edges = checkpoint(pairs)
@@ -193,7 +226,8 @@ def label_propagation(g: SparkGraph, layer: str, *, method: str, seed: int, max_
     levels = 1 if not lpam else max_levels
     for level in range(levels):
         labels, rounds, converged, moved = _propagate(
-            g, nodes, edges, m2=m2, lpam=lpam, seed=seed, level=level, max_iter=max_iter)
+            g, nodes, edges, m2=m2, lpam=lpam, seed=seed, level=level, max_iter=max_iter
+        )
         facts["rounds"].append(rounds)
         facts["converged"] &= converged
         if not moved:
@@ -202,33 +236,57 @@ def label_propagation(g: SparkGraph, layer: str, *, method: str, seed: int, max_
         if level + 1 == levels:
             break
         # the communities become the nodes of the next level
-        nodes = checkpoint(nodes.join(labels, "v").groupBy("label").agg(f.sum("k").alias("k"))
-                           .withColumnRenamed("label", "v"))
+        nodes = checkpoint(
+            nodes.join(labels, "v")
+            .groupBy("label")
+            .agg(f.sum("k").alias("k"))
+            .withColumnRenamed("label", "v")
+        )
         la = labels.select(f.col("v").alias("node"), f.col("label").alias("a"))
         lb = labels.select(f.col("v").alias("nbr"), f.col("label").alias("b"))
-        edges = checkpoint(edges.join(g.small(la), "node").join(g.small(lb), "nbr")
-                           .where(f.col("a") != f.col("b"))
-                           .groupBy("a", "b").agg(f.sum("w").alias("w"))
-                           .select(f.col("a").alias("node"), f.col("b").alias("nbr"), "w"))
+        edges = checkpoint(
+            edges.join(g.small(la), "node")
+            .join(g.small(lb), "nbr")
+            .where(f.col("a") != f.col("b"))
+            .groupBy("a", "b")
+            .agg(f.sum("w").alias("w"))
+            .select(f.col("a").alias("node"), f.col("b").alias("nbr"), "w")
+        )
     facts["levels"] = len(facts["rounds"])
     if not facts["converged"] and g.n:
-        warnings.warn(f"Spark label propagation still had unsettled nodes after {max_iter} "
-                      "rounds; using the last labels (raise lpa_max_iter)", RuntimeWarning,
-                      stacklevel=3)
+        warnings.warn(
+            f"Spark label propagation still had unsettled nodes after {max_iter} "
+            "rounds; using the last labels (raise lpa_max_iter)",
+            RuntimeWarning,
+            stacklevel=3,
+        )
     return relabel_by_size(member.select("vid", f.col("v").alias("label"))), facts
 
 
-def _propagate(g: SparkGraph, nodes: DataFrame, edges: DataFrame, *, m2: float, lpam: bool,
-               seed: int, level: int, max_iter: int) -> tuple[DataFrame, int, bool, bool]:
+def _propagate(
+    g: SparkGraph,
+    nodes: DataFrame,
+    edges: DataFrame,
+    *,
+    m2: float,
+    lpam: bool,
+    seed: int,
+    level: int,
+    max_iter: int,
+) -> tuple[DataFrame, int, bool, bool]:
     """One level of label propagation on the graph ``nodes (v, k)``, ``edges (node, nbr, w)``.
 
     Returns ``(v, label)``, the rounds run, whether it settled, and whether any label moved.
     """
     f = _f()
     parts = _partitions(g)
-    adj = (edges.union(nodes.select(f.col("v").alias("node"), f.col("v").alias("nbr"),
-                                    f.lit(0.0).alias("w")))
-           .repartition(parts, "node").cache())
+    adj = (
+        edges.union(
+            nodes.select(f.col("v").alias("node"), f.col("v").alias("nbr"), f.lit(0.0).alias("w"))
+        )
+        .repartition(parts, "node")
+        .cache()
+    )
     labels = nodes.select("v", f.col("v").alias("label"), "k")
     share = 2 if lpam else 4  # 1/2 (lpam) or 3/4 (lpa) of the unsettled nodes move
     rounds, converged, moved = 0, False, False
@@ -236,13 +294,21 @@ def _propagate(g: SparkGraph, nodes: DataFrame, edges: DataFrame, *, m2: float, 
         for rounds in range(1, max_iter + 1):
             nbr = labels.select(f.col("v").alias("nbr"), f.col("label").alias("nl"))
             own = labels.select(f.col("v").alias("node"), f.col("label").alias("own"), "k")
-            sums = (adj.join(g.small(nbr), "nbr").join(g.small(own), "node")
-                    .groupBy("node", "own", "k", "nl").agg(f.sum("w").alias("s")))
+            sums = (
+                adj.join(g.small(nbr), "nbr")
+                .join(g.small(own), "node")
+                .groupBy("node", "own", "k", "nl")
+                .agg(f.sum("w").alias("s"))
+            )
             if lpam:
-                big = (labels.groupBy("label")
-                       .agg(f.sum("k").alias("label_k")).withColumnRenamed("label", "nl"))
-                rest = f.col("label_k") - f.when(f.col("nl") == f.col("own"), f.col("k")) \
-                    .otherwise(0.0)
+                big = (
+                    labels.groupBy("label")
+                    .agg(f.sum("k").alias("label_k"))
+                    .withColumnRenamed("label", "nl")
+                )
+                rest = f.col("label_k") - f.when(f.col("nl") == f.col("own"), f.col("k")).otherwise(
+                    0.0
+                )
                 score = f.col("s") - f.col("k") * rest / m2 if m2 > 0 else f.col("s")
                 sums = sums.join(g.small(big), "nl")
             else:
@@ -250,18 +316,24 @@ def _propagate(g: SparkGraph, nodes: DataFrame, edges: DataFrame, *, m2: float, 
             scored = sums.select("node", "own", "k", "nl", f.round(score, 9).alias("s"))
             best = scored.groupBy("node", "own", "k").agg(
                 f.max(f.struct(f.col("s"), (-f.col("nl")).alias("neg"))).alias("best"),
-                f.max(f.when(f.col("nl") == f.col("own"), f.col("s"))).alias("cur"))
+                f.max(f.when(f.col("nl") == f.col("own"), f.col("s"))).alias("cur"),
+            )
             unsettled = f.col("cur") < f.col("best.s")
             hashed = f.xxhash64(f.col("node"), f.lit(int(seed)), f.lit(level), f.lit(rounds))
             active = f.pmod(hashed, share) != 0 if share == 4 else f.pmod(hashed, 2) == 0
-            nxt = checkpoint(best.select(
-                f.col("node").alias("v"),
-                f.when(unsettled & active, -f.col("best.neg")).otherwise(f.col("own"))
-                .alias("label"),
-                "k", unsettled.alias("unsettled")), eager=False)
+            nxt = checkpoint(
+                best.select(
+                    f.col("node").alias("v"),
+                    f.when(unsettled & active, -f.col("best.neg"))
+                    .otherwise(f.col("own"))
+                    .alias("label"),
+                    "k",
+                    unsettled.alias("unsettled"),
+                ),
+                eager=False,
+            )
             left = nxt.agg(f.sum(f.col("unsettled").cast("long"))).collect()[0][0] or 0
-            logger.debug("label propagation level %d round %d: %d unsettled", level, rounds,
-                         left)
+            logger.debug("label propagation level %d round %d: %d unsettled", level, rounds, left)
             if left == 0:
                 converged = True
                 break
@@ -275,8 +347,9 @@ def _propagate(g: SparkGraph, nodes: DataFrame, edges: DataFrame, *, m2: float, 
 def relabel_by_size(labels: DataFrame) -> DataFrame:
     """``vid, community`` with labels 0..k-1 by decreasing size (ties: smallest member vid)."""
     f = _f()
-    sizes = labels.groupBy("label").agg(f.count(f.lit(1)).alias("size"),
-                                        f.min("vid").alias("first"))
+    sizes = labels.groupBy("label").agg(
+        f.count(f.lit(1)).alias("size"), f.min("vid").alias("first")
+    )
     ranked, _ = dense_index(sizes, [f.col("size").desc(), f.col("first")], "community")
     mapping = ranked.select("label", "community")
     return checkpoint(labels.join(mapping, "label").select("vid", "community"))
@@ -297,38 +370,53 @@ def role_statistics(g: SparkGraph, layer: str, labels: DataFrame) -> DataFrame:
     """
     f = _f()
     und = g.undirected_weights(layer)
-    adj = und.select(f.col("lo").alias("node"), f.col("hi").alias("nbr"), "w") \
-        .union(und.select("hi", "lo", "w"))
+    adj = und.select(f.col("lo").alias("node"), f.col("hi").alias("nbr"), "w").union(
+        und.select("hi", "lo", "w")
+    )
     lab = labels.select("vid", "community")
     ln = lab.select(f.col("vid").alias("node"), f.col("community").alias("cn"))
     lm = lab.select(f.col("vid").alias("nbr"), f.col("community").alias("cm"))
-    per = (adj.join(g.small(lm), "nbr")
-           .join(g.small(ln), "node")
-           .groupBy("node", "cn", "cm").agg(f.sum("w").alias("kis"))
-           .groupBy("node").agg(
-               f.sum("kis").alias("k"),
-               f.sum(f.when(f.col("cm") == f.col("cn"), f.col("kis")).otherwise(0.0))
-               .alias("internal"),
-               f.sum(f.col("kis") * f.col("kis")).alias("sq"))
-           .withColumnRenamed("node", "vid"))
+    per = (
+        adj.join(g.small(lm), "nbr")
+        .join(g.small(ln), "node")
+        .groupBy("node", "cn", "cm")
+        .agg(f.sum("w").alias("kis"))
+        .groupBy("node")
+        .agg(
+            f.sum("kis").alias("k"),
+            f.sum(f.when(f.col("cm") == f.col("cn"), f.col("kis")).otherwise(0.0)).alias(
+                "internal"
+            ),
+            f.sum(f.col("kis") * f.col("kis")).alias("sq"),
+        )
+        .withColumnRenamed("node", "vid")
+    )
     stats = lab.join(per, "vid", "left").fillna({"k": 0.0, "internal": 0.0, "sq": 0.0})
     stats = checkpoint(stats)
     comm = stats.groupBy("community").agg(
         f.count(f.lit(1)).alias("community_size"),
         f.avg("internal").alias("mean"),
-        f.stddev_pop("internal").alias("std"))
+        f.stddev_pop("internal").alias("std"),
+    )
     s = f.col("std")
     tiny = s <= 1e-12 * f.greatest(f.abs(f.col("mean")), f.lit(1.0))
     has = f.col("k") > 0
     out = stats.join(g.small(comm), "community").select(
         "vid",
         "community_size",
-        f.when(tiny, 0.0).otherwise((f.col("internal") - f.col("mean")) /
-                                    f.when(tiny, 1.0).otherwise(s)).alias("within_module_z"),
-        f.when(has, f.least(f.greatest(1.0 - f.col("sq") / (f.col("k") * f.col("k")),
-                                       f.lit(0.0)), f.lit(1.0))).otherwise(0.0)
+        f.when(tiny, 0.0)
+        .otherwise((f.col("internal") - f.col("mean")) / f.when(tiny, 1.0).otherwise(s))
+        .alias("within_module_z"),
+        f.when(
+            has,
+            f.least(
+                f.greatest(1.0 - f.col("sq") / (f.col("k") * f.col("k")), f.lit(0.0)), f.lit(1.0)
+            ),
+        )
+        .otherwise(0.0)
         .alias("participation"),
-        f.when(has, f.col("internal") / f.when(has, f.col("k")).otherwise(1.0)).otherwise(0.0)
+        f.when(has, f.col("internal") / f.when(has, f.col("k")).otherwise(1.0))
+        .otherwise(0.0)
         .alias("internal_share"),
     )
     return checkpoint(out)
@@ -343,8 +431,9 @@ def role_statistics(g: SparkGraph, layer: str, labels: DataFrame) -> DataFrame:
 FRONTIER_MIN_EDGES = 20_000_000
 
 
-def coreness(g: SparkGraph, layer: str, *, max_iter: int,
-             frontier_share: float = 0.2) -> tuple[DataFrame, int]:
+def coreness(
+    g: SparkGraph, layer: str, *, max_iter: int, frontier_share: float = 0.2
+) -> tuple[DataFrame, int]:
     """``vid, tie_coreness``: k-core number of the undirected pattern of ``layer``.
 
     The H-index iteration of Lü, Zhou, Zhang & Stanley ("The H-index of a network node and its
@@ -362,15 +451,20 @@ def coreness(g: SparkGraph, layer: str, *, max_iter: int,
     f = _f()
     parts = _partitions(g)
     und = g.undirected_weights(layer).select("lo", "hi")
-    pairs = (und.select(f.col("lo").alias("node"), f.col("hi").alias("nbr"))
-             .union(und.select("hi", "lo")))
+    pairs = und.select(f.col("lo").alias("node"), f.col("hi").alias("nbr")).union(
+        und.select("hi", "lo")
+    )
     adj = pairs.repartition(parts, "node").cache()
     deg = pairs.groupBy("node").agg(f.count(f.lit(1)).alias("h")).withColumnRenamed("node", "vid")
-    h = checkpoint(g.nodes.select("vid").join(deg, "vid", "left")
-                   .select("vid", f.coalesce("h", f.lit(0)).cast("long").alias("h")))
+    h = checkpoint(
+        g.nodes.select("vid")
+        .join(deg, "vid", "left")
+        .select("vid", f.coalesce("h", f.lit(0)).cast("long").alias("h"))
+    )
     arr = f.sort_array(f.collect_list("hn"), asc=False)
-    hidx = f.aggregate(arr, f.lit(0).cast("long"),
-                       lambda acc, x: f.when(x > acc, acc + 1).otherwise(acc))
+    hidx = f.aggregate(
+        arr, f.lit(0).cast("long"), lambda acc, x: f.when(x > acc, acc + 1).otherwise(acc)
+    )
     rounds, converged, changed_nodes = 0, False, None
     big = g.n_follows + g.n_interaction_pairs >= FRONTIER_MIN_EDGES
     limit = frontier_share * g.n if big else -1.0
@@ -379,34 +473,48 @@ def coreness(g: SparkGraph, layer: str, *, max_iter: int,
             vals = h.select(f.col("vid").alias("nbr"), f.col("h").alias("hn"))
             rows = adj
             if changed_nodes is not None:
-                frontier = checkpoint(adj.join(f.broadcast(changed_nodes), "nbr")
-                                      .select("node").distinct())
+                frontier = checkpoint(
+                    adj.join(f.broadcast(changed_nodes), "nbr").select("node").distinct()
+                )
                 if frontier.count() <= limit:
                     rows = adj.join(f.broadcast(frontier), "node")
-            new = (rows.join(g.small(vals), "nbr").groupBy("node").agg(hidx.alias("hnew"))
-                   .withColumnRenamed("node", "vid"))
+            new = (
+                rows.join(g.small(vals), "nbr")
+                .groupBy("node")
+                .agg(hidx.alias("hnew"))
+                .withColumnRenamed("node", "vid")
+            )
             if rows is adj:  # every node with an edge was recomputed
                 merged = h.join(g.small(new), "vid", "left").select(
-                    "vid", f.coalesce("hnew", f.lit(0)).alias("h"), f.col("h").alias("old"))
+                    "vid", f.coalesce("hnew", f.lit(0)).alias("h"), f.col("h").alias("old")
+                )
             else:
                 merged = h.join(f.broadcast(new), "vid", "left").select(
-                    "vid", f.coalesce("hnew", "h").alias("h"), f.col("h").alias("old"))
-            nxt = checkpoint(merged.withColumn("chg", f.col("h") != f.col("old")).drop("old"),
-                             eager=False)
+                    "vid", f.coalesce("hnew", "h").alias("h"), f.col("h").alias("old")
+                )
+            nxt = checkpoint(
+                merged.withColumn("chg", f.col("h") != f.col("old")).drop("old"), eager=False
+            )
             changed = nxt.agg(f.sum(f.col("chg").cast("long"))).collect()[0][0] or 0
             h = nxt.drop("chg")
             logger.debug("coreness round %d: %d changed", rounds, changed)
             if changed == 0:
                 converged = True
                 break
-            changed_nodes = (checkpoint(nxt.where("chg").select(f.col("vid").alias("nbr")))
-                             if changed <= limit else None)
+            changed_nodes = (
+                checkpoint(nxt.where("chg").select(f.col("vid").alias("nbr")))
+                if changed <= limit
+                else None
+            )
     finally:
         adj.unpersist()
     if not converged and g.n:
-        warnings.warn(f"Spark coreness (H-index iteration) still changing after {max_iter} "
-                      "rounds; values are upper bounds of the coreness (raise core_max_iter)",
-                      RuntimeWarning, stacklevel=3)
+        warnings.warn(
+            f"Spark coreness (H-index iteration) still changing after {max_iter} "
+            "rounds; values are upper bounds of the coreness (raise core_max_iter)",
+            RuntimeWarning,
+            stacklevel=3,
+        )
     return checkpoint(h.select("vid", f.col("h").alias("tie_coreness"))), rounds
 
 
@@ -435,18 +543,27 @@ def reach_sketch(g: SparkGraph, *, lg_k: int) -> DataFrame:
     f = _f()
     e = _reach_edges(g).select("src", "dst")
     verts = e.select(f.col("src").alias("w")).union(e.select("dst")).distinct()
-    members = e.select(f.col("src").alias("w"), f.col("dst").alias("v")) \
-        .union(verts.select("w", f.col("w").alias("v")))
+    members = e.select(f.col("src").alias("w"), f.col("dst").alias("v")).union(
+        verts.select("w", f.col("w").alias("v"))
+    )
     sketches = checkpoint(members.groupBy("w").agg(f.hll_sketch_agg("v", lg_k).alias("sk")))
-    rows = e.select(f.col("src").alias("u"), f.col("dst").alias("w")) \
-        .union(e.select(f.col("src").alias("u"), f.col("src").alias("w")).distinct())
+    rows = e.select(f.col("src").alias("u"), f.col("dst").alias("w")).union(
+        e.select(f.col("src").alias("u"), f.col("src").alias("w")).distinct()
+    )
     outdeg = e.groupBy("src").agg(f.count(f.lit(1)).alias("deg")).withColumnRenamed("src", "u")
-    ball = (rows.join(sketches, "w").groupBy("u")
-            .agg(f.hll_sketch_estimate(f.hll_union_agg("sk")).alias("est"))
-            .join(outdeg, "u"))
-    est = ball.select(f.col("u").alias("vid"), f.least(
-        f.greatest(f.col("est").cast("double") - 1.0, f.col("deg").cast("double")),
-        f.lit(float(max(g.n - 1, 0)))).alias("reach_2hop"))
+    ball = (
+        rows.join(sketches, "w")
+        .groupBy("u")
+        .agg(f.hll_sketch_estimate(f.hll_union_agg("sk")).alias("est"))
+        .join(outdeg, "u")
+    )
+    est = ball.select(
+        f.col("u").alias("vid"),
+        f.least(
+            f.greatest(f.col("est").cast("double") - 1.0, f.col("deg").cast("double")),
+            f.lit(float(max(g.n - 1, 0))),
+        ).alias("reach_2hop"),
+    )
     return checkpoint(_all_nodes(g, est, {"reach_2hop": 0.0}))
 
 
@@ -484,23 +601,32 @@ def two_hop(g: SparkGraph, labels: DataFrame, *, exact: bool = True) -> DataFram
         return _two_hop_first_order(g, e, labels)
     a = e.select(f.col("src").alias("u"), f.col("dst").alias("w"), f.col("p").alias("p1"))
     b = e.select(f.col("src").alias("w"), f.col("dst").alias("v"), f.col("p").alias("p2"))
-    paths = a.join(b, "w").where(f.col("u") != f.col("v")).select(
-        "u", "v", f.log1p(-(f.col("p1") * f.col("p2"))).alias("lq"))
-    direct = e.select(f.col("src").alias("u"), f.col("dst").alias("v"),
-                      f.log1p(-f.col("p")).alias("lq"))
+    paths = (
+        a.join(b, "w")
+        .where(f.col("u") != f.col("v"))
+        .select("u", "v", f.log1p(-(f.col("p1") * f.col("p2"))).alias("lq"))
+    )
+    direct = e.select(
+        f.col("src").alias("u"), f.col("dst").alias("v"), f.log1p(-f.col("p")).alias("lq")
+    )
     pairs = direct.union(paths).groupBy("u", "v").agg(f.sum("lq").alias("lq"))
     lab = labels.select("vid", "community")
     lu = lab.select(f.col("vid").alias("u"), f.col("community").alias("cu"))
     lv = lab.select(f.col("vid").alias("v"), f.col("community").alias("cv"))
-    per = (pairs.join(g.small(lv), "v")
-           .join(g.small(lu), "u")
-           .groupBy("u").agg(
-               f.sum(-f.expm1(f.col("lq"))).alias("expected_reach"),
-               f.count(f.lit(1)).alias("reach_2hop_exact"),
-               f.sum(f.when(f.col("cu") == f.col("cv"), 1).otherwise(0)).alias("community_reach"))
-           .withColumnRenamed("u", "vid"))
-    return checkpoint(_all_nodes(g, per, {"expected_reach": 0.0, "reach_2hop_exact": 0,
-                                          "community_reach": 0}))
+    per = (
+        pairs.join(g.small(lv), "v")
+        .join(g.small(lu), "u")
+        .groupBy("u")
+        .agg(
+            f.sum(-f.expm1(f.col("lq"))).alias("expected_reach"),
+            f.count(f.lit(1)).alias("reach_2hop_exact"),
+            f.sum(f.when(f.col("cu") == f.col("cv"), 1).otherwise(0)).alias("community_reach"),
+        )
+        .withColumnRenamed("u", "vid")
+    )
+    return checkpoint(
+        _all_nodes(g, per, {"expected_reach": 0.0, "reach_2hop_exact": 0, "community_reach": 0})
+    )
 
 
 def _two_hop_first_order(g: SparkGraph, e: DataFrame, labels: DataFrame) -> DataFrame:
@@ -509,32 +635,47 @@ def _two_hop_first_order(g: SparkGraph, e: DataFrame, labels: DataFrame) -> Data
     lab = labels.select("vid", "community")
     # expected: direct(u) = sum_v p_uv; second(u) = sum_v p_uv direct(v)
     direct = e.groupBy(f.col("src").alias("vid")).agg(f.sum("p").alias("d"))
-    second = (e.join(g.small(direct.select(f.col("vid").alias("dst"), f.col("d").alias("dv"))),
-                     "dst")
-              .groupBy(f.col("src").alias("vid")).agg(f.sum(f.col("p") * f.col("dv")).alias("s")))
+    second = (
+        e.join(g.small(direct.select(f.col("vid").alias("dst"), f.col("d").alias("dv"))), "dst")
+        .groupBy(f.col("src").alias("vid"))
+        .agg(f.sum(f.col("p") * f.col("dv")).alias("s"))
+    )
     # community reach: same-community out-neighbours, and for every edge u -> v the number of
     # v's out-neighbours in u's community (the middle account may be anywhere)
     lu = lab.select(f.col("vid").alias("src"), f.col("community").alias("cu"))
     lv = lab.select(f.col("vid").alias("dst"), f.col("community").alias("cv"))
     el = e.select("src", "dst").join(g.small(lu), "src").join(g.small(lv), "dst")
     same = el.groupBy(f.col("src").alias("vid")).agg(
-        f.sum(f.when(f.col("cu") == f.col("cv"), 1).otherwise(0)).alias("cd"))
-    per_comm = el.groupBy(f.col("src").alias("v"), f.col("cv").alias("c")) \
-        .agg(f.count(f.lit(1)).alias("k"))
-    via = (el.join(per_comm, (el["dst"] == per_comm["v"]) & (el["cu"] == per_comm["c"]))
-           .groupBy(f.col("src").alias("vid")).agg(f.sum("k").alias("cs")))
+        f.sum(f.when(f.col("cu") == f.col("cv"), 1).otherwise(0)).alias("cd")
+    )
+    per_comm = el.groupBy(f.col("src").alias("v"), f.col("cv").alias("c")).agg(
+        f.count(f.lit(1)).alias("k")
+    )
+    via = (
+        el.join(per_comm, (el["dst"] == per_comm["v"]) & (el["cu"] == per_comm["c"]))
+        .groupBy(f.col("src").alias("vid"))
+        .agg(f.sum("k").alias("cs"))
+    )
     size = lab.groupBy("community").agg(f.count(f.lit(1)).alias("size"))
     n = g.n
-    out = (g.nodes.select("vid").join(lab, "vid").join(g.small(size), "community")
-           .join(direct, "vid", "left").join(second, "vid", "left")
-           .join(same, "vid", "left").join(via, "vid", "left")
-           .fillna({"d": 0.0, "s": 0.0, "cd": 0, "cs": 0})
-           .select("vid",
-                   f.least(f.col("d") + f.col("s"), f.lit(float(max(n - 1, 0))))
-                   .alias("expected_reach"),
-                   f.lit(None).cast("long").alias("reach_2hop_exact"),
-                   f.least((f.col("cd") + f.col("cs")).cast("double"),
-                           (f.col("size") - 1).cast("double")).alias("community_reach")))
+    out = (
+        g.nodes.select("vid")
+        .join(lab, "vid")
+        .join(g.small(size), "community")
+        .join(direct, "vid", "left")
+        .join(second, "vid", "left")
+        .join(same, "vid", "left")
+        .join(via, "vid", "left")
+        .fillna({"d": 0.0, "s": 0.0, "cd": 0, "cs": 0})
+        .select(
+            "vid",
+            f.least(f.col("d") + f.col("s"), f.lit(float(max(n - 1, 0)))).alias("expected_reach"),
+            f.lit(None).cast("long").alias("reach_2hop_exact"),
+            f.least(
+                (f.col("cd") + f.col("cs")).cast("double"), (f.col("size") - 1).cast("double")
+            ).alias("community_reach"),
+        )
+    )
     return checkpoint(out)
 
 
@@ -548,7 +689,8 @@ def reciprocity(g: SparkGraph) -> DataFrame:
     u = g.undirected
     ends = u.select(f.col("lo").alias("vid"), "mutual").union(u.select("hi", "mutual"))
     per = ends.groupBy("vid").agg(
-        (f.sum(f.col("mutual").cast("double")) / f.count(f.lit(1))).alias("reciprocal_share"))
+        (f.sum(f.col("mutual").cast("double")) / f.count(f.lit(1))).alias("reciprocal_share")
+    )
     return checkpoint(_all_nodes(g, per, {"reciprocal_share": 0.0}))
 
 
@@ -568,18 +710,24 @@ def medians(frame: DataFrame, value: str, group: str | None = None) -> dict:
     f = _f()
     key = f.col(group) if group else f.lit(None).cast("string")
     data = frame.where(f.col(value).isNotNull() & ~f.isnan(value)).select(
-        key.alias("_g"), f.col(value).cast("double").alias("_x"))
+        key.alias("_g"), f.col(value).cast("double").alias("_x")
+    )
     ranked, total = dense_index(data, [f.col("_g"), f.col("_x")], "_pos")
     if not total:
         return {}
-    spans = ranked.groupBy("_g").agg(f.min("_pos").alias("start"),
-                                     f.count(f.lit(1)).alias("k")).collect()
+    spans = (
+        ranked.groupBy("_g")
+        .agg(f.min("_pos").alias("start"), f.count(f.lit(1)).alias("k"))
+        .collect()
+    )
     wanted = {}
     for grp, start, k in spans:
         wanted[grp] = (start + (k - 1) // 2, start + k // 2)
     positions = sorted({p for pair in wanted.values() for p in pair})
-    found = {r[0]: r[1] for r in ranked.where(f.col("_pos").isin(positions))
-             .select("_pos", "_x").collect()}
+    found = {
+        r[0]: r[1]
+        for r in ranked.where(f.col("_pos").isin(positions)).select("_pos", "_x").collect()
+    }
     return {grp: (found[lo] + found[hi]) / 2 for grp, (lo, hi) in wanted.items()}
 
 
@@ -606,45 +754,81 @@ def engagement(g: SparkGraph, deg: DataFrame) -> DataFrame:
     for name, tier_name, low in DEFAULT_BANDS:  # later (higher) bands win
         band = f.when(fol >= low, f.lit(name)).otherwise(band)
         tier = f.when(fol >= low, f.lit(tier_name)).otherwise(tier)
-    norm_map = f.create_map(*itertools.chain.from_iterable(
-        (f.lit(k), f.lit(float(sum(v)))) for k, v in DEFAULT_NORMS.items()))
+    norm_map = f.create_map(
+        *itertools.chain.from_iterable(
+            (f.lit(k), f.lit(float(sum(v)))) for k, v in DEFAULT_NORMS.items()
+        )
+    )
     likes, comments, posts = (_user_col(g, c) for c in ("likes", "comments", "posts"))
-    has_posts = f.coalesce((likes.isNotNull() | comments.isNotNull()) & (posts > 0) & (fol > 0),
-                           f.lit(False))
-    received = g.interactions.groupBy("src").agg(f.sum("interactions").alias("received")) \
+    has_posts = f.coalesce(
+        (likes.isNotNull() | comments.isNotNull()) & (posts > 0) & (fol > 0), f.lit(False)
+    )
+    received = (
+        g.interactions.groupBy("src")
+        .agg(f.sum("interactions").alias("received"))
         .withColumnRenamed("src", "vid")
-    base = (g.nodes.join(deg.select("vid", "in_degree"), "vid")
-            .join(g.small(received), "vid", "left")
-            .select("vid", fol.alias("followers"), band.alias("tier_band"), tier.alias("tier"),
-                    has_posts.alias("has_posts"),
-                    f.when(has_posts, f.try_divide(f.try_divide(
-                        f.coalesce(likes, f.lit(0.0)) + f.coalesce(comments, f.lit(0.0)), posts),
-                        fol)).alias("post_rate"),
-                    f.coalesce("received", f.lit(0.0)).alias("received"),
-                    f.col("in_degree").alias("audience")))
+    )
+    base = (
+        g.nodes.join(deg.select("vid", "in_degree"), "vid")
+        .join(g.small(received), "vid", "left")
+        .select(
+            "vid",
+            fol.alias("followers"),
+            band.alias("tier_band"),
+            tier.alias("tier"),
+            has_posts.alias("has_posts"),
+            f.when(
+                has_posts,
+                f.try_divide(
+                    f.try_divide(
+                        f.coalesce(likes, f.lit(0.0)) + f.coalesce(comments, f.lit(0.0)), posts
+                    ),
+                    fol,
+                ),
+            ).alias("post_rate"),
+            f.coalesce("received", f.lit(0.0)).alias("received"),
+            f.col("in_degree").alias("audience"),
+        )
+    )
     base = base.withColumn("norm", norm_map[f.col("tier_band")])
     hp = f.col("has_posts")
-    graph_ok = ((~hp & (f.col("received") > 0))
-                | (~hp & (f.col("audience") > 0) & f.lit(g.has_interactions)))
-    base = checkpoint(base.withColumn("graph_ok", graph_ok).withColumn(
-        "g_rate", f.col("received") / f.greatest(f.col("audience"), f.lit(1)).cast("double")))
+    graph_ok = (~hp & (f.col("received") > 0)) | (
+        ~hp & (f.col("audience") > 0) & f.lit(g.has_interactions)
+    )
+    base = checkpoint(
+        base.withColumn("graph_ok", graph_ok).withColumn(
+            "g_rate", f.col("received") / f.greatest(f.col("audience"), f.lit(1)).cast("double")
+        )
+    )
     ok = base.where(f.col("graph_ok"))
     med_all = medians(ok, "g_rate").get(None)
     band_meds = medians(ok, "g_rate", "tier_band")
-    bmed = (f.create_map(*itertools.chain.from_iterable(
-        (f.lit(k), f.lit(float(v))) for k, v in band_meds.items()))[f.col("tier_band")]
-        if band_meds else f.lit(None).cast("double"))
+    bmed = (
+        f.create_map(
+            *itertools.chain.from_iterable(
+                (f.lit(k), f.lit(float(v))) for k, v in band_meds.items()
+            )
+        )[f.col("tier_band")]
+        if band_meds
+        else f.lit(None).cast("double")
+    )
     fallback = f.lit(float(med_all)) if med_all is not None else f.lit(None).cast("double")
     m = f.when(bmed.isNull() | (bmed <= 0), fallback).otherwise(bmed)
     out = base.withColumn("m", m.cast("double"))
     g_ratio = f.when(f.col("m") > 0, f.try_divide(f.col("g_rate"), f.col("m")))
     post_ratio = f.col("post_rate") / f.col("norm")
     out = out.select(
-        "vid", "followers", "tier", "tier_band",
-        f.when(f.col("graph_ok"), f.col("g_rate")).otherwise(f.col("post_rate"))
+        "vid",
+        "followers",
+        "tier",
+        "tier_band",
+        f.when(f.col("graph_ok"), f.col("g_rate"))
+        .otherwise(f.col("post_rate"))
         .alias("engagement_rate"),
         f.when(f.col("graph_ok"), g_ratio).otherwise(post_ratio).alias("engagement_vs_tier"),
-        "received", "audience")
+        "received",
+        "audience",
+    )
     return checkpoint(out)
 
 
@@ -664,36 +848,58 @@ def flags(g: SparkGraph, deg: DataFrame, eng: DataFrame, recip: DataFrame) -> Da
 
     f = _f()
     rules = FlagRules()
-    active = g.interactions.select(f.col("dst").alias("vid")).distinct() \
+    active = (
+        g.interactions.select(f.col("dst").alias("vid"))
+        .distinct()
         .withColumn("active", f.lit(True))
+    )
     plat = _user_col(g, "following")
-    following = (g.nodes.select("vid", plat.alias("plat")).join(deg, "vid")
-                 .select("vid", f.when(f.col("plat").isNull() | f.isnan("plat"),
-                                       f.col("out_degree").cast("double"))
-                         .otherwise(f.greatest(f.col("out_degree").cast("double"),
-                                               f.col("plat"))).alias("following")))
+    following = (
+        g.nodes.select("vid", plat.alias("plat"))
+        .join(deg, "vid")
+        .select(
+            "vid",
+            f.when(f.col("plat").isNull() | f.isnan("plat"), f.col("out_degree").cast("double"))
+            .otherwise(f.greatest(f.col("out_degree").cast("double"), f.col("plat")))
+            .alias("following"),
+        )
+    )
     following = checkpoint(following)
     med_following = medians(following, "following").get(None, 0.0)
     cut = max(rules.mass_following_min, rules.mass_following_factor * med_following)
-    per_node = (following.join(active, "vid", "left")
-                .select(f.col("vid").alias("dst"),
-                        f.coalesce("active", f.lit(False)).alias("active"),
-                        (f.col("following") >= cut).alias("mass")))
-    counts = (g.follows.join(g.small(per_node), "dst")
-              .groupBy("src").agg(
-                  f.sum((~f.col("active")).cast("double")).alias("passive_cnt"),
-                  f.sum(f.col("mass").cast("double")).alias("mass_cnt"))
-              .withColumnRenamed("src", "vid"))
-    base = (eng.select("vid", "followers", "engagement_vs_tier", "audience")
-            .join(recip, "vid").join(counts, "vid", "left")
-            .fillna({"passive_cnt": 0.0, "mass_cnt": 0.0}))
+    per_node = following.join(active, "vid", "left").select(
+        f.col("vid").alias("dst"),
+        f.coalesce("active", f.lit(False)).alias("active"),
+        (f.col("following") >= cut).alias("mass"),
+    )
+    counts = (
+        g.follows.join(g.small(per_node), "dst")
+        .groupBy("src")
+        .agg(
+            f.sum((~f.col("active")).cast("double")).alias("passive_cnt"),
+            f.sum(f.col("mass").cast("double")).alias("mass_cnt"),
+        )
+        .withColumnRenamed("src", "vid")
+    )
+    base = (
+        eng.select("vid", "followers", "engagement_vs_tier", "audience")
+        .join(recip, "vid")
+        .join(counts, "vid", "left")
+        .fillna({"passive_cnt": 0.0, "mass_cnt": 0.0})
+    )
     aud = f.col("audience").cast("double")
     base = base.select(
-        "vid", "followers", "engagement_vs_tier", "audience", "reciprocal_share",
+        "vid",
+        "followers",
+        "engagement_vs_tier",
+        "audience",
+        "reciprocal_share",
         f.when(aud > 0, f.col("passive_cnt") / f.greatest(aud, f.lit(1.0))).alias("passive_share"),
-        f.when(aud > 0, f.col("mass_cnt") / f.greatest(aud, f.lit(1.0)))
-        .alias("mass_follower_share"),
-        (f.col("followers") / f.greatest(aud, f.lit(1.0))).alias("gap"))
+        f.when(aud > 0, f.col("mass_cnt") / f.greatest(aud, f.lit(1.0))).alias(
+            "mass_follower_share"
+        ),
+        (f.col("followers") / f.greatest(aud, f.lit(1.0))).alias("gap"),
+    )
     base = checkpoint(base)
     med_gap = medians(base, "gap").get(None)
     if med_gap:
@@ -707,20 +913,28 @@ def flags(g: SparkGraph, deg: DataFrame, eng: DataFrame, recip: DataFrame) -> Da
         return f.coalesce(c, f.lit(0.0))
 
     out = base.select(
-        "vid", "passive_share", "mass_follower_share", gap_ratio.alias("followers_gap_ratio"),
-        f.coalesce((f.col("engagement_vs_tier") < rules.low_engagement_ratio)
-                   & (fol >= rules.low_engagement_min_followers), f.lit(False))
-        .alias("low_engagement"),
-        (f.lit(g.has_interactions) & big & (nz(f.col("passive_share")) > rules.passive_share))
-        .alias("passive_followers"),
+        "vid",
+        "passive_share",
+        "mass_follower_share",
+        gap_ratio.alias("followers_gap_ratio"),
+        f.coalesce(
+            (f.col("engagement_vs_tier") < rules.low_engagement_ratio)
+            & (fol >= rules.low_engagement_min_followers),
+            f.lit(False),
+        ).alias("low_engagement"),
+        (
+            f.lit(g.has_interactions) & big & (nz(f.col("passive_share")) > rules.passive_share)
+        ).alias("passive_followers"),
         (big & (nz(f.col("mass_follower_share")) > rules.mass_share)).alias("mass_followers"),
         (big & (f.col("reciprocal_share") < rules.low_reciprocity)).alias("low_reciprocity"),
-        f.coalesce((gap_ratio > rules.followers_gap_factor)
-                   & (fol >= rules.followers_gap_min_followers), f.lit(False))
-        .alias("followers_gap"),
+        f.coalesce(
+            (gap_ratio > rules.followers_gap_factor) & (fol >= rules.followers_gap_min_followers),
+            f.lit(False),
+        ).alias("followers_gap"),
     )
     names = list(rules.descriptions)
     out = out.withColumn("flags", f.concat_ws(";", *[f.when(f.col(c), f.lit(c)) for c in names]))
-    out = out.withColumn("n_flags", sum((f.col(c).cast("int") for c in names[1:]),
-                                        f.col(names[0]).cast("int")))
+    out = out.withColumn(
+        "n_flags", sum((f.col(c).cast("int") for c in names[1:]), f.col(names[0]).cast("int"))
+    )
     return checkpoint(out)

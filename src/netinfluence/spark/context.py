@@ -31,8 +31,9 @@ def quiet_pyspark_warnings():
     """Silence PySpark's import-time FutureWarning about pandas 3 (this package's own use of
     pandas with Spark goes through Arrow tables and is tested)."""
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas",
-                                category=FutureWarning)
+        warnings.filterwarnings(
+            "ignore", message="PySpark does not yet fully support pandas", category=FutureWarning
+        )
         yield
 
 
@@ -86,10 +87,14 @@ def session(
     level = str(log_level).strip().lower()
     if level not in LOG_LEVELS:
         raise InputError(f"log_level must be one of {LOG_LEVELS}, got {log_level!r}")
-    if isinstance(shuffle_partitions, bool) or not isinstance(shuffle_partitions, int) \
-            or shuffle_partitions < 1:
-        raise InputError(f"shuffle_partitions must be a positive integer, got "
-                         f"{shuffle_partitions!r}")
+    if (
+        isinstance(shuffle_partitions, bool)
+        or not isinstance(shuffle_partitions, int)
+        or shuffle_partitions < 1
+    ):
+        raise InputError(
+            f"shuffle_partitions must be a positive integer, got {shuffle_partitions!r}"
+        )
     sql = _pyspark("the Spark engine")
     settings: dict[str, str] = {
         "spark.ui.enabled": "false",

@@ -22,21 +22,59 @@ logger = logging.getLogger(__name__)
 
 #: Columns of :func:`metrics`, in order.
 METRIC_COLUMNS = (
-    "node", "in_degree", "out_degree", "strength", "reach_2hop", "pagerank",
-    "community", "community_size", "within_module_z", "participation", "internal_share",
-    "role", "insider", "tie_coreness", "expected_reach", "community_reach_share",
-    "followers", "tier", "tier_band", "engagement_rate", "engagement_vs_tier",
-    "reciprocal_share", "passive_share", "mass_follower_share", "followers_gap_ratio",
-    "low_engagement", "passive_followers", "mass_followers", "low_reciprocity",
-    "followers_gap", "flags", "n_flags",
-    "engaged_reach", "embeddedness", "coreness", "engagement", "reciprocity", "score",
+    "node",
+    "in_degree",
+    "out_degree",
+    "strength",
+    "reach_2hop",
+    "pagerank",
+    "community",
+    "community_size",
+    "within_module_z",
+    "participation",
+    "internal_share",
+    "role",
+    "insider",
+    "tie_coreness",
+    "expected_reach",
+    "community_reach_share",
+    "followers",
+    "tier",
+    "tier_band",
+    "engagement_rate",
+    "engagement_vs_tier",
+    "reciprocal_share",
+    "passive_share",
+    "mass_follower_share",
+    "followers_gap_ratio",
+    "low_engagement",
+    "passive_followers",
+    "mass_followers",
+    "low_reciprocity",
+    "followers_gap",
+    "flags",
+    "n_flags",
+    "engaged_reach",
+    "embeddedness",
+    "coreness",
+    "engagement",
+    "reciprocity",
+    "score",
 )
 #: ``reach=`` choices of :func:`metrics`.
 REACH_METHODS = ("sketch", "exact")
 
 # Columns the score is computed from on the driver (see _score).
-_SCORE_INPUTS = ("within_module_z", "participation", "internal_share", "tie_coreness",
-                 "expected_reach", "engagement_vs_tier", "reciprocal_share", "n_flags")
+_SCORE_INPUTS = (
+    "within_module_z",
+    "participation",
+    "internal_share",
+    "tie_coreness",
+    "expected_reach",
+    "engagement_vs_tier",
+    "reciprocal_share",
+    "n_flags",
+)
 
 
 # Score inputs that are floating-point sums: Spark adds their terms in an order that depends
@@ -76,8 +114,12 @@ def snap_ties(values: np.ndarray, tolerance: float = TIE_TOLERANCE) -> np.ndarra
 
 
 def _check_positive_int(name: str, value, lo: int = 1, hi: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < lo or (
-            hi is not None and value > hi):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, np.integer))
+        or value < lo
+        or (hi is not None and value > hi)
+    ):
         bound = f"in [{lo}, {hi}]" if hi is not None else f">= {lo}"
         raise InputError(f"{name} must be an integer {bound}, got {value!r}")
     return int(value)
@@ -262,8 +304,9 @@ def metrics(
         d = float(damping)
         tol = float(pagerank_tol)
     except (TypeError, ValueError):
-        raise InputError(f"damping and pagerank_tol must be numbers, got {damping!r}, "
-                         f"{pagerank_tol!r}") from None
+        raise InputError(
+            f"damping and pagerank_tol must be numbers, got {damping!r}, {pagerank_tol!r}"
+        ) from None
     if not 0.0 <= d <= 1.0:
         raise InputError(f"damping must be a number in [0, 1], got {damping!r}")
     if not tol > 0:
@@ -286,8 +329,14 @@ def metrics(
         logger.info("spark metrics: %s done in %.1f s", name, timings[name])
 
     g = prepare(spark, follows_df, interactions_df, users_df, broadcast_nodes=bcast)
-    run.update(n_nodes=g.n, n_follows=g.n_follows, n_interaction_pairs=g.n_interaction_pairs,
-               default_layer=g.default_layer, reach_layer=g.reach_layer, seed=seed_value)
+    run.update(
+        n_nodes=g.n,
+        n_follows=g.n_follows,
+        n_interaction_pairs=g.n_interaction_pairs,
+        default_layer=g.default_layer,
+        reach_layer=g.reach_layer,
+        seed=seed_value,
+    )
     lap("prepare")
     if g.n == 0:
         raise InputError("the inputs hold no accounts")
@@ -296,12 +345,12 @@ def metrics(
     layer = g.default_layer
     paths = alg.two_hop_paths(g)
     exact_two_hop = paths <= paths_max
-    run.update(two_hop_paths=paths,
-               two_hop_method="exact" if exact_two_hop else "first-order")
+    run.update(two_hop_paths=paths, two_hop_method="exact" if exact_two_hop else "first-order")
     if reach_method == "exact" and not exact_two_hop:
         raise InputError(
             f"reach='exact' forms every two-hop pair, and the reach layer has {paths:.3g} "
-            f"(more than exact_paths_max={paths_max:.3g}); use reach='sketch'")
+            f"(more than exact_paths_max={paths_max:.3g}); use reach='sketch'"
+        )
     lap("two_hop_paths")
 
     def rank_step():
@@ -312,10 +361,15 @@ def metrics(
     def community_steps():
         t0 = time.perf_counter()
         if labels is None:
-            lab, lpa = alg.label_propagation(g, layer, method=method, seed=seed_value,
-                                             max_iter=lpa_iter, max_levels=lpa_levels)
-            facts = {"community_method": method, "lpa_levels": lpa["levels"],
-                     "lpa_rounds": lpa["rounds"], "lpa_converged": lpa["converged"]}
+            lab, lpa = alg.label_propagation(
+                g, layer, method=method, seed=seed_value, max_iter=lpa_iter, max_levels=lpa_levels
+            )
+            facts = {
+                "community_method": method,
+                "lpa_levels": lpa["levels"],
+                "lpa_rounds": lpa["rounds"],
+                "lpa_converged": lpa["converged"],
+            }
         else:
             lab = _given_labels(g, labels)
             facts = {"community_method": "given"}
@@ -324,8 +378,11 @@ def metrics(
         t2 = time.perf_counter()
         two = alg.two_hop(g, lab, exact=exact_two_hop)
         t3 = time.perf_counter()
-        return (lab, roles, two), facts, {"communities": t1 - t0, "roles": t2 - t1,
-                                          "expected_reach": t3 - t2}
+        return (
+            (lab, roles, two),
+            facts,
+            {"communities": t1 - t0, "roles": t2 - t1, "expected_reach": t3 - t2},
+        )
 
     def local_steps():
         t0 = time.perf_counter()
@@ -333,8 +390,11 @@ def metrics(
         t1 = time.perf_counter()
         if reach_method == "sketch":
             r2 = alg.reach_sketch(g, lg_k=precision)
-            facts = {"reach_method": "sketch", "reach_precision": precision,
-                     "reach_error": float(1.04 / np.sqrt(2.0**precision))}
+            facts = {
+                "reach_method": "sketch",
+                "reach_precision": precision,
+                "reach_error": float(1.04 / np.sqrt(2.0**precision)),
+            }
         else:
             r2, facts = None, {"reach_method": "exact", "reach_error": 0.0}
         t2 = time.perf_counter()
@@ -343,8 +403,11 @@ def metrics(
         flg = alg.flags(g, deg, eng, recip)
         t3 = time.perf_counter()
         facts["core_rounds"] = rounds
-        return (core, r2, eng, recip, flg), facts, {"core": t1 - t0, "reach": t2 - t1,
-                                                    "engagement": t3 - t2}
+        return (
+            (core, r2, eng, recip, flg),
+            facts,
+            {"core": t1 - t0, "reach": t2 - t1, "engagement": t3 - t2},
+        )
 
     # The three chains are independent: run them as concurrent Spark jobs so that one
     # chain's driver-side work (planning, scheduling, the per-round convergence check)
@@ -382,13 +445,13 @@ def _given_labels(g, labels: DataFrame) -> DataFrame:
     if not isinstance(labels, SparkFrame) or not {"node", "community"} <= set(labels.columns):
         raise InputError("labels must be a Spark DataFrame with columns node, community")
     node_type = g.nodes.schema["node"].dataType
-    lab = labels.select(f.col("node").cast(node_type).alias("node"),
-                        f.col("community").alias("label"))
+    lab = labels.select(
+        f.col("node").cast(node_type).alias("node"), f.col("community").alias("label")
+    )
     joined = checkpoint(g.nodes.select("vid", "node").join(lab, "node", "left"))
     missing = joined.where(f.col("label").isNull()).count()
     if missing:
-        raise InputError(f"labels must give a community for every node; {missing} node(s) "
-                         "missing")
+        raise InputError(f"labels must give a community for every node; {missing} node(s) missing")
     dup = joined.groupBy("vid").count().where(f.col("count") > 1).limit(1).count()
     if dup:
         raise InputError("labels has duplicate node ids")
@@ -399,15 +462,26 @@ def _assemble(g, deg, pr, lab, roles, core, two, r2, eng, recip, flg) -> DataFra
     from pyspark.sql import functions as f
 
     size = f.col("community_size")
-    share = f.when(size > 1, f.col("community_reach") / (size - 1).cast("double")) \
-        .otherwise(0.0)
-    t = (g.nodes.select("vid", "node")
-         .join(deg, "vid").join(r2, "vid").join(pr, "vid").join(lab, "vid").join(roles, "vid")
-         .join(core, "vid").join(two, "vid")
-         .join(eng.select("vid", "followers", "tier", "tier_band", "engagement_rate",
-                          "engagement_vs_tier"), "vid")
-         .join(recip, "vid").join(flg, "vid")
-         .withColumn("community_reach_share", share))
+    share = f.when(size > 1, f.col("community_reach") / (size - 1).cast("double")).otherwise(0.0)
+    t = (
+        g.nodes.select("vid", "node")
+        .join(deg, "vid")
+        .join(r2, "vid")
+        .join(pr, "vid")
+        .join(lab, "vid")
+        .join(roles, "vid")
+        .join(core, "vid")
+        .join(two, "vid")
+        .join(
+            eng.select(
+                "vid", "followers", "tier", "tier_band", "engagement_rate", "engagement_vs_tier"
+            ),
+            "vid",
+        )
+        .join(recip, "vid")
+        .join(flg, "vid")
+        .withColumn("community_reach_share", share)
+    )
     from netinfluence.spark.graph import checkpoint
 
     return checkpoint(t)
@@ -435,14 +509,23 @@ def _score(spark, table: DataFrame, weights: ScoreWeights) -> DataFrame:
     z = inputs["within_module_z"].to_numpy(dtype=float)
     p = inputs["participation"].to_numpy(dtype=float)
     role = pd.Series(np.asarray(_classify(z, p), dtype=object), index=inputs.index)
-    rl = pd.DataFrame({"within_module_z": z, "role": role.to_numpy(),
-                       "internal_share": inputs["internal_share"].to_numpy(dtype=float)},
-                      index=inputs.index)
+    rl = pd.DataFrame(
+        {
+            "within_module_z": z,
+            "role": role.to_numpy(),
+            "internal_share": inputs["internal_share"].to_numpy(dtype=float),
+        },
+        index=inputs.index,
+    )
     comps = components(inputs)
     n_flags = inputs["n_flags"].to_numpy(dtype=int)
-    scored = pd.DataFrame({"vid": inputs.index.to_numpy(dtype=np.int64),
-                           "role": role.astype(str).to_numpy(),
-                           "insider": is_insider(rl).to_numpy(dtype=bool)})
+    scored = pd.DataFrame(
+        {
+            "vid": inputs.index.to_numpy(dtype=np.int64),
+            "role": role.astype(str).to_numpy(),
+            "insider": is_insider(rl).to_numpy(dtype=bool),
+        }
+    )
     for c in COMPONENTS:
         scored[c] = comps[c].to_numpy(dtype=float)
     scored["score"] = combine(comps, n_flags, weights)

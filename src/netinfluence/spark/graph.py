@@ -107,9 +107,11 @@ class SparkGraph:
         (``Network.undirected_edge_arrays``)."""
         f = _functions()
         e = self.layer_edges(layer)
-        return (e.select(f.least("src", "dst").alias("lo"), f.greatest("src", "dst").alias("hi"),
-                         "w")
-                .groupBy("lo", "hi").agg(f.sum("w").alias("w")))
+        return (
+            e.select(f.least("src", "dst").alias("lo"), f.greatest("src", "dst").alias("hi"), "w")
+            .groupBy("lo", "hi")
+            .agg(f.sum("w").alias("w"))
+        )
 
 
 def checkpoint(frame: DataFrame, *, eager: bool = True) -> DataFrame:
@@ -133,7 +135,8 @@ def _without_estimate(frame: DataFrame) -> DataFrame:
     jdf = frame._jdf
     try:
         fresh = spark._jsparkSession.internalCreateDataFrame(
-            jdf.queryExecution().toRdd(), jdf.schema(), False)
+            jdf.queryExecution().toRdd(), jdf.schema(), False
+        )
     except Exception:  # pragma: no cover - internal API moved: keep the checkpointed frame
         return frame
     return SparkFrame(fresh, spark)
@@ -148,9 +151,11 @@ def dense_index(frame: DataFrame, order: list, name: str) -> tuple[DataFrame, in
     Returns the frame and its row count.
     """
     f = _functions()
-    tagged = checkpoint(frame.orderBy(*order)
-                        .withColumn("_part", f.spark_partition_id())
-                        .withColumn("_mono", f.monotonically_increasing_id()))
+    tagged = checkpoint(
+        frame.orderBy(*order)
+        .withColumn("_part", f.spark_partition_id())
+        .withColumn("_mono", f.monotonically_increasing_id())
+    )
     counts = sorted((r[0], r[1]) for r in tagged.groupBy("_part").count().collect())
     total, pairs = 0, []
     for part, count in counts:
@@ -158,8 +163,9 @@ def dense_index(frame: DataFrame, order: list, name: str) -> tuple[DataFrame, in
         total += count
     if not pairs:
         return tagged.drop("_part", "_mono").withColumn(name, f.lit(None).cast("long")), 0
-    offsets = f.create_map(*itertools.chain.from_iterable(
-        (f.lit(p), f.lit(o).cast("long")) for p, o in pairs))
+    offsets = f.create_map(
+        *itertools.chain.from_iterable((f.lit(p), f.lit(o).cast("long")) for p, o in pairs)
+    )
     out = tagged.withColumn(
         name,
         f.col("_mono") - f.shiftleft(f.col("_part").cast("long"), 33) + offsets[f.col("_part")],
@@ -177,8 +183,9 @@ def _check_frame(frame, what: str, required: tuple[str, ...]) -> None:
         raise InputError(f"{what} must be a Spark DataFrame, got {type(frame).__name__}")
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise InputError(f"{what} must have columns {list(required)}; missing {missing}, found "
-                         f"{frame.columns}")
+        raise InputError(
+            f"{what} must have columns {list(required)}; missing {missing}, found {frame.columns}"
+        )
 
 
 def _id_type(frames: list[tuple[DataFrame, tuple[str, ...]]]):
@@ -231,24 +238,33 @@ def prepare(
     id_type = _id_type(inputs)
 
     empty_pairs = spark.createDataFrame([], "src_id string, dst_id string").select(
-        f.col("src_id").cast(id_type), f.col("dst_id").cast(id_type))
+        f.col("src_id").cast(id_type), f.col("dst_id").cast(id_type)
+    )
     # influence direction: the followed account reaches its follower
     if follows_df is not None:
-        fol = checkpoint(follows_df.select(f.col("followed").cast(id_type).alias("src_id"),
-                                           f.col("follower").cast(id_type).alias("dst_id")))
+        fol = checkpoint(
+            follows_df.select(
+                f.col("followed").cast(id_type).alias("src_id"),
+                f.col("follower").cast(id_type).alias("dst_id"),
+            )
+        )
         _no_missing_ids(fol, "follows_df", "follower or followed")
     else:
         fol = empty_pairs
     if interactions_df is not None:
         cols = interactions_df.columns
-        count = (_numeric(f.col("count")) if "count" in cols else f.lit(1.0))
+        count = _numeric(f.col("count")) if "count" in cols else f.lit(1.0)
         raw_count = f.col("count") if "count" in cols else f.lit(1.0)
-        itype = (f.lower(f.trim(f.col("type").cast("string"))) if "type" in cols
-                 else f.lit(None).cast("string"))
+        itype = (
+            f.lower(f.trim(f.col("type").cast("string")))
+            if "type" in cols
+            else f.lit(None).cast("string")
+        )
         inter = interactions_df.select(
             f.col("target").cast(id_type).alias("src_id"),
             f.col("source").cast(id_type).alias("dst_id"),
-            f.when(itype.isNull() | (itype == ""), f.lit("interaction")).otherwise(itype)
+            f.when(itype.isNull() | (itype == ""), f.lit("interaction"))
+            .otherwise(itype)
             .alias("type"),
             f.coalesce(count, f.when(raw_count.isNull(), f.lit(1.0))).alias("count"),
             raw_count.isNotNull().alias("_given"),
@@ -260,8 +276,9 @@ def prepare(
             f.sum(f.when(f.col("count") < 0, 1).otherwise(0)),
         ).collect()[0]
         if bad[0]:
-            raise InputError(f"interactions_df has {bad[0]} row(s) with a missing source or "
-                             "target id")
+            raise InputError(
+                f"interactions_df has {bad[0]} row(s) with a missing source or target id"
+            )
         if bad[1]:
             raise InputError(f"interactions_df has {bad[1]} row(s) with a non-numeric count")
         if bad[2]:
@@ -278,13 +295,17 @@ def prepare(
         sel += [_numeric(f.col(c)).alias(c) for c in USER_NUMERIC if c in user_columns]
         sel += [f.col(c).cast("string").alias(c) for c in USER_TEXT if c in user_columns]
         users = checkpoint(users_df.select(*sel))
-        stats = users.agg(f.count(f.lit(1)), f.count_distinct("node"),
-                          f.sum(f.when(f.col("node").isNull(), 1).otherwise(0))).collect()[0]
+        stats = users.agg(
+            f.count(f.lit(1)),
+            f.count_distinct("node"),
+            f.sum(f.when(f.col("node").isNull(), 1).otherwise(0)),
+        ).collect()[0]
         if stats[2]:
             raise InputError(f"users_df has {stats[2]} row(s) with a missing id")
         if stats[0] != stats[1]:
-            raise InputError(f"users_df has {stats[0] - stats[1]} duplicate id(s); give one "
-                             "row per account")
+            raise InputError(
+                f"users_df has {stats[0] - stats[1]} duplicate id(s); give one row per account"
+            )
 
     ids = fol.select(f.col("src_id").alias("node")).union(fol.select(f.col("dst_id")))
     if inter is not None:
@@ -314,13 +335,25 @@ def prepare(
         n_pairs = inter_pairs.count()
     else:
         inter_pairs = spark.createDataFrame(
-            [], "src long, dst long, interactions double, intensity double")
+            [], "src long, dst long, interactions double, intensity double"
+        )
         n_pairs = 0
     logger.debug("prepare: %d follows pairs, %d interaction pairs", n_follows, n_pairs)
     ties, undirected = tie_table(follows, inter_pairs, broadcast=broadcast)
     logger.debug("prepare: tie table done")
-    return SparkGraph(spark, nodes, follows, inter_pairs, ties, undirected, n, n_follows,
-                      n_pairs, broadcast, user_columns)
+    return SparkGraph(
+        spark,
+        nodes,
+        follows,
+        inter_pairs,
+        ties,
+        undirected,
+        n,
+        n_follows,
+        n_pairs,
+        broadcast,
+        user_columns,
+    )
 
 
 def _no_missing_ids(frame: DataFrame, what: str, cols: str) -> None:
@@ -341,15 +374,20 @@ def _interaction_pairs(inter: DataFrame) -> DataFrame:
     """Summed and type-weighted counts per influence pair (unknown types weigh 1)."""
     f = _functions()
     params = _tie_parameters()
-    weights = f.create_map(*itertools.chain.from_iterable(
-        (f.lit(k), f.lit(float(v))) for k, v in params["type_weights"]))
+    weights = f.create_map(
+        *itertools.chain.from_iterable(
+            (f.lit(k), f.lit(float(v))) for k, v in params["type_weights"]
+        )
+    )
     w = f.coalesce(weights[f.col("type")], f.lit(1.0))
     return inter.groupBy("src", "dst").agg(
-        f.sum("count").alias("interactions"), f.sum(w * f.col("count")).alias("intensity"))
+        f.sum("count").alias("interactions"), f.sum(w * f.col("count")).alias("intensity")
+    )
 
 
-def tie_table(follows: DataFrame, inter_pairs: DataFrame, *, broadcast: bool
-              ) -> tuple[DataFrame, DataFrame]:
+def tie_table(
+    follows: DataFrame, inter_pairs: DataFrame, *, broadcast: bool
+) -> tuple[DataFrame, DataFrame]:
     """The default tie table of :func:`netinfluence.ties.tie_strength` and the undirected pairs.
 
     strength = (follow_weight [follows] + log1p(intensity)) (1 + reciprocity_bonus [mutual])
@@ -362,17 +400,25 @@ def tie_table(follows: DataFrame, inter_pairs: DataFrame, *, broadcast: bool
     p = _tie_parameters()
     fol = follows.select("src", "dst", f.lit(True).alias("follows"))
     t = fol.join(inter_pairs, ["src", "dst"], "full").select(
-        "src", "dst",
+        "src",
+        "dst",
         f.coalesce("follows", f.lit(False)).alias("follows"),
         f.coalesce("interactions", f.lit(0.0)).alias("interactions"),
         f.coalesce("intensity", f.lit(0.0)).alias("intensity"),
     )
     t = checkpoint(t)
-    und = (t.select(f.least("src", "dst").alias("lo"), f.greatest("src", "dst").alias("hi"))
-           .groupBy("lo", "hi").agg((f.count(f.lit(1)) == 2).alias("mutual")))
+    und = (
+        t.select(f.least("src", "dst").alias("lo"), f.greatest("src", "dst").alias("hi"))
+        .groupBy("lo", "hi")
+        .agg((f.count(f.lit(1)) == 2).alias("mutual"))
+    )
     und = checkpoint(und)
-    deg = (und.select(f.col("lo").alias("v")).union(und.select("hi"))
-           .groupBy("v").agg(f.count(f.lit(1)).alias("deg")))
+    deg = (
+        und.select(f.col("lo").alias("v"))
+        .union(und.select("hi"))
+        .groupBy("v")
+        .agg(f.count(f.lit(1)).alias("deg"))
+    )
     deg = checkpoint(deg)
     common = common_neighbours(und, deg, broadcast=broadcast)
     logger.debug("prepare: common neighbours done")
@@ -380,22 +426,45 @@ def tie_table(follows: DataFrame, inter_pairs: DataFrame, *, broadcast: bool
     dh = deg.select(f.col("v").alias("hi"), f.col("deg").alias("deg_hi"))
     if broadcast:
         dl, dh = f.broadcast(dl), f.broadcast(dh)
-    pairs = (und.join(common, ["lo", "hi"], "left").join(dl, "lo").join(dh, "hi")
-             .select("lo", "hi", "mutual",
-                     (f.coalesce("common", f.lit(0)) /
-                      f.greatest(f.col("deg_lo") + f.col("deg_hi")
-                                 - f.coalesce("common", f.lit(0)), f.lit(1)))
-                     .alias("jaccard")))
+    pairs = (
+        und.join(common, ["lo", "hi"], "left")
+        .join(dl, "lo")
+        .join(dh, "hi")
+        .select(
+            "lo",
+            "hi",
+            "mutual",
+            (
+                f.coalesce("common", f.lit(0))
+                / f.greatest(
+                    f.col("deg_lo") + f.col("deg_hi") - f.coalesce("common", f.lit(0)), f.lit(1)
+                )
+            ).alias("jaccard"),
+        )
+    )
     keyed = t.withColumn("lo", f.least("src", "dst")).withColumn("hi", f.greatest("src", "dst"))
-    base = (f.lit(p["follow_weight"]) * f.col("follows").cast("double")
-            + f.log1p(f.col("intensity")))
-    strength = (base * (1.0 + p["reciprocity_bonus"] * f.col("mutual").cast("double"))
-                * (1.0 + p["proximity_weight"] * f.col("jaccard")))
-    ties = (keyed.join(pairs, ["lo", "hi"])
-            .withColumn("strength", strength)
-            .withColumn("probability", -f.expm1(-f.col("strength") / p["scale"]))
-            .select("src", "dst", "follows", "interactions", "intensity", "mutual", "jaccard",
-                    "strength", "probability"))
+    base = f.lit(p["follow_weight"]) * f.col("follows").cast("double") + f.log1p(f.col("intensity"))
+    strength = (
+        base
+        * (1.0 + p["reciprocity_bonus"] * f.col("mutual").cast("double"))
+        * (1.0 + p["proximity_weight"] * f.col("jaccard"))
+    )
+    ties = (
+        keyed.join(pairs, ["lo", "hi"])
+        .withColumn("strength", strength)
+        .withColumn("probability", -f.expm1(-f.col("strength") / p["scale"]))
+        .select(
+            "src",
+            "dst",
+            "follows",
+            "interactions",
+            "intensity",
+            "mutual",
+            "jaccard",
+            "strength",
+            "probability",
+        )
+    )
     return checkpoint(ties), und.select("lo", "hi", "mutual")
 
 
@@ -418,20 +487,30 @@ def common_neighbours(und: DataFrame, deg: DataFrame, *, broadcast: bool) -> Dat
     e = und.join(dl, "lo").join(dh, "hi")
     lo_first = (f.col("dlo") < f.col("dhi")) | (f.col("dlo") == f.col("dhi"))
     # lo < hi always, so ties in degree are broken by vid in favour of lo
-    oriented = checkpoint(e.select(
-        f.when(lo_first, f.col("lo")).otherwise(f.col("hi")).alias("a"),
-        f.when(lo_first, f.col("hi")).otherwise(f.col("lo")).alias("b"),
-        f.when(lo_first, f.col("dhi")).otherwise(f.col("dlo")).alias("db"),
-    ))
+    oriented = checkpoint(
+        e.select(
+            f.when(lo_first, f.col("lo")).otherwise(f.col("hi")).alias("a"),
+            f.when(lo_first, f.col("hi")).otherwise(f.col("lo")).alias("b"),
+            f.when(lo_first, f.col("dhi")).otherwise(f.col("dlo")).alias("db"),
+        )
+    )
     x = oriented.alias("x")
     y = oriented.alias("y")
-    wedges = x.join(y, (f.col("x.a") == f.col("y.a")) & (
-        (f.col("x.db") < f.col("y.db"))
-        | ((f.col("x.db") == f.col("y.db")) & (f.col("x.b") < f.col("y.b"))))).select(
-        f.col("x.a").alias("a"), f.col("x.b").alias("b"), f.col("y.b").alias("c"))
+    wedges = x.join(
+        y,
+        (f.col("x.a") == f.col("y.a"))
+        & (
+            (f.col("x.db") < f.col("y.db"))
+            | ((f.col("x.db") == f.col("y.db")) & (f.col("x.b") < f.col("y.b")))
+        ),
+    ).select(f.col("x.a").alias("a"), f.col("x.b").alias("b"), f.col("y.b").alias("c"))
     closing = oriented.select(f.col("a").alias("b"), f.col("b").alias("c"))
     tri = wedges.join(closing, ["b", "c"])
-    credits = (tri.select("a", "b").union(tri.select("a", "c")).union(tri.select("b", "c"))
-               .toDF("u", "v"))
-    return checkpoint(credits.select(f.least("u", "v").alias("lo"), f.greatest("u", "v").alias("hi"))
-                      .groupBy("lo", "hi").agg(f.count(f.lit(1)).alias("common")))
+    credits = (
+        tri.select("a", "b").union(tri.select("a", "c")).union(tri.select("b", "c")).toDF("u", "v")
+    )
+    return checkpoint(
+        credits.select(f.least("u", "v").alias("lo"), f.greatest("u", "v").alias("hi"))
+        .groupBy("lo", "hi")
+        .agg(f.count(f.lit(1)).alias("common"))
+    )

@@ -54,8 +54,9 @@ def _inner_suffix(path: Path) -> str:
     return suffixes[-1] if suffixes else ""
 
 
-def read_table(spark: SparkSession, path: str | os.PathLike, *, kind: str,
-               sep: str | None = None) -> DataFrame:
+def read_table(
+    spark: SparkSession, path: str | os.PathLike, *, kind: str, sep: str | None = None
+) -> DataFrame:
     """One input file (or Parquet folder) as a Spark DataFrame with the package's column names.
 
     Parameters
@@ -112,29 +113,38 @@ def read_table(spark: SparkSession, path: str | os.PathLike, *, kind: str,
             delimiter = sep if sep is not None else (_sniff_sep(first, suffix) or " ")
             names = [_norm(c) for c in first.split(delimiter)]
             header = any(n in SYNONYMS.get(role, ()) for role in required for n in names)
-        frame = spark.read.csv(text, header=header, sep=delimiter, comment="#",
-                               inferSchema=False, ignoreLeadingWhiteSpace=True,
-                               ignoreTrailingWhiteSpace=True)
+        frame = spark.read.csv(
+            text,
+            header=header,
+            sep=delimiter,
+            comment="#",
+            inferSchema=False,
+            ignoreLeadingWhiteSpace=True,
+            ignoreTrailingWhiteSpace=True,
+        )
     cols = list(frame.columns)
     mapping: dict[str, str] = {}
     if header:
         normed = {c: _norm(c) for c in cols}
         for role in (*required, *optional):
             exact = [c for c in cols if normed[c] == role and c not in mapping]
-            found = exact or [c for c in cols if normed[c] in SYNONYMS.get(role, ())
-                              and c not in mapping]
+            found = exact or [
+                c for c in cols if normed[c] in SYNONYMS.get(role, ()) and c not in mapping
+            ]
             if found:
                 mapping[found[0]] = role
     else:
         roles = (*required, *optional)
         if len(cols) < len(required):
-            raise InputError(f"{kind_name} needs {len(required)} column(s), found {len(cols)}",
-                             source=str(path))
+            raise InputError(
+                f"{kind_name} needs {len(required)} column(s), found {len(cols)}", source=str(path)
+            )
         mapping = dict(zip(cols, roles, strict=False))
     missing = [r for r in required if r not in mapping.values()]
     if missing:
-        raise InputError(f"{kind_name} table has no column for {missing}; found columns "
-                         f"{cols}", source=str(path))
+        raise InputError(
+            f"{kind_name} table has no column for {missing}; found columns {cols}", source=str(path)
+        )
     taken = set(mapping.values())
     renamed = []
     for c in cols:
@@ -222,14 +232,16 @@ def run_rank_spark(
     fmt = table_format(out)
     if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 0):
         raise InputError(f"top must be a non-negative integer or None, got {top!r}")
-    if per_community is not None and (isinstance(per_community, bool)
-                                      or not isinstance(per_community, int)
-                                      or per_community < 1):
+    if per_community is not None and (
+        isinstance(per_community, bool) or not isinstance(per_community, int) or per_community < 1
+    ):
         raise InputError(f"per_community must be a positive integer, got {per_community!r}")
     everything = not top and not per_community
     if everything and fmt not in ("csv", "parquet"):
-        raise InputError("writing every node with the Spark engine needs a .csv or .parquet "
-                         f"output (Spark writes a folder of part files), got {str(out)!r}")
+        raise InputError(
+            "writing every node with the Spark engine needs a .csv or .parquet "
+            f"output (Spark writes a folder of part files), got {str(out)!r}"
+        )
     if follows is None and interactions is None and users is None:
         raise InputError("nothing to read: give follows, interactions or users")
     weights = weights or ScoreWeights()
@@ -239,30 +251,54 @@ def run_rank_spark(
     if own_session:
         from netinfluence.spark.context import session
 
-        spark = session(master, shuffle_partitions=shuffle_partitions,
-                        driver_memory=driver_memory, log_level=log_level, config=config)
+        spark = session(
+            master,
+            shuffle_partitions=shuffle_partitions,
+            driver_memory=driver_memory,
+            log_level=log_level,
+            config=config,
+        )
     try:
         step("load")
-        frames = {kind: _read_all(spark, path, kind=kind, sep=sep)
-                  for kind, path in (("follows", follows), ("interactions", interactions),
-                                     ("users", users))}
+        frames = {
+            kind: _read_all(spark, path, kind=kind, sep=sep)
+            for kind, path in (
+                ("follows", follows),
+                ("interactions", interactions),
+                ("users", users),
+            )
+        }
         step("metrics")
         from netinfluence.spark.engine import metrics
 
         info: dict = {}
-        table = metrics(spark, frames["follows"], frames["interactions"], frames["users"],
-                        seed=seed, weights=weights, info=info, **(metrics_options or {}))
+        table = metrics(
+            spark,
+            frames["follows"],
+            frames["interactions"],
+            frames["users"],
+            seed=seed,
+            weights=weights,
+            info=info,
+            **(metrics_options or {}),
+        )
         step("export")
         ranked = _ranked(table, frames["users"])
-        selected, filtered, unknown = _filter(ranked, tiers=tiers, exclude=exclude,
-                                              require_topics=require_topics)
-        params = {"engine": "spark", "master": spark.sparkContext.master, "top": top,
-                  "per_community": per_community,
-                  "tiers": list(tiers) if tiers is not None else None,
-                  "require_topics": list(require_topics) if require_topics is not None
-                  else None, "seed": seed, "weights": weights.to_dict(),
-                  "reach_method": info.get("reach_method"),
-                  **{k: v for k, v in (metrics_options or {}).items()}}
+        selected, filtered, unknown = _filter(
+            ranked, tiers=tiers, exclude=exclude, require_topics=require_topics
+        )
+        params = {
+            "engine": "spark",
+            "master": spark.sparkContext.master,
+            "top": top,
+            "per_community": per_community,
+            "tiers": list(tiers) if tiers is not None else None,
+            "require_topics": list(require_topics) if require_topics is not None else None,
+            "seed": seed,
+            "weights": weights.to_dict(),
+            "reach_method": info.get("reach_method"),
+            **{k: v for k, v in (metrics_options or {}).items()},
+        }
         written: dict[str, Path] = {}
         if everything:
             frame = None
@@ -280,13 +316,20 @@ def run_rank_spark(
         if "://" in str(out) and not str(out).startswith("file://"):
             return frame, written  # a cluster file system: no local provenance file
         written["meta"] = write_meta(
-            f"{out}.meta.json", net=None, parameters=params,
-            inputs=inputs if inputs is not None else {"follows": follows,
-                                                      "interactions": interactions,
-                                                      "users": users},
-            extra={"filtered": filtered, "unknown_exclusions": unknown, "rows": rows,
-                   "spark": {k: v for k, v in info.items() if k != "timings_seconds"},
-                   "timings_seconds": info.get("timings_seconds")})
+            f"{out}.meta.json",
+            net=None,
+            parameters=params,
+            inputs=inputs
+            if inputs is not None
+            else {"follows": follows, "interactions": interactions, "users": users},
+            extra={
+                "filtered": filtered,
+                "unknown_exclusions": unknown,
+                "rows": rows,
+                "spark": {k: v for k, v in info.items() if k != "timings_seconds"},
+                "timings_seconds": info.get("timings_seconds"),
+            },
+        )
         return frame, written
     finally:
         if own_session:
@@ -310,9 +353,11 @@ def check_spark_options(**given: Any) -> None:
     used = [name for name, value in given.items() if value not in (None, False, 0, "", [], ())]
     if used:
         flags = ", ".join("--" + name.replace("_", "-") for name in used)
-        raise InputError(f"--engine spark does not support {flags}; give follows, "
-                         "interactions and users files (CSV/TSV/Parquet) or use the default "
-                         "in-memory engine")
+        raise InputError(
+            f"--engine spark does not support {flags}; give follows, "
+            "interactions and users files (CSV/TSV/Parquet) or use the default "
+            "in-memory engine"
+        )
 
 
 def _read_all(spark, paths, *, kind: str, sep) -> DataFrame | None:
@@ -342,18 +387,25 @@ def _ranked(table: DataFrame, users: DataFrame | None) -> DataFrame:
         cols = [c for c in ("handle", "topics") if c in users.columns]
         if cols:
             node_type = t.schema["node"].dataType
-            attrs = users.select(f.col("id").cast(node_type).alias("node"),
-                                 *[f.col(c).cast("string").alias(c) for c in cols])
+            attrs = users.select(
+                f.col("id").cast(node_type).alias("node"),
+                *[f.col(c).cast("string").alias(c) for c in cols],
+            )
             t = t.join(attrs, "node", "left")
             extra = cols
     for c in ("handle", "topics"):
         if c not in extra:
             t = t.withColumn(c, f.lit(None).cast("string"))
-    counts = (t.select("community", f.explode(_topic_array(f.col("topics"))).alias("topic"))
-              .groupBy("community", "topic").agg(f.count(f.lit(1)).alias("n")))
+    counts = (
+        t.select("community", f.explode(_topic_array(f.col("topics"))).alias("topic"))
+        .groupBy("community", "topic")
+        .agg(f.count(f.lit(1)).alias("n"))
+    )
     best = counts.groupBy("community").agg(
-        f.min_by("topic", f.struct((-f.col("n")).alias("neg"), f.col("topic")))
-        .alias("community_topic"))
+        f.min_by("topic", f.struct((-f.col("n")).alias("neg"), f.col("topic"))).alias(
+            "community_topic"
+        )
+    )
     t = t.join(f.broadcast(best), "community", "left").fillna({"community_topic": ""})
     t = t.withColumn("_key", f.col("node").cast("string"))
     ranked, _ = dense_index(t, [f.col("score").desc(), f.col("_key")], "_pos")
@@ -367,8 +419,9 @@ def _topic_array(col):
     return f.filter(f.transform(parts, lambda x: f.trim(x)), lambda x: x != "")
 
 
-def _filter(ranked: DataFrame, *, tiers, exclude, require_topics
-            ) -> tuple[DataFrame, dict[str, int], list[str]]:
+def _filter(
+    ranked: DataFrame, *, tiers, exclude, require_topics
+) -> tuple[DataFrame, dict[str, int], list[str]]:
     """The analyst's filters of :func:`netinfluence.candidates.rank`, in Spark."""
     from pyspark.sql import functions as f
 
@@ -383,29 +436,38 @@ def _filter(ranked: DataFrame, *, tiers, exclude, require_topics
         by_handle = f.coalesce(handle.isin(handles), f.lit(False))
         hit = t.where(by_id | by_handle)
         found = {r[0] for r in hit.select(f.col("node").cast("string")).collect()}
-        found_handles = {str(r[0]).lower().lstrip("@") for r in hit.select("handle").collect()
-                         if r[0] is not None}
-        unknown = [w for w in wanted if w not in found and w.lower().lstrip("@")
-                   not in found_handles]
+        found_handles = {
+            str(r[0]).lower().lstrip("@")
+            for r in hit.select("handle").collect()
+            if r[0] is not None
+        }
+        unknown = [
+            w for w in wanted if w not in found and w.lower().lstrip("@") not in found_handles
+        ]
         before = t.count()
         t = t.where(~(by_id | by_handle))
         filtered["excluded"] = before - t.count()
     if tiers is not None:
         wanted = {str(x).strip().lower() for x in tiers if str(x).strip()}
-        present = {str(v).lower() for r in t.select("tier", "tier_band").distinct().collect()
-                   for v in r if v is not None}
+        present = {
+            str(v).lower()
+            for r in t.select("tier", "tier_band").distinct().collect()
+            for v in r
+            if v is not None
+        }
         known = present | {"nano", "micro", "macro", "mega", "unknown"}
         bad = wanted - known
         if bad:
-            raise InputError(f"unknown tier(s) {sorted(bad)}; use nano, micro, macro, mega "
-                             "or a band such as 1k-10k")
+            raise InputError(
+                f"unknown tier(s) {sorted(bad)}; use nano, micro, macro, mega "
+                "or a band such as 1k-10k"
+            )
         keep = f.lower("tier").isin(sorted(wanted)) | f.lower("tier_band").isin(sorted(wanted))
         filtered["other_tiers"] = t.where(~keep).count()
         t = t.where(keep)
     if require_topics is not None:
         wanted = sorted({str(x).strip().lower() for x in require_topics if str(x).strip()})
-        keep = f.arrays_overlap(_topic_array(f.col("topics")),
-                                f.array(*[f.lit(w) for w in wanted]))
+        keep = f.arrays_overlap(_topic_array(f.col("topics")), f.array(*[f.lit(w) for w in wanted]))
         filtered["other_topics"] = t.where(~keep).count()
         t = t.where(keep)
     return t, filtered, unknown
@@ -421,9 +483,11 @@ def _collect_selection(selected: DataFrame, *, top, per_community) -> pd.DataFra
 
     if per_community:
         w = Window.partitionBy("community").orderBy("rank")
-        rows = (selected.withColumn("community_rank", f.row_number().over(w))
-                .where(f.col("community_rank") <= per_community)
-                .orderBy("community", "community_rank"))
+        rows = (
+            selected.withColumn("community_rank", f.row_number().over(w))
+            .where(f.col("community_rank") <= per_community)
+            .orderBy("community", "community_rank")
+        )
     else:
         rows = selected.orderBy("rank").limit(int(top))
     frame = rows.toArrow().to_pandas()

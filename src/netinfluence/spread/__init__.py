@@ -24,4 +24,19 @@ from netinfluence.spread._diffusion import (
     simulate_spread,
 )
 
-__all__ = ['CampaignPlan', 'DEFAULT_COSTS', 'DiffusionModel', 'PLAN_METHODS', 'MODELS', 'PROBABILITIES', 'SEED_COLUMNS', 'SpreadResult', 'account_costs', 'diffusion_model', 'edge_probabilities', 'expected_spread', 'plan_campaign', 'simulate_spread']
+__all__ = [
+    "DEFAULT_COSTS",
+    "MODELS",
+    "PLAN_METHODS",
+    "PROBABILITIES",
+    "SEED_COLUMNS",
+    "CampaignPlan",
+    "DiffusionModel",
+    "SpreadResult",
+    "account_costs",
+    "diffusion_model",
+    "edge_probabilities",
+    "expected_spread",
+    "plan_campaign",
+    "simulate_spread",
+]

@@ -63,23 +63,40 @@ AUTO_CELF_MAX_NODES = 1500
 #: then weaker).
 IMM_MAX_RR_SETS = 5_000_000
 #: Columns every seeds table starts with.
-SEED_COLUMNS = ("order", "node", "marginal_gain", "cumulative_spread", "handle", "tier", "cost",
-                "followers", "community", "insider")
+SEED_COLUMNS = (
+    "order",
+    "node",
+    "marginal_gain",
+    "cumulative_spread",
+    "handle",
+    "tier",
+    "cost",
+    "followers",
+    "community",
+    "insider",
+)
 
 #: Illustrative placeholder cost per post by follower band, in any currency unit: nano
 #: (<1k) 100, micro 500 (1k-10k) and 2,000 (10k-100k), macro 10,000, mega 50,000, and 100 for
 #: accounts without a follower count. They only set the ratios between tiers; replace them
 #: with real rate cards (``costs=``, CLI ``--costs``).
-DEFAULT_COSTS: Mapping[str, float] = MappingProxyType({
-    "<1k": 100.0,
-    "1k-10k": 500.0,
-    "10k-100k": 2_000.0,
-    "100k-1M": 10_000.0,
-    "1M+": 50_000.0,
-    "unknown": 100.0,
-})
-_TIER_BANDS = {"nano": ("<1k",), "micro": ("1k-10k", "10k-100k"), "macro": ("100k-1M",),
-               "mega": ("1M+",), "unknown": ("unknown",)}
+DEFAULT_COSTS: Mapping[str, float] = MappingProxyType(
+    {
+        "<1k": 100.0,
+        "1k-10k": 500.0,
+        "10k-100k": 2_000.0,
+        "100k-1M": 10_000.0,
+        "1M+": 50_000.0,
+        "unknown": 100.0,
+    }
+)
+_TIER_BANDS = {
+    "nano": ("<1k",),
+    "micro": ("1k-10k", "10k-100k"),
+    "macro": ("100k-1M",),
+    "mega": ("1M+",),
+    "unknown": ("unknown",),
+}
 _KEY_COLUMNS = ("tier", "band", "tier_band")
 _ID_COLUMNS = ("id", "node", "account", "user", "handle", "user_id", "username")
 
@@ -141,8 +158,9 @@ def account_costs(net: Network, costs=None) -> pd.Series:
     elif isinstance(costs, pd.DataFrame):
         frame = costs.rename(columns=lambda c: str(c).strip().lower())
         if "cost" not in frame.columns:
-            raise InputError(f"a costs table needs a 'cost' column; columns found: "
-                             f"{list(costs.columns)}")
+            raise InputError(
+                f"a costs table needs a 'cost' column; columns found: {list(costs.columns)}"
+            )
         key = next((c for c in _KEY_COLUMNS if c in frame.columns), None)
         idc = next((c for c in _ID_COLUMNS if c in frame.columns), None)
         if key is not None:
@@ -150,11 +168,15 @@ def account_costs(net: Network, costs=None) -> pd.Series:
         elif idc is not None:
             per_account, unknown = _account_prices(net, frame[idc], frame["cost"].to_numpy())
         else:
-            raise InputError(f"a costs table needs a tier (or band) column or an id column "
-                             f"beside 'cost'; columns found: {list(costs.columns)}")
+            raise InputError(
+                f"a costs table needs a tier (or band) column or an id column "
+                f"beside 'cost'; columns found: {list(costs.columns)}"
+            )
     else:
-        raise InputError(f"costs must be None, a number, a mapping of tier to cost, a Series "
-                         f"or a DataFrame; got {type(costs).__name__}")
+        raise InputError(
+            f"costs must be None, a number, a mapping of tier to cost, a Series "
+            f"or a DataFrame; got {type(costs).__name__}"
+        )
     values = np.array([table[b] for b in band_arr], dtype=float)
     for pos, value in per_account.items():
         values[pos] = value
@@ -186,8 +208,10 @@ def _tier_prices(items) -> dict[str, float]:
             for b in _TIER_BANDS[k]:
                 by_tier[b] = price
         else:
-            raise InputError(f"unknown tier {key!r} in costs; use one of "
-                             f"{sorted(_TIER_BANDS)} or a band {list(DEFAULT_COSTS)}")
+            raise InputError(
+                f"unknown tier {key!r} in costs; use one of "
+                f"{sorted(_TIER_BANDS)} or a band {list(DEFAULT_COSTS)}"
+            )
     by_tier.update(by_band)  # a band beats its tier
     return by_tier
 
@@ -237,7 +261,7 @@ class _Coverage:
         return self.counts[v] * self.scale
 
     def add(self, v: int) -> float:
-        sets = self.node_sets[self.node_ptr[v]:self.node_ptr[v + 1]]
+        sets = self.node_sets[self.node_ptr[v] : self.node_ptr[v + 1]]
         sets = sets[~self.covered[sets]]
         if len(sets):
             self.covered[sets] = True
@@ -265,8 +289,10 @@ class _Worlds:
         self.n, self.R = n, R
         self.big = R * n
         if self.big + 1 >= 2**31:
-            raise InputError(f"CELF with {R:,} worlds of {n:,} nodes is too large; use "
-                             "method='imm' or fewer runs")
+            raise InputError(
+                f"CELF with {R:,} worlds of {n:,} nodes is too large; use "
+                "method='imm' or fewer runs"
+            )
         src, dst = _sample_worlds(dm, R, rng)
         order = np.lexsort((dst, src))
         self.src, self.dst = src[order], dst[order]
@@ -287,16 +313,14 @@ class _Worlds:
         indptr[: big + 1] = _ptr(src, big)
         indptr[big + 1] = indptr[big] + R
         indices = np.concatenate([dst, self.offsets]).astype(np.int32)
-        self.adj = sp.csr_matrix((np.ones(len(indices)), indices, indptr),
-                                 shape=(big + 1, big + 1))
+        self.adj = sp.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(big + 1, big + 1))
         self.hook = slice(int(indptr[big]), int(indptr[big + 1]))
 
     def _reach(self, v: int) -> np.ndarray:
         from scipy.sparse.csgraph import breadth_first_order
 
         self.adj.indices[self.hook] = self.offsets + v
-        order = breadth_first_order(self.adj, self.big, directed=True,
-                                    return_predecessors=False)
+        order = breadth_first_order(self.adj, self.big, directed=True, return_predecessors=False)
         return order[1:]
 
     def singletons(self) -> np.ndarray:
@@ -313,22 +337,26 @@ class _Worlds:
         from scipy.sparse.csgraph import connected_components
 
         big = self.big
-        adj = sp.csr_matrix((np.ones(len(self.dst)), self.dst.astype(np.int32),
-                             _ptr(self.src, big)), shape=(big, big))
+        adj = sp.csr_matrix(
+            (np.ones(len(self.dst)), self.dst.astype(np.int32), _ptr(self.src, big)),
+            shape=(big, big),
+        )
         n_comp, memb = connected_components(adj, directed=True, connection="strong")
         size = np.bincount(memb, minlength=n_comp).astype(float)
         cs, cd = memb[self.src].astype(np.int64), memb[self.dst].astype(np.int64)
         cross = cs != cd
         keys = _unique(cs[cross] * n_comp + cd[cross])
-        dag = sp.csr_matrix((np.ones(len(keys)), ((keys // n_comp), (keys % n_comp))),
-                            shape=(n_comp, n_comp))
+        dag = sp.csr_matrix(
+            (np.ones(len(keys)), ((keys // n_comp), (keys % n_comp))), shape=(n_comp, n_comp)
+        )
         reach = size.copy()
         sources = np.flatnonzero(np.diff(dag.indptr))
         step = 1 << 16
         for a in range(0, len(sources), step):
-            rows = sources[a:a + step]
-            eye = sp.csr_matrix((np.ones(len(rows)), (np.arange(len(rows)), rows)),
-                                shape=(len(rows), n_comp))
+            rows = sources[a : a + step]
+            eye = sp.csr_matrix(
+                (np.ones(len(rows)), (np.arange(len(rows)), rows)), shape=(len(rows), n_comp)
+            )
             seen = eye
             frontier = eye
             while frontier.nnz:
@@ -358,8 +386,9 @@ class _Worlds:
         return self.n_covered / self.R
 
 
-def _sample_worlds(dm: DiffusionModel, runs: int, rng: np.random.Generator
-                   ) -> tuple[np.ndarray, np.ndarray]:
+def _sample_worlds(
+    dm: DiffusionModel, runs: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Live edges of ``runs`` worlds as edges of one disjoint graph (world r: ``r*n + node``)."""
     n, m = dm.n, dm.m
     srcs, dsts = [], []
@@ -395,9 +424,16 @@ def _sample_worlds(dm: DiffusionModel, runs: int, rng: np.random.Generator
 # ---------------------------------------------------------------------------- greedy
 
 
-def _greedy(oracle, *, k: int | None, budget: float | None, cost: np.ndarray,
-            eligible: np.ndarray, groups: list[tuple[Any, np.ndarray]], rule: str
-            ) -> list[tuple[int, float]]:
+def _greedy(
+    oracle,
+    *,
+    k: int | None,
+    budget: float | None,
+    cost: np.ndarray,
+    eligible: np.ndarray,
+    groups: list[tuple[Any, np.ndarray]],
+    rule: str,
+) -> list[tuple[int, float]]:
     """Lazy greedy (CELF) under a seed count and/or budget, covering ``groups`` first.
 
     ``rule``: ``"unit"`` takes the largest marginal gain, ``"ratio"`` the largest gain per
@@ -439,8 +475,7 @@ def _greedy(oracle, *, k: int | None, budget: float | None, cost: np.ndarray,
         pending = [(label, pos) for label, pos in pending if best not in set(pos.tolist())]
 
     bounds = oracle.singletons()
-    heap = [(-key(float(bounds[v]), int(v)), int(v), -1)
-            for v in np.flatnonzero(eligible & ~taken)]
+    heap = [(-key(float(bounds[v]), int(v)), int(v), -1) for v in np.flatnonzero(eligible & ~taken)]
     heapq.heapify(heap)
     while heap and len(chosen) < limit:
         negkey, v, stamp = heapq.heappop(heap)
@@ -459,12 +494,14 @@ def _greedy(oracle, *, k: int | None, budget: float | None, cost: np.ndarray,
 def _select(oracle, *, k, budget, cost, eligible, groups) -> tuple[list[tuple[int, float]], str]:
     """Greedy choice; with a budget the better of the unit-gain and gain-per-cost rules."""
     if budget is None:
-        return _greedy(oracle, k=k, budget=None, cost=cost, eligible=eligible, groups=groups,
-                       rule="unit"), "unit"
+        return _greedy(
+            oracle, k=k, budget=None, cost=cost, eligible=eligible, groups=groups, rule="unit"
+        ), "unit"
     best, best_rule, best_value = None, "", -1.0
     for rule in ("ratio", "unit"):
-        picks = _greedy(oracle, k=k, budget=budget, cost=cost, eligible=eligible,
-                        groups=groups, rule=rule)
+        picks = _greedy(
+            oracle, k=k, budget=budget, cost=cost, eligible=eligible, groups=groups, rule=rule
+        )
         value = sum(g for _, g in picks)
         if value > best_value + 1e-12:
             best, best_rule, best_value = picks, rule, value
@@ -484,8 +521,9 @@ def _log_comb(n: int, k: int) -> float:
     return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
 
 
-def _imm(dm: DiffusionModel, *, k_eff: int, epsilon: float, ell: float,
-         rng: np.random.Generator, select) -> tuple[_Coverage, dict]:
+def _imm(
+    dm: DiffusionModel, *, k_eff: int, epsilon: float, ell: float, rng: np.random.Generator, select
+) -> tuple[_Coverage, dict]:
     """IMM (Tang, Xiao, Shi 2015): RR sets enough for ``1 - 1/e - epsilon`` w.p. ``1 - n^-ell``.
 
     Returns a coverage oracle over a fresh final collection (as corrected by W. Chen 2018)
@@ -497,9 +535,12 @@ def _imm(dm: DiffusionModel, *, k_eff: int, epsilon: float, ell: float,
     ell = ell * (1.0 + math.log(2.0) / logn)
     eps_p = math.sqrt(2.0) * epsilon
     lcnk = _log_comb(n, k_eff)
-    lam_p = ((2.0 + 2.0 / 3.0 * eps_p) * (lcnk + ell * logn + math.log(max(math.log2(max(n, 2)),
-                                                                             1.0)))
-             * n / eps_p**2)
+    lam_p = (
+        (2.0 + 2.0 / 3.0 * eps_p)
+        * (lcnk + ell * logn + math.log(max(math.log2(max(n, 2)), 1.0)))
+        * n
+        / eps_p**2
+    )
     lb = 1.0
     ptr = np.zeros(1, dtype=np.int64)
     members = np.zeros(0, dtype=np.int32)
@@ -533,11 +574,20 @@ def _imm(dm: DiffusionModel, *, k_eff: int, epsilon: float, ell: float,
         warnings.warn(
             f"IMM needs more than {IMM_MAX_RR_SETS:,} reverse-reachable sets for "
             f"epsilon={epsilon}; using {IMM_MAX_RR_SETS:,} (the 1-1/e-epsilon guarantee may not "
-            "hold): raise epsilon", RuntimeWarning, stacklevel=4)
+            "hold): raise epsilon",
+            RuntimeWarning,
+            stacklevel=4,
+        )
     del ptr, members
     p_final, m_final = rr_sets(dm, theta, rng)
-    info = {"rr_sets": theta, "lower_bound": lb, "epsilon": epsilon, "ell": ell,
-            "k_for_bound": k_eff, "capped": capped}
+    info = {
+        "rr_sets": theta,
+        "lower_bound": lb,
+        "epsilon": epsilon,
+        "ell": ell,
+        "k_for_bound": k_eff,
+        "capped": capped,
+    }
     return _Coverage(n, p_final, m_final.astype(np.int32)), info
 
 
@@ -585,8 +635,12 @@ class CampaignPlan:
 
     def sheets(self) -> dict[str, pd.DataFrame]:
         """Extra sheets for a workbook: summary, naive plan, communities, overlaps, parameters."""
-        params = pd.DataFrame({"parameter": list(self.parameters),
-                               "value": [str(v) for v in self.parameters.values()]})
+        params = pd.DataFrame(
+            {
+                "parameter": list(self.parameters),
+                "value": [str(v) for v in self.parameters.values()],
+            }
+        )
         return {
             "summary": self.summary.reset_index(),
             "naive plan": self.naive,
@@ -754,7 +808,6 @@ def plan_campaign(
     eligible = np.ones(n, dtype=bool)
     unknown_excl: list = []
     if exclude is not None:
-
         if isinstance(exclude, (str, bytes)):
             exclude = [exclude]
         pos, unknown_excl = _match_ids(net, list(exclude))
@@ -763,8 +816,10 @@ def plan_campaign(
     if k is not None and k > n_eligible:
         raise InputError(f"k={k} is more than the {n_eligible:,} accounts that may be chosen")
     if budget is not None and not (eligible & (cost <= budget)).any():
-        raise InputError(f"budget {budget:,.0f} is below the price of every eligible account "
-                         f"(cheapest {cost[eligible].min():,.0f})")
+        raise InputError(
+            f"budget {budget:,.0f} is below the price of every eligible account "
+            f"(cheapest {cost[eligible].min():,.0f})"
+        )
 
     labels = _labels(net, labels, seed)
     label_arr = labels.to_numpy()
@@ -778,27 +833,35 @@ def plan_campaign(
             groups.append((c, np.flatnonzero((label_arr == c) & insider_arr)))
         empty = [c for c, pos in groups if not len(pos)]
         if empty:
-            raise InputError(f"communities {empty[:10]} have no insider; choose other "
-                             "communities (per_community) or pass insiders=")
+            raise InputError(
+                f"communities {empty[:10]} have no insider; choose other "
+                "communities (per_community) or pass insiders="
+            )
     elif insiders is not None:
         insider_arr = _insiders(net, labels, insiders)
 
     if method_name == "auto":
         method_name = "celf" if n <= AUTO_CELF_MAX_NODES else "imm"
     params: dict[str, Any] = {
-        "model": dm.model, "probability": dm.probability, "p": dm.p, "layer": dm.layer,
-        "method": method_name, "k": k, "budget": budget, "per_community": chosen_communities
-        or None, "excluded": int(n - n_eligible), "unknown_exclusions": [str(u) for u in
-                                                                          unknown_excl],
-        "evaluation_runs": evaluation_runs, "hops": hops,
+        "model": dm.model,
+        "probability": dm.probability,
+        "p": dm.p,
+        "layer": dm.layer,
+        "method": method_name,
+        "k": k,
+        "budget": budget,
+        "per_community": chosen_communities or None,
+        "excluded": int(n - n_eligible),
+        "unknown_exclusions": [str(u) for u in unknown_excl],
+        "evaluation_runs": evaluation_runs,
+        "hops": hops,
         "seed": seed if not isinstance(seed, np.random.Generator) else "Generator",
         "costs": "default tier costs" if costs is None else "given",
         "unknown_cost_accounts": cost_series.attrs.get("unknown_accounts", []),
     }
 
     def select(oracle):
-        return _select(oracle, k=k, budget=budget, cost=cost, eligible=eligible,
-                       groups=groups)
+        return _select(oracle, k=k, budget=budget, cost=cost, eligible=eligible, groups=groups)
 
     if method_name == "celf":
         oracle = _Worlds(dm, runs, select_rng)
@@ -808,8 +871,14 @@ def plan_campaign(
         k_eff = k if k is not None else int(min(n_eligible, budget // cost[eligible].min()))
         if k is not None and budget is not None:
             k_eff = min(k, k_eff)
-        oracle, info = _imm(dm, k_eff=max(k_eff, 1), epsilon=eps, ell=1.0, rng=select_rng,
-                            select=lambda o: select(o)[0])
+        oracle, info = _imm(
+            dm,
+            k_eff=max(k_eff, 1),
+            epsilon=eps,
+            ell=1.0,
+            rng=select_rng,
+            select=lambda o: select(o)[0],
+        )
         picks, rule = select(oracle)
         params.update(info)
     params["rule"] = rule
@@ -824,14 +893,15 @@ def plan_campaign(
 
     plan_aud = set_reach(net, list(seeds["node"]), hops=hops)
     naive_aud = set_reach(net, list(naive["node"]), hops=hops)
-    summary = pd.DataFrame({
-        "plan": _summary(seeds, plan_eval, plan_aud, label_arr),
-        "naive": _summary(naive, naive_eval, naive_aud, label_arr),
-    })
+    summary = pd.DataFrame(
+        {
+            "plan": _summary(seeds, plan_eval, plan_aud, label_arr),
+            "naive": _summary(naive, naive_eval, naive_aud, label_arr),
+        }
+    )
     summary.index.name = "measure"
     comm = _per_community(label_arr, seeds, naive, plan_eval, naive_eval, labels)
-    return CampaignPlan(seeds, naive, summary, comm, plan_aud.overlap, naive_aud.overlap,
-                        params)
+    return CampaignPlan(seeds, naive, summary, comm, plan_aud.overlap, naive_aud.overlap, params)
 
 
 def _choice(name: str, value, allowed: tuple[str, ...]) -> str:
@@ -851,27 +921,26 @@ def _int(name: str, value, lo: int) -> int:
 
 def _labels(net: Network, labels, seed) -> pd.Series:
     if labels is None:
-
         return communities(net, seed=seed if not isinstance(seed, np.random.Generator) else 0)
     if not isinstance(labels, pd.Series):
-        raise InputError(f"labels must be a pandas Series of community labels, got "
-                         f"{type(labels).__name__}")
+        raise InputError(
+            f"labels must be a pandas Series of community labels, got {type(labels).__name__}"
+        )
     if labels.index.equals(net.ids):
         return labels.rename("community")
     missing = net.ids.difference(labels.index)
     if len(missing):
-        raise InputError(f"labels must cover every node; {len(missing)} missing, e.g. "
-                         f"{list(missing[:5])!r}")
+        raise InputError(
+            f"labels must cover every node; {len(missing)} missing, e.g. {list(missing[:5])!r}"
+        )
     return labels.reindex(net.ids).rename("community")
 
 
 def _insiders(net: Network, labels: pd.Series, insiders) -> np.ndarray:
     if insiders is None:
-
         return is_insider(roles(net, labels)).to_numpy(dtype=bool)
     if not isinstance(insiders, pd.Series):
-        raise InputError(f"insiders must be a boolean pandas Series, got "
-                         f"{type(insiders).__name__}")
+        raise InputError(f"insiders must be a boolean pandas Series, got {type(insiders).__name__}")
     s = insiders if insiders.index.equals(net.ids) else insiders.reindex(net.ids)
     return s.fillna(False).to_numpy(dtype=bool)
 
@@ -882,12 +951,16 @@ def _chosen_communities(labels: pd.Series, per_community) -> list:
     if isinstance(per_community, (int, np.integer)) and not isinstance(per_community, bool):
         c = int(per_community)
         if not 1 <= c <= len(order):
-            raise InputError(f"per_community must be between 1 and the {len(order)} "
-                             f"communities, got {per_community!r}")
+            raise InputError(
+                f"per_community must be between 1 and the {len(order)} "
+                f"communities, got {per_community!r}"
+            )
         return order[:c]
     if isinstance(per_community, (str, bytes)) or not isinstance(per_community, Iterable):
-        raise InputError(f"per_community must be a number of communities or a list of "
-                         f"community labels, got {per_community!r}")
+        raise InputError(
+            f"per_community must be a number of communities or a list of "
+            f"community labels, got {per_community!r}"
+        )
     wanted = list(dict.fromkeys(per_community))
     known = set(order)
     unknown = [c for c in wanted if c not in known]
@@ -902,8 +975,10 @@ def _chosen_communities(labels: pd.Series, per_community) -> list:
         unknown = [c for c in as_int if c not in known]
         wanted = as_int
     if unknown or not wanted:
-        raise InputError(f"unknown community label(s) {unknown[:10]}; labels are "
-                         f"{order[:10]}{' ...' if len(order) > 10 else ''}")
+        raise InputError(
+            f"unknown community label(s) {unknown[:10]}; labels are "
+            f"{order[:10]}{' ...' if len(order) > 10 else ''}"
+        )
     return wanted
 
 
@@ -936,8 +1011,7 @@ def _evaluate(dm: DiffusionModel, pos: np.ndarray, runs: int, rng: np.random.Gen
     mean = float(sizes.mean())
     std = float(sizes.std(ddof=1)) if runs > 1 else 0.0
     half = _Z95 * std / math.sqrt(runs)
-    return {"mean": mean, "std": std, "ci": (mean - half, mean + half),
-            "activation": counts / runs}
+    return {"mean": mean, "std": std, "ci": (mean - half, mean + half), "activation": counts / runs}
 
 
 def _seed_table(net: Network, picks, cost, label_arr, insider_arr) -> pd.DataFrame:
@@ -945,47 +1019,56 @@ def _seed_table(net: Network, picks, cost, label_arr, insider_arr) -> pd.DataFra
     pos = np.array([v for v, _ in picks], dtype=np.int64)
     gains = np.array([g for _, g in picks], dtype=float)
     followers, _, tier = _bands(net, None)
-    handle = (net.nodes["handle"].to_numpy(dtype=object)[pos] if "handle" in net.nodes.columns
-              else np.full(len(pos), None, dtype=object))
-    table = pd.DataFrame({
-        "order": np.arange(1, len(pos) + 1),
-        "node": net.ids.take(pos).to_numpy(),
-        "marginal_gain": gains,
-        "cumulative_spread": np.cumsum(gains),
-        "handle": handle,
-        "tier": tier.to_numpy(dtype=object)[pos],
-        "cost": cost[pos],
-        "followers": followers.to_numpy(dtype=float)[pos],
-        "community": label_arr[pos],
-        "insider": (insider_arr[pos] if insider_arr is not None
-                    else np.full(len(pos), None, dtype=object)),
-    })
+    handle = (
+        net.nodes["handle"].to_numpy(dtype=object)[pos]
+        if "handle" in net.nodes.columns
+        else np.full(len(pos), None, dtype=object)
+    )
+    table = pd.DataFrame(
+        {
+            "order": np.arange(1, len(pos) + 1),
+            "node": net.ids.take(pos).to_numpy(),
+            "marginal_gain": gains,
+            "cumulative_spread": np.cumsum(gains),
+            "handle": handle,
+            "tier": tier.to_numpy(dtype=object)[pos],
+            "cost": cost[pos],
+            "followers": followers.to_numpy(dtype=float)[pos],
+            "community": label_arr[pos],
+            "insider": (
+                insider_arr[pos]
+                if insider_arr is not None
+                else np.full(len(pos), None, dtype=object)
+            ),
+        }
+    )
     return table
 
 
 def _summary(table: pd.DataFrame, ev: dict, aud, label_arr) -> pd.Series:
     diag = np.diag(aud.overlap.to_numpy()) if len(table) else np.zeros(0)
-    off = aud.overlap.to_numpy()[~np.eye(len(table), dtype=bool)] if len(table) > 1 else \
-        np.zeros(0)
+    off = aud.overlap.to_numpy()[~np.eye(len(table), dtype=bool)] if len(table) > 1 else np.zeros(0)
     total_cost = float(table["cost"].sum())
     act = ev["activation"]
     per_comm = pd.Series(act).groupby(label_arr).sum()
-    return pd.Series({
-        "seeds": float(len(table)),
-        "cost": total_cost,
-        "estimated_spread": float(table["marginal_gain"].sum()),
-        "expected_spread": ev["mean"],
-        "spread_std": ev["std"],
-        "spread_ci_low": ev["ci"][0],
-        "spread_ci_high": ev["ci"][1],
-        "spread_per_1000_cost": ev["mean"] / total_cost * 1000.0 if total_cost else np.nan,
-        "audience_2hop": float(aud.total),
-        "audience_sum": float(diag.sum()),
-        "audience_duplicated_share": (1.0 - aud.total / diag.sum()) if diag.sum() else 0.0,
-        "mean_pairwise_overlap": float(off.mean()) if len(off) else 0.0,
-        "communities_with_seed": float(pd.Series(table["community"]).nunique()),
-        "communities_reached": float((per_comm >= 1.0).sum()),
-    })
+    return pd.Series(
+        {
+            "seeds": float(len(table)),
+            "cost": total_cost,
+            "estimated_spread": float(table["marginal_gain"].sum()),
+            "expected_spread": ev["mean"],
+            "spread_std": ev["std"],
+            "spread_ci_low": ev["ci"][0],
+            "spread_ci_high": ev["ci"][1],
+            "spread_per_1000_cost": ev["mean"] / total_cost * 1000.0 if total_cost else np.nan,
+            "audience_2hop": float(aud.total),
+            "audience_sum": float(diag.sum()),
+            "audience_duplicated_share": (1.0 - aud.total / diag.sum()) if diag.sum() else 0.0,
+            "mean_pairwise_overlap": float(off.mean()) if len(off) else 0.0,
+            "communities_with_seed": float(pd.Series(table["community"]).nunique()),
+            "communities_reached": float((per_comm >= 1.0).sum()),
+        }
+    )
 
 
 def _per_community(label_arr, seeds, naive, plan_eval, naive_eval, labels) -> pd.DataFrame:
@@ -993,13 +1076,20 @@ def _per_community(label_arr, seeds, naive, plan_eval, naive_eval, labels) -> pd
     index = sorted(sizes.index.tolist(), key=lambda c: (-int(sizes[c]), str(c)))
     plan_spread = pd.Series(plan_eval["activation"]).groupby(label_arr).sum()
     naive_spread = pd.Series(naive_eval["activation"]).groupby(label_arr).sum()
-    out = pd.DataFrame({
-        "size": sizes.reindex(index).to_numpy(dtype=np.int64),
-        "plan_seeds": seeds["community"].value_counts().reindex(index, fill_value=0)
-        .to_numpy(dtype=np.int64),
-        "plan_spread": plan_spread.reindex(index, fill_value=0.0).to_numpy(dtype=float),
-        "naive_seeds": naive["community"].value_counts().reindex(index, fill_value=0)
-        .to_numpy(dtype=np.int64),
-        "naive_spread": naive_spread.reindex(index, fill_value=0.0).to_numpy(dtype=float),
-    }, index=pd.Index(index, name="community"))
+    out = pd.DataFrame(
+        {
+            "size": sizes.reindex(index).to_numpy(dtype=np.int64),
+            "plan_seeds": seeds["community"]
+            .value_counts()
+            .reindex(index, fill_value=0)
+            .to_numpy(dtype=np.int64),
+            "plan_spread": plan_spread.reindex(index, fill_value=0.0).to_numpy(dtype=float),
+            "naive_seeds": naive["community"]
+            .value_counts()
+            .reindex(index, fill_value=0)
+            .to_numpy(dtype=np.int64),
+            "naive_spread": naive_spread.reindex(index, fill_value=0.0).to_numpy(dtype=float),
+        },
+        index=pd.Index(index, name="community"),
+    )
     return out

@@ -149,9 +149,27 @@ class DiffusionModel:
         else:
             in_p = _shared_value(in_ptr, in_w, n)
             out_p = _shared_value(out_ptr, w, n)
-        return cls(model, probability, p, layer, n, src, dst, w, out_ptr, dst, w, out_p,
-                   in_ptr, in_src, in_w, in_p, in_cum, w.astype(np.float32),
-                   in_w.astype(np.float32))
+        return cls(
+            model,
+            probability,
+            p,
+            layer,
+            n,
+            src,
+            dst,
+            w,
+            out_ptr,
+            dst,
+            w,
+            out_p,
+            in_ptr,
+            in_src,
+            in_w,
+            in_p,
+            in_cum,
+            w.astype(np.float32),
+            in_w.astype(np.float32),
+        )
 
 
 def _ptr(sorted_keys: np.ndarray, n: int) -> np.ndarray:
@@ -190,8 +208,9 @@ def diffusion_model(
     modules; most users want :func:`simulate_spread` or :func:`expected_spread`.
     """
     model, kind, p, layer = _check_model(net, model, probability, p, layer)
-    return net.cached(("diffusion", model, kind, p, layer), lambda: _build(net, model, kind, p,
-                                                                           layer))
+    return net.cached(
+        ("diffusion", model, kind, p, layer), lambda: _build(net, model, kind, p, layer)
+    )
 
 
 def _check_model(net, model, probability, p, layer):
@@ -245,7 +264,6 @@ def _build(net: Network, model: str, kind: str, p: float | None, layer: str) -> 
     if kind == "edge":
         src, dst, w = net.edge_arrays("follows")
     elif kind == "tie":
-
         src, dst, w = tie_probability_arrays(net)
         if layer != "ties":
             ls, ld, _ = net.edge_arrays(layer)
@@ -260,8 +278,7 @@ def _build(net: Network, model: str, kind: str, p: float | None, layer: str) -> 
             indeg = np.bincount(dst, minlength=n).astype(float)
             w = 1.0 / np.maximum(indeg[dst], 1.0)
     mk = "lt" if model == "lt" else ("sir" if model == "sir" else "ic")
-    return DiffusionModel.from_arrays(n, src, dst, w, model=mk, probability=kind, p=p,
-                                      layer=layer)
+    return DiffusionModel.from_arrays(n, src, dst, w, model=mk, probability=kind, p=p, layer=layer)
 
 
 def _pairs(net: Network, layer: str) -> tuple[np.ndarray, np.ndarray]:
@@ -271,8 +288,11 @@ def _pairs(net: Network, layer: str) -> tuple[np.ndarray, np.ndarray]:
     fs, fd, _ = net.edge_arrays("follows")
     is_, id_, _ = net.edge_arrays("interactions")
     nn = np.int64(max(net.n_nodes, 1))
-    keys = _unique(np.concatenate([np.asarray(fs, dtype=np.int64) * nn + fd,
-                                   np.asarray(is_, dtype=np.int64) * nn + id_]))
+    keys = _unique(
+        np.concatenate(
+            [np.asarray(fs, dtype=np.int64) * nn + fd, np.asarray(is_, dtype=np.int64) * nn + id_]
+        )
+    )
     return keys // nn, keys % nn
 
 
@@ -308,8 +328,13 @@ def edge_probabilities(
     """
     dm = diffusion_model(net, model=model, probability=probability, p=p, layer=layer)
     col = "weight" if dm.model == "lt" else "probability"
-    return pd.DataFrame({"source": net.ids.take(dm.src).to_numpy(),
-                         "target": net.ids.take(dm.dst).to_numpy(), col: dm.weight})
+    return pd.DataFrame(
+        {
+            "source": net.ids.take(dm.src).to_numpy(),
+            "target": net.ids.take(dm.dst).to_numpy(),
+            col: dm.weight,
+        }
+    )
 
 
 # ---------------------------------------------------------------------------- validation
@@ -339,8 +364,9 @@ def _fraction(name: str, value, *, open_low: bool = True) -> float:
         v = np.nan
     ok = np.isfinite(v) and (v > 0 if open_low else v >= 0) and v <= 1
     if not ok:
-        raise InputError(f"{name} must be a number in {'(0' if open_low else '[0'}, 1], "
-                         f"got {value!r}")
+        raise InputError(
+            f"{name} must be a number in {'(0' if open_low else '[0'}, 1], got {value!r}"
+        )
     return v
 
 
@@ -413,8 +439,9 @@ def _expand(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return e, owner
 
 
-def _draw_edges(ptr: np.ndarray, w: np.ndarray, rows: np.ndarray, rng: np.random.Generator
-                ) -> tuple[np.ndarray, np.ndarray]:
+def _draw_edges(
+    ptr: np.ndarray, w: np.ndarray, rows: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Every edge of the given rows kept independently with probability ``w`` (float32).
 
     Rows are taken in cache-sized chunks of about :data:`_EDGE_CHUNK` edges.
@@ -425,8 +452,16 @@ def _draw_edges(ptr: np.ndarray, w: np.ndarray, rows: np.ndarray, rng: np.random
     if total <= _EDGE_CHUNK:
         cuts = [0, len(rows)]
     else:
-        cuts = np.unique(np.concatenate([[0], np.searchsorted(
-            ends, np.arange(_EDGE_CHUNK, total, _EDGE_CHUNK), side="left") + 1, [len(rows)]]))
+        cuts = np.unique(
+            np.concatenate(
+                [
+                    [0],
+                    np.searchsorted(ends, np.arange(_EDGE_CHUNK, total, _EDGE_CHUNK), side="left")
+                    + 1,
+                    [len(rows)],
+                ]
+            )
+        )
         cuts = np.minimum(cuts, len(rows)).tolist()
     parts_e, parts_o = [], []
     for a, b in itertools.pairwise(cuts):
@@ -446,8 +481,13 @@ def _draw_edges(ptr: np.ndarray, w: np.ndarray, rows: np.ndarray, rng: np.random
     return np.concatenate(parts_e), np.concatenate(parts_o)
 
 
-def _live_edges(ptr: np.ndarray, w: np.ndarray, shared: np.ndarray | None, rows: np.ndarray,
-                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _live_edges(
+    ptr: np.ndarray,
+    w: np.ndarray,
+    shared: np.ndarray | None,
+    rows: np.ndarray,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
     """Each edge of the given rows kept independently with its probability.
 
     Where a row's edges share one small probability, live edges are found by geometric
@@ -482,8 +522,9 @@ def _live_edges(ptr: np.ndarray, w: np.ndarray, shared: np.ndarray | None, rows:
     return np.concatenate(parts_e), np.concatenate(parts_o)
 
 
-def _lt_pick(dm: DiffusionModel, rows: np.ndarray, rng: np.random.Generator
-             ) -> tuple[np.ndarray, np.ndarray]:
+def _lt_pick(
+    dm: DiffusionModel, rows: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """LT live-edge choice: each row picks in-edge ``e`` with probability ``w_e`` (or none).
 
     Returns (index into ``rows`` of rows that picked one, the picked edge positions).
@@ -498,8 +539,9 @@ def _lt_pick(dm: DiffusionModel, rows: np.ndarray, rng: np.random.Generator
     return ok, e
 
 
-def _forward_batch(dm: DiffusionModel, seeds: np.ndarray, runs: int, rng: np.random.Generator,
-                   trace: bool) -> tuple[np.ndarray, np.ndarray, list | None]:
+def _forward_batch(
+    dm: DiffusionModel, seeds: np.ndarray, runs: int, rng: np.random.Generator, trace: bool
+) -> tuple[np.ndarray, np.ndarray, list | None]:
     """``runs`` forward cascades from ``seeds`` at once.
 
     Returns per-run sizes, per-node activation counts and (for the first run) the trace rows
@@ -549,15 +591,22 @@ def _forward_batch(dm: DiffusionModel, seeds: np.ndarray, runs: int, rng: np.ran
         active[new] = True
         if trace:
             first_run = new < n
-            rows.extend(zip([step] * int(first_run.sum()), new[first_run].tolist(),
-                            by[first_run].tolist(), strict=True))
+            rows.extend(
+                zip(
+                    [step] * int(first_run.sum()),
+                    new[first_run].tolist(),
+                    by[first_run].tolist(),
+                    strict=True,
+                )
+            )
         frontier = new
     state = active.reshape(runs, n)
     return state.sum(axis=1), state.sum(axis=0), rows
 
 
-def _rr_batch(dm: DiffusionModel, count: int, rng: np.random.Generator,
-              visited: np.ndarray) -> np.ndarray:
+def _rr_batch(
+    dm: DiffusionModel, count: int, rng: np.random.Generator, visited: np.ndarray
+) -> np.ndarray:
     """``count`` random reverse-reachable sets at once, as flat ``set * n + node`` members.
 
     The first ``count`` members are the roots (set ``i`` has root member ``i``). ``visited``
@@ -588,8 +637,9 @@ def _rr_batch(dm: DiffusionModel, count: int, rng: np.random.Generator,
     return members
 
 
-def rr_sets(dm: DiffusionModel, count: int, rng: np.random.Generator,
-            *, chunk: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+def rr_sets(
+    dm: DiffusionModel, count: int, rng: np.random.Generator, *, chunk: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """``count`` reverse-reachable sets as CSR: ``(ptr, members)``, roots first in each set.
 
     A set is sampled by picking a uniform random root and walking the live edges backwards
@@ -658,8 +708,14 @@ class SpreadResult:
 
     def as_dict(self) -> dict[str, Any]:
         """``mean, std, stderr, ci_low, ci_high, runs`` as plain floats (for tables)."""
-        return {"mean": self.mean, "std": self.std, "stderr": self.stderr,
-                "ci_low": self.ci[0], "ci_high": self.ci[1], "runs": self.runs}
+        return {
+            "mean": self.mean,
+            "std": self.std,
+            "stderr": self.stderr,
+            "ci_low": self.ci[0],
+            "ci_high": self.ci[1],
+            "runs": self.runs,
+        }
 
 
 def simulate_spread(
@@ -761,15 +817,22 @@ def simulate_spread(
         names = net.ids.take(np.maximum(by, 0)).to_numpy().astype(object)
         names[by < 0] = None
         table["activated_by"] = names
-    params = {"model": dm.model, "probability": dm.probability, "p": dm.p, "layer": dm.layer,
-              "runs": runs, "seed": seed if not isinstance(seed, np.random.Generator) else
-              "Generator"}
-    return SpreadResult(mean, std, (mean - half, mean + half), runs, sizes, activation, table,
-                        params)
+    params = {
+        "model": dm.model,
+        "probability": dm.probability,
+        "p": dm.p,
+        "layer": dm.layer,
+        "runs": runs,
+        "seed": seed if not isinstance(seed, np.random.Generator) else "Generator",
+    }
+    return SpreadResult(
+        mean, std, (mean - half, mean + half), runs, sizes, activation, table, params
+    )
 
 
-def _simulate(dm: DiffusionModel, pos: np.ndarray, runs: int, rng: np.random.Generator,
-              trace: bool = False):
+def _simulate(
+    dm: DiffusionModel, pos: np.ndarray, runs: int, rng: np.random.Generator, trace: bool = False
+):
     """Forward cascades in memory-bounded batches: (sizes, activation counts, trace rows)."""
     n = dm.n
     cells = _LT_CELLS if dm.kernel == "lt" else _VISIT_CELLS
@@ -872,14 +935,28 @@ def expected_spread(
     rng = rng_from(seed)
     values, err, used, rse_top = _rr_estimate(dm, runs, rse, top, max_runs, rng)
     out = pd.DataFrame({"expected_spread": values, "stderr": err}, index=net.ids)
-    out.attrs.update({"method": "reverse-reachable", "runs": used, "rse_top": rse_top,
-                      "model": dm.model, "probability": dm.probability, "p": dm.p,
-                      "layer": dm.layer})
+    out.attrs.update(
+        {
+            "method": "reverse-reachable",
+            "runs": used,
+            "rse_top": rse_top,
+            "model": dm.model,
+            "probability": dm.probability,
+            "p": dm.p,
+            "layer": dm.layer,
+        }
+    )
     return out
 
 
-def _rr_estimate(dm: DiffusionModel, runs: int | None, rse: float, top: float, max_runs: int,
-                 rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, int, float]:
+def _rr_estimate(
+    dm: DiffusionModel,
+    runs: int | None,
+    rse: float,
+    top: float,
+    max_runs: int,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, int, float]:
     """Per-node spread estimates from RR sets (fixed ``runs`` or adaptive to the rse target)."""
     n = dm.n
     if n == 0:
@@ -912,9 +989,13 @@ def _rr_estimate(dm: DiffusionModel, runs: int | None, rse: float, top: float, m
         draw(int(max(1, min(max_runs, max(need, done * 1.2)) - done)))
         rse_top = _top_rse(hits, done, n, n_top)
     if runs is None and rse_top > rse:
-        warnings.warn(f"expected_spread: relative standard error {rse_top:.3f} of the top "
-                      f"{top:.1%} still above the target {rse} after max_runs={max_runs:,} RR "
-                      "sets; raise max_runs or relax rse", RuntimeWarning, stacklevel=3)
+        warnings.warn(
+            f"expected_spread: relative standard error {rse_top:.3f} of the top "
+            f"{top:.1%} still above the target {rse} after max_runs={max_runs:,} RR "
+            "sets; raise max_runs or relax rse",
+            RuntimeWarning,
+            stacklevel=3,
+        )
     q = hits / done
     values = 1.0 + n * q
     err = n * np.sqrt(q * (1.0 - q) / done)
@@ -923,7 +1004,7 @@ def _rr_estimate(dm: DiffusionModel, runs: int | None, rse: float, top: float, m
 
 
 def _top_rse(hits: np.ndarray, runs: int, n: int, n_top: int) -> float:
-    top = np.partition(hits, n - n_top)[n - n_top:]
+    top = np.partition(hits, n - n_top)[n - n_top :]
     q = top / runs
     value = 1.0 + n * q
     err = n * np.sqrt(q * (1.0 - q) / runs)

@@ -41,7 +41,7 @@ FILES: dict[str, bytes] = {
     "all_self_loops.csv": b"follower,followed\na,a\nb,b\nc,c\n",
     "unclosed_quote.csv": b'id,handle\nu1,"@never closed\nu2,@b\n',
     "ragged_rows.csv": b"follower,followed\nana,bo\nbo,ana,extra\n",
-    "formula_handles.csv": b"id,handle,topics,followers\nu1,=HYPERLINK(\"x\"),=1+1,10\n"
+    "formula_handles.csv": b'id,handle,topics,followers\nu1,=HYPERLINK("x"),=1+1,10\n'
     b"u2,@real,+cmd,20\nu3,-minus,ok,30\n",
     "gml_with_entities.graphml": b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
     b'<!ENTITY lol2 "&lol;&lol;&lol;">]>\n<graphml><graph edgedefault="directed">'
