@@ -38,11 +38,10 @@ from netinfluence.io import (
     write_meta,
     write_table,
 )
-from netinfluence.network import read_network
+from netinfluence.network import match_ids, read_network
 from netinfluence.report.plots import spread_curves
 from netinfluence.report.plots import validation_plot as plot_validation
 from netinfluence.scoring import validate_rankings
-from netinfluence.scoring._rank import _match_ids
 from netinfluence.spread import (
     DEFAULT_COSTS,
     expected_spread,
@@ -413,7 +412,7 @@ def simulate_cmd(
     written = {}
     if seeds is not None:
         names = read_id_list(seeds)
-        pos, unknown = _match_ids(net, names)
+        pos, unknown = match_ids(net, names)
         if unknown:
             raise InputError(
                 f"{len(unknown)} seed(s) not in the network, e.g. {unknown[:5]}", source=str(seeds)

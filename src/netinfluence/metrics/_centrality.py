@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from netinfluence._arrays import sort_order
+from netinfluence._check import choice, integer, make_rng
 from netinfluence.errors import InputError
 from netinfluence.network import LAYERS, Network
 
@@ -75,13 +76,6 @@ _BLOCK_ENTRIES = 1 << 22
 # ---------------------------------------------------------------------------- validation
 
 
-def _check_choice(value, name: str, allowed: tuple[str, ...]) -> str:
-    choice = str(value).strip().lower()
-    if choice not in allowed:
-        raise InputError(f"{name} must be one of {allowed}, got {value!r}")
-    return choice
-
-
 def _check_layer(layer, net: Network | None = None) -> str:
     """Normalise ``layer``; ``None`` means the follows graph, or the tie graph for a network
     that has interactions but no follows (so an interactions export is measured, not zeroed)."""
@@ -89,23 +83,7 @@ def _check_layer(layer, net: Network | None = None) -> str:
         if net is not None and not net.has_follows and net.has_interactions:
             return "ties"
         return "follows"
-    return _check_choice(layer, "layer", LAYERS)
-
-
-def _check_int(value, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise InputError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
-def _check_seed(seed) -> np.random.Generator:
-    if seed is None or isinstance(seed, np.random.Generator):
-        return np.random.default_rng(seed)
-    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0:
-        return np.random.default_rng(int(seed))
-    raise InputError(
-        f"seed must be a non-negative int, a numpy.random.Generator or None, got {seed!r}"
-    )
+    return choice("layer", layer, LAYERS)
 
 
 def _check_damping(damping) -> float:
@@ -323,7 +301,7 @@ def pagerank(
     """
     layer = _check_layer(layer, net)
     damping = _check_damping(damping)
-    max_iter = _check_int(max_iter, "max_iter", 1)
+    max_iter = integer("max_iter", max_iter, minimum=1)
     if not float(tol) > 0:
         raise InputError(f"tol must be a positive number, got {tol!r}")
     from scipy import sparse
@@ -507,9 +485,9 @@ def betweenness(
     {'a': 0.0, 'b': 0.333, 'c': 0.333, 'd': 0.0}
     """
     layer = _check_layer(layer, net)
-    method = _check_choice(method, "method", _METHODS)
-    samples = _check_int(samples, "samples", 2)
-    rng = _check_seed(seed)
+    method = choice("method", method, _METHODS)
+    samples = integer("samples", samples, minimum=2)
+    rng = make_rng(seed)
     n = net.n_nodes
     if method == "auto":
         method = "exact" if n <= EXACT_BETWEENNESS_MAX_NODES else "sampled"
@@ -591,9 +569,9 @@ def harmonic(
     {'a': 0.75, 'b': 0.5, 'c': 0.0}
     """
     layer = _check_layer(layer, net)
-    method = _check_choice(method, "method", _METHODS)
-    samples = _check_int(samples, "samples", 1)
-    rng = _check_seed(seed)
+    method = choice("method", method, _METHODS)
+    samples = integer("samples", samples, minimum=1)
+    rng = make_rng(seed)
     n = net.n_nodes
     if method == "auto":
         method = "exact" if n <= EXACT_HARMONIC_MAX_NODES else "sampled"
@@ -692,7 +670,7 @@ def collective_influence(net: Network, *, layer: str | None = None, radius: int 
     {'a': 0, 'b': 0, 'c': 0, 'd': 0, 'h1': 4, 'h2': 4, 'm': 0}
     """
     layer = _check_layer(layer, net)
-    radius = _check_int(radius, "radius", 1)
+    radius = integer("radius", radius, minimum=1)
     adj = _sym_csr(net, layer)
     n = net.n_nodes
     if n == 0 or adj.nnz == 0:
@@ -769,7 +747,7 @@ def voterank(
     """
     layer = _check_layer(layer, net)
     n = net.n_nodes
-    limit = n if number_of_nodes is None else _check_int(number_of_nodes, "number_of_nodes", 0)
+    limit = n if number_of_nodes is None else integer("number_of_nodes", number_of_nodes, minimum=0)
     rank = np.zeros(n, dtype=np.int64)
     order = _voterank_order(net, layer, bool(directed), min(limit, n))
     rank[order] = np.arange(1, len(order) + 1)
@@ -951,15 +929,15 @@ def centrality(
         if unknown:
             raise InputError(f"unknown measure(s) {unknown}; allowed: {list(MEASURES)}")
     layer = _check_layer(layer, net)
-    between_method = _check_choice(betweenness, "betweenness", _METHODS)
-    harmonic_method = _check_choice(harmonic, "harmonic", _METHODS)
+    between_method = choice("betweenness", betweenness, _METHODS)
+    harmonic_method = choice("harmonic", harmonic, _METHODS)
     damping = _check_damping(damping)
-    betweenness_samples = _check_int(betweenness_samples, "betweenness_samples", 2)
-    harmonic_samples = _check_int(harmonic_samples, "harmonic_samples", 1)
-    ci_radius = _check_int(ci_radius, "ci_radius", 1)
+    betweenness_samples = integer("betweenness_samples", betweenness_samples, minimum=2)
+    harmonic_samples = integer("harmonic_samples", harmonic_samples, minimum=1)
+    ci_radius = integer("ci_radius", ci_radius, minimum=1)
     if voterank_nodes is not None:
-        voterank_nodes = _check_int(voterank_nodes, "voterank_nodes", 0)
-    rng = _check_seed(seed)
+        voterank_nodes = integer("voterank_nodes", voterank_nodes, minimum=0)
+    rng = make_rng(seed)
     _warn_if_empty_layer(net, layer)
 
     calls: dict[str, Callable[[], pd.Series]] = {

@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 
 from netinfluence._arrays import unique
+from netinfluence._check import seed_int as _seed_int
 from netinfluence.errors import ComputationError, InputError
-from netinfluence.metrics._leiden import _seed_int, _seeded_igraph, leiden_membership
+from netinfluence.metrics._leiden import _seeded_igraph, leiden_membership
 from netinfluence.metrics._leiden_process import LeidenProcess
 from netinfluence.network._layers import _check_layer
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 import threading
 from collections.abc import Iterator
@@ -10,8 +9,6 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import numpy as np
-
-from netinfluence.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
     pass
@@ -50,16 +47,3 @@ def _seeded_igraph(ig, seed_int: int) -> Iterator[None]:
             yield
         finally:
             ig.set_random_number_generator(random)  # igraph's default generator
-
-
-def _seed_int(seed) -> int:
-    if isinstance(seed, np.random.Generator):
-        return int(seed.integers(0, 2**63 - 1))
-    if seed is None:
-        return int.from_bytes(os.urandom(8), "little") >> 1
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        raise InputError(
-            f"seed must be an int, a numpy.random.Generator or None, "
-            f"got {type(seed).__name__} {seed!r}"
-        )
-    return int(seed)

@@ -25,7 +25,6 @@ from pathlib import Path
 
 import numpy as np
 
-import netinfluence
 from netinfluence.errors import ComputationError
 from netinfluence.metrics._leiden import leiden_membership
 from netinfluence.network import igraph_from_arrays
@@ -54,7 +53,7 @@ def _child_env() -> dict:
     on ``PYTHONPATH``, so the child imports the same netinfluence even where the parent found
     it through a ``sys.path`` change (a notebook's ``sys.path.insert``) rather than an install."""
     env = dict(os.environ)
-    root = Path(netinfluence.__file__).resolve().parent.parent  # the folder holding the package
+    root = Path(__file__).resolve().parents[2]  # the folder that holds the package
     if root.name in ("site-packages", "dist-packages"):
         return env  # an installed package: the child finds it, and site-packages must not
         # move ahead of the standard library

@@ -18,6 +18,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from netinfluence._arrays import sort_order, unique
+from netinfluence._check import check_seed, choice, flag, integer, make_rng
 from netinfluence._threads import threaded_map as _threaded_map
 from netinfluence.errors import InputError
 from netinfluence.metrics._roles import _computed_labels, _label_codes
@@ -161,13 +162,13 @@ def reach(
     {'a': 0.249, 'b': 0.131, 'c': 0.0, 'd': 0.118, 'e': 0.0}
     """
     hops = _check_hops(hops)
-    method_name = _check_choice("method", method, METHODS)
+    method_name = choice("method", method, METHODS)
     layer_name = _pick_layer(net, layer)
-    within = _check_flag("within_community", within_community)
-    expect = _check_flag("expected", expected)
-    precision = _check_int("precision", precision, 4, 18)
-    runs = _check_int("runs", runs, 1, 10**7)
-    _check_seed(seed)
+    within = flag("within_community", within_community)
+    expect = flag("expected", expected)
+    precision = integer("precision", precision, minimum=4, maximum=18)
+    runs = integer("runs", runs, minimum=1, maximum=10**7)
+    check_seed(seed)
     if method_name == "sketch" and (within or expect):
         raise InputError(
             "method='sketch' cannot restrict to communities or compute expected reach; use "
@@ -245,7 +246,7 @@ def _reach_on(
             values = _expected_analytic(adj, prob, hops, codes)
             attrs.update(method="analytic", error=0.0)
         else:
-            rng = _rng(seed)
+            rng = make_rng(seed)
             values, err = _expected_monte_carlo(adj, prob, hops, codes, runs, rng)
             attrs.update(method="monte-carlo", error=err, runs=runs)
         result = net.series(values, f"reach_{hops}", dtype=float)
@@ -361,56 +362,20 @@ def set_reach(
 # ---------------------------------------------------------------------------- validation
 
 
-def _check_choice(name: str, value, allowed: tuple[str, ...]) -> str:
-    norm = str(value).strip().lower()
-    if norm not in allowed:
-        raise InputError(f"{name} must be one of {allowed}, got {value!r}")
-    return norm
-
-
-def _check_int(name: str, value, lo: int, hi: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise InputError(f"{name} must be an integer in [{lo}, {hi}], got {value!r}")
-    if not lo <= int(value) <= hi:
-        raise InputError(f"{name} must be an integer in [{lo}, {hi}], got {value!r}")
-    return int(value)
-
-
 def _check_hops(hops) -> int:
-    return _check_int("hops", hops, 1, 1000)
-
-
-def _check_flag(name: str, value) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise InputError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
+    return integer("hops", hops, minimum=1, maximum=1000)
 
 
 def _pick_layer(net: Network, layer) -> str:
     if layer is None:
         return "follows" if net.has_follows or not net.has_interactions else "ties"
-    return _check_choice("layer", layer, _LAYERS)
-
-
-def _check_seed(seed) -> None:
-    ok = (
-        seed is None
-        or isinstance(seed, np.random.Generator)
-        or (isinstance(seed, (int, np.integer)) and not isinstance(seed, (bool, np.bool_)))
-    )
-    if not ok:
-        raise InputError(f"seed must be an int, a numpy Generator or None, got {seed!r}")
-
-
-def _rng(seed) -> np.random.Generator:
-    _check_seed(seed)
-    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    return choice("layer", layer, _LAYERS)
 
 
 def _salt(seed) -> np.uint64:
     if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
         return _splitmix64(np.array([int(seed) & 0xFFFFFFFFFFFFFFFF], dtype=np.uint64))[0]
-    return np.uint64(_rng(seed).integers(0, 2**63, dtype=np.uint64))
+    return np.uint64(make_rng(seed).integers(0, 2**63, dtype=np.uint64))
 
 
 # ---------------------------------------------------------------------------- exact
@@ -630,7 +595,7 @@ def two_hop_summary(
     ``"exact"``) the 2-hop neighbourhoods are walked once instead of three times. Larger
     layers fall back to the three separate calls (sketch and first-order estimates).
     """
-    method_name = _check_choice("method", method, METHODS)
+    method_name = choice("method", method, METHODS)
     layer_name = _pick_layer(net, layer)
     src, dst, _ = net.edge_arrays(layer_name)
     adj = _csr(net.n_nodes, src, dst)

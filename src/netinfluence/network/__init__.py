@@ -10,7 +10,7 @@ object), ``_layers`` (the layers and the rule that picks one), ``_graph`` (igrap
 from netinfluence.io import Source
 from netinfluence.network._graph import igraph_from_arrays
 from netinfluence.network._layers import LAYERS
-from netinfluence.network._network import Network, read_network
+from netinfluence.network._network import Network, match_ids, read_network
 from netinfluence.network._ties import (
     DEFAULT_TYPE_WEIGHTS,
     tie_edge_arrays,
@@ -24,6 +24,7 @@ __all__ = [
     "Network",
     "Source",
     "igraph_from_arrays",
+    "match_ids",
     "read_network",
     "tie_edge_arrays",
     "tie_probability_arrays",

@@ -417,6 +417,32 @@ class Network:
         )
 
 
+def match_ids(net: Network, wanted: Iterable) -> tuple[np.ndarray, list]:
+    """Positions of the accounts named by id or handle (with or without '@'), and the names
+    that match no account (blank names are ignored).
+
+    >>> import pandas as pd
+    >>> net = Network.from_edges([("a", "b")], users=pd.DataFrame({"id": ["a"], "handle": ["@Ana"]}))
+    >>> match_ids(net, ["ana", "b", "zed"])
+    (array([0, 1]), ['zed'])
+    """
+    wanted = [w for w in wanted if not (isinstance(w, str) and not w.strip())]
+    by_id = {str(i): p for p, i in enumerate(net.ids)}
+    by_handle = {}
+    if "handle" in net.nodes.columns:
+        for p, h in enumerate(net.nodes["handle"].to_numpy()):
+            if isinstance(h, str):
+                by_handle[h.lower().lstrip("@")] = p
+    found, unknown = [], []
+    for w in wanted:
+        key = str(w).strip()
+        p = by_id.get(key)
+        if p is None:
+            p = by_handle.get(key.lower().lstrip("@"))
+        (found.append(p) if p is not None else unknown.append(w))
+    return np.asarray(sorted(set(found)), dtype=np.int64), unknown
+
+
 def _is_missing(v) -> bool:
     try:
         return v is None or bool(pd.isna(v))

@@ -24,11 +24,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+import netinfluence.report.plots as plots
 from netinfluence._version import __version__
 from netinfluence.errors import InputError
 from netinfluence.io import atomic_path
 from netinfluence.metrics import community_quality
-from netinfluence.report import plots
 from netinfluence.report.plots import COMPONENT_COLOURS
 from netinfluence.scoring import COMPONENTS
 from netinfluence.scoring._rank import _FLAG_WORDS

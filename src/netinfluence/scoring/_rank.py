@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from netinfluence.errors import InputError
-from netinfluence.network import Network
+from netinfluence.network import Network, match_ids
 from netinfluence.scoring._score import COMPONENTS, ScoreWeights, citizen_score, score_inputs
 
 __all__ = [
@@ -227,25 +227,6 @@ def rank_table(net: Network, inputs: pd.DataFrame, scores: pd.DataFrame) -> pd.D
     return table
 
 
-def _match_ids(net: Network, wanted: Iterable) -> tuple[np.ndarray, list]:
-    """Positions of accounts named by id or handle (with or without '@'); unknown names."""
-    wanted = [w for w in wanted if not (isinstance(w, str) and not w.strip())]
-    by_id = {str(i): p for p, i in enumerate(net.ids)}
-    by_handle = {}
-    if "handle" in net.nodes.columns:
-        for p, h in enumerate(net.nodes["handle"].to_numpy()):
-            if isinstance(h, str):
-                by_handle[h.lower().lstrip("@")] = p
-    found, unknown = [], []
-    for w in wanted:
-        key = str(w).strip()
-        p = by_id.get(key)
-        if p is None:
-            p = by_handle.get(key.lower().lstrip("@"))
-        (found.append(p) if p is not None else unknown.append(w))
-    return np.asarray(sorted(set(found)), dtype=np.int64), unknown
-
-
 def rank(
     net: Network,
     *,
@@ -346,7 +327,7 @@ def filter_ranked(
     filtered: dict[str, int] = {}
 
     if exclude is not None:
-        pos, unknown = _match_ids(net, list(exclude))
+        pos, unknown = match_ids(net, list(exclude))
         drop = set(net.ids[pos].tolist())
         before = len(table)
         table = table[~table["node"].isin(drop)]

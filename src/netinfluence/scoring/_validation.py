@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from netinfluence._check import choice, fraction, integer, make_rng
 from netinfluence.errors import InputError
 from netinfluence.metrics import collective_influence, coreness, pagerank, voterank
 from netinfluence.scoring._score import citizen_score
-from netinfluence.spread._diffusion import DiffusionModel, _pairs, _rr_estimate, _unique, rng_from
+from netinfluence.spread._diffusion import DiffusionModel, _pairs, _rr_estimate, _unique
 
 if TYPE_CHECKING:  # pragma: no cover
     from netinfluence.network import Network
@@ -41,19 +42,12 @@ _LAYERS = ("follows", "interactions", "ties")
 
 def _undirected_pairs(net: Network, layer: str | None) -> tuple[np.ndarray, np.ndarray]:
     """Each connected unordered pair once (``lo < hi``) on the layer's undirected view."""
-    layer = net.default_layer if layer is None else _choice("layer", layer, _LAYERS)
+    layer = net.default_layer if layer is None else choice("layer", layer, _LAYERS)
     src, dst = _pairs(net, layer)
     nn = np.int64(max(net.n_nodes, 1))
     lo, hi = np.minimum(src, dst), np.maximum(src, dst)
     keys = _unique(lo * nn + hi)
     return keys // nn, keys % nn
-
-
-def _choice(name: str, value, allowed: tuple[str, ...]) -> str:
-    norm = str(value).strip().lower()
-    if norm not in allowed:
-        raise InputError(f"{name} must be one of {list(allowed)}, got {value!r}")
-    return norm
 
 
 def _degrees(net: Network, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -181,10 +175,10 @@ def spreading_efficiency(
     """
     beta_v, beta_c, factor = _beta(net, beta, beta_factor, layer)
     if runs is not None:
-        runs = _int("runs", runs, 1)
+        runs = integer("runs", runs, minimum=1)
     else:
         runs = max(20_000, 50 * net.n_nodes)
-    rng = rng_from(seed)
+    rng = make_rng(seed)
     dm = _sir_model(net, beta_v, layer)
     values, err, used, rse_top = _rr_estimate(dm, runs, 0.05, 0.01, runs, rng)
     out = pd.DataFrame({"spreading_efficiency": values, "stderr": err}, index=net.ids)
@@ -209,7 +203,7 @@ def _beta(net, beta, beta_factor, layer) -> tuple[float, float, float | None]:
             raise
         beta_c = float("nan")
     if beta is not None:
-        b = _prob("beta", beta)
+        b = fraction("beta", beta, open_low=True)
         return b, beta_c, None
     try:
         f = float(beta_factor)
@@ -218,22 +212,6 @@ def _beta(net, beta, beta_factor, layer) -> tuple[float, float, float | None]:
     if not (np.isfinite(f) and f > 0):
         raise InputError(f"beta_factor must be a positive number, got {beta_factor!r}")
     return min(1.0, f * beta_c), beta_c, f
-
-
-def _prob(name, value) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        v = float("nan")
-    if not (np.isfinite(v) and 0 < v <= 1):
-        raise InputError(f"{name} must be a probability in (0, 1], got {value!r}")
-    return v
-
-
-def _int(name: str, value, lo: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or int(value) < lo:
-        raise InputError(f"{name} must be an integer >= {lo}, got {value!r}")
-    return int(value)
 
 
 def imprecision(score, efficiency, *, p: float = 0.05) -> float:
@@ -272,7 +250,7 @@ def imprecision(score, efficiency, *, p: float = 0.05) -> float:
     m = np.asarray(efficiency, dtype=float)
     if s.shape != m.shape or s.ndim != 1 or not len(s):
         raise InputError("score and efficiency must be 1-d arrays of the same non-zero length")
-    p = _prob("p", p)
+    p = fraction("p", p, open_low=True)
     s = np.where(np.isnan(s), -np.inf, s)
     n_top = max(1, round(p * len(s)))
     best = np.sort(m)[::-1][:n_top].mean()
@@ -383,7 +361,7 @@ def validate_rankings(
         names = list(RANKINGS)
     else:
         asked = [rankings] if isinstance(rankings, str) else list(rankings)
-        names = [_choice("ranking", r, RANKINGS) for r in asked]
+        names = [choice("ranking", r, RANKINGS) for r in asked]
         names = [r for r in RANKINGS if r in names]
     extra = None
     if scores is not None:
@@ -394,8 +372,8 @@ def validate_rankings(
         extra = scores if scores.index.equals(net.ids) else scores.reindex(net.ids)
     if not names and extra is None:
         raise InputError(f"rankings must name at least one of {list(RANKINGS)}")
-    p = _prob("p", p)
-    layer_name = net.default_layer if layer is None else _choice("layer", layer, _LAYERS)
+    p = fraction("p", p, open_low=True)
+    layer_name = net.default_layer if layer is None else choice("layer", layer, _LAYERS)
     eff = spreading_efficiency(
         net, beta=beta, beta_factor=beta_factor, layer=layer_name, runs=runs, seed=seed
     )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from netinfluence._check import seed_int
 from netinfluence.errors import InputError
 from netinfluence.scoring import ScoreWeights
 from netinfluence.spark.algorithms import COMMUNITY_METHODS
@@ -123,16 +124,6 @@ def _check_positive_int(name: str, value, lo: int = 1, hi: int | None = None) ->
         bound = f"in [{lo}, {hi}]" if hi is not None else f">= {lo}"
         raise InputError(f"{name} must be an integer {bound}, got {value!r}")
     return int(value)
-
-
-def _seed_int(seed) -> int:
-    if isinstance(seed, np.random.Generator):
-        return int(seed.integers(0, 2**31 - 1))
-    if seed is None:
-        return int(np.random.default_rng().integers(0, 2**31 - 1))
-    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
-        return int(seed)
-    raise InputError(f"seed must be an int, a numpy Generator or None, got {seed!r}")
 
 
 def metrics(
@@ -316,7 +307,7 @@ def metrics(
     if weights is not None and not isinstance(weights, ScoreWeights):
         raise InputError(f"weights must be a ScoreWeights, got {type(weights).__name__}")
     weights = weights or ScoreWeights()
-    seed_value = _seed_int(seed)
+    seed_value = seed_int(seed) % (2**31 - 1)  # Spark's jobs take 31-bit seeds
     run = info if info is not None else {}
     timings: dict[str, float] = {}
     run["timings_seconds"] = timings

@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from netinfluence._check import choice, integer, make_rng, positive
 from netinfluence.errors import InputError
 from netinfluence.metrics import communities, is_insider, roles, set_reach
 from netinfluence.metrics._engagement import _bands, platform_followers
-from netinfluence.scoring._rank import _match_ids
+from netinfluence.network import match_ids
 from netinfluence.spread._diffusion import (
     _VISIT_CELLS,
     _Z95,
@@ -37,7 +38,6 @@ from netinfluence.spread._diffusion import (
     _spans,
     _unique,
     diffusion_model,
-    rng_from,
     rr_sets,
 )
 
@@ -149,7 +149,7 @@ def account_costs(net: Network, costs=None) -> pd.Series:
     if costs is None:
         pass
     elif isinstance(costs, (int, float, np.integer, np.floating)) and not isinstance(costs, bool):
-        value = _positive("cost", costs)
+        value = positive("cost", costs)
         table = dict.fromkeys(table, value)
     elif isinstance(costs, Mapping):
         table.update(_tier_prices(costs.items()))
@@ -185,23 +185,13 @@ def account_costs(net: Network, costs=None) -> pd.Series:
     return out
 
 
-def _positive(name: str, value) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        v = np.nan
-    if not np.isfinite(v) or v <= 0:
-        raise InputError(f"{name} must be a positive number, got {value!r}")
-    return v
-
-
 def _tier_prices(items) -> dict[str, float]:
     bands_lower = {b.lower(): b for b in DEFAULT_COSTS}
     by_tier: dict[str, float] = {}
     by_band: dict[str, float] = {}
     for key, value in items:
         k = str(key).strip().lower()
-        price = _positive(f"cost of {key!r}", value)
+        price = positive(f"cost of {key!r}", value)
         if k in bands_lower:
             by_band[bands_lower[k]] = price
         elif k in _TIER_BANDS:
@@ -221,8 +211,8 @@ def _account_prices(net: Network, keys, values) -> tuple[dict[int, float], list]
     prices: dict[int, float] = {}
     unknown = []
     for key, value in zip(list(keys), list(values), strict=True):
-        price = _positive(f"cost of account {key!r}", value)
-        pos, missing = _match_ids(net, [key])
+        price = positive(f"cost of account {key!r}", value)
+        pos, missing = match_ids(net, [key])
         if missing:
             unknown.append(str(key))
             continue
@@ -783,13 +773,13 @@ def plan_campaign(
     if k is None and budget is None:
         raise InputError("give k (a number of seeds) or budget (with costs), or both")
     if k is not None:
-        k = _int("k", k, 1)
+        k = integer("k", k, minimum=1)
     if budget is not None:
-        budget = _positive("budget", budget)
-    method_name = _choice("method", method, METHODS)
-    runs = _int("runs", runs, 1)
-    evaluation_runs = _int("evaluation_runs", evaluation_runs, 1)
-    hops = _int("hops", hops, 1)
+        budget = positive("budget", budget)
+    method_name = choice("method", method, METHODS)
+    runs = integer("runs", runs, minimum=1)
+    evaluation_runs = integer("evaluation_runs", evaluation_runs, minimum=1)
+    hops = integer("hops", hops, minimum=1)
     try:
         eps = float(epsilon)
     except (TypeError, ValueError):
@@ -800,7 +790,7 @@ def plan_campaign(
     n = net.n_nodes
     if n == 0:
         raise InputError("the network has no nodes to choose from")
-    rng = rng_from(seed)
+    rng = make_rng(seed)
     select_rng, eval_rng = rng.spawn(2)
 
     cost_series = account_costs(net, costs)
@@ -810,7 +800,7 @@ def plan_campaign(
     if exclude is not None:
         if isinstance(exclude, (str, bytes)):
             exclude = [exclude]
-        pos, unknown_excl = _match_ids(net, list(exclude))
+        pos, unknown_excl = match_ids(net, list(exclude))
         eligible[pos] = False
     n_eligible = int(eligible.sum())
     if k is not None and k > n_eligible:
@@ -902,21 +892,6 @@ def plan_campaign(
     summary.index.name = "measure"
     comm = _per_community(label_arr, seeds, naive, plan_eval, naive_eval, labels)
     return CampaignPlan(seeds, naive, summary, comm, plan_aud.overlap, naive_aud.overlap, params)
-
-
-def _choice(name: str, value, allowed: tuple[str, ...]) -> str:
-    norm = str(value).strip().lower()
-    if norm not in allowed:
-        raise InputError(f"{name} must be one of {list(allowed)}, got {value!r}")
-    return norm
-
-
-def _int(name: str, value, lo: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise InputError(f"{name} must be an integer >= {lo}, got {value!r}")
-    if int(value) < lo:
-        raise InputError(f"{name} must be an integer >= {lo}, got {value!r}")
-    return int(value)
 
 
 def _labels(net: Network, labels, seed) -> pd.Series:

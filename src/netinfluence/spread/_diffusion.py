@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from netinfluence._check import choice, fraction, integer, make_rng
 from netinfluence.errors import InputError
 from netinfluence.network import tie_probability_arrays
 
@@ -214,11 +215,11 @@ def diffusion_model(
 
 
 def _check_model(net, model, probability, p, layer):
-    model = _choice("model", model, MODELS)
+    model = choice("model", model, MODELS)
     if probability is None:
         kind = _DEFAULT_PROBABILITY[model]
     else:
-        kind = _choice("probability", probability, PROBABILITIES)
+        kind = choice("probability", probability, PROBABILITIES)
     if model == "sir" and kind != "constant":
         raise InputError(
             f"model='sir' spreads with one constant probability beta (p=...); got "
@@ -231,7 +232,7 @@ def _check_model(net, model, probability, p, layer):
     if not 0.0 <= pv <= 1.0:
         raise InputError(f"p must be a probability in [0, 1], got {p!r}")
     if layer is not None:
-        layer = _choice("layer", layer, SPREAD_LAYERS)
+        layer = choice("layer", layer, SPREAD_LAYERS)
     if kind == "edge":
         if layer not in (None, "follows"):
             raise InputError(
@@ -338,47 +339,6 @@ def edge_probabilities(
 
 
 # ---------------------------------------------------------------------------- validation
-
-
-def _choice(name: str, value, allowed: tuple[str, ...]) -> str:
-    norm = str(value).strip().lower().replace("-", "_")
-    if norm not in allowed:
-        raise InputError(f"{name} must be one of {list(allowed)}, got {value!r}")
-    return norm
-
-
-def _int(name: str, value, lo: int, hi: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise InputError(f"{name} must be an integer >= {lo}, got {value!r}")
-    v = int(value)
-    if v < lo or (hi is not None and v > hi):
-        rng = f">= {lo}" if hi is None else f"between {lo} and {hi}"
-        raise InputError(f"{name} must be an integer {rng}, got {value!r}")
-    return v
-
-
-def _fraction(name: str, value, *, open_low: bool = True) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        v = np.nan
-    ok = np.isfinite(v) and (v > 0 if open_low else v >= 0) and v <= 1
-    if not ok:
-        raise InputError(
-            f"{name} must be a number in {'(0' if open_low else '[0'}, 1], got {value!r}"
-        )
-    return v
-
-
-def rng_from(seed) -> np.random.Generator:
-    """A Generator from ``int | numpy.random.Generator | None`` (InputError otherwise)."""
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is None or (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool)):
-        if seed is not None and int(seed) < 0:
-            raise InputError(f"seed must be a non-negative integer, got {seed!r}")
-        return np.random.default_rng(seed)
-    raise InputError(f"seed must be an int, a numpy.random.Generator or None, got {seed!r}")
 
 
 def seed_positions(net: Network, seeds: Iterable[Hashable]) -> np.ndarray:
@@ -801,9 +761,9 @@ def simulate_spread(
     """
     dm = diffusion_model(net, model=model, probability=probability, p=p, layer=layer)
     pos = seed_positions(net, seeds)
-    runs = _int("runs", runs, 1)
+    runs = integer("runs", runs, minimum=1)
     want_trace = bool(trace)
-    rng = rng_from(seed)
+    rng = make_rng(seed)
     sizes, counts, rows = _simulate(dm, pos, runs, rng, want_trace)
     mean = float(sizes.mean())
     std = float(sizes.std(ddof=1)) if runs > 1 else 0.0
@@ -928,11 +888,11 @@ def expected_spread(
     """
     dm = diffusion_model(net, model=model, probability=probability, p=p, layer=layer)
     if runs is not None:
-        runs = _int("runs", runs, 1)
-    rse = _fraction("rse", rse)
-    top = _fraction("top", top)
-    max_runs = _int("max_runs", max_runs, 1)
-    rng = rng_from(seed)
+        runs = integer("runs", runs, minimum=1)
+    rse = fraction("rse", rse, open_low=True)
+    top = fraction("top", top, open_low=True)
+    max_runs = integer("max_runs", max_runs, minimum=1)
+    rng = make_rng(seed)
     values, err, used, rse_top = _rr_estimate(dm, runs, rse, top, max_runs, rng)
     out = pd.DataFrame({"expected_spread": values, "stderr": err}, index=net.ids)
     out.attrs.update(
