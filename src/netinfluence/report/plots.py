@@ -4,17 +4,17 @@ Figures are built with :class:`matplotlib.figure.Figure` rather than pyplot, so 
 scripts, servers and notebooks alike and never open a window. Colours are the Okabe-Ito
 palette, which stays distinguishable for colour-blind readers.
 
-========================  ===========================================================
-function                  shows
-========================  ===========================================================
-:func:`community_map`     the network laid out by community, candidates highlighted
-:func:`score_vs_followers`  citizen score against platform followers, by tier
-:func:`component_breakdown`  the score components of the top candidates (stacked)
-:func:`degree_distributions`  degree and follower distributions (log-log CCDF)
-:func:`community_sizes`   community size distribution
-:func:`validation_plot`   imprecision and Kendall tau per ranking (``validate``)
-:func:`spread_curves`     cumulative expected spread of seed sets (``plan``)
-========================  ===========================================================
+==============================  ===========================================================
+function                        shows
+==============================  ===========================================================
+:func:`community_map`           the network laid out by community, candidates highlighted
+:func:`score_vs_followers`      citizen score against platform followers, by tier
+:func:`component_breakdown`     the score components of the top candidates (stacked)
+:func:`degree_distributions`    degree and follower distributions (log-log CCDF)
+:func:`community_sizes`         community size distribution
+:func:`validation_plot`         imprecision and Kendall tau per ranking (``validate``)
+:func:`spread_curves`           cumulative expected spread of seed sets (``plan``)
+==============================  ===========================================================
 """
 
 from __future__ import annotations
