@@ -55,7 +55,7 @@ class Analysis:
     scores : DataFrame
         Score components and the total (:func:`netinfluence.scoring.citizen_score`).
     ranked : DataFrame
-        Every node ranked, best first, with reasons (:func:`netinfluence.candidates.rank`).
+        Every node ranked, best first, with reasons (:func:`netinfluence.scoring.rank`).
     timings : dict
         Seconds per step.
     """

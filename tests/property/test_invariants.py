@@ -1,4 +1,4 @@
-"""Property-based tests over random small networks: the invariants of STYLE.md.
+"""Property-based tests over random small networks: the invariants every metric keeps.
 
 - one contract over every public per-node metric: index equals the nodes (name ``node``),
   the result is named, no NaN where none is allowed, the same seed gives the same result;

@@ -1,6 +1,6 @@
 """Centrality on real networks against networkx, igraph, brute force and published values.
 
-Conventions used to read the data (influence direction, see DESIGN.md):
+Conventions used to read the data (influence direction, see docs/architecture.md):
 
 - email-Eu-core ``u v`` = u e-mailed v: the sender's message reaches the recipient, so the file
   is read with ``edges=`` (already influence direction, ``u -> v``). The follower -> followed

@@ -6,7 +6,7 @@ label propagation) and on email-Eu-core (``u v`` read as ``u follows v``, as
 ``local[2]``:
 
 - degrees are exactly equal, tie strength equal to 1e-9;
-- PageRank within 1e-4 of ``netinfluence.centrality.pagerank`` (measured: < 1e-10);
+- PageRank within 1e-4 of ``netinfluence.metrics.pagerank`` (measured: < 1e-10);
 - 2-hop reach by HyperLogLog within the sketch's documented error (relative standard error
   1.04 / sqrt(2^12) = 1.6 %; measured on the sample: RMS 0.4 %, max 2.3 %), and exactly equal
   with ``reach="exact"``;

@@ -1,4 +1,4 @@
-"""Unit tests of netinfluence.community: detection, quality, partition comparison."""
+"""Unit tests of netinfluence.metrics: detection, quality, partition comparison."""
 
 from __future__ import annotations
 

@@ -70,7 +70,7 @@ def _root(
 ):
     """Find the citizen influencers who really move a community.
 
-    Edges are read as DESIGN.md says: follows rows are `follower, followed`; interactions rows
+    Edges are read as docs/architecture.md says: follows rows are `follower, followed`; interactions rows
     are `source, target, type[, count][, timestamp]` (source engaged with target's content).
     """
     ctx.obj = {"debug": debug, "quiet": quiet}

@@ -1,7 +1,7 @@
 """CLI commands ``plan``, ``simulate`` and ``validate`` (registered on the main app).
 
-Each command parses its options, calls :mod:`netinfluence.campaign`,
-:mod:`netinfluence.diffusion` or :mod:`netinfluence.validation`, writes the tables atomically
+Each command parses its options, calls :mod:`netinfluence.spread`,
+:mod:`netinfluence.spread` or :mod:`netinfluence.scoring`, writes the tables atomically
 (:func:`netinfluence.io.write_table`) with a ``FILE.meta.json`` provenance file, and shows a
 short summary. No computation lives here. ``register(app)`` adds the commands to a Typer app.
 """

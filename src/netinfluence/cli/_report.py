@@ -52,7 +52,7 @@ REPORT_STEPS = (
 
 
 def _plan(analysis, *, budget, k, costs, seed):
-    """A campaign plan on the analysis' communities and insiders (netinfluence.campaign)."""
+    """A campaign plan on the analysis' communities and insiders (netinfluence.spread)."""
 
     return plan_campaign(
         analysis.net,

@@ -5,7 +5,7 @@ the process can run for those seconds. :class:`LeidenProcess` writes the edge pa
 private temporary folder, starts ``python -m netinfluence.metrics._leiden_process FOLDER`` and
 returns at once; :meth:`LeidenProcess.result` waits for the child and reads its answer.
 The child builds the graph with :func:`netinfluence.network.igraph_from_arrays` as soon as
-it starts, waits for the weights, and runs :func:`netinfluence.community.leiden_membership`:
+it starts, waits for the weights, and runs :func:`netinfluence.metrics._leiden.leiden_membership`:
 the same code, edge order, weights and seed as in-process, so the same partition.
 
 A fresh interpreter (not ``fork``) keeps the child free of the parent's threads and locks,

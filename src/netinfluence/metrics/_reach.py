@@ -90,10 +90,10 @@ def reach(
         Count only accounts in the node's own community (paths may pass through others).
     labels : pandas.Series, optional
         Community per node for ``within_community``; computed with
-        ``netinfluence.community.communities`` when not given.
+        ``netinfluence.metrics.communities`` when not given.
     expected : bool, default False
         Return the expected number of accounts reached when every tie passes content on
-        independently with its tie ``probability`` (:func:`netinfluence.ties.tie_strength`).
+        independently with its tie ``probability`` (:func:`netinfluence.network.tie_strength`).
     precision : int, default 12
         Sketch precision p: ``2**p`` registers per node (4..18), relative error about
         ``1.04 / sqrt(2**p)`` (1.6 % at 12). Lowered automatically when the registers would

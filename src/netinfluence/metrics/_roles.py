@@ -53,7 +53,7 @@ def roles(
     net : Network
     labels : pandas.Series, optional
         Community label per node, indexed by node id (or in node order). None computes
-        ``netinfluence.community.communities(net)``.
+        ``netinfluence.metrics.communities(net)``.
     layer : {"follows", "interactions", "ties"}, optional
         Layer whose undirected view is used; ``net.default_layer`` by default.
     weighted : bool, default True
@@ -72,7 +72,7 @@ def roles(
     ------
     InputError
         Unknown layer, labels that miss nodes, or no labels while
-        ``netinfluence.community`` is unavailable.
+        ``netinfluence.metrics`` is unavailable.
 
     Notes
     -----

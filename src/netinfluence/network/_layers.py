@@ -11,7 +11,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 #: Graph layers a Network can show: the follows (exposure) graph, the interactions graph
-#: (weight = summed interaction counts) and the tie-strength graph (see ``netinfluence.ties``).
+#: (weight = summed interaction counts) and the tie-strength graph (see ``netinfluence.network``).
 LAYERS = ("follows", "interactions", "ties")
 
 

@@ -252,7 +252,7 @@ class Network:
 
         ``follows``: weight is the edge weight where given, else 1. ``interactions``: weight is
         the summed interaction count of the pair. ``ties``: tie strength from
-        :func:`netinfluence.ties.tie_strength` with its defaults.
+        :func:`netinfluence.network.tie_strength` with its defaults.
         """
         layer = _check_layer(layer)
 

@@ -159,7 +159,7 @@ def _plan_parts(plan) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
     """Scalars and tables of a campaign plan, whatever its shape.
 
     Accepts a seeds DataFrame, a mapping, or an object with attributes (e.g. the result of
-    ``netinfluence.campaign.plan_campaign``): DataFrames and Series become tables, plain
+    ``netinfluence.spread.plan_campaign``): DataFrames and Series become tables, plain
     numbers, strings and flat dicts of them become summary lines.
     """
     if isinstance(plan, pd.DataFrame):
@@ -766,7 +766,7 @@ def render_html_report(
     analysis : netinfluence.pipeline.Analysis
         The result of :func:`netinfluence.pipeline.analyze`.
     plan : optional
-        A campaign plan (``netinfluence.campaign.plan_campaign``'s result, a mapping of its
+        A campaign plan (``netinfluence.spread.plan_campaign``'s result, a mapping of its
         tables, or a seeds DataFrame); adds the campaign section and its spread curves.
     title : str
         Page title (escaped).

@@ -911,7 +911,7 @@ def validation_plot(table: pd.DataFrame, *, metrics=("imprecision", "kendall_tau
     Parameters
     ----------
     table : DataFrame
-        The validation table (``netinfluence.validation.validate_rankings``): a ``ranking``
+        The validation table (``netinfluence.scoring.validate_rankings``): a ``ranking``
         column (or the rankings as the index), ``imprecision``, ``kendall_tau`` and optionally
         ``dataset``.
     metrics : sequence of {"imprecision", "kendall_tau"}

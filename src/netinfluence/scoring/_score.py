@@ -43,7 +43,7 @@ LEIDEN_FULL_MAX_EDGES = 200_000
 #: two; at 10^6 edges two iterations cost only 0.25 s more, so they stay.
 LEIDEN_TWO_PASS_MAX_EDGES = 2_000_000
 #: From this many undirected tie pairs up, with two or more CPUs, :func:`score_inputs` runs
-#: Leiden in a second process (:class:`netinfluence.community.LeidenInBackground`) while it
+#: Leiden in a second process (:class:`netinfluence.metrics.LeidenInBackground`) while it
 #: computes the tie strengths, engagement and flags. Measured end to end (`rank --top 0` on
 #: the benchmark graphs, 2 cores, three alternating runs each): 4.9e5 pairs 4.35-4.53 s with
 #: the process vs 4.30-4.45 s without (no difference), 8.1e5 5.68-5.85 vs 5.87-5.93 s,
@@ -192,7 +192,7 @@ def score_inputs(
     seed : int
         Seed of community detection and of sampled reach.
     reach_method : {"auto", "exact", "sketch"}
-        Passed to :func:`netinfluence.reach.reach`.
+        Passed to :func:`netinfluence.metrics.reach`.
     progress : callable, optional
         Called as ``progress(step_name)`` before each step (the CLI draws bars with it).
 

@@ -162,7 +162,7 @@ def spreading_efficiency(
     live-edge graph where each undirected tie is open with probability ``beta`` (both
     directions drawn independently), i.e. independent cascade with constant probability, so
     every account's mean outbreak ``M_i`` comes from one batch of reverse-reachable sets
-    (:func:`netinfluence.diffusion.expected_spread`), unbiased with standard error
+    (:func:`netinfluence.spread.expected_spread`), unbiased with standard error
     ``~ sqrt(n M_i / runs)``. Cost: ``runs`` times the mean outbreak size times the degree.
 
     Examples
@@ -341,7 +341,7 @@ def validate_rankings(
     (2010): SIR near the threshold, spreading efficiency ``M_i`` of every account, imprecision
     ``epsilon(p) = 1 - M_ranking(p) / M_eff(p)`` (see :func:`imprecision` for ties). The
     epidemic and degree use the undirected view; PageRank, VoteRank (undirected election),
-    k-core and collective influence are computed as :mod:`netinfluence.centrality` defines
+    k-core and collective influence are computed as :mod:`netinfluence.metrics` defines
     them on ``layer``. Kendall's tau-b is :func:`scipy.stats.kendalltau`.
 
     Examples

@@ -60,7 +60,7 @@ def degrees(g: SparkGraph) -> DataFrame:
     """``vid, in_degree, out_degree, strength``.
 
     ``in_degree``: distinct accounts exposed to the node in the follows layer (its followers
-    in the graph, as :func:`netinfluence.centrality.in_degree`); ``out_degree``: accounts it
+    in the graph, as :func:`netinfluence.metrics.in_degree`); ``out_degree``: accounts it
     follows; ``strength``: summed tie strength of its out-ties (``centrality.strength`` on the
     ``ties`` layer). One ``groupBy`` (shuffle) each.
     """
@@ -98,7 +98,7 @@ def pagerank(g: SparkGraph, *, damping: float, tol: float, max_iter: int) -> tup
 
     ``x_i = d (sum_{j follows i} x_j / s_j + D / n) + (1 - d) / n`` with ``s_j`` the number
     of accounts ``j`` follows and ``D`` the rank held by accounts that follow nobody (spread
-    uniformly, as networkx and :func:`netinfluence.centrality.pagerank` do). Stops when the L1
+    uniformly, as networkx and :func:`netinfluence.metrics.pagerank` do). Stops when the L1
     change falls below ``tol`` or after ``max_iter`` rounds (RuntimeWarning). Returns the rank
     (normalised to sum 1) and the number of rounds.
 
@@ -365,7 +365,7 @@ def role_statistics(g: SparkGraph, layer: str, labels: DataFrame) -> DataFrame:
     weight from node ``i`` to community ``s``: ``participation = 1 - sum_s (k_is / k_i)^2``,
     ``internal_share = k_i,s_i / k_i`` (0 for isolated nodes) and ``within_module_z`` the
     z-score of ``k_i,s_i`` among the members of ``s_i`` (population standard deviation, 0
-    where it vanishes), as :func:`netinfluence.roles.roles` (Guimera & Amaral, Nature 433,
+    where it vanishes), as :func:`netinfluence.metrics.roles` (Guimera & Amaral, Nature 433,
     2005). Two aggregations over the edges and one over the communities.
     """
     f = _f()
@@ -684,7 +684,7 @@ def _two_hop_first_order(g: SparkGraph, e: DataFrame, labels: DataFrame) -> Data
 
 def reciprocity(g: SparkGraph) -> DataFrame:
     """``vid, reciprocal_share``: share of a node's ties (follow or interaction, either way)
-    that are mutual (:func:`netinfluence.engagement.reciprocity`)."""
+    that are mutual (:func:`netinfluence.metrics.reciprocity`)."""
     f = _f()
     u = g.undirected
     ends = u.select(f.col("lo").alias("vid"), "mutual").union(u.select("hi", "mutual"))
@@ -739,7 +739,7 @@ def _user_col(g: SparkGraph, name: str):
 def engagement(g: SparkGraph, deg: DataFrame) -> DataFrame:
     """``vid, followers, tier, tier_band, engagement_rate, engagement_vs_tier, received``.
 
-    As :func:`netinfluence.engagement.engagement` with its default bands and norms: from the
+    As :func:`netinfluence.metrics.engagement` with its default bands and norms: from the
     users table ``(likes + comments) / posts / followers`` against the band's published norm;
     otherwise (``engagement_source = "graph"``) interactions received per graph follower
     against the median of the accounts of the same band (exact medians, :func:`medians`).
@@ -836,8 +836,8 @@ def engagement(g: SparkGraph, deg: DataFrame) -> DataFrame:
 
 
 def flags(g: SparkGraph, deg: DataFrame, eng: DataFrame, recip: DataFrame) -> DataFrame:
-    """Authenticity measures and flags of :func:`netinfluence.engagement.authenticity_flags`
-    with the default :class:`~netinfluence.engagement.FlagRules`.
+    """Authenticity measures and flags of :func:`netinfluence.metrics.authenticity_flags`
+    with the default :class:`~netinfluence.metrics.FlagRules`.
 
     ``vid, passive_share, mass_follower_share, followers_gap_ratio``, one boolean column per
     flag, ``flags`` (names joined by ``;``) and ``n_flags``. The network-wide medians

@@ -199,7 +199,7 @@ def metrics(
         Form the two-hop pairs (exact expected and community reach) only while the reach
         layer has at most this many two-hop paths (``sum_w indeg(w) outdeg(w)``, the row count
         of that join); above it, the first-order estimates of the in-memory engine, which
-        cost three joins over the edges. Default :data:`netinfluence.reach.AUTO_EXACT_PATHS`
+        cost three joins over the edges. Default :data:`netinfluence.metrics.AUTO_EXACT_PATHS`
         (5e7), the in-memory engine's own switch. ``reach="exact"`` needs the pairs.
     broadcast_nodes : int, default 2,000,000
         Per-node tables of graphs up to this many nodes are broadcast in joins; larger graphs
@@ -235,13 +235,13 @@ def metrics(
     Directions and formulas are those of the in-memory engine: follows rows become influence
     edges ``followed -> follower`` and interactions ``target -> source``; self-loops are
     dropped and duplicates merged. ``in_degree`` is the audience seen in the graph
-    (:func:`netinfluence.centrality.in_degree`), ``out_degree`` the accounts followed,
+    (:func:`netinfluence.metrics.in_degree`), ``out_degree`` the accounts followed,
     ``strength`` the summed tie strength of the out-ties (``centrality.strength`` on the
-    ``ties`` layer), ``pagerank`` :func:`netinfluence.centrality.pagerank` (follower ->
+    ``ties`` layer), ``pagerank`` :func:`netinfluence.metrics.pagerank` (follower ->
     followed walk, dangling rank spread uniformly), ``tie_coreness`` the k-core number of the
-    undirected default layer, roles :func:`netinfluence.roles.roles` on that layer with the
+    undirected default layer, roles :func:`netinfluence.metrics.roles` on that layer with the
     community labels, ``expected_reach`` ``reach(hops=2, expected=True)``, engagement and
-    flags :mod:`netinfluence.engagement` with their defaults.
+    flags :mod:`netinfluence.metrics` with their defaults.
 
     The score is :func:`netinfluence.scoring.components` and
     :func:`netinfluence.scoring.combine` themselves: the per-node inputs (eight numbers per

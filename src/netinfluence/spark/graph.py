@@ -1,7 +1,7 @@
 """Spark DataFrames in the package's conventions: dense vertex ids, influence-direction edges,
 merged duplicates and the default tie-strength table.
 
-Everything here mirrors :mod:`netinfluence.network` and :mod:`netinfluence.ties` on Spark
+Everything here mirrors :mod:`netinfluence.network` and :mod:`netinfluence.network` on Spark
 DataFrames: follows rows ``follower, followed`` become influence edges ``followed ->
 follower``, interaction rows ``source, target`` become ``target -> source``; self-loops are
 dropped and duplicate pairs merged. Node ids keep their spelling; every node also gets a dense
@@ -53,7 +53,7 @@ class SparkGraph:
     ties : DataFrame
         ``src, dst, follows, interactions, intensity, mutual, jaccard, strength, probability``
         per directed pair with a follow and/or interactions (the default tie table of
-        :func:`netinfluence.ties.tie_strength`).
+        :func:`netinfluence.network.tie_strength`).
     undirected : DataFrame
         ``lo, hi, mutual`` (``lo < hi``) each pair of the tie pattern once.
     n, n_follows, n_interaction_pairs : int
@@ -364,7 +364,7 @@ def _no_missing_ids(frame: DataFrame, what: str, cols: str) -> None:
 
 
 def _tie_parameters() -> dict:
-    """The default tie-strength parameters of :mod:`netinfluence.ties` (one definition)."""
+    """The default tie-strength parameters of :mod:`netinfluence.network` (one definition)."""
     from netinfluence.network._ties import _check_params
 
     return _check_params()
@@ -388,11 +388,11 @@ def _interaction_pairs(inter: DataFrame) -> DataFrame:
 def tie_table(
     follows: DataFrame, inter_pairs: DataFrame, *, broadcast: bool
 ) -> tuple[DataFrame, DataFrame]:
-    """The default tie table of :func:`netinfluence.ties.tie_strength` and the undirected pairs.
+    """The default tie table of :func:`netinfluence.network.tie_strength` and the undirected pairs.
 
     strength = (follow_weight [follows] + log1p(intensity)) (1 + reciprocity_bonus [mutual])
     (1 + proximity_weight jaccard), probability = 1 - exp(-strength / scale), with the
-    parameters of :func:`netinfluence.ties.tie_strength` (no community bonus in the default
+    parameters of :func:`netinfluence.network.tie_strength` (no community bonus in the default
     table). Jaccard overlap of the undirected neighbourhoods comes from triangle listing on the
     degree-ordered orientation (:func:`common_neighbours`).
     """

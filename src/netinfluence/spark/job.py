@@ -189,7 +189,7 @@ def run_rank_spark(
     out : path
         ``.csv``, ``.json``, ``.xlsx`` or ``.parquet``. With ``top`` or ``per_community`` the
         selected rows are written as one file, with the columns of
-        :data:`netinfluence.candidates.RANK_COLUMNS` first (a plain-words ``why`` per row) and
+        :data:`netinfluence.scoring.RANK_COLUMNS` first (a plain-words ``why`` per row) and
         the Spark measures after them. With ``top=0`` every node is written by Spark itself
         as a folder of part files named ``out`` (``.csv`` or ``.parquet`` only, no ``why``).
     follows, interactions, users : path or list of paths, optional
@@ -202,7 +202,7 @@ def run_rank_spark(
     seed, weights
         As :func:`netinfluence.spark.metrics`.
     top, per_community, tiers, exclude, require_topics
-        The filters of :func:`netinfluence.candidates.rank`, with its meaning.
+        The filters of :func:`netinfluence.scoring.rank`, with its meaning.
     sep : str, optional
         Delimiter of the text inputs (detected by default).
     shuffle_partitions, driver_memory, log_level, config
@@ -422,7 +422,7 @@ def _topic_array(col):
 def _filter(
     ranked: DataFrame, *, tiers, exclude, require_topics
 ) -> tuple[DataFrame, dict[str, int], list[str]]:
-    """The analyst's filters of :func:`netinfluence.candidates.rank`, in Spark."""
+    """The analyst's filters of :func:`netinfluence.scoring.rank`, in Spark."""
     from pyspark.sql import functions as f
 
     t = ranked
@@ -475,7 +475,7 @@ def _filter(
 
 def _collect_selection(selected: DataFrame, *, top, per_community) -> pd.DataFrame:
     """The selected rows on the driver, in rank order, with the columns of ``rank`` and a
-    plain-words reason (:func:`netinfluence.candidates.explain`) per row."""
+    plain-words reason (:func:`netinfluence.scoring.explain`) per row."""
     from pyspark.sql import Window
     from pyspark.sql import functions as f
 

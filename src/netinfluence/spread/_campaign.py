@@ -609,7 +609,7 @@ class CampaignPlan:
         Indexed by ``community``: ``size``, ``plan_seeds``, ``plan_spread`` (expected
         activated accounts), ``naive_seeds``, ``naive_spread``.
     overlap, naive_overlap : pandas.DataFrame
-        Pairwise audience overlap of the seeds (see :func:`netinfluence.reach.set_reach`).
+        Pairwise audience overlap of the seeds (see :func:`netinfluence.metrics.set_reach`).
     parameters : dict
         Everything that made the plan: model, probability, method, rule, RR sets or worlds,
         seed, costs, constraints.
@@ -682,10 +682,10 @@ def plan_campaign(
         Prices per tier or per account, see :func:`account_costs` (defaults
         :data:`DEFAULT_COSTS`, illustrative placeholders).
     model, probability, p, layer
-        Diffusion model, as in :func:`netinfluence.diffusion.simulate_spread` (IC with
+        Diffusion model, as in :func:`netinfluence.spread.simulate_spread` (IC with
         tie-strength probabilities by default).
     per_community : int or iterable of labels, optional
-        Coverage mode: at least one insider (:func:`netinfluence.roles.is_insider`) among the
+        Coverage mode: at least one insider (:func:`netinfluence.metrics.is_insider`) among the
         seeds for each chosen community: an int ``c`` chooses the ``c`` largest communities,
         an iterable names the labels.
     exclude : iterable of ids or handles, optional
@@ -704,7 +704,7 @@ def plan_campaign(
     labels : pandas.Series, optional
         Community partition; Leiden with ``seed`` when not given.
     insiders : pandas.Series of bool, optional
-        Insider flag per node (coverage mode); from :func:`netinfluence.roles.roles` when not
+        Insider flag per node (coverage mode); from :func:`netinfluence.metrics.roles` when not
         given.
     hops : int, default 2
         Audience radius of the overlap figures.

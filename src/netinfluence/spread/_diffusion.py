@@ -701,7 +701,7 @@ def simulate_spread(
         Independent cascade, linear threshold, or SIR with recovery after one step.
     probability : {"tie", "constant", "weighted_cascade", "edge"}, optional
         Per-tie probability (IC) or weight (LT): ``"tie"`` the tie's pass-on probability
-        from tie strength (:func:`netinfluence.ties.tie_strength`); ``"constant"`` ``p`` on
+        from tie strength (:func:`netinfluence.network.tie_strength`); ``"constant"`` ``p`` on
         every tie; ``"weighted_cascade"`` ``1 / in-degree`` of the exposed account;
         ``"edge"`` the probability stored with an edge list
         (``read_network(edges=..., edge_weight_merge="probability")``). Default: ``"tie"``
