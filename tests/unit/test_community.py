@@ -587,7 +587,7 @@ def test_score_inputs_falls_back_to_in_process_leiden(sample_paths, monkeypatch,
 
 
 def test_undirected_pairs_of_ties_known_before_the_tie_table(sample_paths):
-    from netinfluence.metrics import undirected_pairs
+    from netinfluence.network import undirected_pairs
 
     net = ni.read_network(
         follows=sample_paths["follows"], interactions=sample_paths["interactions"]

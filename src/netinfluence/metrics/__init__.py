@@ -22,7 +22,7 @@ from netinfluence.metrics._centrality import (
     voterank,
 )
 from netinfluence.metrics._community import METHODS as COMMUNITY_METHODS
-from netinfluence.metrics._community import LeidenInBackground, communities, undirected_pairs
+from netinfluence.metrics._community import LeidenInBackground, communities
 from netinfluence.metrics._engagement import (
     DEFAULT_BANDS,
     DEFAULT_NORMS,
@@ -77,6 +77,5 @@ __all__ = [
     "strength",
     "tiers",
     "two_hop_summary",
-    "undirected_pairs",
     "voterank",
 ]

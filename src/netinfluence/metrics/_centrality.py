@@ -30,7 +30,7 @@ import pandas as pd
 from netinfluence._arrays import sort_order
 from netinfluence._check import choice, integer, make_rng
 from netinfluence.errors import InputError
-from netinfluence.network import LAYERS, Network
+from netinfluence.network import Network, resolve_layer
 
 __all__ = [
     "MEASURES",
@@ -74,16 +74,6 @@ _BLOCK_ENTRIES = 1 << 22
 
 
 # ---------------------------------------------------------------------------- validation
-
-
-def _check_layer(layer, net: Network | None = None) -> str:
-    """Normalise ``layer``; ``None`` means the follows graph, or the tie graph for a network
-    that has interactions but no follows (so an interactions export is measured, not zeroed)."""
-    if layer is None:
-        if net is not None and not net.has_follows and net.has_interactions:
-            return "ties"
-        return "follows"
-    return choice("layer", layer, LAYERS)
 
 
 def _check_damping(damping) -> float:
@@ -171,7 +161,7 @@ def in_degree(net: Network, *, layer: str | None = None) -> pd.Series:
     >>> in_degree(net).sort_index().tolist()
     [1, 2, 0]
     """
-    layer = _check_layer(layer, net)
+    layer = resolve_layer(net, layer, default="follows")
     src, _, _ = net.edge_arrays(layer)
     return net.series(np.bincount(src, minlength=net.n_nodes).astype(np.int64), "in_degree")
 
@@ -236,7 +226,7 @@ def strength(net: Network, *, layer: str | None = None, weighted: bool = True) -
     >>> strength(ni.read_network(edges=edges)).tolist()
     [2.5, 1.0, 0.0]
     """
-    layer = _check_layer(layer, net)
+    layer = resolve_layer(net, layer, default="follows")
     src, _, w = net.edge_arrays(layer)
     values = np.bincount(src, weights=w if weighted else None, minlength=net.n_nodes)
     return net.series(values.astype(float), "strength")
@@ -299,7 +289,7 @@ def pagerank(
     >>> pagerank(net).round(3).sort_index().to_dict()  # bo has two followers, ana one, cy none
     {'ana': 0.464, 'bo': 0.486, 'cy': 0.05}
     """
-    layer = _check_layer(layer, net)
+    layer = resolve_layer(net, layer, default="follows")
     damping = _check_damping(damping)
     max_iter = integer("max_iter", max_iter, minimum=1)
     if not float(tol) > 0:
@@ -366,7 +356,7 @@ def coreness(net: Network, *, layer: str | None = None) -> pd.Series:
     >>> coreness(net).tolist()
     [2, 2, 2, 1]
     """
-    layer = _check_layer(layer, net)
+    layer = resolve_layer(net, layer, default="follows")
     g = net.graph(layer, directed=False)
     values = np.asarray(g.coreness(mode="all"), dtype=np.int64)
     return net.series(values.reshape(net.n_nodes), "coreness")
@@ -398,7 +388,7 @@ def h_index(net: Network, *, layer: str | None = None) -> pd.Series:
     >>> h_index(net).tolist()
     [2, 2, 2, 1]
     """
-    layer = _check_layer(layer, net)
+    layer = resolve_layer(net, layer, default="follows")
     adj = _sym_csr(net, layer)
     n = net.n_nodes
     indptr = adj.indptr.astype(np.int64)
@@ -484,7 +474,7 @@ def betweenness(
     >>> betweenness(net).round(3).sort_index().to_dict()
     {'a': 0.0, 'b': 0.333, 'c': 0.333, 'd': 0.0}
     """
-    layer = _check_layer(layer, net)
+    layer = resolve_layer(net, layer, default="follows")
     method = choice("method", method, _METHODS)
     samples = integer("samples", samples, minimum=2)
     rng = make_rng(seed)
@@ -568,7 +558,7 @@ def harmonic(
     >>> harmonic(net).round(3).sort_index().to_dict()
     {'a': 0.75, 'b': 0.5, 'c': 0.0}
     """
-    layer = _check_layer(layer, net)
+    layer = resolve_layer(net, layer, default="follows")
     method = choice("method", method, _METHODS)
     samples = integer("samples", samples, minimum=1)
     rng = make_rng(seed)
@@ -669,7 +659,7 @@ def collective_influence(net: Network, *, layer: str | None = None, radius: int 
     >>> collective_influence(net).sort_index().to_dict()  # two hubs two hops apart
     {'a': 0, 'b': 0, 'c': 0, 'd': 0, 'h1': 4, 'h2': 4, 'm': 0}
     """
-    layer = _check_layer(layer, net)
+    layer = resolve_layer(net, layer, default="follows")
     radius = integer("radius", radius, minimum=1)
     adj = _sym_csr(net, layer)
     n = net.n_nodes
@@ -745,7 +735,7 @@ def voterank(
     f    <NA>
     Name: voterank, dtype: Int64
     """
-    layer = _check_layer(layer, net)
+    layer = resolve_layer(net, layer, default="follows")
     n = net.n_nodes
     limit = n if number_of_nodes is None else integer("number_of_nodes", number_of_nodes, minimum=0)
     rank = np.zeros(n, dtype=np.int64)
@@ -928,7 +918,7 @@ def centrality(
         unknown = sorted(wanted - set(MEASURES))
         if unknown:
             raise InputError(f"unknown measure(s) {unknown}; allowed: {list(MEASURES)}")
-    layer = _check_layer(layer, net)
+    layer = resolve_layer(net, layer, default="follows")
     between_method = choice("betweenness", betweenness, _METHODS)
     harmonic_method = choice("harmonic", harmonic, _METHODS)
     damping = _check_damping(damping)

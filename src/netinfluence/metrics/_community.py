@@ -25,7 +25,7 @@ from netinfluence._check import seed_int as _seed_int
 from netinfluence.errors import ComputationError, InputError
 from netinfluence.metrics._leiden import _seeded_igraph, leiden_membership
 from netinfluence.metrics._leiden_process import LeidenProcess
-from netinfluence.network._layers import _check_layer
+from netinfluence.network import resolve_layer, undirected_pairs
 
 if TYPE_CHECKING:  # pragma: no cover
     from netinfluence.network import Network
@@ -150,7 +150,7 @@ def communities(
     method_name = str(method).strip().lower()
     if method_name not in METHODS:
         raise InputError(f"method must be one of {METHODS}, got {method!r}")
-    layer_name = _check_layer(net.default_layer if layer is None else layer)
+    layer_name = resolve_layer(net, layer)
     if not isinstance(weighted, bool | np.bool_):
         raise InputError(f"weighted must be True or False, got {weighted!r}")
     weighted = bool(weighted)
@@ -208,30 +208,6 @@ def _partition(net: Network, membership: np.ndarray, lo, hi, w, attrs: dict) -> 
     return result
 
 
-def undirected_pairs(net: Network, layer: str) -> tuple[np.ndarray, np.ndarray]:
-    """``(lo, hi)`` of ``net.undirected_edge_arrays(layer)`` without computing the weights.
-
-    The tie layer's pairs are those of the follows and interactions layers together, so they
-    are known before the tie strengths (Jaccard overlaps by triangles) are: this is what lets
-    :class:`LeidenInBackground` build its graph while the ties are computed.
-
-    >>> import netinfluence as ni
-    >>> net = ni.Network.from_edges([("a", "b"), ("b", "a"), ("c", "a")])
-    >>> [x.tolist() for x in undirected_pairs(net, "ties")]
-    [[0, 0], [1, 2]]
-    """
-    layer = _check_layer(layer)
-    if layer != "ties" or net.is_cached(("undirected_edges", "ties")):
-        lo, hi, _ = net.undirected_edge_arrays(layer)
-        return lo, hi
-    n = np.int64(max(net.n_nodes, 1))
-    parts = [net.edge_arrays(name)[:2] for name in ("follows", "interactions")]
-    src = np.concatenate([p[0] for p in parts]).astype(np.int64)
-    dst = np.concatenate([p[1] for p in parts]).astype(np.int64)
-    keys = unique(np.minimum(src, dst) * n + np.maximum(src, dst))
-    return keys // n, keys % n
-
-
 class LeidenInBackground:
     """:func:`communities` with its defaults (weighted Leiden, resolution 1) on a layer's
     undirected view, computed in a second Python process, plus the k-cores of that graph.
@@ -266,7 +242,7 @@ class LeidenInBackground:
     ) -> None:
 
         self._net = net
-        self._layer = _check_layer(net.default_layer if layer is None else layer)
+        self._layer = resolve_layer(net, layer)
         self._seed = _seed_int(seed)
         self._n_iterations: int | None = None
         self._failure: str | None = None

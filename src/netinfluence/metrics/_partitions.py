@@ -10,7 +10,7 @@ import pandas as pd
 from netinfluence._arrays import unique
 from netinfluence.errors import InputError
 from netinfluence.metrics._community import _modularity, _undirected_edges
-from netinfluence.network._layers import _check_layer
+from netinfluence.network import resolve_layer
 
 if TYPE_CHECKING:  # pragma: no cover
     from netinfluence.network import Network
@@ -85,7 +85,7 @@ def community_quality(
     >>> round(q.attrs["modularity"], 4), round(q.attrs["coverage"], 4)
     (0.3571, 0.8571)
     """
-    layer_name = _check_layer(net.default_layer if layer is None else layer)
+    layer_name = resolve_layer(net, layer)
     if not isinstance(weighted, bool | np.bool_):
         raise InputError(f"weighted must be True or False, got {weighted!r}")
     values = _labels_in_node_order(net, labels)

@@ -22,7 +22,7 @@ from netinfluence._check import check_seed, choice, flag, integer, make_rng
 from netinfluence._threads import threaded_map as _threaded_map
 from netinfluence.errors import InputError
 from netinfluence.metrics._roles import _computed_labels, _label_codes
-from netinfluence.network import tie_probability_arrays
+from netinfluence.network import resolve_layer, tie_probability_arrays
 
 if TYPE_CHECKING:  # pragma: no cover
     from netinfluence.network import Network
@@ -36,7 +36,6 @@ METHODS = ("auto", "exact", "sketch")
 #: ``method="auto"`` counts exactly while the layer has at most this many paths of length
 #: ``hops`` (for hops=2: sum over nodes of in-degree x out-degree), else uses sketches.
 AUTO_EXACT_PATHS = 5e7
-_LAYERS = ("follows", "interactions", "ties")
 _PATH_CHUNK = 1 << 20  # paths per step: bounds memory; cache-sized, 2x faster than 1 << 23
 _PRECISION = 12  # default sketch precision of reach() (2^12 registers)
 _RUNS = 200  # default Monte Carlo runs of reach(expected=True, hops > 2)
@@ -163,7 +162,7 @@ def reach(
     """
     hops = _check_hops(hops)
     method_name = choice("method", method, METHODS)
-    layer_name = _pick_layer(net, layer)
+    layer_name = resolve_layer(net, layer, default="follows")
     within = flag("within_community", within_community)
     expect = flag("expected", expected)
     precision = integer("precision", precision, minimum=4, maximum=18)
@@ -336,7 +335,7 @@ def set_reach(
     x     1  2
     """
     hops = _check_hops(hops)
-    layer_name = _pick_layer(net, layer)
+    layer_name = resolve_layer(net, layer, default="follows")
     ids = list(nodes)
     pos = net.position(ids)
     if len(set(pos.tolist())) != len(pos):
@@ -364,12 +363,6 @@ def set_reach(
 
 def _check_hops(hops) -> int:
     return integer("hops", hops, minimum=1, maximum=1000)
-
-
-def _pick_layer(net: Network, layer) -> str:
-    if layer is None:
-        return "follows" if net.has_follows or not net.has_interactions else "ties"
-    return choice("layer", layer, _LAYERS)
 
 
 def _salt(seed) -> np.uint64:
@@ -596,7 +589,7 @@ def two_hop_summary(
     layers fall back to the three separate calls (sketch and first-order estimates).
     """
     method_name = choice("method", method, METHODS)
-    layer_name = _pick_layer(net, layer)
+    layer_name = resolve_layer(net, layer, default="follows")
     src, dst, _ = net.edge_arrays(layer_name)
     adj = _csr(net.n_nodes, src, dst)
     paths = _path_count(adj, np.diff(adj.indptr), 2)

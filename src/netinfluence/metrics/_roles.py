@@ -16,6 +16,7 @@ import pandas as pd
 
 from netinfluence.errors import InputError
 from netinfluence.metrics._community import communities
+from netinfluence.network import resolve_layer
 
 if TYPE_CHECKING:  # pragma: no cover
     from netinfluence.network import Network
@@ -36,7 +37,6 @@ ROLES = (
 HUB_Z = 2.5
 _NONHUB_P = (0.05, 0.62, 0.80)  # upper P bounds of R1, R2, R3 (R4 above)
 _HUB_P = (0.30, 0.75)  # upper P bounds of R5, R6 (R7 above)
-_LAYERS = ("follows", "interactions", "ties")
 
 
 def roles(
@@ -113,12 +113,7 @@ def roles(
     >>> r.loc["a", "role"]
     'R1 ultra-peripheral'
     """
-    if layer is None:
-        layer_name = net.default_layer
-    else:
-        layer_name = str(layer).strip().lower()
-        if layer_name not in _LAYERS:
-            raise InputError(f"layer must be one of {_LAYERS}, got {layer!r}")
+    layer_name = resolve_layer(net, layer)
     if not isinstance(weighted, (bool, np.bool_)):
         raise InputError(f"weighted must be True or False, got {weighted!r}")
     if labels is None:

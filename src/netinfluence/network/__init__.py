@@ -9,7 +9,13 @@ object), ``_layers`` (the layers and the rule that picks one), ``_graph`` (igrap
 
 from netinfluence.io import Source
 from netinfluence.network._graph import igraph_from_arrays
-from netinfluence.network._layers import LAYERS
+from netinfluence.network._layers import (
+    LAYERS,
+    check_layer,
+    directed_pairs,
+    resolve_layer,
+    undirected_pairs,
+)
 from netinfluence.network._network import Network, match_ids, read_network
 from netinfluence.network._ties import (
     DEFAULT_TYPE_WEIGHTS,
@@ -23,10 +29,14 @@ __all__ = [
     "LAYERS",
     "Network",
     "Source",
+    "check_layer",
+    "directed_pairs",
     "igraph_from_arrays",
     "match_ids",
     "read_network",
+    "resolve_layer",
     "tie_edge_arrays",
     "tie_probability_arrays",
     "tie_strength",
+    "undirected_pairs",
 ]

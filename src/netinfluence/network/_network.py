@@ -19,7 +19,7 @@ from netinfluence._arrays import isin, unique
 from netinfluence.errors import InputError
 from netinfluence.io import LoadReport, Source
 from netinfluence.network._graph import igraph_from_arrays
-from netinfluence.network._layers import _check_layer
+from netinfluence.network._layers import check_layer, resolve_layer
 from netinfluence.network._read import NetworkParts, edges_parts, networkx_parts, read_parts
 from netinfluence.network._ties import tie_edge_arrays
 
@@ -169,7 +169,7 @@ class Network:
     @property
     def default_layer(self) -> str:
         """``"ties"`` when interactions exist, else ``"follows"`` (what metrics use by default)."""
-        return "ties" if self.has_interactions else "follows"
+        return resolve_layer(self, None)
 
     def __repr__(self) -> str:
         kind = "directed" if self.directed else "undirected"
@@ -254,7 +254,7 @@ class Network:
         the summed interaction count of the pair. ``ties``: tie strength from
         :func:`netinfluence.network.tie_strength` with its defaults.
         """
-        layer = _check_layer(layer)
+        layer = check_layer(layer)
 
         def build():
             if layer == "follows":
@@ -282,7 +282,7 @@ class Network:
         ``directed=False`` gives the undirected view used by community detection: each pair
         once, with the weights of both directions summed.
         """
-        layer = _check_layer(layer)
+        layer = check_layer(layer)
         return self.cached(
             ("graph", layer, bool(directed)), lambda: self._build_graph(layer, directed)
         )
@@ -296,7 +296,7 @@ class Network:
         ``directed=False`` (stored in both directions) counts once. This is the edge list of
         ``graph(layer, directed=False)``, in the same order (cached).
         """
-        layer = _check_layer(layer)
+        layer = check_layer(layer)
 
         def build():
             src, dst, w = self.edge_arrays(layer)
@@ -353,7 +353,7 @@ class Network:
         """
         import networkx as nx
 
-        layer = _check_layer(layer)
+        layer = check_layer(layer)
         g = nx.DiGraph() if self.directed or layer != "follows" else nx.Graph()
         ids = list(self.ids)
         if attributes and len(self.nodes.columns):

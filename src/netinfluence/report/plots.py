@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from netinfluence.errors import InputError
-from netinfluence.network._layers import _check_layer
+from netinfluence.network import resolve_layer
 from netinfluence.scoring import COMPONENTS, ScoreWeights
 
 __all__ = [
@@ -395,7 +395,7 @@ def community_map(
     label_top = _check_count("label_top", label_top)
     max_edges = _check_count("max_edges", max_edges)
     max_communities = _check_count("max_communities", max_communities, 1)
-    layer = _check_layer(net.default_layer if layer is None else layer)
+    layer = resolve_layer(net, layer)
     if ranked is not None:
         _require_columns(ranked, ["node", "rank", "score"], "ranked")
     rng = np.random.default_rng(seed)

@@ -28,9 +28,8 @@ from netinfluence.metrics import (
     is_insider,
     roles,
     two_hop_summary,
-    undirected_pairs,
 )
-from netinfluence.network import Network
+from netinfluence.network import Network, undirected_pairs
 
 __all__ = ["COMPONENTS", "ScoreWeights", "citizen_score", "combine", "score_inputs"]
 

@@ -19,8 +19,9 @@ import pandas as pd
 from netinfluence._check import choice, fraction, integer, make_rng
 from netinfluence.errors import InputError
 from netinfluence.metrics import collective_influence, coreness, pagerank, voterank
+from netinfluence.network import resolve_layer, undirected_pairs
 from netinfluence.scoring._score import citizen_score
-from netinfluence.spread._diffusion import DiffusionModel, _pairs, _rr_estimate, _unique
+from netinfluence.spread._diffusion import DiffusionModel, _rr_estimate
 
 if TYPE_CHECKING:  # pragma: no cover
     from netinfluence.network import Network
@@ -37,17 +38,6 @@ logger = logging.getLogger(__name__)
 
 #: Rankings :func:`validate_rankings` knows, in table order.
 RANKINGS = ("degree", "coreness", "pagerank", "voterank", "collective_influence", "citizen_score")
-_LAYERS = ("follows", "interactions", "ties")
-
-
-def _undirected_pairs(net: Network, layer: str | None) -> tuple[np.ndarray, np.ndarray]:
-    """Each connected unordered pair once (``lo < hi``) on the layer's undirected view."""
-    layer = net.default_layer if layer is None else choice("layer", layer, _LAYERS)
-    src, dst = _pairs(net, layer)
-    nn = np.int64(max(net.n_nodes, 1))
-    lo, hi = np.minimum(src, dst), np.maximum(src, dst)
-    keys = _unique(lo * nn + hi)
-    return keys // nn, keys % nn
 
 
 def _degrees(net: Network, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -90,7 +80,7 @@ def epidemic_threshold(net: Network, *, layer: str | None = None) -> float:
     >>> round(epidemic_threshold(net), 4)  # <k> = 1.6, <k^2> = 4
     0.6667
     """
-    lo, hi = _undirected_pairs(net, layer)
+    lo, hi = undirected_pairs(net, resolve_layer(net, layer))
     k = _degrees(net, lo, hi)
     mean_k = k.mean() if len(k) else 0.0
     mean_k2 = (k**2).mean() if len(k) else 0.0
@@ -103,7 +93,7 @@ def epidemic_threshold(net: Network, *, layer: str | None = None) -> float:
 
 
 def _sir_model(net: Network, beta: float, layer: str | None) -> DiffusionModel:
-    lo, hi = _undirected_pairs(net, layer)
+    lo, hi = undirected_pairs(net, resolve_layer(net, layer))
     src = np.concatenate([lo, hi])
     dst = np.concatenate([hi, lo])
     return DiffusionModel.from_arrays(
@@ -114,7 +104,7 @@ def _sir_model(net: Network, beta: float, layer: str | None) -> DiffusionModel:
         model="sir",
         probability="constant",
         p=beta,
-        layer=layer or net.default_layer,
+        layer=resolve_layer(net, layer),
     )
 
 
@@ -373,12 +363,12 @@ def validate_rankings(
     if not names and extra is None:
         raise InputError(f"rankings must name at least one of {list(RANKINGS)}")
     p = fraction("p", p, open_low=True)
-    layer_name = net.default_layer if layer is None else choice("layer", layer, _LAYERS)
+    layer_name = resolve_layer(net, layer)
     eff = spreading_efficiency(
         net, beta=beta, beta_factor=beta_factor, layer=layer_name, runs=runs, seed=seed
     )
     m = eff["spreading_efficiency"].to_numpy(dtype=float)
-    lo, hi = _undirected_pairs(net, layer_name)
+    lo, hi = undirected_pairs(net, layer_name)
     values = _ranking_scores(net, names, layer_name, lo, hi, seed)
     if extra is not None:
         for col in extra.columns:

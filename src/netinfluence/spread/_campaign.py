@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from netinfluence._arrays import unique
 from netinfluence._check import choice, integer, make_rng, positive
 from netinfluence.errors import InputError
 from netinfluence.metrics import communities, is_insider, roles, set_reach
@@ -36,7 +37,6 @@ from netinfluence.spread._diffusion import (
     _ptr,
     _simulate,
     _spans,
-    _unique,
     diffusion_model,
     rr_sets,
 )
@@ -335,7 +335,7 @@ class _Worlds:
         size = np.bincount(memb, minlength=n_comp).astype(float)
         cs, cd = memb[self.src].astype(np.int64), memb[self.dst].astype(np.int64)
         cross = cs != cd
-        keys = _unique(cs[cross] * n_comp + cd[cross])
+        keys = unique(cs[cross] * n_comp + cd[cross])
         dag = sp.csr_matrix(
             (np.ones(len(keys)), ((keys // n_comp), (keys % n_comp))), shape=(n_comp, n_comp)
         )

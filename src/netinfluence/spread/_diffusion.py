@@ -33,9 +33,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from netinfluence._arrays import unique
 from netinfluence._check import choice, fraction, integer, make_rng
 from netinfluence.errors import InputError
-from netinfluence.network import tie_probability_arrays
+from netinfluence.network import check_layer, directed_pairs, resolve_layer, tie_probability_arrays
 
 if TYPE_CHECKING:  # pragma: no cover
     from netinfluence.network import Network
@@ -58,7 +59,6 @@ MODELS = ("ic", "lt", "sir")
 #: Where per-tie probabilities come from.
 PROBABILITIES = ("tie", "constant", "weighted_cascade", "edge")
 #: Edge sets a model can run on (``"ties"``: every pair with a follow and/or interactions).
-SPREAD_LAYERS = ("follows", "interactions", "ties")
 
 _DEFAULT_PROBABILITY = {"ic": "tie", "lt": "weighted_cascade", "sir": "constant"}
 _VISIT_CELLS = 1 << 25  # (run, node) cells one batch may hold: a 32 MiB boolean state
@@ -232,7 +232,7 @@ def _check_model(net, model, probability, p, layer):
     if not 0.0 <= pv <= 1.0:
         raise InputError(f"p must be a probability in [0, 1], got {p!r}")
     if layer is not None:
-        layer = choice("layer", layer, SPREAD_LAYERS)
+        layer = check_layer(layer)
     if kind == "edge":
         if layer not in (None, "follows"):
             raise InputError(
@@ -255,8 +255,7 @@ def _check_model(net, model, probability, p, layer):
                 f"{w[bad][:3].tolist()} (summed parallel rows? read probabilities with "
                 "edge_weight_merge='probability'; follows rows carry no probability)"
             )
-    if layer is None:
-        layer = "ties"
+    layer = resolve_layer(net, layer, default="ties")
     return model, kind, (pv if kind == "constant" else None), layer
 
 
@@ -272,7 +271,7 @@ def _build(net: Network, model: str, kind: str, p: float | None, layer: str) -> 
             keep = np.isin(src.astype(np.int64) * nn + dst, ls.astype(np.int64) * nn + ld)
             src, dst, w = src[keep], dst[keep], w[keep]
     else:
-        src, dst = _pairs(net, layer)
+        src, dst = directed_pairs(net, layer)
         if kind == "constant":
             w = np.full(len(src), float(p))
         else:  # weighted cascade: 1 / in-degree of the target
@@ -280,21 +279,6 @@ def _build(net: Network, model: str, kind: str, p: float | None, layer: str) -> 
             w = 1.0 / np.maximum(indeg[dst], 1.0)
     mk = "lt" if model == "lt" else ("sir" if model == "sir" else "ic")
     return DiffusionModel.from_arrays(n, src, dst, w, model=mk, probability=kind, p=p, layer=layer)
-
-
-def _pairs(net: Network, layer: str) -> tuple[np.ndarray, np.ndarray]:
-    if layer != "ties":
-        src, dst, _ = net.edge_arrays(layer)
-        return np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
-    fs, fd, _ = net.edge_arrays("follows")
-    is_, id_, _ = net.edge_arrays("interactions")
-    nn = np.int64(max(net.n_nodes, 1))
-    keys = _unique(
-        np.concatenate(
-            [np.asarray(fs, dtype=np.int64) * nn + fd, np.asarray(is_, dtype=np.int64) * nn + id_]
-        )
-    )
-    return keys // nn, keys % nn
 
 
 def edge_probabilities(
@@ -360,17 +344,6 @@ def seed_positions(net: Network, seeds: Iterable[Hashable]) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------- vectorised kernels
-
-
-def _unique(values: np.ndarray) -> np.ndarray:
-    """Sorted distinct values (sort-based; faster than ``np.unique`` on large int arrays)."""
-    if len(values) < 2:
-        return values.copy()
-    v = np.sort(values)
-    keep = np.empty(len(v), dtype=bool)
-    keep[0] = True
-    np.not_equal(v[1:], v[:-1], out=keep[1:])
-    return v[keep]
 
 
 def _spans(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -527,7 +500,7 @@ def _forward_batch(
             fresh = ~active[cand]
             cand, w = cand[fresh], dm.out_w[e[fresh]]
             np.add.at(acc, cand, w)
-            uniq = _unique(cand)
+            uniq = unique(cand)
             new = uniq[acc[uniq] >= theta[uniq]]
             if trace:  # the first contributing in-neighbour of each new node of run 0
                 srcs = nodes[owner[fresh]]
@@ -588,7 +561,7 @@ def _rr_batch(
         else:
             e, owner = _live_edges(dm.in_ptr, dm.in_w32, dm.in_p, nodes, rng)
             cand = base[owner] + dm.in_src[e]
-            cand = _unique(cand[~visited[cand]])
+            cand = unique(cand[~visited[cand]])
         visited[cand] = True
         parts.append(cand)
         frontier = cand
