@@ -550,8 +550,8 @@ def _generate(rng: np.random.Generator, n: int, k: int) -> SocialSample:
             mem = np.flatnonzero(comm == c)
             fol = mem[rng.random(len(mem)) < rng.uniform(0.03, 0.12)]
             add(fol, np.full(len(fol), m))
-            back = fol[rng.random(len(fol)) < 0.03]
-            add(np.full(len(back), m), back)
+            fol_back = fol[rng.random(len(fol)) < 0.03]
+            add(np.full(len(fol_back), m), fol_back)
         ins_of = insiders[np.isin(comm[insiders], cs)]
         n_out = int(rng.poisson(12))
         add(np.full(n_out, m), rng.choice(ins_of, n_out))
@@ -561,14 +561,14 @@ def _generate(rng: np.random.Generator, n: int, k: int) -> SocialSample:
     macro_home = {int(m): int(cs[0]) for m, cs in zip(macros, macro_comms, strict=True)}
 
     # --- celebrities follow almost nobody ----------------------------------------------------
-    n_out = rng.poisson(2.0, len(celebs))
-    add(np.repeat(celebs, n_out), rng.choice(np.r_[celebs, macros], n_out.sum()))
+    n_cel_out = rng.poisson(2.0, len(celebs))
+    add(np.repeat(celebs, n_cel_out), rng.choice(np.r_[celebs, macros], n_cel_out.sum()))
 
     # --- bought accounts: few real followers, follow-for-follow out-ties ---------------------
     n_real = rng.poisson(8, len(bought))
     add(rng.choice(members, n_real.sum()), np.repeat(bought, n_real))
-    n_out = rng.integers(20, 121, len(bought))
-    add(np.repeat(bought, n_out), rng.choice(members, n_out.sum()))
+    n_bought_out = rng.integers(20, 121, len(bought))
+    add(np.repeat(bought, n_bought_out), rng.choice(members, n_bought_out.sum()))
 
     # --- bots: mass following, heavy on bought accounts --------------------------------------
     n_bot_follows = 200 + np.minimum(800, np.floor(rng.pareto(2.0, len(bots)) * 10)).astype(int)
@@ -609,8 +609,8 @@ def _generate(rng: np.random.Generator, n: int, k: int) -> SocialSample:
     users = _users(rng, role, comm, topics, macro_comms, macros, f_src, f_dst, ids, n)
 
     truth_comm = comm.copy()
-    for m, home in macro_home.items():
-        truth_comm[m] = home
+    for macro, home in macro_home.items():
+        truth_comm[macro] = home
     topic_arr = np.array([*topics, ""], dtype=object)
     truth = pd.DataFrame(
         {
@@ -739,7 +739,7 @@ def _users(
         return np.exp(rng.uniform(np.log(lo), np.log(hi), size))
 
     followers = np.zeros(n)
-    following = np.zeros(n)
+    following: np.ndarray = np.zeros(n)
     posts = np.zeros(n, dtype=np.int64)
     like_mult = np.zeros(n)
     comment_mult = np.zeros(n)
@@ -752,7 +752,7 @@ def _users(
         (_BOT, (1, 50), (1_000, 7_500), (0, 1), (0.0, 0.0), (0.0, 0.0)),
     ):
         idx = np.flatnonzero(role == code)
-        followers[idx] = loguniform(*fol, len(idx))
+        followers[idx] = loguniform(fol[0], fol[1], len(idx))
         following[idx] = rng.uniform(*extra_following, len(idx))
         posts[idx] = rng.integers(*post_range, len(idx))
         like_mult[idx] = rng.uniform(*lm, len(idx))

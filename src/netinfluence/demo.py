@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import os
 from pathlib import Path
+from typing import cast
 
 from netinfluence.datasets import load_sample
 from netinfluence.io import atomic_path, write_meta, write_table
@@ -74,11 +75,15 @@ def run_demo(
     written.update(plan_outputs(analysis, out, seed=seed, plan=plan))
     if console is not None:
         sm = plan.summary
+        seeds_plan = cast(float, sm.loc["seeds", "plan"])
+        seeds_naive = cast(float, sm.loc["seeds", "naive"])
+        spread_plan = cast(float, sm.loc["expected_spread", "plan"])
+        spread_naive = cast(float, sm.loc["expected_spread", "naive"])
         console.print(
-            f"campaign plan (budget 20,000, default tier costs): {int(sm.loc['seeds', 'plan'])} "
-            f"seeds, expected spread {sm.loc['expected_spread', 'plan']:,.0f} accounts; the "
-            f"follower-count plan: {int(sm.loc['seeds', 'naive'])} seeds, "
-            f"{sm.loc['expected_spread', 'naive']:,.0f} accounts",
+            f"campaign plan (budget 20,000, default tier costs): {int(seeds_plan)} "
+            f"seeds, expected spread {spread_plan:,.0f} accounts; the "
+            f"follower-count plan: {int(seeds_naive)} seeds, "
+            f"{spread_naive:,.0f} accounts",
             markup=False,
         )
     if progress:
@@ -133,14 +138,14 @@ def plan_outputs(
     folder.mkdir(parents=True, exist_ok=True)
     if plan is None:
         plan = demo_plan(analysis, seed=seed, budget=budget)
-    written = {
+    candidates = {
         "plan_xlsx": write_table(plan.seeds, folder / "plan.xlsx", sheets=plan.sheets())
         if importlib.util.find_spec("openpyxl") is not None
         else None,
         "plan_csv": write_table(plan.seeds, folder / "plan.csv"),
         "plan_summary": write_table(plan.summary, folder / "plan_summary.csv", index=True),
     }
-    written = {k: v for k, v in written.items() if v is not None}  # no Excel writer: CSV only
+    written = {k: v for k, v in candidates.items() if v is not None}  # no Excel writer: CSV only
     written["plan_meta"] = write_meta(
         folder / "plan.csv.meta.json",
         net=analysis.net,

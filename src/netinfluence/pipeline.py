@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -112,7 +113,7 @@ def analyze(
 
     weights = weights or ScoreWeights()
     timings: dict[str, float] = {}
-    clock = {"name": None, "t": time.perf_counter()}
+    clock: dict[str, Any] = {"name": None, "t": time.perf_counter()}
 
     def step(name: str):
         now = time.perf_counter()

@@ -8,7 +8,6 @@ per command group: ``_analysis`` (sample-data, inspect, rank, communities, demo)
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
@@ -82,4 +81,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -432,6 +432,7 @@ def simulate_cmd(
         if out is not None:
             written["activation"] = write_table(res.activation.reset_index(), out)
         if trace is not None:
+            assert res.trace is not None  # simulated with trace=True
             written["trace"] = write_table(res.trace, trace)
     else:
         es = expected_spread(net, model=model, probability=prob, p=p, runs=runs, seed=seed)
@@ -532,7 +533,7 @@ def validate_cmd(
     table = validate_rankings(
         net, rankings=names, beta_factor=beta_factor, beta=beta, runs=runs, p=top, seed=seed
     )
-    params = {key: v for key, v in table.attrs.items() if key != "efficiency"}
+    params = {str(key): v for key, v in table.attrs.items() if key != "efficiency"}
     written = {"table": write_table(table.reset_index(), out)}
     written["meta"] = write_meta(
         f"{out}.meta.json",

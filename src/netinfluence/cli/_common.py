@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -309,7 +309,7 @@ def print_ranked(
     from rich.table import Table
 
     view = Table(title=title, title_justify="left", show_lines=False)
-    cols = [
+    cols: list[tuple[str, Literal["left", "right"]]] = [
         ("rank", "right"),
         ("handle", "left"),
         ("score", "right"),

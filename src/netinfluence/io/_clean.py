@@ -231,7 +231,7 @@ def parse_timestamps(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndar
         parsed = pd.to_datetime(sub, format="ISO8601", utc=True, errors="coerce")
         if parsed.isna().any():  # e.g. mixed "2026-03-01" and "2026-03-01T10:00:00Z"
             bad_idx = np.flatnonzero(parsed.isna().to_numpy())
-            for j in bad_idx:
+            for j in bad_idx.tolist():
                 try:
                     parsed.iloc[j] = (
                         pd.Timestamp(sub.iloc[j]).tz_localize("UTC")

@@ -3,6 +3,7 @@ hashes, load report)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from pathlib import Path
@@ -35,7 +36,7 @@ def write_meta(
                 continue
             h = hashlib.sha256()
             with open(p, "rb") as fh:
-                for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                for chunk in iter(functools.partial(fh.read, 1 << 20), b""):
                     h.update(chunk)
             hashes[str(p)] = {"role": key, "sha256": h.hexdigest()}
     meta = {

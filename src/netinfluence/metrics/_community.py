@@ -247,7 +247,7 @@ class LeidenInBackground:
         self._n_iterations: int | None = None
         self._failure: str | None = None
         lo, hi = undirected_pairs(net, self._layer) if pairs is None else pairs
-        self._pairs = (lo, hi)
+        self._pairs: tuple[np.ndarray, np.ndarray] | None = (lo, hi)
         self._job = LeidenProcess(net.n_nodes, lo, hi, gamma=1.0, seed_int=self._seed)
 
     @property
@@ -260,7 +260,9 @@ class LeidenInBackground:
         """Compute the layer's weights (the tie table for ``ties``) and start Leiden."""
         lo, hi, w = _undirected_edges(self._net, self._layer, True)
         self._n_iterations = int(n_iterations)
-        if np.array_equal(lo, self._pairs[0]) and np.array_equal(hi, self._pairs[1]):
+        pairs = self._pairs
+        assert pairs is not None, "send_weights() can only be called once"
+        if np.array_equal(lo, pairs[0]) and np.array_equal(hi, pairs[1]):
             self._job.send_weights(w, n_iterations=self._n_iterations)
         else:  # cannot happen while undirected_pairs is right; result() reports it
             self._failure = "the layer's pairs changed after the Leiden process started"
@@ -301,6 +303,7 @@ def _detect(net, method, layer, weighted, w, gamma, seed_int, n_iterations) -> n
     """Run one igraph routine under a seeded generator; returns the raw membership."""
     import igraph as ig
 
+    weights: np.ndarray | list[float] | str | None
     if method == "infomap" and (net.directed or layer != "follows"):
         graph = net.graph(layer, directed=True)
         weights = (

@@ -639,7 +639,7 @@ def two_hop_summary(
         series = net.series(values, "reach_2")
         series.attrs.update({**base, **extra})
         out.append(series)
-    return tuple(out)
+    return out[0], out[1], out[2]
 
 
 def _expected_monte_carlo(
@@ -751,7 +751,11 @@ def _sketch_counts(
     while p > 4 and ns * (1 << p) * held > _SKETCH_BYTES:
         p -= 1
     m = 1 << p
-    info = {"precision": p, "registers": m, "error": float(1.04 / np.sqrt(m))}
+    info: dict[str, float | str] = {
+        "precision": p,
+        "registers": m,
+        "error": float(1.04 / np.sqrt(m)),
+    }
     if p < precision:
         info["note"] = (
             f"precision lowered from {precision} to {p}: {ns:,} sketches of "
@@ -813,7 +817,7 @@ def _sketch_counts(
 
         for _ in _threaded_map(merge_block, list(range(0, ns, rows_per_block))):
             pass
-        if not final:
+        if nxt is not None:  # i.e. not final
             prev = nxt
     return _finish(result, sources, result[sources], outdeg, n), info
 

@@ -293,4 +293,7 @@ def _classify(z: np.ndarray, p: np.ndarray) -> pd.Categorical:
     nonhub_role = np.searchsorted(np.asarray(_NONHUB_P), p, side="left")  # 0..3
     hub_role = 4 + np.searchsorted(np.asarray(_HUB_P), p, side="left")  # 4..6
     code = np.where(hub, hub_role, nonhub_role)
-    return pd.Categorical.from_codes(code, categories=list(ROLES), ordered=True)
+    # pandas-stubs wants an Index for categories; pandas accepts any list-like
+    return pd.Categorical.from_codes(  # type: ignore[call-overload]
+        code, categories=list(ROLES), ordered=True
+    )

@@ -436,10 +436,10 @@ def match_ids(net: Network, wanted: Iterable) -> tuple[np.ndarray, list]:
     found, unknown = [], []
     for w in wanted:
         key = str(w).strip()
-        p = by_id.get(key)
-        if p is None:
-            p = by_handle.get(key.lower().lstrip("@"))
-        (found.append(p) if p is not None else unknown.append(w))
+        hit = by_id.get(key)
+        if hit is None:
+            hit = by_handle.get(key.lower().lstrip("@"))
+        (found.append(hit) if hit is not None else unknown.append(w))
     return np.asarray(sorted(set(found)), dtype=np.int64), unknown
 
 

@@ -74,6 +74,7 @@ def read_parts(
         raise InputError(
             f"edge_weight_merge must be 'sum', 'probability' or 'max', got {edge_weight_merge!r}"
         )
+    inter_items: list[tuple[str | None, Any]]
     if isinstance(interactions, Mapping):
         inter_items = [(str(t), s) for t, s in interactions.items()]
     else:
@@ -289,7 +290,8 @@ def _encode_strings(chunks: list) -> tuple[np.ndarray, np.ndarray]:
         return enc.chunks[0].dictionary, enc.chunks
 
     codes = np.empty(total, dtype=np.int64)
-    dictionary, at = None, 0
+    dictionary: Any = None
+    at = 0
     for values, encoded in threaded_map(encode, [r for r in runs if r]):
         if dictionary is None:
             dictionary, mapping = values, None
@@ -332,6 +334,7 @@ def _merge_follows(parts, weights, n, *, directed, merge, report) -> pd.DataFram
             }[merge]
         report.add(name, "merged", n_merged, what)
     if has_weight:
+        assert inv is not None  # computed above whenever has_weight
         w0 = np.where(np.isnan(w), 0.0, w)
         if merge == "sum":
             wm = np.bincount(inv, weights=w0, minlength=len(uniq))

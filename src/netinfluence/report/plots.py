@@ -20,6 +20,7 @@ function                        shows
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,9 @@ import pandas as pd
 from netinfluence.errors import InputError
 from netinfluence.network import resolve_layer
 from netinfluence.scoring import COMPONENTS, ScoreWeights
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.typing import RcKeyType
 
 __all__ = [
     "COMPONENT_COLOURS",
@@ -62,7 +66,7 @@ _COMMUNITY_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D
 _OTHER_COLOUR = "#9A9A9A"
 _GOLDEN_ANGLE = np.pi * (3.0 - np.sqrt(5.0))
 
-_STYLE = {
+_STYLE: dict[RcKeyType, Any] = {
     "font.size": 10,
     "axes.titlesize": 12,
     "axes.labelsize": 10,
@@ -246,14 +250,14 @@ def _labels_codes(net, labels) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(labels, pd.Series):
         if not labels.index.is_unique:
             raise InputError("labels must have one row per node; the index has duplicates")
-        values = labels.reindex(net.ids)
-        if values.isna().any():
-            missing = net.ids[values.isna().to_numpy()][:5].tolist()
+        aligned = labels.reindex(net.ids)
+        if aligned.isna().any():
+            missing = net.ids[aligned.isna().to_numpy()][:5].tolist()
             raise InputError(
-                f"labels must cover every node; {int(values.isna().sum())} "
+                f"labels must cover every node; {int(aligned.isna().sum())} "
                 f"node(s) have none, e.g. {missing!r}"
             )
-        values = values.to_numpy()
+        values = aligned.to_numpy()
     else:
         values = np.asarray(labels)
         if values.shape != (net.n_nodes,):
@@ -473,7 +477,8 @@ def community_map(
         )
         ax.add_collection(
             LineCollection(
-                segs,
+                # matplotlib's stubs want a Sequence; an (n, 2, 2) array is documented as valid
+                segs,  # type: ignore[arg-type]
                 linewidths=0.4 + 7.0 * strength,
                 colors="#B0B0B0",
                 alpha=0.45,
@@ -490,7 +495,8 @@ def community_map(
         segs = np.stack([xy[lo[drawn]], xy[hi[drawn]]], axis=1)
         ax.add_collection(
             LineCollection(
-                segs,
+                # matplotlib's stubs want a Sequence; an (n, 2, 2) array is documented as valid
+                segs,  # type: ignore[arg-type]
                 linewidths=0.25,
                 colors=gcolour[glo[drawn]],
                 alpha=0.12,
@@ -665,8 +671,8 @@ def component_breakdown(
     keep = (1.0 - weights.flag_penalty) ** flags
     rows = len(data) + (1 if len(extra) else 0)
     fig, ax = _figure_and_axes(ax, size=(8.5, 1.4 + 0.3 * max(rows, 3)))
-    ypos = np.arange(len(best)).tolist() + (np.arange(len(extra)) + len(best) + 1).tolist()
-    ypos = np.asarray(ypos, dtype=float)
+    ylist = np.arange(len(best)).tolist() + (np.arange(len(extra)) + len(best) + 1).tolist()
+    ypos = np.asarray(ylist, dtype=float)
     left = np.zeros(len(data))
     for comp in COMPONENTS:
         part = 100.0 * w[comp] * data[comp].to_numpy(dtype=float) * keep

@@ -85,8 +85,8 @@ def community_topics(net: Network, labels: pd.Series) -> pd.Series:
     if not rows:
         return pd.Series("", index=pd.Index(sorted(labels.unique())), name="community_topic")
     frame = pd.DataFrame(rows, columns=["community", "topic", "n"])
-    frame = frame.groupby(["community", "topic"], sort=False)["n"].sum()
-    counts = frame.reset_index(name="n")
+    summed = frame.groupby(["community", "topic"], sort=False)["n"].sum()
+    counts = summed.reset_index(name="n")
     counts = counts.sort_values(["community", "n", "topic"], ascending=[True, False, True])
     top = counts.drop_duplicates("community").set_index("community")["topic"]
     return top.reindex(sorted(labels.unique())).fillna("").rename("community_topic")
@@ -354,9 +354,9 @@ def filter_ranked(
         if "topics" not in net.nodes.columns:
             raise InputError("require_topics needs a 'topics' column in the users table")
         topics = net.nodes["topics"].reindex(table["node"].to_numpy()).map(_split_topics)
-        keep = np.array([bool(wanted & set(t)) for t in topics], dtype=bool)
-        filtered["other_topics"] = int((~keep).sum())
-        table = table[keep]
+        has_topic = np.array([bool(wanted & set(t)) for t in topics], dtype=bool)
+        filtered["other_topics"] = int((~has_topic).sum())
+        table = table[has_topic]
     if per_community:
         table = table.copy()
         table["community_rank"] = table.groupby("community").cumcount() + 1

@@ -44,7 +44,9 @@ def _f():
 
 
 def _partitions(g: SparkGraph) -> int:
-    return int(g.spark.conf.get("spark.sql.shuffle.partitions"))
+    partitions = g.spark.conf.get("spark.sql.shuffle.partitions")
+    assert partitions is not None  # a SQL conf with a default value
+    return int(partitions)
 
 
 def _all_nodes(g: SparkGraph, frame: DataFrame, fill: dict) -> DataFrame:

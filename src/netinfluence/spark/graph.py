@@ -221,7 +221,7 @@ def prepare(
         no input at all.
     """
     f = _functions()
-    inputs = []
+    inputs: list[tuple[DataFrame, tuple[str, ...]]] = []
     if follows_df is not None:
         _check_frame(follows_df, "follows_df", ("follower", "followed"))
         inputs.append((follows_df, ("follower", "followed")))

@@ -248,7 +248,7 @@ def run_rank_spark(
 
     step("spark")
     own_session = spark is None
-    if own_session:
+    if spark is None:
         from netinfluence.spark.context import session
 
         spark = session(
@@ -448,7 +448,7 @@ def _filter(
         t = t.where(~(by_id | by_handle))
         filtered["excluded"] = before - t.count()
     if tiers is not None:
-        wanted = {str(x).strip().lower() for x in tiers if str(x).strip()}
+        wanted_tiers = {str(x).strip().lower() for x in tiers if str(x).strip()}
         present = {
             str(v).lower()
             for r in t.select("tier", "tier_band").distinct().collect()
@@ -456,13 +456,15 @@ def _filter(
             if v is not None
         }
         known = present | {"nano", "micro", "macro", "mega", "unknown"}
-        bad = wanted - known
+        bad = wanted_tiers - known
         if bad:
             raise InputError(
                 f"unknown tier(s) {sorted(bad)}; use nano, micro, macro, mega "
                 "or a band such as 1k-10k"
             )
-        keep = f.lower("tier").isin(sorted(wanted)) | f.lower("tier_band").isin(sorted(wanted))
+        keep = f.lower("tier").isin(sorted(wanted_tiers)) | f.lower("tier_band").isin(
+            sorted(wanted_tiers)
+        )
         filtered["other_tiers"] = t.where(~keep).count()
         t = t.where(keep)
     if require_topics is not None:

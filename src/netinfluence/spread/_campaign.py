@@ -287,7 +287,7 @@ class _Worlds:
         order = np.lexsort((dst, src))
         self.src, self.dst = src[order], dst[order]
         self.offsets = np.arange(R, dtype=np.int64) * n
-        self._single = None
+        self._single: np.ndarray | None = None
         self.reset()
 
     def reset(self) -> None:
@@ -487,7 +487,8 @@ def _select(oracle, *, k, budget, cost, eligible, groups) -> tuple[list[tuple[in
         return _greedy(
             oracle, k=k, budget=None, cost=cost, eligible=eligible, groups=groups, rule="unit"
         ), "unit"
-    best, best_rule, best_value = None, "", -1.0
+    best: list[tuple[int, float]] | None = None
+    best_rule, best_value = "", -1.0
     for rule in ("ratio", "unit"):
         picks = _greedy(
             oracle, k=k, budget=budget, cost=cost, eligible=eligible, groups=groups, rule=rule
@@ -495,6 +496,7 @@ def _select(oracle, *, k, budget, cost, eligible, groups) -> tuple[list[tuple[in
         value = sum(g for _, g in picks)
         if value > best_value + 1e-12:
             best, best_rule, best_value = picks, rule, value
+    assert best is not None  # gains are >= 0, so the first rule always beats -1
     return best, best_rule
 
 
@@ -853,6 +855,7 @@ def plan_campaign(
     def select(oracle):
         return _select(oracle, k=k, budget=budget, cost=cost, eligible=eligible, groups=groups)
 
+    oracle: _Worlds | _Coverage
     if method_name == "celf":
         oracle = _Worlds(dm, runs, select_rng)
         picks, rule = select(oracle)
@@ -968,7 +971,8 @@ def _naive(net: Network, dm: DiffusionModel, *, k, budget, cost, eligible) -> np
     order = order[eligible[order]]
     if budget is None:
         return order[:k].astype(np.int64)
-    chosen, spent = [], 0.0
+    chosen: list[int] = []
+    spent = 0.0
     slack = 1e-9 * budget
     for v in order:
         if k is not None and len(chosen) >= k:

@@ -273,6 +273,7 @@ def _build(net: Network, model: str, kind: str, p: float | None, layer: str) -> 
     else:
         src, dst = directed_pairs(net, layer)
         if kind == "constant":
+            assert p is not None  # always given with kind == "constant"
             w = np.full(len(src), float(p))
         else:  # weighted cascade: 1 / in-degree of the target
             indeg = np.bincount(dst, minlength=n).astype(float)
@@ -382,6 +383,7 @@ def _draw_edges(
     counts = ptr[rows + 1] - ptr[rows]
     ends = np.cumsum(counts)
     total = int(ends[-1]) if len(ends) else 0
+    cuts: list[int] | np.ndarray
     if total <= _EDGE_CHUNK:
         cuts = [0, len(rows)]
     else:
@@ -464,10 +466,12 @@ def _lt_pick(
     """
     lo = dm.in_ptr[rows]
     hi = dm.in_ptr[rows + 1]
-    base = dm.in_cum[lo]
+    in_cum = dm.in_cum
+    assert in_cum is not None  # set for the LT model
+    base = in_cum[lo]
     x = base + rng.random(len(rows))
-    ok = np.flatnonzero(x < dm.in_cum[hi])
-    e = np.searchsorted(dm.in_cum, x[ok], side="right") - 1
+    ok = np.flatnonzero(x < in_cum[hi])
+    e = np.searchsorted(in_cum, x[ok], side="right") - 1
     e = np.clip(e, lo[ok], hi[ok] - 1)
     return ok, e
 
@@ -522,7 +526,7 @@ def _forward_batch(
             head[1:] = cand[1:] != cand[:-1]
             new, by = cand[head], srcs[head]
         active[new] = True
-        if trace:
+        if rows is not None:  # i.e. trace
             first_run = new < n
             rows.extend(
                 zip(
