@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import html
 import io
 import json
@@ -90,6 +91,51 @@ def test_user_data_is_escaped(page_text, page, evil_analysis):
     # the escaped handle reads back as the original text in the table's data
     bodies = page.all("tbody", **{"class": "cand"})
     assert any(EVIL_HANDLE.lower() in b["data-search"] for b in bodies)
+
+
+SCRIPT_PAYLOAD = "<script>alert(1)</script>"
+ATTR_PAYLOAD = '"><img src=x onerror=alert(1)>'
+
+
+def test_hostile_handle_reason_topic_and_id_never_reach_the_page_raw(evil_analysis):
+    """Handles, reasons (why), topics and ids come from user files: none may become markup,
+    in element text or in attributes (data-search, data-v, option values), nor in the plan."""
+    ranked = evil_analysis.ranked.copy()
+    top = ranked.sort_values("rank").index[:4]
+    ranked.loc[top[0], "handle"] = SCRIPT_PAYLOAD
+    ranked.loc[top[1], "handle"] = ATTR_PAYLOAD
+    ranked.loc[top[:2], "why"] = [ATTR_PAYLOAD, SCRIPT_PAYLOAD]
+    ranked["community_topic"] = ranked["community_topic"].astype(object)
+    ranked.loc[ranked["community"] == ranked.loc[top[0], "community"], "community_topic"] = (
+        ATTR_PAYLOAD
+    )
+    ranked.loc[ranked["community"] == ranked.loc[top[1], "community"], "community_topic"] = (
+        SCRIPT_PAYLOAD
+    )
+    ranked.loc[top[2], "node"] = ATTR_PAYLOAD  # shown when there is no handle
+    ranked.loc[top[2], "handle"] = ""
+    ranked.loc[top[3], "flags"] = SCRIPT_PAYLOAD
+    hostile = dataclasses.replace(evil_analysis, ranked=ranked)
+    plan = {
+        "seeds": pd.DataFrame({"order": [1], "node": [SCRIPT_PAYLOAD], "cumulative_spread": [1.0]}),
+        "model": ATTR_PAYLOAD,
+    }
+    text = render_html_report(hostile, plan=plan, top=None, figures={}, title=ATTR_PAYLOAD)
+    for payload in (SCRIPT_PAYLOAD, ATTR_PAYLOAD):
+        assert payload not in text
+        assert html.escape(payload, quote=True) in text
+    assert "<script>alert" not in text and "<img" not in text and "onerror=alert" in text
+    assert '"><img' not in text
+    parser = Page()
+    parser.feed(text)
+    assert len(parser.all("script")) == 1 and not parser.all("img")
+    assert not [(t, a) for t, a in parser.tags if any(k.startswith("on") for k in a)]
+    # the payloads read back as plain text where the page keeps data
+    bodies = parser.all("tbody", **{"class": "cand"})
+    assert sum(SCRIPT_PAYLOAD in b["data-search"] for b in bodies) >= 2
+    assert any(ATTR_PAYLOAD.lower() in b["data-search"] for b in bodies)
+    assert parser.all("td", **{"data-v": ATTR_PAYLOAD.lower()})
+    assert parser.all("option", value=str(ranked.loc[top[0], "community"]))
 
 
 def test_self_contained_nothing_loaded_from_elsewhere(page_text, page):

@@ -3,8 +3,14 @@
 Everything is inside the file: the plots as base64 PNG, the styles and the (small, plain)
 JavaScript that sorts and filters the candidate table and opens a candidate's detail row. A
 Content-Security-Policy in the page forbids loading anything from elsewhere, so the report
-never touches the network, and every piece of user data (handles, topics, ids, reasons) is
-HTML-escaped before it is written.
+never touches the network.
+
+The layout lives in Jinja2 templates (``templates/report.html.j2`` and its macros) and the
+styles and script in ``static/report.css`` and ``static/report.js``, inlined at render time.
+This module computes the values and tables; the templates lay them out. Every value a
+template writes is HTML-escaped by the environment (autoescape, plus a ``finalize`` hook that
+escapes with :func:`html.escape`), so user data (handles, topics, ids, reasons) can never
+become markup; only the inlined static files and the data-URI images are marked safe.
 
 :func:`render_html_report` builds the page as a string (no I/O); :func:`write_html_report`
 writes it atomically.
@@ -14,15 +20,19 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
+import functools
 import html
 import io
 import os
 from collections.abc import Mapping
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
 import netinfluence.report.plots as plots
 from netinfluence._version import __version__
@@ -67,17 +77,8 @@ _DETAIL_FIELDS = (
     ("n_flags", "authenticity flags", "int"),
 )
 
-_CSP = (
-    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
-    "script-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
-)
-
-
-def _esc(value: Any) -> str:
-    """Text for HTML (element content and quoted attributes alike)."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    return html.escape(str(value), quote=True)
+#: Kinds of value that are right-aligned in the plain tables.
+_NUMERIC_KINDS = frozenset({"num", "int", "float1", "float2", "pct"})
 
 
 def _is_missing(value) -> bool:
@@ -85,7 +86,7 @@ def _is_missing(value) -> bool:
 
 
 def _fmt(value, kind: str) -> str:
-    """Display text of a value (not escaped)."""
+    """Display text of a value (not escaped: the templates escape)."""
     if _is_missing(value) or (isinstance(value, str) and not value and kind != "text"):
         return ""
     try:
@@ -120,15 +121,55 @@ def _png_data_uri(fig, *, dpi: int = 100) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def _table_html(
+# ----------------------------------------------------------------------------- templates
+
+
+def _escape_output(value: Any) -> Markup:
+    """Every ``{{ value }}`` of the templates goes through here (the environment's finalize).
+
+    Already-safe values (the macros' output, the inlined static files, the data URIs) pass
+    unchanged; missing values (None, NaN) print as nothing; anything else is escaped with
+    :func:`html.escape` (``&quot;`` and ``&#x27;`` for quotes, as the report always wrote
+    them). Autoescape stays on behind it, so nothing reaches the page unescaped.
+    """
+    if hasattr(value, "__html__"):
+        return value
+    if _is_missing(value):
+        return Markup("")
+    return Markup(html.escape(str(value), quote=True))
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("netinfluence.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=_escape_output,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+@functools.cache
+def _static(name: str) -> Markup:
+    """A file of ``static/``, to inline in the page (ours, so marked safe)."""
+    text = resources.files("netinfluence.report").joinpath("static", name).read_text("utf-8")
+    closing = "</style" if name.endswith(".css") else "</script"
+    if closing in text.lower():  # would end the inline element early
+        raise RuntimeError(f"static/{name} must not contain {closing!r}")
+    return Markup(text)
+
+
+def _table(
     frame: pd.DataFrame,
     *,
     kinds: Mapping[str, str] | None = None,
-    cls: str = "plain",
     caption: str | None = None,
-) -> str:
+) -> dict[str, Any]:
+    """A DataFrame as the display text of a plain table (``macros.table`` lays it out)."""
     kinds = kinds or {}
-    head = "".join(f"<th>{_esc(c)}</th>" for c in frame.columns)
     rows = []
     for values in frame.itertuples(index=False, name=None):
         cells = []
@@ -141,15 +182,9 @@ def _table_html(
                     and not isinstance(v, bool | np.bool_)
                     else "text"
                 )
-            align = ' class="n"' if kind in ("num", "int", "float1", "float2", "pct") else ""
-            cells.append(f"<td{align}>{_esc(_fmt(v, kind))}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    cap = f"<caption>{_esc(caption)}</caption>" if caption else ""
-    return (
-        f'<table class="{cls}">{cap}<thead><tr>{head}</tr></thead><tbody>'
-        + "".join(rows)
-        + "</tbody></table>"
-    )
+            cells.append({"text": _fmt(v, kind), "num": kind in _NUMERIC_KINDS})
+        rows.append(cells)
+    return {"caption": caption or "", "columns": [str(c) for c in frame.columns], "rows": rows}
 
 
 # ----------------------------------------------------------------------------- the plan
@@ -270,7 +305,7 @@ def report_figures(analysis, *, plan=None, seed=0, label_top: int = 10) -> dict[
 # ----------------------------------------------------------------------------- sections
 
 
-def _summary_section(analysis) -> str:
+def _input_context(analysis) -> dict[str, Any]:
     net = analysis.net
     s = net.summary()
     rows = pd.DataFrame(
@@ -289,36 +324,23 @@ def _summary_section(analysis) -> str:
         }
     )
     report = net.load_report.to_frame()
-    parts = [
-        '<section id="input"><h2>Input</h2><div class="cols">',
-        "<div>",
-        _table_html(rows, kinds={"value": "text"}, caption="Network summary"),
-        "</div><div>",
-    ]
-    if len(report):
-        parts.append(_table_html(report, kinds={"count": "int"}, caption="Load report"))
-    else:
-        parts.append("<p>The load report is empty (the network was built in memory).</p>")
-    dropped = net.load_report.dropped_ids
-    if dropped:
-        some = list(dropped.items())[:20]
-        items = "".join(f"<li><code>{_esc(k)}</code>: {_esc(v)}</li>" for k, v in some)
-        more = f"<li>... and {len(dropped) - 20:,} more</li>" if len(dropped) > 20 else ""
-        parts.append(
-            f"<p>{len(dropped):,} id(s) appear only in dropped rows:</p>"
-            f'<ul class="small">{items}{more}</ul>'
-        )
-    parts.append("</div></div></section>")
-    return "".join(parts)
+    dropped = net.load_report.dropped_ids or {}
+    return {
+        "summary": _table(rows, kinds={"value": "text"}, caption="Network summary"),
+        "load_report": (
+            _table(report, kinds={"count": "int"}, caption="Load report") if len(report) else None
+        ),
+        "n_dropped": f"{len(dropped):,}",
+        "dropped": list(dropped.items())[:20],
+        "more_dropped": f"{len(dropped) - 20:,}" if len(dropped) > 20 else "",
+    }
 
 
-def _communities_section(analysis, images: Mapping[str, str]) -> str:
-
+def _communities_context(analysis) -> dict[str, Any]:
     ranked = analysis.ranked
     labels = analysis.labels
     quality = community_quality(analysis.net, labels)
-    inputs = analysis.inputs
-    insiders = inputs.groupby("community")["insider"].sum()
+    insiders = analysis.inputs.groupby("community")["insider"].sum()
     best = ranked.sort_values("rank").drop_duplicates("community").set_index("community")
     topics = best["community_topic"] if "community_topic" in best else None
     frame = pd.DataFrame(
@@ -331,40 +353,14 @@ def _communities_section(analysis, images: Mapping[str, str]) -> str:
             "best candidate (rank, score)": [_best_text(best, c) for c in quality.index],
         }
     ).sort_values("members", ascending=False, kind="mergesort")
-    shown = frame.head(60)
-    mod = quality.attrs.get("modularity", float("nan"))
-    cov = quality.attrs.get("coverage", float("nan"))
-    note = (
-        f"<p>{len(quality):,} communities; modularity {mod:.3f}, {cov:.0%} of the tie "
-        f"weight inside communities.</p>"
-    )
-    more = (
-        f"<p class='small'>The 60 largest of {len(frame):,} communities are listed.</p>"
-        if len(frame) > 60
-        else ""
-    )
-    return (
-        '<section id="communities"><h2>Communities</h2>'
-        + note
-        + '<div class="cols"><div class="wide">'
-        + _figure(images, "community_map", "The network laid out by community")
-        + "</div><div>"
-        + _table_html(
-            shown,
-            kinds={
-                "community": "text",
-                "members": "int",
-                "insiders": "int",
-                "conductance": "float2",
-            },
-            caption="Communities",
-        )
-        + more
-        + '</div></div><div class="cols">'
-        + _figure(images, "community_sizes", "Community sizes")
-        + _figure(images, "degree_distributions", "Degree and follower distributions")
-        + "</div></section>"
-    )
+    kinds = {"community": "text", "members": "int", "insiders": "int", "conductance": "float2"}
+    return {
+        "n": f"{len(quality):,}",
+        "modularity": f"{quality.attrs.get('modularity', float('nan')):.3f}",
+        "coverage": f"{quality.attrs.get('coverage', float('nan')):.0%}",
+        "table": _table(frame.head(60), kinds=kinds, caption="Communities"),
+        "n_listed": f"{len(frame):,}" if len(frame) > 60 else "",
+    }
 
 
 def _best_text(best: pd.DataFrame, community) -> str:
@@ -377,169 +373,111 @@ def _best_text(best: pd.DataFrame, community) -> str:
     return f"{name} (#{int(row['rank']):,}, {float(row['score']):.1f})"
 
 
-def _figure(images: Mapping[str, str], key: str, alt: str) -> str:
-    uri = images.get(key)
-    if not uri:
-        return ""
-    return (
-        f'<figure><img src="{uri}" alt="{_esc(alt)}" data-figure="{_esc(key)}">'
-        f"<figcaption>{_esc(alt)}</figcaption></figure>"
-    )
-
-
-def _components_bar(row, weights) -> str:
-
+def _components(row, weights) -> list[dict[str, str]]:
+    """The segments of a candidate's score bar and their legend lines."""
     w = weights.normalised()
     keep = (1.0 - weights.flag_penalty) ** float(row.get("n_flags", 0) or 0)
-    segs, legend = [], []
+    parts = []
     for comp in COMPONENTS:
         value = row.get(comp)
         value = 0.0 if _is_missing(value) else float(value)
         points = 100.0 * w[comp] * value * keep
-        name = comp.replace("_", " ")
-        segs.append(
-            f'<span class="seg" style="width:{points:.2f}%;'
-            f'background:{COMPONENT_COLOURS[comp]}" title="{_esc(name)}: '
-            f'{points:.1f} points"></span>'
+        parts.append(
+            {
+                "name": comp.replace("_", " "),
+                "colour": COMPONENT_COLOURS[comp],
+                "width": f"{points:.2f}",
+                "points": f"{points:.1f}",
+                "value": f"{value:.2f}",
+                "weight": f"{w[comp]:.2f}",
+            }
         )
-        legend.append(
-            f'<li><i style="background:{COMPONENT_COLOURS[comp]}"></i>{_esc(name)}: '
-            f"percentile {value:.2f} x weight {w[comp]:.2f} = "
-            f"<b>{points:.1f}</b></li>"
-        )
-    return (
-        f'<div class="bar" role="img" aria-label="score components">{"".join(segs)}</div>'
-        f'<ul class="legend">{"".join(legend)}</ul>'
+    return parts
+
+
+def _candidate(row, weights) -> dict[str, Any]:
+    """One candidate: the table row's cells, its filter attributes and its detail."""
+    cells = []
+    for col, _, kind in TABLE_COLUMNS:
+        value = row.get(col)
+        if col == "handle" and not (isinstance(value, str) and value):
+            value = row.get("node")
+        if kind == "num":
+            missing = _is_missing(value)
+            shown = {
+                "score": _fmt(value, "float1"),
+                "rank": _fmt(value, "int"),
+                "community": "" if missing else str(value),
+                "engagement_vs_tier": "" if missing else _fmt(value, "float2") + "x",
+                "followers": _fmt(value, "int"),
+                "reach_2hop": _fmt(value, "int"),
+            }.get(col, _fmt(value, "num"))
+            raw = "" if missing else f"{float(value):.10g}"
+            cells.append({"cls": "n", "v": raw, "text": shown})
+        else:
+            text = "" if _is_missing(value) else str(value)
+            if col == "flags":
+                text = text.replace(";", ", ")
+            cells.append({"cls": "why" if col == "why" else "", "v": text.lower(), "text": text})
+    search = " ".join(
+        str(row.get(c, ""))
+        for c in ("node", "handle", "community_topic", "tier", "role", "why", "flags")
     )
-
-
-def _detail_html(row, weights, flag_words: Mapping[str, str]) -> str:
-    facts = []
-    for col, label, kind in _DETAIL_FIELDS:
-        if col in row.index and not _is_missing(row[col]):
-            facts.append(f"<dt>{_esc(label)}</dt><dd>{_esc(_fmt(row[col], kind))}</dd>")
+    search += f" community {row.get('community')}"
     flags = [f for f in str(row.get("flags") or "").split(";") if f]
-    flag_text = (
-        (
-            "<p><b>Flags:</b> "
-            + ", ".join(f"{_esc(f)} ({_esc(flag_words.get(f, ''))})" for f in flags)
-            + "</p>"
-        )
-        if flags
-        else "<p><b>Flags:</b> none</p>"
-    )
-    return (
-        f'<div class="detail-body"><div><h4>Score components '
-        f"({_esc(_fmt(row.get('score'), 'float1'))} of 100)</h4>"
-        f"{_components_bar(row, weights)}{flag_text}</div>"
-        f"<div><h4>Measurements</h4><dl>{''.join(facts)}</dl></div>"
-        f"<div><h4>Why</h4><p>{_esc(row.get('why'))}</p></div></div>"
-    )
+    return {
+        "tier": str(row.get("tier", "")).lower(),
+        "community": row.get("community"),
+        "flagged": "1" if flags else "0",
+        "search": search.lower(),
+        "cells": cells,
+        "score": _fmt(row.get("score"), "float1"),
+        "components": _components(row, weights),
+        "flags": [(f, _FLAG_WORDS.get(f, "")) for f in flags],
+        "facts": [
+            (label, _fmt(row[col], kind))
+            for col, label, kind in _DETAIL_FIELDS
+            if col in row.index and not _is_missing(row[col])
+        ],
+        "why": row.get("why"),
+    }
 
 
-def _candidates_section(analysis, images: Mapping[str, str], top: int | None) -> str:
-
+def _candidates_context(analysis, top: int | None) -> dict[str, Any]:
     ranked = analysis.ranked.sort_values("rank", kind="mergesort")
     total = len(ranked)
     table = ranked if top is None else ranked.head(top)
-    ncol = len(TABLE_COLUMNS)
-    head = "".join(
-        f'<th scope="col" data-col="{i}" data-kind="{kind}" aria-sort="none" tabindex="0">'
-        f"{_esc(label)}</th>"
-        for i, (_, label, kind) in enumerate(TABLE_COLUMNS)
-    )
-    bodies = []
-    for _, row in table.iterrows():
-        cells = []
-        for col, _, kind in TABLE_COLUMNS:
-            value = row.get(col)
-            if col == "handle" and not (isinstance(value, str) and value):
-                value = row.get("node")
-            if kind == "num":
-                raw = "" if _is_missing(value) else f"{float(value):.10g}"
-                shown = {
-                    "score": _fmt(value, "float1"),
-                    "rank": _fmt(value, "int"),
-                    "community": _esc(value),
-                    "engagement_vs_tier": (_fmt(value, "float2") + "x")
-                    if not _is_missing(value)
-                    else "",
-                    "followers": _fmt(value, "int"),
-                    "reach_2hop": _fmt(value, "int"),
-                }.get(col, _fmt(value, "num"))
-                cells.append(f'<td class="n" data-v="{raw}">{_esc(shown)}</td>')
-            else:
-                text = "" if _is_missing(value) else str(value)
-                if col == "flags":
-                    text = text.replace(";", ", ")
-                cls = ' class="why"' if col == "why" else ""
-                cells.append(f'<td{cls} data-v="{_esc(text.lower())}">{_esc(text)}</td>')
-        search = " ".join(
-            str(row.get(c, ""))
-            for c in ("node", "handle", "community_topic", "tier", "role", "why", "flags")
-        )
-        search += f" community {row.get('community')}"
-        flagged = "1" if str(row.get("flags") or "") else "0"
-        bodies.append(
-            f'<tbody class="cand" data-tier="{_esc(str(row.get("tier", "")).lower())}" '
-            f'data-community="{_esc(row.get("community"))}" data-flagged="{flagged}" '
-            f'data-search="{_esc(search.lower())}">'
-            f'<tr class="row" tabindex="0" aria-expanded="false">{"".join(cells)}</tr>'
-            f'<tr class="detail" hidden><td colspan="{ncol}">'
-            f"{_detail_html(row, analysis.weights, _FLAG_WORDS)}</td></tr></tbody>"
-        )
     tiers = (
         [t for t in ("nano", "micro", "macro", "mega", "unknown") if (table["tier"] == t).any()]
         if "tier" in table
         else []
     )
-    tier_opts = "".join(f'<option value="{_esc(t)}">{_esc(t)}</option>' for t in tiers)
-    comms = sorted(table["community"].unique().tolist())
-    comm_opts = "".join(f'<option value="{_esc(c)}">{_esc(c)}</option>' for c in comms)
-    shown_note = (
-        f"the top {len(table):,} of {total:,} accounts"
-        if len(table) < total
-        else f"all {total:,} accounts"
-    )
-    return (
-        '<section id="candidates"><h2>Candidates</h2>'
-        '<div class="cols">'
-        + _figure(images, "score_vs_followers", "Citizen score vs followers")
-        + _figure(images, "component_breakdown", "Score components of the top candidates")
-        + "</div>"
-        f"<p>The table holds {shown_note}, best first. Click a column header to sort, type to "
-        "filter, click a row for the candidate's detail.</p>"
-        '<div class="controls">'
-        '<label>Filter <input id="filter" type="search" placeholder="handle, topic, reason..." '
-        'autocomplete="off"></label>'
-        f'<label>Tier <select id="tier-filter"><option value="">all</option>{tier_opts}'
-        "</select></label>"
-        f'<label>Community <select id="community-filter"><option value="">all</option>'
-        f"{comm_opts}</select></label>"
-        '<label><input id="hide-flagged" type="checkbox"> hide flagged accounts</label>'
-        f'<span id="count" aria-live="polite">{len(table):,} of {len(table):,} shown</span>'
-        "</div>"
-        f'<div class="scroll"><table id="candidates-table" class="data"><thead><tr>{head}'
-        f"</tr></thead>{''.join(bodies)}</table></div></section>"
-    )
+    return {
+        "shown_note": (
+            f"the top {len(table):,} of {total:,} accounts"
+            if len(table) < total
+            else f"all {total:,} accounts"
+        ),
+        "count": f"{len(table):,}",
+        "tiers": tiers,
+        "communities": sorted(table["community"].unique().tolist()),
+        "headers": [(label, kind) for _, label, kind in TABLE_COLUMNS],
+        "rows": [_candidate(row, analysis.weights) for _, row in table.iterrows()],
+    }
 
 
-def _plan_section(plan, images: Mapping[str, str]) -> str:
+def _plan_context(plan) -> dict[str, Any]:
+    """The plan's tables, split around the spread-curve figure (the summary comes first)."""
     summary, tables = _plan_parts(plan)
-    parts = ['<section id="plan"><h2>Campaign plan</h2>']
 
-    def table_block(name: str, table: pd.DataFrame, title: str) -> str:
-        view = table.head(200).iloc[:, :16]
+    def block(name: str, table: pd.DataFrame, title: str) -> dict[str, Any]:
         notes = []
         if len(table) > 200:
             notes.append(f"first 200 of {len(table):,} rows")
         if table.shape[1] > 16:
             notes.append(f"first 16 of {table.shape[1]:,} columns")
         caption = title + (f" ({', '.join(notes)})" if notes else "")
-        return (
-            f'<div class="scroll small-table" data-table="{_esc(name)}">'
-            f"{_table_html(view, caption=caption)}</div>"
-        )
+        return {"name": name, "table": _table(table.head(200).iloc[:, :16], caption=caption)}
 
     titles = {
         "summary": "The plan against the naive plan (most followers, same budget)",
@@ -548,14 +486,14 @@ def _plan_section(plan, images: Mapping[str, str]) -> str:
         "communities": "Spread per community",
     }
     order = [k for k in titles if k in tables] + [k for k in tables if k not in titles]
+    before = []
     if order and order[0] == "summary":
-        parts.append(table_block("summary", tables["summary"], titles["summary"]))
+        before.append(block("summary", tables["summary"], titles["summary"]))
         order = order[1:]
-    parts.append(_figure(images, "spread_curves", "Expected spread: planned vs naive seeds"))
-    for name in order:
-        parts.append(
-            table_block(name, tables[name], titles.get(name, name.replace("_", " ").capitalize()))
-        )
+    after = [
+        block(name, tables[name], titles.get(name, name.replace("_", " ").capitalize()))
+        for name in order
+    ]
     if summary:
         frame = pd.DataFrame(
             {
@@ -568,174 +506,18 @@ def _plan_section(plan, images: Mapping[str, str]) -> str:
                 ],
             }
         )
-        parts.append(table_block("parameters", frame, "Parameters"))
-    parts.append("</section>")
-    return "".join(parts)
+        after.append(block("parameters", frame, "Parameters"))
+    return {"before_curves": before, "after_curves": after}
 
 
-def _method_section(analysis) -> str:
+def _method_context(analysis) -> dict[str, Any]:
     w = analysis.weights.normalised()
-    terms = " + ".join(f"{v:.2f} x {k.replace('_', ' ')}" for k, v in w.items())
-    timings = ", ".join(f"{k} {v:.2f} s" for k, v in analysis.timings.items())
-    reach_method = analysis.inputs.attrs.get("reach_method")
-    return (
-        '<section id="method"><h2>Method</h2>'
-        "<p>The citizen score is <code>100 x (" + _esc(terms) + ") x "
-        f"{1 - analysis.weights.flag_penalty:.2f}<sup>flags</sup></code>. Each component is a "
-        "percentile within this network (0 = lowest, 1 = highest): engaged reach is the "
-        "expected 2-hop reach through weighted ties, embeddedness combines the within-community "
-        "degree z-score and the share of ties inside the own community (Guimera &amp; Amaral "
-        "roles), coreness is the k-core of the tie graph, engagement is relative to the "
-        "follower tier's norm, and reciprocity is the share of mutual ties. Platform follower "
-        "counts are not a component. Communities: Leiden unless a partition was given.</p>"
-        f"<p class='small'>Seed {_esc(analysis.seed)}; reach method {_esc(reach_method)}; "
-        f"timings: {_esc(timings)}.</p></section>"
-    )
-
-
-_CSS = """
-:root{--fg:#1a1a1a;--muted:#555;--line:#ddd;--accent:#0072B2;--bg:#fff;--alt:#f6f8fa}
-*{box-sizing:border-box}
-body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;
-color:var(--fg);background:var(--bg);margin:0}
-header{background:#0b3954;color:#fff;padding:18px 28px}
-header h1{margin:0 0 4px;font-size:26px}
-header p{margin:0;color:#d8e6f0;font-size:13px}
-nav{position:sticky;top:0;background:#fff;border-bottom:1px solid var(--line);padding:6px 28px;
-z-index:3}
-nav a{margin-right:16px;color:var(--accent);text-decoration:none;font-weight:600}
-main{padding:0 28px 40px;max-width:1500px}
-h2{border-bottom:2px solid var(--accent);padding-bottom:4px;margin-top:34px}
-h4{margin:4px 0 6px}
-.cards{display:flex;flex-wrap:wrap;gap:12px;margin-top:18px}
-.card{border:1px solid var(--line);border-radius:8px;padding:10px 16px;min-width:150px}
-.card b{display:block;font-size:22px}
-.card span{color:var(--muted);font-size:13px}
-.cols{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}
-.cols>*{flex:1 1 420px;min-width:0;overflow-x:auto}
-.cols>.wide{flex:2 1 640px}
-figure{margin:12px 0}
-figure img{max-width:100%;height:auto;border:1px solid var(--line);border-radius:6px}
-figcaption{color:var(--muted);font-size:13px}
-table{border-collapse:collapse;font-size:13px}
-caption{text-align:left;font-weight:600;padding:4px 0}
-th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
-td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-table.plain tbody tr:nth-child(even){background:var(--alt)}
-.controls{display:flex;flex-wrap:wrap;gap:14px;align-items:center;margin:10px 0;
-padding:8px 10px;background:var(--alt);border-radius:6px}
-.controls input[type=search]{width:260px;padding:4px 6px}
-#count{color:var(--muted);margin-left:auto}
-.scroll{max-height:80vh;overflow:auto;border:1px solid var(--line);border-radius:6px}
-table.data{width:100%}
-table.data thead th{position:sticky;top:0;background:#eef3f7;cursor:pointer;user-select:none;
-white-space:nowrap;z-index:1}
-table.data thead th:hover{background:#dde8f0}
-table.data th[aria-sort=ascending]::after{content:" \\25B2"}
-table.data th[aria-sort=descending]::after{content:" \\25BC"}
-tr.row{cursor:pointer}
-tr.row:hover{background:#eef6fb}
-tr.row[aria-expanded=true]{background:#e3f0f8}
-td.why{min-width:320px}
-tr.detail td{background:#fafcfd;padding:10px 14px}
-.detail-body{display:flex;flex-wrap:wrap;gap:24px}
-.detail-body>div{flex:1 1 300px}
-.bar{display:flex;height:16px;width:100%;max-width:420px;background:#eee;border-radius:3px;
-overflow:hidden}
-.seg{display:block;height:100%}
-ul.legend{list-style:none;padding:0;margin:6px 0;font-size:12.5px}
-ul.legend i{display:inline-block;width:10px;height:10px;margin-right:6px;border-radius:2px}
-dl{display:grid;grid-template-columns:max-content auto;gap:2px 12px;margin:0;font-size:12.5px}
-dt{color:var(--muted)}
-dd{margin:0}
-.small{font-size:12.5px;color:var(--muted)}
-.small-table{max-height:420px;margin:12px 0;border:none}
-code{background:var(--alt);padding:1px 4px;border-radius:3px}
-footer{color:var(--muted);font-size:12px;padding:10px 28px;border-top:1px solid var(--line)}
-"""
-
-_JS = """
-(function () {
-  "use strict";
-  var table = document.getElementById("candidates-table");
-  if (!table) { return; }
-  var bodies = Array.prototype.slice.call(table.tBodies);
-  var headers = table.tHead.rows[0].cells;
-  var filter = document.getElementById("filter");
-  var tier = document.getElementById("tier-filter");
-  var community = document.getElementById("community-filter");
-  var hideFlagged = document.getElementById("hide-flagged");
-  var count = document.getElementById("count");
-
-  function key(body, col, kind) {
-    var v = body.rows[0].cells[col].getAttribute("data-v");
-    if (kind === "num") { return v === "" ? NaN : parseFloat(v); }
-    return v;
-  }
-  function sortBy(col) {
-    var th = headers[col];
-    var kind = th.getAttribute("data-kind");
-    var dir = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
-    for (var i = 0; i < headers.length; i++) { headers[i].setAttribute("aria-sort", "none"); }
-    th.setAttribute("aria-sort", dir);
-    var sign = dir === "ascending" ? 1 : -1;
-    bodies.sort(function (a, b) {
-      var x = key(a, col, kind), y = key(b, col, kind);
-      if (kind === "num") {
-        var xn = isNaN(x), yn = isNaN(y);
-        if (xn || yn) { return xn === yn ? 0 : (xn ? 1 : -1); }
-        return sign * (x - y);
-      }
-      return sign * x.localeCompare(y);
-    });
-    var frag = document.createDocumentFragment();
-    bodies.forEach(function (b) { frag.appendChild(b); });
-    table.appendChild(frag);
-  }
-  function applyFilter() {
-    var q = filter.value.trim().toLowerCase().split(/\\s+/).filter(Boolean);
-    var t = tier.value, c = community.value, hide = hideFlagged.checked, shown = 0;
-    bodies.forEach(function (b) {
-      var text = b.getAttribute("data-search");
-      var ok = q.every(function (w) { return text.indexOf(w) !== -1; }) &&
-        (!t || b.getAttribute("data-tier") === t) &&
-        (!c || b.getAttribute("data-community") === c) &&
-        (!hide || b.getAttribute("data-flagged") === "0");
-      b.hidden = !ok;
-      if (ok) { shown++; }
-    });
-    count.textContent = shown.toLocaleString("en") + " of " +
-      bodies.length.toLocaleString("en") + " shown";
-  }
-  function toggle(row) {
-    var detail = row.nextElementSibling;
-    var open = row.getAttribute("aria-expanded") === "true";
-    row.setAttribute("aria-expanded", open ? "false" : "true");
-    detail.hidden = open;
-  }
-  for (var i = 0; i < headers.length; i++) {
-    (function (col) {
-      headers[col].addEventListener("click", function () { sortBy(col); });
-      headers[col].addEventListener("keydown", function (e) {
-        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sortBy(col); }
-      });
-    })(i);
-  }
-  table.addEventListener("click", function (e) {
-    var row = e.target.closest("tr.row");
-    if (row) { toggle(row); }
-  });
-  table.addEventListener("keydown", function (e) {
-    var row = e.target.closest("tr.row");
-    if (row && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); toggle(row); }
-  });
-  [filter, tier, community, hideFlagged].forEach(function (el) {
-    el.addEventListener("input", applyFilter);
-    el.addEventListener("change", applyFilter);
-  });
-  applyFilter();
-})();
-"""
+    return {
+        "terms": " + ".join(f"{v:.2f} x {k.replace('_', ' ')}" for k, v in w.items()),
+        "keep": f"{1 - analysis.weights.flag_penalty:.2f}",
+        "reach_method": analysis.inputs.attrs.get("reach_method"),
+        "timings": ", ".join(f"{k} {v:.2f} s" for k, v in analysis.timings.items()),
+    }
 
 
 # ----------------------------------------------------------------------------- public
@@ -812,6 +594,21 @@ def render_html_report(
     generated = generated or _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     ranked = analysis.ranked
     best = ranked.nsmallest(1, "rank")
+    top = _check_top(top)
+    if not isinstance(title, str):
+        raise InputError(f"title must be a string, got {type(title).__name__}")
+    figs = (
+        dict(figures)
+        if figures is not None
+        else report_figures(analysis, plan=plan, seed=analysis.seed)
+    )
+    # base64 PNGs we just encoded: the only values besides the static files marked safe
+    images = {k: Markup(_png_data_uri(f, dpi=dpi)) for k, f in figs.items()}
+
+    net = analysis.net
+    generated = generated or _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    ranked = analysis.ranked
+    best = ranked.nsmallest(1, "rank")
     best_name = ""
     if len(best):
         h = best["handle"].iloc[0]
@@ -824,35 +621,29 @@ def render_html_report(
         (f"{int(analysis.inputs['insider'].sum()):,}", "community insiders"),
         (best_name, "top candidate"),
     ]
-    card_html = "".join(
-        f'<div class="card"><b>{_esc(v)}</b><span>{_esc(k)}</span></div>' for v, k in cards
-    )
     nav = [("input", "Input"), ("communities", "Communities"), ("candidates", "Candidates")]
     if plan is not None:
         nav.append(("plan", "Campaign plan"))
     nav.append(("method", "Method"))
-    nav_html = "".join(f'<a href="#{a}">{_esc(t)}</a>' for a, t in nav)
-    body = [
-        _summary_section(analysis),
-        _communities_section(analysis, images),
-        _candidates_section(analysis, images, top),
-    ]
-    if plan is not None:
-        body.append(_plan_section(plan, images))
-    body.append(_method_section(analysis))
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<meta name="generator" content="netinfluence {_esc(__version__)}">'
-        f"<title>{_esc(title)}</title><style>{_CSS}</style></head><body>"
-        f"<header><h1>{_esc(title)}</h1><p>netinfluence {_esc(__version__)} · seed "
-        f"{_esc(analysis.seed)} · generated {_esc(generated)}</p></header>"
-        f'<nav>{nav_html}</nav><main><div class="cards">{card_html}</div>'
-        + "".join(body)
-        + "</main><footer>Self-contained report: plots are embedded, nothing is loaded from the "
-        "network. Made with netinfluence.</footer>"
-        f"<script>{_JS}</script></body></html>\n"
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            title=title,
+            version=__version__,
+            seed=analysis.seed,
+            generated=generated,
+            css=_static("report.css"),
+            js=_static("report.js"),
+            images=images,
+            nav=nav,
+            cards=cards,
+            input=_input_context(analysis),
+            communities=_communities_context(analysis),
+            candidates=_candidates_context(analysis, top),
+            plan=_plan_context(plan) if plan is not None else None,
+            method=_method_context(analysis),
+        )
     )
 
 
