@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -198,7 +199,6 @@ def _md(size: str, meta: dict, memory: dict | None, spark: dict, agree: dict | N
         f"`{spark['master']}`, {spark['partitions']} shuffle partitions, driver "
         f"memory {spark['driver_memory']}."
     )
-    lines += ["", "| step | Spark s | in-memory s |", "|---|---:|---:|"]
     t = spark["timings_seconds"]
     mem_t = memory or {}
     rows = [
@@ -220,11 +220,14 @@ def _md(size: str, meta: dict, memory: dict | None, spark: dict, agree: dict | N
         ("score (driver)", t.get("score"), mem_t.get("  scoring")),
         ("**total**", spark["metrics_wall"], mem_t.get("total (after load)")),
     ]
-    for name, a, b in rows:
-        fa = f"{a:,.1f}" if isinstance(a, (int, float)) else ""
-        fb = f"{b:,.1f}" if isinstance(b, (int, float)) else ""
-        lines.append(f"| {name} | {fa} | {fb} |")
+    fmt = lambda v: f"{v:,.1f}" if isinstance(v, (int, float)) else ""  # noqa: E731
+    table = pd.DataFrame(
+        [(name, fmt(a), fmt(b)) for name, a, b in rows],
+        columns=["step", "Spark s", "in-memory s"],
+    )
     lines += [
+        "",
+        table.to_markdown(index=False, disable_numparse=True, colalign=("left", "right", "right")),
         "",
         f"JVM CPU during the Spark run: {spark['jvm_cpu_seconds']:,.0f} s. "
         f"Session start {spark['session_start']:.1f} s (not counted).",

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -70,11 +71,16 @@ def main(argv: list[str] | None = None) -> None:
         f"({net.n_follows:,} follows, {net.n_interactions:,} interaction rows)"
     )
     print()
-    print("| step | seconds |")
-    print("|---|---|")
-    print(f"| load (parquet) | {t_load:.1f} |")
-    print(f"| propagation arrays | {t_model:.1f} |")
-    print(f"| expected spread of every node | **{t_spread:.1f}** (target < 60) |")
+    steps = [
+        ("load (parquet)", f"{t_load:.1f}"),
+        ("propagation arrays", f"{t_model:.1f}"),
+        ("expected spread of every node", f"**{t_spread:.1f}** (target < 60)"),
+    ]
+    print(
+        pd.DataFrame(steps, columns=["step", "seconds"]).to_markdown(
+            index=False, disable_numparse=True
+        )
+    )
     print()
     print(
         f"RR sets: {es.attrs['runs']:,}; top {args.top:.0%} = {n_top:,} nodes: relative "
@@ -84,8 +90,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     if args.check:
         print()
-        print("| node | RR estimate (+- 2 se) | forward MC, 2,000 cascades (+- 2 se) |")
-        print("|---|---|---|")
+        rows = []
         for node in top.index[: args.check]:
             res = simulate_spread(
                 net,
@@ -95,11 +100,15 @@ def main(argv: list[str] | None = None) -> None:
                 runs=2000,
                 seed=args.seed + 1,
             )
-            print(
-                f"| {node} | {es.loc[node, 'expected_spread']:,.1f} +- "
-                f"{2 * es.loc[node, 'stderr']:,.1f} | {res.mean:,.1f} +- "
-                f"{2 * res.stderr:,.1f} |"
+            rows.append(
+                (
+                    str(node),
+                    f"{es.loc[node, 'expected_spread']:,.1f} +- {2 * es.loc[node, 'stderr']:,.1f}",
+                    f"{res.mean:,.1f} +- {2 * res.stderr:,.1f}",
+                )
             )
+        columns = ["node", "RR estimate (+- 2 se)", "forward MC, 2,000 cascades (+- 2 se)"]
+        print(pd.DataFrame(rows, columns=columns).to_markdown(index=False, disable_numparse=True))
 
 
 if __name__ == "__main__":

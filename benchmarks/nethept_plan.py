@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 import netinfluence as ni
 from netinfluence.spread import plan_campaign, simulate_spread
@@ -77,18 +78,30 @@ def main(argv: list[str] | None = None) -> None:
             )
         )
     print()
-    print(
-        f"| model | weights | IMM seeds: MC spread (95% CI) | top-{args.k} degree: MC spread "
-        "(95% CI) | IMM estimate | RR sets | IMM time |"
-    )
-    print("|---|---|---|---|---|---|---|")
+    cells = []
     for model, prob, t_plan, theta, est, ev in rows:
         a, b = ev["IMM"], ev["top degree"]
-        print(
-            f"| {model.upper()} | {prob} | {a.mean:,.1f} ({a.ci[0]:,.1f}-{a.ci[1]:,.1f}) | "
-            f"{b.mean:,.1f} ({b.ci[0]:,.1f}-{b.ci[1]:,.1f}) | {est:,.1f} | {theta:,} | "
-            f"{t_plan:.1f} s |"
+        cells.append(
+            (
+                model.upper(),
+                str(prob),
+                f"{a.mean:,.1f} ({a.ci[0]:,.1f}-{a.ci[1]:,.1f})",
+                f"{b.mean:,.1f} ({b.ci[0]:,.1f}-{b.ci[1]:,.1f})",
+                f"{est:,.1f}",
+                f"{theta:,}",
+                f"{t_plan:.1f} s",
+            )
         )
+    columns = [
+        "model",
+        "weights",
+        "IMM seeds: MC spread (95% CI)",
+        f"top-{args.k} degree: MC spread (95% CI)",
+        "IMM estimate",
+        "RR sets",
+        "IMM time",
+    ]
+    print(pd.DataFrame(cells, columns=columns).to_markdown(index=False, disable_numparse=True))
     print(
         f"\n{args.runs:,} forward cascades per figure (independent of the selection); "
         f"epsilon={args.epsilon}, seed={args.seed}."

@@ -24,6 +24,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pandas as pd
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
@@ -122,9 +124,15 @@ def render(
             "(outside rank_cmd: interpreter start, imports, argument parsing)"
         )
     walk(tree, 0)
-    lines += ["```", "", "| self s | share | function on top of the stack |", "|---:|---:|---|"]
-    for name, n in leaves.most_common(25):
-        lines.append(f"| {n / rate:.1f} | {n / total:.1%} | `{name}` |")
+    top = pd.DataFrame(
+        [
+            (f"{n / rate:.1f}", f"{n / total:.1%}", f"`{name}`")
+            for name, n in leaves.most_common(25)
+        ],
+        columns=["self s", "share", "function on top of the stack"],
+    )
+    table = top.to_markdown(index=False, disable_numparse=True, colalign=("right", "right", "left"))
+    lines += ["```", "", table]
     return "\n".join(lines) + "\n"
 
 

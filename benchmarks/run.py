@@ -1089,6 +1089,17 @@ def totals(res: dict) -> dict:
     return out
 
 
+def _md_table(rows: list[list[str]], columns: list[str], align: str) -> str:
+    """Pipe table of already formatted cells; ``align`` has one ``l``/``r`` per column."""
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=columns).to_markdown(
+        index=False,
+        disable_numparse=True,
+        colalign=["right" if a == "r" else "left" for a in align],
+    )
+
+
 def markdown(res: dict) -> str:
     size = res["size"]
     g = res["inputs"]
@@ -1127,14 +1138,9 @@ def markdown(res: dict) -> str:
             )
             + "."
         )
-    lines += [
-        "",
-        "| step | netinfluence s | peak MiB | networkx s | peak MiB | vs networkx "
-        "| igraph s | peak MiB | vs igraph | netinfluence s per 10^6 edges |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
     st = res["steps"]
     ni = st.get("netinfluence", {})
+    rows = []
     for name, (label, _) in STEPS.items():
         row = [label]
         n = ni.get(name)
@@ -1148,7 +1154,20 @@ def markdown(res: dict) -> str:
             else:
                 row += [_fmt_s(r), _fmt_mib(r), _ratio(r, n)]
         row.append(f"{n['seconds'] / me:.3f}" if n and n["status"] == "ok" else "")
-        lines.append("| " + " | ".join(row) + " |")
+        rows.append(row)
+    columns = [
+        "step",
+        "netinfluence s",
+        "peak MiB",
+        "networkx s",
+        "peak MiB",
+        "vs networkx",
+        "igraph s",
+        "peak MiB",
+        "vs igraph",
+        "netinfluence s per 10^6 edges",
+    ]
+    lines += ["", _md_table(rows, columns, align="l" + "r" * 9)]
     tot = totals(res)
     if tot:
         lines.append("")
@@ -1179,10 +1198,8 @@ def summary(results: list[dict]) -> str:
         "`benchmarks/README.md` for the columns. Seconds are wall time on a shared "
         "machine; each size's file records the load average at its start.",
         "",
-        "| size | follows | e2e s | e2e peak MiB | e2e s per 10^6 edges | Leiden s "
-        "| steps total s | vs networkx (same steps) | vs igraph (same steps) | run |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
+    rows = []
     for res in sorted(results, key=lambda r: r["edges"]):
         e = next(
             (x for x in res.get("end_to_end", []) if x["format"] == "csv" and "error" not in x),
@@ -1205,7 +1222,20 @@ def summary(results: list[dict]) -> str:
             t = tot.get(ref)
             cells.append(f"{'> ' if t['lower_bound'] else ''}{t['ratio']:.1f}x" if t else "not run")
         cells.append(res["started"][:16])
-        lines.append("| " + " | ".join(cells) + " |")
+        rows.append(cells)
+    columns = [
+        "size",
+        "follows",
+        "e2e s",
+        "e2e peak MiB",
+        "e2e s per 10^6 edges",
+        "Leiden s",
+        "steps total s",
+        "vs networkx (same steps)",
+        "vs igraph (same steps)",
+        "run",
+    ]
+    lines.append(_md_table(rows, columns, align="l" + "r" * 8 + "l"))
     lines += ["", *[markdown(r) for r in sorted(results, key=lambda r: r["edges"])]]
     return "\n".join(lines)
 

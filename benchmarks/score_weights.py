@@ -28,15 +28,12 @@ SHARED = (REPO / ".." / "shared" / "data").resolve()
 
 
 def markdown(frame: pd.DataFrame, *, index: bool = False, digits: int = 2) -> str:
-    """A GitHub markdown table (no extra dependency)."""
+    """A GitHub markdown table, floats with ``digits`` decimals (``DataFrame.to_markdown``)."""
     df = frame.reset_index() if index else frame
     fmt = lambda v: f"{v:.{digits}f}" if isinstance(v, float) else str(v)  # noqa: E731
-    lines = [
-        "| " + " | ".join(map(str, df.columns)) + " |",
-        "|" + "|".join("---" for _ in df.columns) + "|",
-    ]
-    lines += ["| " + " | ".join(fmt(v) for v in row) + " |" for row in df.itertuples(index=False)]
-    return "\n".join(lines)
+    rows = [[fmt(v) for v in row] for row in df.itertuples(index=False)]
+    cells = pd.DataFrame(rows, columns=[str(c) for c in df.columns])
+    return cells.to_markdown(index=False, disable_numparse=True)
 
 
 def precision_at(scores: pd.Series, truth: pd.Series, ks=(20, 50, 100)) -> dict:

@@ -78,15 +78,30 @@ def main(argv: list[str] | None = None) -> None:
         tables.append(table.reset_index().assign(dataset=name))
     full = pd.concat(tables, ignore_index=True)
 
-    print(
-        "| dataset | nodes | beta_c | beta | mean M | mean M of true top 5% | RR sets | seconds |"
-    )
-    print("|---|---|---|---|---|---|---|---|")
-    for name, n, bc, b, mm, best, runs, sec in facts:
-        print(
-            f"| {name} | {n:,} | {bc:.4f} | {b:.4f} | {mm:.1f} | {best:.1f} | {runs:,} | "
-            f"{sec:.0f} |"
+    columns = [
+        "dataset",
+        "nodes",
+        "beta_c",
+        "beta",
+        "mean M",
+        "mean M of true top 5%",
+        "RR sets",
+        "seconds",
+    ]
+    cells = [
+        (
+            name,
+            f"{n:,}",
+            f"{bc:.4f}",
+            f"{b:.4f}",
+            f"{mm:.1f}",
+            f"{best:.1f}",
+            f"{runs:,}",
+            f"{sec:.0f}",
         )
+        for name, n, bc, b, mm, best, runs, sec in facts
+    ]
+    print(pd.DataFrame(cells, columns=columns).to_markdown(index=False, disable_numparse=True))
     print()
     print(
         f"Imprecision at the top {args.p:.0%} (0 = as good as the true best spreaders; "
@@ -95,14 +110,15 @@ def main(argv: list[str] | None = None) -> None:
     print()
     rankings = list(dict.fromkeys(full["ranking"]))
     names = list(dict.fromkeys(full["dataset"]))
-    print("| ranking | " + " | ".join(names) + " |")
-    print("|---|" + "---|" * len(names))
+    cells = []
     for r in rankings:
-        cells = []
+        row = [r]
         for d in names:
-            row = full[(full["ranking"] == r) & (full["dataset"] == d)].iloc[0]
-            cells.append(f"{row['imprecision']:.3f} / {row['kendall_tau']:.3f}")
-        print(f"| {r} | " + " | ".join(cells) + " |")
+            hit = full[(full["ranking"] == r) & (full["dataset"] == d)].iloc[0]
+            row.append(f"{hit['imprecision']:.3f} / {hit['kendall_tau']:.3f}")
+        cells.append(row)
+    table = pd.DataFrame(cells, columns=["ranking", *names])
+    print(table.to_markdown(index=False, disable_numparse=True))
     if args.plot is not None:
         from netinfluence.io import save_figure
 
