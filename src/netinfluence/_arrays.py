@@ -1,12 +1,9 @@
 """Sort-based replacements for ``np.unique`` and ``np.isin`` on large integer key arrays.
 
-On numpy 2.4 ``np.unique`` (hash based) and ``np.isin`` take 15-25 s on 10^7 int64 keys on
-this project's 2-core machine, and ``np.searchsorted`` with unsorted queries is as slow (cache
-misses); sorting first and working on sorted runs takes 1-3 s. Every edge-proportional
-de-duplication in the package goes through these two functions, and edge-proportional
-sorts go through :func:`sort_order`, which packs each key with its position into one 64-bit
-word so that numpy's vectorised ``np.sort`` (AVX2/AVX-512 on x86) gives a stable order and
-the sorted keys 2.5-3x faster than ``np.argsort`` and a gather on 10^7 pair keys.
+numpy's hash-based versions are about 10x slower on 10^7 keys here (cache misses), so every
+edge-proportional de-duplication goes through these functions, and edge-proportional sorts
+through :func:`sort_order` (keys packed with positions into one word for numpy's vectorised
+sort). The measurements are in ``benchmarks/results/design-measurements.md``.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ True
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Any
 
 import numpy as np
@@ -115,3 +116,14 @@ def seed_int(seed: Any) -> int:
     if seed is None:
         return int.from_bytes(os.urandom(8), "little") >> 1
     return int(seed)
+
+
+def renamed(old: str, old_value: Any, new: str, new_value: Any) -> Any:
+    """The value of a renamed keyword: ``new_value``, or ``old_value`` (with a FutureWarning
+    naming the new spelling) when only the old keyword was given."""
+    if old_value is None:
+        return new_value
+    warnings.warn(
+        f"{old}= is now spelled {new}=; {old}= will be removed", FutureWarning, stacklevel=3
+    )
+    return old_value

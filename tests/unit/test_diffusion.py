@@ -229,7 +229,7 @@ def test_same_seed_same_result_and_generators():
 
 def test_adaptive_expected_spread_meets_the_error_target():
     net = ni.load_sample(seed=3, n_accounts=600, n_communities=3)
-    es = expected_spread(net, probability="weighted_cascade", rse=0.05, top=0.02, seed=0)
+    es = expected_spread(net, probability="weighted_cascade", rse=0.05, top_share=0.02, seed=0)
     n_top = int(np.ceil(0.02 * net.n_nodes))
     top = es.nlargest(n_top, "expected_spread")
     assert (top["stderr"] / top["expected_spread"]).max() <= 0.05

@@ -72,7 +72,7 @@ def test_formula_on_hand_computed_triangle():
     assert t["mutual"].tolist() == [True, False, True, False]
 
     labels = pd.Series([0, 0, 1], index=pd.Index(["a", "b", "c"], name="node"))
-    tc = tie_strength(net, communities=labels)
+    tc = tie_strength(net, labels=labels)
     same = tc["same_community"].to_numpy()
     assert same.tolist() == [True, False, True, False]
     ratio = tc["strength"].to_numpy() / t["strength"].to_numpy()
@@ -278,9 +278,9 @@ def test_bad_arguments_raise_input_error(kwargs):
 
 def test_communities_must_cover_nodes():
     with pytest.raises(ni.InputError, match="missing"):
-        tie_strength(_triangle_net(), communities=pd.Series([0], index=["a"]))
+        tie_strength(_triangle_net(), labels=pd.Series([0], index=["a"]))
     with pytest.raises(ni.InputError, match="one label per node"):
-        tie_strength(_triangle_net(), communities=[0, 1])
+        tie_strength(_triangle_net(), labels=[0, 1])
 
 
 def test_default_type_weights_are_frozen():
@@ -320,3 +320,11 @@ def test_tie_table_sorted_by_pair(sample_net):
     key = src.astype(np.int64) * sample_net.n_nodes + dst
     assert len(key) > sample_net.n_follows  # interactions without a follow are in it too
     assert (np.diff(key) > 0).all()
+
+
+def test_communities_is_the_deprecated_spelling_of_labels():
+    net = _triangle_net()
+    labels = pd.Series([0, 0, 1], index=net.ids)
+    with pytest.warns(FutureWarning, match="labels="):
+        old = tie_strength(net, communities=labels)
+    pd.testing.assert_frame_equal(old, tie_strength(net, labels=labels))

@@ -63,15 +63,15 @@ def test_spreading_efficiency_matches_exact_sir():
 
 def test_imprecision_definition_and_ties():
     m = [1.0, 4.0, 2.0, 1.0]
-    assert imprecision(m, m, p=0.25) == 0.0  # ranking by the truth is perfect
-    assert imprecision([3, 2, 1, 0], m, p=0.25) == pytest.approx(0.75)
-    assert imprecision([1, 1, 0, 0], m, p=0.25) == pytest.approx(1 - 2.5 / 4)
-    assert imprecision([np.nan, 1, 0, 0], m, p=0.25) == 0.0  # NaN ranks last
-    assert imprecision([0, 1, 2, 3], m, p=0.5) == pytest.approx(1 - 1.5 / 3)
+    assert imprecision(m, m, share=0.25) == 0.0  # ranking by the truth is perfect
+    assert imprecision([3, 2, 1, 0], m, share=0.25) == pytest.approx(0.75)
+    assert imprecision([1, 1, 0, 0], m, share=0.25) == pytest.approx(1 - 2.5 / 4)
+    assert imprecision([np.nan, 1, 0, 0], m, share=0.25) == 0.0  # NaN ranks last
+    assert imprecision([0, 1, 2, 3], m, share=0.5) == pytest.approx(1 - 1.5 / 3)
     with pytest.raises(InputError):
-        imprecision([1, 2], [1.0], p=0.1)
+        imprecision([1, 2], [1.0], share=0.1)
     with pytest.raises(InputError):
-        imprecision([1, 2], [1.0, 2.0], p=0)
+        imprecision([1, 2], [1.0, 2.0], share=0)
 
 
 @pytest.fixture(scope="module")
@@ -155,3 +155,10 @@ def test_plot_validation_returns_a_figure():
 
 def test_rankings_constant():
     assert RANKINGS[0] == "degree" and RANKINGS[-1] == "citizen_score"
+
+
+def test_p_is_the_deprecated_spelling_of_share():
+    m = [1.0, 4.0, 2.0, 1.0]
+    with pytest.warns(FutureWarning, match="share="):
+        old = imprecision([3, 2, 1, 0], m, p=0.25)
+    assert old == imprecision([3, 2, 1, 0], m, share=0.25)

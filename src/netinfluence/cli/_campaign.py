@@ -531,7 +531,7 @@ def validate_cmd(
     )
     names = [r.strip() for r in rankings.split(",") if r.strip()] if rankings else None
     table = validate_rankings(
-        net, rankings=names, beta_factor=beta_factor, beta=beta, runs=runs, p=top, seed=seed
+        net, rankings=names, beta_factor=beta_factor, beta=beta, runs=runs, share=top, seed=seed
     )
     params = {str(key): v for key, v in table.attrs.items() if key != "efficiency"}
     written = {"table": write_table(table.reset_index(), out)}

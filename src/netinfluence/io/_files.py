@@ -513,7 +513,7 @@ def _read_parquet(path: Path, name: str, what: str) -> RawTable:
         table = pq.read_table(path)
         # dictionary-encoded columns (pandas categoricals, Spark) are decoded to their plain
         # type: text ids then take the same vectorised Arrow path as CSV columns instead of
-        # 10^7 Python strings (22.6 -> 9.5 s loading the 10^7 benchmark); pandas metadata kept
+        # 10^7 Python strings (design-measurements.md); pandas metadata kept
         schema = pa.schema(
             [
                 f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type) else f

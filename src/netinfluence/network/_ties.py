@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from netinfluence._arrays import sort_order, unique
+from netinfluence._check import renamed
 from netinfluence._threads import threaded_map
 from netinfluence.errors import InputError
 
@@ -60,9 +61,10 @@ def tie_strength(
     half_life_days: float | None = None,
     reciprocity_bonus: float = 0.5,
     proximity_weight: float = 0.5,
-    communities: pd.Series | None = None,
+    labels: pd.Series | None = None,
     community_bonus: float = 0.25,
     scale: float = 4.0,
+    communities: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Strength and transmission probability of every directed tie.
 
@@ -81,13 +83,16 @@ def tie_strength(
         Relative boost of a mutual tie (engagement or follow both ways).
     proximity_weight : float, default 0.5
         Relative boost per unit of Jaccard overlap of the two accounts' neighbourhoods.
-    communities : pandas.Series, optional
-        Integer community label per node (indexed by node id, or in node order). Without it,
-        ``same_community`` is False everywhere and gives no bonus.
+    labels : pandas.Series, optional
+        Integer community label per node (indexed by node id, or in node order), as
+        :func:`netinfluence.communities` returns. Without it, ``same_community`` is False
+        everywhere and gives no bonus.
     community_bonus : float, default 0.25
         Relative boost of a tie inside one community.
     scale : float, default 4.0
         Strength at which the transmission probability reaches ``1 - 1/e``.
+    communities : pandas.Series, optional
+        Former name of ``labels`` (deprecated).
 
     Returns
     -------
@@ -159,13 +164,12 @@ def tie_strength(
         community_bonus=community_bonus,
         scale=scale,
     )
-    labels = None
-    if communities is not None:
-        labels = _check_communities(net, communities)
-    if labels is None and params == _check_params():
+    given = renamed("communities", communities, "labels", labels)
+    codes = None if given is None else _check_labels(net, given)
+    if codes is None and params == _check_params():
         table = _default_table(net)
     else:
-        table = _compute(net, labels=labels, **params)
+        table = _compute(net, labels=codes, **params)
     ids = net.ids
     out = pd.DataFrame(
         {
@@ -183,7 +187,7 @@ def tie_strength(
     )
     shown = dict(params)
     shown["type_weights"] = dict(shown["type_weights"])
-    shown["communities"] = communities is not None
+    shown["labels"] = given is not None
     out.attrs["parameters"] = shown
     return out
 
@@ -274,7 +278,7 @@ def _check_params(
     }
 
 
-def _check_communities(net: Network, communities) -> np.ndarray:
+def _check_labels(net: Network, communities) -> np.ndarray:
     """Community labels as a float array in node order (NaN where unknown)."""
     if isinstance(communities, pd.Series):
         if communities.index.equals(net.ids):
@@ -283,7 +287,7 @@ def _check_communities(net: Network, communities) -> np.ndarray:
             missing = net.ids.difference(communities.index)
             if len(missing):
                 raise InputError(
-                    f"communities must give a label for every node; {len(missing)} node(s) "
+                    f"labels must give a label for every node; {len(missing)} node(s) "
                     f"missing, e.g. {list(missing[:5])!r}"
                 )
             values = communities.reindex(net.ids)
@@ -291,7 +295,7 @@ def _check_communities(net: Network, communities) -> np.ndarray:
         values = pd.Series(np.asarray(communities))
         if len(values) != net.n_nodes:
             raise InputError(
-                f"communities must have one label per node ({net.n_nodes}), got {len(values)}"
+                f"labels must have one label per node ({net.n_nodes}), got {len(values)}"
             )
     try:
         return pd.to_numeric(values, errors="raise").to_numpy(dtype=float)

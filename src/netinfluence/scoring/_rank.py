@@ -183,8 +183,8 @@ def _rank_order(score: np.ndarray, ids: pd.Index) -> np.ndarray:
     """Row order of the ranking: score descending (missing last), ties by the id's text.
 
     Sorted by Arrow (one multi-key sort in C++; UTF-8 byte order is code-point order, the
-    order of Python's ``str``): 0.59 s against 1.67 s for pandas' two-key mergesort at 10^6
-    rows; ids Arrow cannot encode fall back to pandas.
+    order of Python's ``str``; about 3x faster than pandas' two-key mergesort at 10^6 rows);
+    ids Arrow cannot encode fall back to pandas.
 
     >>> _rank_order(np.array([0.5, 0.9, 0.5, np.nan]), pd.Index(["b", "c", "a", "d"])).tolist()
     [1, 2, 0, 3]

@@ -37,17 +37,13 @@ logger = logging.getLogger(__name__)
 
 #: Above this many tie-graph edges the pipeline runs Leiden for 2 iterations, not until stable.
 LEIDEN_FULL_MAX_EDGES = 200_000
-#: Above this many tie-graph edges, one Leiden iteration. On the 10^7-edge benchmark (8.2e6
-#: tie edges) one iteration took 13.4 s for modularity 0.8377 against 21.5 s and 0.8380 for
-#: two; at 10^6 edges two iterations cost only 0.25 s more, so they stay.
+#: Above this many tie-graph edges, one Leiden iteration (same modularity to 3 decimals in
+#: about 60 % of the time; benchmarks/results/design-measurements.md).
 LEIDEN_TWO_PASS_MAX_EDGES = 2_000_000
 #: From this many undirected tie pairs up, with two or more CPUs, :func:`score_inputs` runs
 #: Leiden in a second process (:class:`netinfluence.metrics.LeidenInBackground`) while it
-#: computes the tie strengths, engagement and flags. Measured end to end (`rank --top 0` on
-#: the benchmark graphs, 2 cores, three alternating runs each): 4.9e5 pairs 4.35-4.53 s with
-#: the process vs 4.30-4.45 s without (no difference), 8.1e5 5.68-5.85 vs 5.87-5.93 s,
-#: 1.6e6 10.78-11.38 vs 11.33-11.53 s, 8.2e6 about 7 s saved. Below 5e5 the process start
-#: (about 0.7 s of imports) cannot pay off.
+#: computes the tie strengths, engagement and flags. Below this the process start
+#: (about 0.7 s of imports) cannot pay off (benchmarks/results/design-measurements.md).
 LEIDEN_BACKGROUND_MIN_PAIRS = 500_000
 
 

@@ -3,7 +3,7 @@
 :func:`spreading_efficiency` measures, for every account, the mean outbreak size of an SIR
 epidemic started from it near the epidemic threshold; :func:`validate_rankings` compares
 rankings (degree, k-core, PageRank, VoteRank, collective influence and netinfluence's citizen
-score) with it: the *imprecision* of each ranking's top ``p`` share and Kendall's tau over all
+score) with it: the *imprecision* of each ranking's top ``share`` and Kendall's tau over all
 accounts. :func:`plot_validation` draws the table.
 """
 
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from netinfluence._check import choice, fraction, integer, make_rng
+from netinfluence._check import choice, fraction, integer, make_rng, renamed
 from netinfluence.errors import InputError
 from netinfluence.metrics import collective_influence, coreness, pagerank, voterank
 from netinfluence.network import resolve_layer, undirected_pairs
@@ -204,7 +204,7 @@ def _beta(net, beta, beta_factor, layer) -> tuple[float, float, float | None]:
     return min(1.0, f * beta_c), beta_c, f
 
 
-def imprecision(score, efficiency, *, p: float = 0.05) -> float:
+def imprecision(score, efficiency, *, share: float = 0.05, p: float | None = None) -> float:
     """Kitsak's imprecision ``1 - M_ranking(p) / M_eff(p)`` of one ranking.
 
     Parameters
@@ -213,8 +213,10 @@ def imprecision(score, efficiency, *, p: float = 0.05) -> float:
         The ranking's value per account (higher = ranked higher; NaN ranks last).
     efficiency : array-like
         Spreading efficiency per account, in the same order.
-    p : float, default 0.05
-        Share of accounts in the top (``max(1, round(p * n))`` of them).
+    share : float, default 0.05
+        Share of accounts in the top (``max(1, round(share * n))`` of them).
+    p : float, optional
+        Former name of ``share`` (deprecated).
 
     Returns
     -------
@@ -224,25 +226,25 @@ def imprecision(score, efficiency, *, p: float = 0.05) -> float:
 
     Notes
     -----
-    ``M_eff(p)`` is the mean efficiency of the ``p n`` accounts with the highest efficiency,
-    ``M_ranking(p)`` that of the ``p n`` accounts ranked highest. Ranking ties at the cut
+    ``M_eff(p)`` is the mean efficiency of the ``p n`` accounts with the highest efficiency
+    (``p`` = ``share``), ``M_ranking(p)`` that of the ``p n`` accounts ranked highest. Ranking ties at the cut
     are shared: the tied accounts enter with their mean efficiency, which is the expectation
     over a random order among them (k-core ranks have large ties).
 
     Examples
     --------
-    >>> imprecision([3, 2, 1, 0], [1.0, 4.0, 2.0, 1.0], p=0.25)  # picks 1.0, best is 4.0
+    >>> imprecision([3, 2, 1, 0], [1.0, 4.0, 2.0, 1.0], share=0.25)  # picks 1.0, best is 4.0
     0.75
-    >>> imprecision([1, 1, 0, 0], [1.0, 4.0, 2.0, 1.0], p=0.25)  # tie: mean of 1 and 4
+    >>> imprecision([1, 1, 0, 0], [1.0, 4.0, 2.0, 1.0], share=0.25)  # tie: mean of 1 and 4
     0.375
     """
     s = np.asarray(score, dtype=float)
     m = np.asarray(efficiency, dtype=float)
     if s.shape != m.shape or s.ndim != 1 or not len(s):
         raise InputError("score and efficiency must be 1-d arrays of the same non-zero length")
-    p = fraction("p", p, open_low=True)
+    share = fraction("share", renamed("p", p, "share", share), open_low=True)
     s = np.where(np.isnan(s), -np.inf, s)
-    n_top = max(1, round(p * len(s)))
+    n_top = max(1, round(share * len(s)))
     best = np.sort(m)[::-1][:n_top].mean()
     cut = np.sort(s)[::-1][n_top - 1]
     above = s > cut
@@ -279,10 +281,11 @@ def validate_rankings(
     beta_factor: float = 1.5,
     beta: float | None = None,
     runs: int | None = None,
-    p: float = 0.05,
+    share: float = 0.05,
     layer: str | None = None,
     scores: pd.DataFrame | None = None,
     seed: int = 0,
+    p: float | None = None,
 ) -> pd.DataFrame:
     """How well each ranking finds the accounts that really spread (Kitsak et al. 2010).
 
@@ -300,23 +303,25 @@ def validate_rankings(
     runs : int, optional
         Reverse-reachable sets for the spreading efficiency (see
         :func:`spreading_efficiency`).
-    p : float, default 0.05
-        Top share for the imprecision.
+    share : float, default 0.05
+        Top share of accounts for the imprecision.
     layer : {"follows", "interactions", "ties"}, optional
         Layer of the epidemic and of the classic rankings; default ``net.default_layer``.
     scores : pandas.DataFrame, optional
         Extra rankings to test, one column each, indexed by node id (higher = better).
     seed : int, default 0
+    p : float, optional
+        Former name of ``share`` (deprecated).
         Seed of the sampling and of the citizen score's community detection.
 
     Returns
     -------
     pandas.DataFrame
-        One row per ranking (index ``ranking``), columns ``imprecision`` (epsilon at ``p``;
+        One row per ranking (index ``ranking``), columns ``imprecision`` (epsilon at ``share``;
         0 is perfect), ``kendall_tau`` (tau-b between the ranking and the efficiency over all
-        accounts), ``top_spread`` (mean efficiency of the ranking's top ``p``),
-        ``best_spread`` (mean efficiency of the true top ``p``) and ``n_top``. ``attrs``:
-        ``beta``, ``beta_c``, ``beta_factor``, ``p``, ``runs``, ``layer``, ``nodes``,
+        accounts), ``top_spread`` (mean efficiency of the ranking's top ``share``),
+        ``best_spread`` (mean efficiency of the true top ``share``) and ``n_top``. ``attrs``:
+        ``beta``, ``beta_c``, ``beta_factor``, ``share``, ``runs``, ``layer``, ``nodes``,
         ``mean_efficiency``, ``efficiency`` (the per-account table).
 
     Raises
@@ -362,7 +367,7 @@ def validate_rankings(
         extra = scores if scores.index.equals(net.ids) else scores.reindex(net.ids)
     if not names and extra is None:
         raise InputError(f"rankings must name at least one of {list(RANKINGS)}")
-    p = fraction("p", p, open_low=True)
+    share = fraction("share", renamed("p", p, "share", share), open_low=True)
     layer_name = resolve_layer(net, layer)
     eff = spreading_efficiency(
         net, beta=beta, beta_factor=beta_factor, layer=layer_name, runs=runs, seed=seed
@@ -373,11 +378,11 @@ def validate_rankings(
     if extra is not None:
         for col in extra.columns:
             values[str(col)] = pd.to_numeric(extra[col], errors="coerce").to_numpy(dtype=float)
-    n_top = max(1, round(p * net.n_nodes))
+    n_top = max(1, round(share * net.n_nodes))
     best = float(np.sort(m)[::-1][:n_top].mean())
     rows = []
     for name, s in values.items():
-        eps = imprecision(s, m, p=p)
+        eps = imprecision(s, m, share=share)
         finite = np.where(np.isnan(s), np.nanmin(s) - 1 if np.isfinite(s).any() else 0.0, s)
         tau = kendalltau(finite, m).statistic if np.ptp(finite) > 0 else np.nan
         rows.append(
@@ -394,7 +399,7 @@ def validate_rankings(
     table.attrs.update(
         {
             **eff.attrs,
-            "p": p,
+            "share": share,
             "nodes": net.n_nodes,
             "mean_efficiency": float(m.mean()),
             "efficiency": eff,

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from netinfluence._arrays import unique
-from netinfluence._check import choice, fraction, integer, make_rng
+from netinfluence._check import choice, fraction, integer, make_rng, renamed
 from netinfluence.errors import InputError
 from netinfluence.network import check_layer, directed_pairs, resolve_layer, tie_probability_arrays
 
@@ -799,9 +799,10 @@ def expected_spread(
     layer: str | None = None,
     runs: int | None = None,
     rse: float = 0.05,
-    top: float = 0.01,
+    top_share: float = 0.01,
     max_runs: int = 20_000_000,
     seed: int | np.random.Generator | None = 0,
+    top: float | None = None,
 ) -> pd.DataFrame:
     """Expected spread of every account as the only seed, with its sampling error.
 
@@ -812,16 +813,18 @@ def expected_spread(
         As in :func:`simulate_spread`.
     runs : int, optional
         Number of reverse-reachable (RR) sets. Default: sample until the estimates of the top
-        ``top`` share of accounts have a relative standard error of at most ``rse`` (or
+        ``top_share`` of accounts have a relative standard error of at most ``rse`` (or
         ``max_runs`` sets were drawn).
     rse : float, default 0.05
         Target relative standard error when ``runs`` is None.
-    top : float, default 0.01
+    top_share : float, default 0.01
         Share of accounts (by estimated spread) the ``rse`` target applies to (at least one).
     max_runs : int, default 20,000,000
         Cap on the number of RR sets when ``runs`` is None (a ``RuntimeWarning`` says when
         the target was not reached).
     seed : int, numpy.random.Generator or None, default 0
+    top : float, optional
+        Former name of ``top_share`` (deprecated: ``top`` is a count everywhere else).
 
     Returns
     -------
@@ -867,10 +870,10 @@ def expected_spread(
     if runs is not None:
         runs = integer("runs", runs, minimum=1)
     rse = fraction("rse", rse, open_low=True)
-    top = fraction("top", top, open_low=True)
+    top_share = fraction("top_share", renamed("top", top, "top_share", top_share), open_low=True)
     max_runs = integer("max_runs", max_runs, minimum=1)
     rng = make_rng(seed)
-    values, err, used, rse_top = _rr_estimate(dm, runs, rse, top, max_runs, rng)
+    values, err, used, rse_top = _rr_estimate(dm, runs, rse, top_share, max_runs, rng)
     out = pd.DataFrame({"expected_spread": values, "stderr": err}, index=net.ids)
     out.attrs.update(
         {
