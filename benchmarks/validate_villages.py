@@ -51,10 +51,12 @@ def load_replicate(folder: Path):
     return mod
 
 
-def village_rankings(folder: Path, rep) -> pd.DataFrame:
-    """Per village: leaders' mean of each ranking on the giant component."""
+def village_rankings(folder: Path, rep, villages: list[int] | None = None) -> pd.DataFrame:
+    """Per village (all, or ``villages``): leaders' mean of each ranking on the giant component."""
     hh = pd.read_csv(folder / "households.csv")
     vil = pd.read_csv(folder / "villages.csv")
+    if villages is not None:
+        vil = vil[vil.village.isin(villages)]
     rows = []
     for _, vr in vil.iterrows():
         v, n = int(vr.village), int(vr.n_households)
