@@ -8,7 +8,7 @@ found.
 'leiden'
 >>> integer("k", 3, minimum=1)
 3
->>> make_rng(7).integers(10) == make_rng(7).integers(10)
+>>> bool(make_rng(7).integers(10) == make_rng(7).integers(10))
 True
 """
 

@@ -280,7 +280,7 @@ def test_bad_seeds_raise_input_error(seeds):
 
 def test_expected_spread_bad_options_and_edge_weights_above_one():
     net = make_net()
-    for kwargs in ({"rse": 0}, {"top": 2}, {"runs": 0}, {"max_runs": 0}):
+    for kwargs in ({"rse": 0}, {"top_share": 2}, {"runs": 0}, {"max_runs": 0}):
         with pytest.raises(InputError):
             expected_spread(net, **kwargs)
     summed = ni.read_network(

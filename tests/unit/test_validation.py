@@ -130,8 +130,8 @@ def test_extra_scores_and_citizen_score(karate):
     [
         {"rankings": ["fame"]},
         {"rankings": []},
-        {"p": 0},
-        {"p": 2},
+        {"share": 0},
+        {"share": 2},
         {"beta": 0},
         {"beta_factor": -1},
         {"runs": 0},

@@ -76,7 +76,7 @@ def community_quality(
     >>> net = ni.Network.from_edges(
     ...     [("a", "b"), ("b", "c"), ("c", "a"), ("d", "e"), ("e", "f"), ("f", "d"), ("c", "d")],
     ...     directed=False)
-    >>> q = community_quality(net, communities(net))
+    >>> q = community_quality(net, ni.communities(net))
     >>> q.round(4)
                size  internal_edges  cut_edges  conductance  internal_density
     community
