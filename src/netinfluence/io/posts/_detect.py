@@ -31,6 +31,7 @@ def _json_format(head: bytes, keys: set[str]) -> str | None:
     if "actor" in keys and "verb" in keys and ("postedTime" in keys or "object" in keys):
         return "gnip"
     if {"subreddit", "parent_id"} <= keys or {"subreddit", "selftext"} <= keys or \
+            {"parent_id", "created_utc"} <= keys or {"link_id", "body"} <= keys or \
             b'"kind": "Listing"' in head or b'"kind":"Listing"' in head or (
             "things" in keys and "json" in keys):
         return "reddit"
