@@ -17,15 +17,25 @@ INTERACTION_COLUMNS = ["source", "target", "type", "count", "first_timestamp", "
 _MAX_CHAIN = 20  # reshare-of-reshare hops followed to the original
 
 
-def _lookup(col: Collector, posts: pd.DataFrame) -> tuple[dict, dict]:
-    """Author and reshared post of every post known: the export's posts win over context."""
+def _lookup(col: Collector) -> tuple[pd.Index, np.ndarray, dict]:
+    """Author of every post known (an index and an array; the export's posts win over
+    context, the first of duplicates wins) and the reshared post of each reshare."""
     author = {k: v[0] for k, v in col.context.items() if v[0]}
     shared = {k: v[1] for k, v in col.context.items() if v[1]}
-    author.update(zip(posts.index, posts["author"], strict=False))
-    sp = posts["shared_post"]
-    sp = sp[sp.notna()]
-    shared.update(zip(sp.index, sp, strict=False))
-    return author, shared
+    p = col.posts
+    # reversed so that the first of duplicate posts is the one left in the dict
+    author.update(zip(reversed(p["post_id"]), reversed(p["author"]), strict=True))
+    shared.update((k, v) for k, v in zip(reversed(p["post_id"]), reversed(p["shared_post"]),
+                                         strict=True) if v)
+    keys = pd.Index(list(author.keys()), dtype=object)
+    return keys, np.array(list(author.values()), dtype=object), shared
+
+
+def _map(values: pd.Series, keys: pd.Index, vals: np.ndarray) -> pd.Series:
+    """``values.map(dict(zip(keys, vals)))``, by index lookup (faster on 10^6 rows)."""
+    pos = keys.get_indexer(values.to_numpy(dtype=object))
+    out = np.where(pos >= 0, vals[pos], None) if len(vals) else np.full(len(values), None)
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 def interactions_table(col: Collector, posts: pd.DataFrame, secs: np.ndarray,
@@ -36,13 +46,15 @@ def interactions_table(col: Collector, posts: pd.DataFrame, secs: np.ndarray,
     ``keep_seq`` marks the collected posts kept (duplicates removed); ``use_seq`` further
     restricts the posts whose references count (filters).
     """
-    refs = pd.DataFrame({c: col.refs[c] for c in REF_COLUMNS})
+    # object columns: internal only, so skip the conversion to Arrow strings
+    refs = pd.DataFrame({c: pd.Series(col.refs[c], dtype=object if c != "seq" else "int64")
+                         for c in REF_COLUMNS})
     if refs.empty:
         return _empty()
     seq = refs["seq"].to_numpy()
     ok = keep_seq[seq] if use_seq is None else (keep_seq & use_seq)[seq]
     refs = refs[ok]
-    author_of, shared_of = _lookup(col, posts)
+    keys, authors, shared_of = _lookup(col)
 
     tp = refs["target_post"]
     # a reshare of a reshare credits the original: follow shared_post links to the end
@@ -57,8 +69,8 @@ def interactions_table(col: Collector, posts: pd.DataFrame, secs: np.ndarray,
             cur = cur.where(~moved, nxt)
         tp = tp.copy()
         tp[is_rt] = cur
-    target = tp.map(author_of) if len(tp) else tp
-    target = target.where(target.notna(), refs["target"])
+    target = _map(tp, keys, authors)
+    target = target.where(target.notna(), refs["target"].astype(object))
     need = target.isna() & refs["target_handle"].notna()
     if need.any() and col.handles:
         handles = refs.loc[need, "target_handle"].astype(str).str.lower().str.lstrip("@")

@@ -18,6 +18,11 @@ def _v2_user(col: Collector, u: dict) -> None:
     if not uid:
         return
     pm = u.get("public_metrics") or {}
+    rec = col.users.get(uid)
+    # the same user recurs in every page's includes: skip once nothing new can be added
+    if rec is not None and rec.get("handle") is not None and (
+            not pm or rec.get("followers") is not None):
+        return
     col.add_user(uid, handle=u.get("username"), name=u.get("name"),
                  followers=pm.get("followers_count"), following=pm.get("following_count"),
                  posts=pm.get("tweet_count"), verified=u.get("verified"))
