@@ -38,15 +38,24 @@ def generate(n: int, path: Path, seed: int = 0) -> None:
             for i in range(start, min(n, start + PAGE)):
                 author = str(rng.randrange(n_users))
                 users[author] = None
-                t = {"id": str(10**15 + i), "author_id": author,
-                     "created_at": time.strftime("%Y-%m-%dT%H:%M:%S.000Z",
-                                                 time.gmtime(base + i * 7)),
-                     "conversation_id": str(10**15 + i), "lang": rng.choice(["en", "es", "de"]),
-                     "public_metrics": {"retweet_count": rng.randrange(50),
-                                        "reply_count": rng.randrange(10),
-                                        "like_count": rng.randrange(200), "quote_count": 0},
-                     "possibly_sensitive": False, "reply_settings": "everyone",
-                     "source": "Twitter for Android"}
+                t = {
+                    "id": str(10**15 + i),
+                    "author_id": author,
+                    "created_at": time.strftime(
+                        "%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(base + i * 7)
+                    ),
+                    "conversation_id": str(10**15 + i),
+                    "lang": rng.choice(["en", "es", "de"]),
+                    "public_metrics": {
+                        "retweet_count": rng.randrange(50),
+                        "reply_count": rng.randrange(10),
+                        "like_count": rng.randrange(200),
+                        "quote_count": 0,
+                    },
+                    "possibly_sensitive": False,
+                    "reply_settings": "everyone",
+                    "source": "Twitter for Android",
+                }
                 text = " ".join(rng.choice(words) for _ in range(rng.randrange(8, 30)))
                 ents = {}
                 r = rng.random()
@@ -58,13 +67,23 @@ def generate(n: int, path: Path, seed: int = 0) -> None:
                     if kind == "replied_to":
                         t["in_reply_to_user_id"] = ref_author
                     if rng.random() < 0.9:  # a few expansions missing: unresolved
-                        inc_tweets[ref] = {"id": ref, "author_id": ref_author, "text": text,
-                                           "created_at": t["created_at"]}
+                        inc_tweets[ref] = {
+                            "id": ref,
+                            "author_id": ref_author,
+                            "text": text,
+                            "created_at": t["created_at"],
+                        }
                         users[ref_author] = None
                     if kind == "retweeted":
                         text = f"RT @user{ref_author}: {text}"
-                        ents["mentions"] = [{"start": 3, "end": 12, "username":
-                                             f"user{ref_author}", "id": ref_author}]
+                        ents["mentions"] = [
+                            {
+                                "start": 3,
+                                "end": 12,
+                                "username": f"user{ref_author}",
+                                "id": ref_author,
+                            }
+                        ]
                 ments = ents.setdefault("mentions", [])
                 for _ in range(rng.randrange(4)):
                     m = str(rng.randrange(n_users))
@@ -75,15 +94,29 @@ def generate(n: int, path: Path, seed: int = 0) -> None:
                 t["entities"] = ents
                 t["text"] = text
                 data.append(t)
-            page = {"data": data, "includes": {
-                "users": [{"id": u, "username": f"user{u}", "name": f"User {u}",
-                           "public_metrics": {"followers_count": int(u) % 997,
-                                              "following_count": 10, "tweet_count": 100,
-                                              "listed_count": 0}, "verified": False}
-                          for u in users],
-                "tweets": list(inc_tweets.values())},
+            page = {
+                "data": data,
+                "includes": {
+                    "users": [
+                        {
+                            "id": u,
+                            "username": f"user{u}",
+                            "name": f"User {u}",
+                            "public_metrics": {
+                                "followers_count": int(u) % 997,
+                                "following_count": 10,
+                                "tweet_count": 100,
+                                "listed_count": 0,
+                            },
+                            "verified": False,
+                        }
+                        for u in users
+                    ],
+                    "tweets": list(inc_tweets.values()),
+                },
                 "meta": {"result_count": len(data)},
-                "__twarc": {"url": "https://api.x.com/2/tweets/search/all", "version": "2.14"}}
+                "__twarc": {"url": "https://api.x.com/2/tweets/search/all", "version": "2.14"},
+            }
             fh.write(json.dumps(page) + "\n")
 
 
@@ -92,8 +125,12 @@ def run_netinfluence(path: str) -> dict:
     from netinfluence.io.posts._source import JSON_BACKEND
 
     t = read_posts_tables(path)
-    return {"posts": len(t.posts), "interaction_rows": len(t.interactions),
-            "users": len(t.users), "json": JSON_BACKEND}
+    return {
+        "posts": len(t.posts),
+        "interaction_rows": len(t.interactions),
+        "users": len(t.users),
+        "json": JSON_BACKEND,
+    }
 
 
 def run_plain(path: str) -> dict:
@@ -122,8 +159,9 @@ def run_plain(path: str) -> dict:
     e = e.dropna(subset=["target"])
     e = e[e["source"] != e["target"]]
     e = e.merge(p[["id", "created_at"]], left_on="post", right_on="id")
-    out = e.groupby(["source", "target", "type"]).agg(count=("post", "size"),
-                                                      timestamp=("created_at", "max"))
+    out = e.groupby(["source", "target", "type"]).agg(
+        count=("post", "size"), timestamp=("created_at", "max")
+    )
     return {"posts": len(p), "interaction_rows": len(out), "users": None, "json": "json"}
 
 
@@ -136,8 +174,13 @@ def child(which: str, path: str) -> None:
 
 
 def measure(which: str, path: Path) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", which, str(path)],
-                         capture_output=True, text=True, check=True, env=os.environ.copy())
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", which, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=os.environ.copy(),
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -161,19 +204,26 @@ def main() -> None:
         if not path.exists():
             t0 = time.perf_counter()
             generate(n, path, args.seed)
-            print(f"generated {n:,} tweets ({path.stat().st_size / 2**20:,.0f} MiB) in "
-                  f"{time.perf_counter() - t0:.0f} s", flush=True)
+            print(
+                f"generated {n:,} tweets ({path.stat().st_size / 2**20:,.0f} MiB) in "
+                f"{time.perf_counter() - t0:.0f} s",
+                flush=True,
+            )
         for which in ("netinfluence", "plain"):
             r = measure(which, path)
             r.update(which=which, n=n, mib=path.stat().st_size / 2**20)
             rows.append(r)
             print(json.dumps(r), flush=True)
-    table = ["| tweets | file MiB | reader | JSON | seconds | peak RSS MiB | posts | "
-             "interaction rows |", "|---|---|---|---|---|---|---|---|"]
+    table = [
+        "| tweets | file MiB | reader | JSON | seconds | peak RSS MiB | posts | interaction rows |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
-        table.append(f"| {r['n']:,} | {r['mib']:,.0f} | {r['which']} | {r['json']} | "
-                     f"{r['seconds']:.1f} | {r['peak_rss_mib']:,.0f} | {r['posts']:,} | "
-                     f"{r['interaction_rows']:,} |")
+        table.append(
+            f"| {r['n']:,} | {r['mib']:,.0f} | {r['which']} | {r['json']} | "
+            f"{r['seconds']:.1f} | {r['peak_rss_mib']:,.0f} | {r['posts']:,} | "
+            f"{r['interaction_rows']:,} |"
+        )
     print("\n".join(table))
     if args.out:
         with open(args.out, "a") as fh:

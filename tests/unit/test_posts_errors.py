@@ -10,10 +10,18 @@ import pytest
 from netinfluence.errors import InputError
 from netinfluence.io.posts import POST_FORMATS, detect_format, read_posts_tables
 
-GOOD = {"data": [{"id": "1", "author_id": "A", "created_at": "2024-01-01T00:00:00Z",
-                  "text": "x"}]}
-GOOD2 = {"data": [{"id": "2", "author_id": "B", "created_at": "2024-01-01T00:00:00Z",
-                   "text": "y", "referenced_tweets": [{"type": "replied_to", "id": "1"}]}]}
+GOOD = {"data": [{"id": "1", "author_id": "A", "created_at": "2024-01-01T00:00:00Z", "text": "x"}]}
+GOOD2 = {
+    "data": [
+        {
+            "id": "2",
+            "author_id": "B",
+            "created_at": "2024-01-01T00:00:00Z",
+            "text": "y",
+            "referenced_tweets": [{"type": "replied_to", "id": "1"}],
+        }
+    ]
+}
 
 
 def write(path: Path, *lines: str) -> Path:
@@ -44,12 +52,15 @@ def test_api_errors_without_data(tmp_path):
     assert any("API error" in ln.reason for ln in t.report.lines)
 
 
-@pytest.mark.parametrize("bad", [
-    {"data": "not a list"},
-    {"data": [{"id": {"nested": 1}, "author_id": "A"}]},
-    {"data": [{"id": "9", "text": "no author"}]},
-    {"data": [{"id": "9", "author_id": 1.5}]},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"data": "not a list"},
+        {"data": [{"id": {"nested": 1}, "author_id": "A"}]},
+        {"data": [{"id": "9", "text": "no author"}]},
+        {"data": [{"id": "9", "author_id": 1.5}]},
+    ],
+)
 def test_wrong_types_raise_with_the_line(tmp_path, bad):
     p = write(tmp_path / "p.jsonl", json.dumps(GOOD), json.dumps(bad))
     with pytest.raises(InputError) as err:
@@ -92,8 +103,13 @@ def test_empty_missing_and_unknown_format(tmp_path):
 
 
 def test_generic_rows_without_author_and_unknown_type(tmp_path):
-    p = write(tmp_path / "g.csv", "post_id,author,created_at,type",
-              "1,ana,2024-01-01,post", "2,,2024-01-01,post", "3,bo,2024-01-01,like")
+    p = write(
+        tmp_path / "g.csv",
+        "post_id,author,created_at,type",
+        "1,ana,2024-01-01,post",
+        "2,,2024-01-01,post",
+        "3,bo,2024-01-01,like",
+    )
     with pytest.raises(InputError) as err:
         read_posts_tables(p)
     assert err.value.row == 2
@@ -119,5 +135,15 @@ def test_bad_filter_values(tmp_path):
 
 
 def test_formats_contract():
-    assert POST_FORMATS == ("twitter-v2", "twitter-v2-flat", "twarc-csv", "twitter-v1", "gnip",
-                            "reddit", "mastodon", "bluesky", "youtube", "generic")
+    assert POST_FORMATS == (
+        "twitter-v2",
+        "twitter-v2-flat",
+        "twarc-csv",
+        "twitter-v1",
+        "gnip",
+        "reddit",
+        "mastodon",
+        "bluesky",
+        "youtube",
+        "generic",
+    )

@@ -24,15 +24,17 @@ def posts_tables(draw):
     for i in range(n):
         earlier = st.sampled_from([r["post_id"] for r in rows]) if rows else st.none()
         kind = draw(st.sampled_from(["post", "reply", "reshare", "quote"])) if rows else "post"
-        rows.append({
-            "post_id": str(1000 + i),
-            "author": draw(st.sampled_from(USERS)),
-            "created_at": 1_600_000_000 + draw(st.integers(0, 10**6)),
-            "reply_to_post": draw(earlier) if kind == "reply" else None,
-            "shared_post": draw(earlier) if kind == "reshare" else None,
-            "quoted_post": draw(earlier) if kind == "quote" else None,
-            "mentions": draw(st.lists(st.sampled_from(USERS), max_size=3, unique=True)),
-        })
+        rows.append(
+            {
+                "post_id": str(1000 + i),
+                "author": draw(st.sampled_from(USERS)),
+                "created_at": 1_600_000_000 + draw(st.integers(0, 10**6)),
+                "reply_to_post": draw(earlier) if kind == "reply" else None,
+                "shared_post": draw(earlier) if kind == "reshare" else None,
+                "quoted_post": draw(earlier) if kind == "quote" else None,
+                "mentions": draw(st.lists(st.sampled_from(USERS), max_size=3, unique=True)),
+            }
+        )
     return rows
 
 
@@ -41,13 +43,34 @@ def write_generic_csv(rows, path: Path) -> None:
     author = {r["post_id"]: r["author"] for r in rows}
     with path.open("w", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["post_id", "author", "created_at", "reply_to_post", "reply_to_author",
-                    "shared_post", "quoted_post", "mentions", "text"])
+        w.writerow(
+            [
+                "post_id",
+                "author",
+                "created_at",
+                "reply_to_post",
+                "reply_to_author",
+                "shared_post",
+                "quoted_post",
+                "mentions",
+                "text",
+            ]
+        )
         for r in rows:
             ts = datetime.fromtimestamp(r["created_at"], tz=UTC).isoformat()
-            w.writerow([r["post_id"], r["author"], ts, r["reply_to_post"] or "",
-                        author.get(r["reply_to_post"], ""), r["shared_post"] or "",
-                        r["quoted_post"] or "", ";".join(r["mentions"]), "some text"])
+            w.writerow(
+                [
+                    r["post_id"],
+                    r["author"],
+                    ts,
+                    r["reply_to_post"] or "",
+                    author.get(r["reply_to_post"], ""),
+                    r["shared_post"] or "",
+                    r["quoted_post"] or "",
+                    ";".join(r["mentions"]),
+                    "some text",
+                ]
+            )
 
 
 def write_v2_pages(rows, path: Path, page_size: int = 7) -> None:
@@ -56,30 +79,43 @@ def write_v2_pages(rows, path: Path, page_size: int = 7) -> None:
     by_id = {r["post_id"]: r for r in rows}
     with path.open("w") as fh:
         for start in range(0, len(rows), page_size):
-            page = rows[start:start + page_size]
+            page = rows[start : start + page_size]
             data, inc_tweets = [], {}
             for r in page:
                 refs = []
-                for kind, key in (("replied_to", "reply_to_post"), ("retweeted", "shared_post"),
-                                  ("quoted", "quoted_post")):
+                for kind, key in (
+                    ("replied_to", "reply_to_post"),
+                    ("retweeted", "shared_post"),
+                    ("quoted", "quoted_post"),
+                ):
                     if r[key]:
                         refs.append({"type": kind, "id": r[key]})
                         parent = by_id[r[key]]
-                        inc_tweets[parent["post_id"]] = {"id": parent["post_id"],
-                                                         "author_id": parent["author"],
-                                                         "text": "x"}
-                t = {"id": r["post_id"], "author_id": r["author"], "text": "some text",
-                     "created_at": datetime.fromtimestamp(r["created_at"], tz=UTC).strftime(
-                         "%Y-%m-%dT%H:%M:%S.000Z"),
-                     "entities": {"mentions": [{"id": m, "username": f"user{m}"}
-                                               for m in r["mentions"]]}}
+                        inc_tweets[parent["post_id"]] = {
+                            "id": parent["post_id"],
+                            "author_id": parent["author"],
+                            "text": "x",
+                        }
+                t = {
+                    "id": r["post_id"],
+                    "author_id": r["author"],
+                    "text": "some text",
+                    "created_at": datetime.fromtimestamp(r["created_at"], tz=UTC).strftime(
+                        "%Y-%m-%dT%H:%M:%S.000Z"
+                    ),
+                    "entities": {
+                        "mentions": [{"id": m, "username": f"user{m}"} for m in r["mentions"]]
+                    },
+                }
                 if refs:
                     t["referenced_tweets"] = refs
                 if r["reply_to_post"]:
                     t["in_reply_to_user_id"] = by_id[r["reply_to_post"]]["author"]
                 data.append(t)
-            inc = {"users": [{"id": u, "username": f"user{u}"} for u in USERS],
-                   "tweets": list(inc_tweets.values())}
+            inc = {
+                "users": [{"id": u, "username": f"user{u}"} for u in USERS],
+                "tweets": list(inc_tweets.values()),
+            }
             fh.write(json.dumps({"data": data, "includes": inc, "meta": {}}) + "\n")
 
 
@@ -102,7 +138,10 @@ def test_generic_csv_and_v2_json_give_the_same_interactions(rows, tmp_path_facto
     assert len(a.posts) == len(b.posts) == len(rows)
     # the package convention: every reply row points from the replier to the replied-to author
     author = {r["post_id"]: r["author"] for r in rows}
-    expected_replies = {(r["author"], author[r["reply_to_post"]]) for r in rows
-                        if r["reply_to_post"] and r["author"] != author[r["reply_to_post"]]}
+    expected_replies = {
+        (r["author"], author[r["reply_to_post"]])
+        for r in rows
+        if r["reply_to_post"] and r["author"] != author[r["reply_to_post"]]
+    }
     got = set(map(tuple, ia[ia["type"] == "reply"][["source", "target"]].to_numpy()))
     assert got == expected_replies

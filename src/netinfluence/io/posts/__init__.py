@@ -142,8 +142,9 @@ def read_posts_tables(
     """
     files = expand_paths(paths)
     if format != "auto" and format not in POST_FORMATS:
-        raise InputError(f"unknown posts format {format!r}; expected 'auto' or one of "
-                         f"{', '.join(POST_FORMATS)}")
+        raise InputError(
+            f"unknown posts format {format!r}; expected 'auto' or one of {', '.join(POST_FORMATS)}"
+        )
     bad = BadRows(on_bad_rows)
     col = Collector()
     report = LoadReport()
@@ -171,16 +172,21 @@ def read_posts_tables(
     selected = pd.Series(True, index=posts.index)
     if since is not None or until is not None or lang:
         selected &= window_and_lang(posts, since, until, lang)
-        report.add("posts", "filtered", int((~selected).sum()),
-                   "posts outside since/until or not in lang")
+        report.add(
+            "posts", "filtered", int((~selected).sum()), "posts outside since/until or not in lang"
+        )
     if about:
         matches = topic_matches(posts, parse_terms(about))
         report.add("posts", "matched", int(matches.sum()), f"posts matching about={about!r}")
         conv = conversations(posts, matches & selected)
         before = int(selected.sum())
         selected &= conv
-        report.add("posts", "filtered", before - int(selected.sum()),
-                   "posts outside the conversations matching about=")
+        report.add(
+            "posts",
+            "filtered",
+            before - int(selected.sum()),
+            "posts outside the conversations matching about=",
+        )
     if not selected.all():
         use = np.zeros(len(keep), dtype=bool)
         use[np.flatnonzero(keep)[selected.to_numpy()]] = True
@@ -189,8 +195,7 @@ def read_posts_tables(
         posts = posts[selected.to_numpy()]
     users = users_table(col, posts, inter, matches)
     _summary(report, posts)
-    return PostsTables(posts=posts, interactions=inter, users=users, report=report,
-                       formats=formats)
+    return PostsTables(posts=posts, interactions=inter, users=users, report=report, formats=formats)
 
 
 def _summary(report: LoadReport, posts: pd.DataFrame) -> None:
@@ -199,5 +204,9 @@ def _summary(report: LoadReport, posts: pd.DataFrame) -> None:
     report.add("posts", "authors", authors, "distinct authors")
     t = posts["created_at"].dropna()
     if len(t):
-        report.add("posts", "time range", len(t),
-                   f"posts dated {t.min().isoformat()} to {t.max().isoformat()}")
+        report.add(
+            "posts",
+            "time range",
+            len(t),
+            f"posts dated {t.min().isoformat()} to {t.max().isoformat()}",
+        )

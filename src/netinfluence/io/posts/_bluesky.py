@@ -26,8 +26,12 @@ def read_bluesky(path: str, col: Collector, bad: BadRows) -> None:
         try:
             _doc(col, obj, path, line)
         except (KeyError, TypeError, AttributeError) as exc:
-            bad.bad(f"line {line}: not a Bluesky post view ({exc})", source=path, row=line,
-                    kind="records of the wrong shape")
+            bad.bad(
+                f"line {line}: not a Bluesky post view ({exc})",
+                source=path,
+                row=line,
+                kind="records of the wrong shape",
+            )
 
 
 def _doc(col: Collector, obj, path: str, line: int) -> None:
@@ -55,9 +59,14 @@ def _doc(col: Collector, obj, path: str, line: int) -> None:
 
 def _author(col: Collector, a: dict) -> str:
     did = a["did"]
-    col.add_user(did, handle=a.get("handle"), name=a.get("displayName") or None,
-                 followers=a.get("followersCount"), following=a.get("followsCount"),
-                 posts=a.get("postsCount"))
+    col.add_user(
+        did,
+        handle=a.get("handle"),
+        name=a.get("displayName") or None,
+        followers=a.get("followersCount"),
+        following=a.get("followsCount"),
+        posts=a.get("postsCount"),
+    )
     return did
 
 
@@ -73,8 +82,16 @@ def _feed_item(col: Collector, item: dict, path: str, line: int) -> None:
     if reason and reason.get("$type") == _REPOST:
         by = _author(col, reason["by"])
         uri = pv["uri"]
-        seq = col.add_post(f"{uri}#repost-by-{by}", by, reason.get("indexedAt"), "reshare",
-                           shared=uri, platform=PLATFORM, file=path, line=line)
+        seq = col.add_post(
+            f"{uri}#repost-by-{by}",
+            by,
+            reason.get("indexedAt"),
+            "reshare",
+            shared=uri,
+            platform=PLATFORM,
+            file=path,
+            line=line,
+        )
         col.ref(seq, by, "retweet", target_post=uri, target=pv["author"]["did"])
 
 
@@ -118,10 +135,22 @@ def _post(col: Collector, pv: dict, path: str, line: int) -> None:
     langs = rec.get("langs") or ()
     ptype = "reply" if parent else "quote" if quoted else "post"
     seq = col.add_post(
-        uri, author, rec.get("createdAt") or pv.get("indexedAt"), ptype, reply_to=parent,
-        quoted=quoted, text=rec.get("text"), likes=pv.get("likeCount"),
-        replies=pv.get("replyCount"), shares=pv.get("repostCount"), hashtags=tag_string(tags),
-        lang=langs[0] if langs else None, platform=PLATFORM, file=path, line=line)
+        uri,
+        author,
+        rec.get("createdAt") or pv.get("indexedAt"),
+        ptype,
+        reply_to=parent,
+        quoted=quoted,
+        text=rec.get("text"),
+        likes=pv.get("likeCount"),
+        replies=pv.get("replyCount"),
+        shares=pv.get("repostCount"),
+        hashtags=tag_string(tags),
+        lang=langs[0] if langs else None,
+        platform=PLATFORM,
+        file=path,
+        line=line,
+    )
     if parent:
         col.ref(seq, author, "reply", target=did_of(parent), target_post=parent)
     if quoted:

@@ -10,8 +10,20 @@ from typing import Any
 
 #: Columns of the posts table, in order (``post_id`` becomes the index).
 POST_COLUMNS = (
-    "post_id", "author", "created_at", "type", "reply_to_post", "shared_post", "quoted_post",
-    "text", "like_count", "reply_count", "share_count", "hashtags", "lang", "platform",
+    "post_id",
+    "author",
+    "created_at",
+    "type",
+    "reply_to_post",
+    "shared_post",
+    "quoted_post",
+    "text",
+    "like_count",
+    "reply_count",
+    "share_count",
+    "hashtags",
+    "lang",
+    "platform",
 )
 #: Columns of the raw references (one per reply/mention/reshare/quote/comment found in a post).
 REF_COLUMNS = ("seq", "source", "type", "target", "target_post", "target_handle", "time")
@@ -67,9 +79,26 @@ class Collector:
         self.notes: list[tuple[str, str, int, str]] = []  # (source, action, count, reason)
 
     # ------------------------------------------------------------------ posts and references
-    def add_post(self, post_id, author, created_at, ptype, *, reply_to=None, shared=None,
-                 quoted=None, text=None, likes=None, replies=None, shares=None, hashtags=None,
-                 lang=None, platform, file: str, line: int) -> int:
+    def add_post(
+        self,
+        post_id,
+        author,
+        created_at,
+        ptype,
+        *,
+        reply_to=None,
+        shared=None,
+        quoted=None,
+        text=None,
+        likes=None,
+        replies=None,
+        shares=None,
+        hashtags=None,
+        lang=None,
+        platform,
+        file: str,
+        line: int,
+    ) -> int:
         """Append one post; returns its sequence number (used by :meth:`ref`)."""
         p = self.posts
         seq = len(p["post_id"])
@@ -91,8 +120,16 @@ class Collector:
         self.post_line.append(line)
         return seq
 
-    def ref(self, seq: int, source, rtype: str, target=None, target_post=None,
-            target_handle=None, time=None) -> None:
+    def ref(
+        self,
+        seq: int,
+        source,
+        rtype: str,
+        target=None,
+        target_post=None,
+        target_handle=None,
+        time=None,
+    ) -> None:
         """A reference of post ``seq`` (by ``source``) to a user and/or a post.
 
         ``target`` is a user id known from the post itself; ``target_post`` resolves through the

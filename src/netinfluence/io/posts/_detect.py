@@ -10,8 +10,16 @@ from netinfluence.io._files import _inner_suffix
 from netinfluence.io.posts._source import read_head
 
 POST_FORMATS: tuple[str, ...] = (
-    "twitter-v2", "twitter-v2-flat", "twarc-csv", "twitter-v1", "gnip", "reddit", "mastodon",
-    "bluesky", "youtube", "generic",
+    "twitter-v2",
+    "twitter-v2-flat",
+    "twarc-csv",
+    "twitter-v1",
+    "gnip",
+    "reddit",
+    "mastodon",
+    "bluesky",
+    "youtube",
+    "generic",
 )
 HEAD_BYTES = 1 << 16
 _KEY = re.compile(rb'"([A-Za-z_$][\w.$]*)"\s*:')
@@ -30,20 +38,25 @@ def _json_format(head: bytes, keys: set[str]) -> str | None:
         return "bluesky"
     if "actor" in keys and "verb" in keys and ("postedTime" in keys or "object" in keys):
         return "gnip"
-    if {"subreddit", "parent_id"} <= keys or {"subreddit", "selftext"} <= keys or \
-            {"parent_id", "created_utc"} <= keys or {"link_id", "body"} <= keys or \
-            b'"kind": "Listing"' in head or b'"kind":"Listing"' in head or (
-            "things" in keys and "json" in keys):
+    if (
+        {"subreddit", "parent_id"} <= keys
+        or {"subreddit", "selftext"} <= keys
+        or {"parent_id", "created_utc"} <= keys
+        or {"link_id", "body"} <= keys
+        or b'"kind": "Listing"' in head
+        or b'"kind":"Listing"' in head
+        or ("things" in keys and "json" in keys)
+    ):
         return "reddit"
-    if "acct" in keys and ("in_reply_to_account_id" in keys or "statuses_count" in keys
-                           or "descendants" in keys):
+    if "acct" in keys and (
+        "in_reply_to_account_id" in keys or "statuses_count" in keys or "descendants" in keys
+    ):
         return "mastodon"
     if "id_str" in keys and ("screen_name" in keys or "user" in keys):
         return "twitter-v1"
     if "author_id" in keys or "username" in keys:
         first = head.lstrip()[:200]
-        if re.match(rb'\{\s*"data"\s*:', first) or "includes" in keys or \
-                "matching_rules" in keys:
+        if re.match(rb'\{\s*"data"\s*:', first) or "includes" in keys or "matching_rules" in keys:
             return "twitter-v2"
         if "author" in keys or "__twarc" in keys:
             return "twitter-v2-flat"
@@ -100,18 +113,28 @@ def detect_format(path, columns: dict[str, str] | None = None) -> str:
     suffix = _inner_suffix(Path(p))
     if suffix in (".csv", ".tsv", ".parquet", ".pq", ".txt"):
         cols = _table_columns(p, suffix)
-        if "id" in cols and "author_id" in cols and any(
+        if (
+            "id" in cols
+            and "author_id" in cols
+            and any(
                 c.startswith(("referenced_tweets.", "author.", "public_metrics.", "__twarc."))
-                for c in cols):
+                for c in cols
+            )
+        ):
             return "twarc-csv"
-        names = set(cols) | set((columns or {}).keys()) if columns and set(
-            columns.values()) & set(cols) else set(cols)
+        names = (
+            set(cols) | set((columns or {}).keys())
+            if columns and set(columns.values()) & set(cols)
+            else set(cols)
+        )
         if _GENERIC_COLUMNS <= names or {"post_id", "author"} <= names:
             return "generic"
         raise InputError(
             "cannot tell the posts format of this table: expected twarc-csv columns (id, "
             "author_id, referenced_tweets.*) or generic ones (post_id, author, created_at; map "
-            f"other names with columns=); saw columns {cols[:20]}", source=p)
+            f"other names with columns=); saw columns {cols[:20]}",
+            source=p,
+        )
     head = read_head(p, HEAD_BYTES)
     stripped = head.lstrip()
     if not stripped:
@@ -119,12 +142,16 @@ def detect_format(path, columns: dict[str, str] | None = None) -> str:
     if stripped[:1] not in (b"{", b"["):
         raise InputError(
             "cannot tell the posts format: not JSON (first bytes "
-            f"{stripped[:40]!r}) and not a .csv/.tsv/.parquet table", source=p)
+            f"{stripped[:40]!r}) and not a .csv/.tsv/.parquet table",
+            source=p,
+        )
     keys = _keys(head)
     fmt = _json_format(head, keys)
     if fmt is None:
         raise InputError(
             "cannot tell the posts format of this JSON; pass format= one of "
             f"{', '.join(POST_FORMATS)}; keys seen in the first {len(head):,} bytes: "
-            f"{sorted(keys)[:30]}", source=p)
+            f"{sorted(keys)[:30]}",
+            source=p,
+        )
     return fmt

@@ -25,9 +25,15 @@ def html_text(content: str | None) -> str | None:
 
 def _account(col: Collector, a: dict) -> str | None:
     uid = id_str(a.get("id"))
-    col.add_user(uid, handle=a.get("acct"), name=a.get("display_name") or None,
-                 followers=a.get("followers_count"), following=a.get("following_count"),
-                 posts=a.get("statuses_count"), bot=a.get("bot"))
+    col.add_user(
+        uid,
+        handle=a.get("acct"),
+        name=a.get("display_name") or None,
+        followers=a.get("followers_count"),
+        following=a.get("following_count"),
+        posts=a.get("statuses_count"),
+        bot=a.get("bot"),
+    )
     return uid
 
 
@@ -42,17 +48,30 @@ def read_mastodon(path: str, col: Collector, bad: BadRows) -> None:
                 continue
             _walk(col, obj, path, line)
         except (KeyError, TypeError, AttributeError) as exc:
-            bad.bad(f"line {line}: not a Mastodon status ({exc})", source=path, row=line,
-                    kind="records of the wrong shape")
+            bad.bad(
+                f"line {line}: not a Mastodon status ({exc})",
+                source=path,
+                row=line,
+                kind="records of the wrong shape",
+            )
 
 
-def _account_list(col: Collector, accounts: list, status: str, kind: str, path: str,
-                  line: int) -> None:
+def _account_list(
+    col: Collector, accounts: list, status: str, kind: str, path: str, line: int
+) -> None:
     for a in accounts:
         uid = _account(col, a)
         if kind == "reblogged_by":  # a reblog without its own status or time
-            seq = col.add_post(f"{status}/reblogged_by/{uid}", uid, None, "reshare",
-                               shared=status, platform=PLATFORM, file=path, line=line)
+            seq = col.add_post(
+                f"{status}/reblogged_by/{uid}",
+                uid,
+                None,
+                "reshare",
+                shared=status,
+                platform=PLATFORM,
+                file=path,
+                line=line,
+            )
             col.ref(seq, uid, "retweet", target_post=status)
     what = "reblogs (no time)" if kind == "reblogged_by" else "accounts (likes: users only)"
     col.note(path, "read", len(accounts), f"{kind} {what} of status {status}")
@@ -96,12 +115,23 @@ def _status(col: Collector, s: dict, path: str, line: int) -> None:
     ptype = "reshare" if shared else "reply" if reply_to else "quote" if quoted else "post"
     src = rb if rb else s
     seq = col.add_post(
-        pid, author, s.get("created_at"), ptype, reply_to=reply_to, shared=shared,
-        quoted=quoted, text=html_text(src.get("content")), likes=s.get("favourites_count"),
-        replies=s.get("replies_count"), shares=s.get("reblogs_count"),
+        pid,
+        author,
+        s.get("created_at"),
+        ptype,
+        reply_to=reply_to,
+        shared=shared,
+        quoted=quoted,
+        text=html_text(src.get("content")),
+        likes=s.get("favourites_count"),
+        replies=s.get("replies_count"),
+        shares=s.get("reblogs_count"),
         hashtags=tag_string([t.get("name") for t in src.get("tags") or ()]),
-        lang=s.get("language") or src.get("language"), platform=PLATFORM, file=path,
-        line=line)
+        lang=s.get("language") or src.get("language"),
+        platform=PLATFORM,
+        file=path,
+        line=line,
+    )
     if reply_to or reply_user:
         col.ref(seq, author, "reply", target=reply_user, target_post=reply_to)
     if shared:

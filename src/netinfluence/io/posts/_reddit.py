@@ -16,10 +16,18 @@ def read_reddit(path: str, col: Collector, bad: BadRows) -> None:
         try:
             _walk(col, obj, path, line, stubs)
         except (KeyError, TypeError, AttributeError) as exc:
-            bad.bad(f"line {line}: not a Reddit comment, submission or listing ({exc})",
-                    source=path, row=line, kind="records of the wrong shape")
-    col.note(path, "unresolved", stubs[0],
-             "hidden comments behind 'more' stubs (fetch them with morechildren)")
+            bad.bad(
+                f"line {line}: not a Reddit comment, submission or listing ({exc})",
+                source=path,
+                row=line,
+                kind="records of the wrong shape",
+            )
+    col.note(
+        path,
+        "unresolved",
+        stubs[0],
+        "hidden comments behind 'more' stubs (fetch them with morechildren)",
+    )
 
 
 def _walk(col: Collector, obj, path: str, line: int, stubs: list[int]) -> None:
@@ -58,14 +66,34 @@ def _thing(col: Collector, d: dict, kind: str, path: str, line: int, stubs) -> N
         col.add_user(author, handle=author)
     if kind == "t3":
         text = "\n".join(x for x in (d.get("title"), d.get("selftext")) if x) or None
-        col.add_post(pid, author, d.get("created_utc"), "post", text=text,
-                     likes=d.get("score"), replies=d.get("num_comments"),
-                     lang=None, platform=PLATFORM, file=path, line=line)
+        col.add_post(
+            pid,
+            author,
+            d.get("created_utc"),
+            "post",
+            text=text,
+            likes=d.get("score"),
+            replies=d.get("num_comments"),
+            lang=None,
+            platform=PLATFORM,
+            file=path,
+            line=line,
+        )
         return
     parent = d.get("parent_id")
-    seq = col.add_post(pid, author, d.get("created_utc"), "comment", reply_to=parent,
-                       text=d.get("body"), hashtags=text_tags(d.get("body")), likes=d.get("score"), platform=PLATFORM, file=path,
-                       line=line)
+    seq = col.add_post(
+        pid,
+        author,
+        d.get("created_utc"),
+        "comment",
+        reply_to=parent,
+        text=d.get("body"),
+        hashtags=text_tags(d.get("body")),
+        likes=d.get("score"),
+        platform=PLATFORM,
+        file=path,
+        line=line,
+    )
     if parent:
         col.ref(seq, author, "comment", target_post=parent)
     replies = d.get("replies")

@@ -39,16 +39,23 @@ def posts_table(col: Collector, report: LoadReport) -> tuple[pd.DataFrame, np.nd
     if not n:
         frame = pd.DataFrame({c: pd.Series(dtype=object) for c in POST_COLUMNS})
     # whole microseconds: float seconds carry ~100 ns of noise at today's epoch
-    frame["created_at"] = pd.to_datetime(np.round(secs * 1e6), unit="us", utc=True) if n \
+    frame["created_at"] = (
+        pd.to_datetime(np.round(secs * 1e6), unit="us", utc=True)
+        if n
         else pd.Series(dtype="datetime64[ns, UTC]")
+    )
     for c in _COUNTS:
         frame[c] = _counts(p[c]) if n else pd.Series(dtype="Int64")
     frame = frame[list(POST_COLUMNS)]
     dup = frame["post_id"].duplicated(keep="first").to_numpy()
     keep = ~dup
     ndup = int(dup.sum())
-    report.add("posts", "merged", ndup,
-               "duplicate posts (same id seen twice across pages or files); first kept")
+    report.add(
+        "posts",
+        "merged",
+        ndup,
+        "duplicate posts (same id seen twice across pages or files); first kept",
+    )
     if ndup:
         frame = frame[keep]
     frame = frame.set_index("post_id")

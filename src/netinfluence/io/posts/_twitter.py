@@ -20,12 +20,21 @@ def _v2_user(col: Collector, u: dict) -> None:
     pm = u.get("public_metrics") or {}
     rec = col.users.get(uid)
     # the same user recurs in every page's includes: skip once nothing new can be added
-    if rec is not None and rec.get("handle") is not None and (
-            not pm or rec.get("followers") is not None):
+    if (
+        rec is not None
+        and rec.get("handle") is not None
+        and (not pm or rec.get("followers") is not None)
+    ):
         return
-    col.add_user(uid, handle=u.get("username"), name=u.get("name"),
-                 followers=pm.get("followers_count"), following=pm.get("following_count"),
-                 posts=pm.get("tweet_count"), verified=u.get("verified"))
+    col.add_user(
+        uid,
+        handle=u.get("username"),
+        name=u.get("name"),
+        followers=pm.get("followers_count"),
+        following=pm.get("following_count"),
+        posts=pm.get("tweet_count"),
+        verified=u.get("verified"),
+    )
 
 
 def _v2_tweet(col: Collector, t: dict, file: str, line: int, flat: bool) -> None:
@@ -58,14 +67,27 @@ def _v2_tweet(col: Collector, t: dict, file: str, line: int, flat: bool) -> None
     ents = t.get("entities") or {}
     tags = ents.get("hashtags")
     seq = col.add_post(
-        pid, author, t.get("created_at"), ptype, reply_to=reply_to, shared=shared,
-        quoted=quoted, text=t.get("text"), likes=pm.get("like_count"),
-        replies=pm.get("reply_count"), shares=pm.get("retweet_count"),
+        pid,
+        author,
+        t.get("created_at"),
+        ptype,
+        reply_to=reply_to,
+        shared=shared,
+        quoted=quoted,
+        text=t.get("text"),
+        likes=pm.get("like_count"),
+        replies=pm.get("reply_count"),
+        shares=pm.get("retweet_count"),
         hashtags=tag_string([h.get("tag") for h in tags]) if tags else None,
-        lang=t.get("lang"), platform=PLATFORM, file=file, line=line)
+        lang=t.get("lang"),
+        platform=PLATFORM,
+        file=file,
+        line=line,
+    )
     if reply_to:
-        col.ref(seq, author, "reply", target=id_str(t.get("in_reply_to_user_id")),
-                target_post=reply_to)
+        col.ref(
+            seq, author, "reply", target=id_str(t.get("in_reply_to_user_id")), target_post=reply_to
+        )
     if shared:
         col.ref(seq, author, "retweet", target_post=shared)
     if quoted:
@@ -97,8 +119,12 @@ def read_v2(path: str, col: Collector, bad: BadRows) -> None:
         try:
             _v2_record(col, obj, path, line, bad)
         except (KeyError, TypeError, AttributeError) as exc:
-            bad.bad(f"line {line}: not an X API v2 tweet or page ({_what(exc)})", source=path,
-                    row=line, kind="records of the wrong shape")
+            bad.bad(
+                f"line {line}: not an X API v2 tweet or page ({_what(exc)})",
+                source=path,
+                row=line,
+                kind="records of the wrong shape",
+            )
 
 
 def _what(exc: Exception) -> str:
@@ -122,8 +148,12 @@ def _v2_record(col: Collector, obj, path: str, line: int, bad: BadRows) -> None:
             errs = obj["errors"]
             first = errs[0] if isinstance(errs, list) and errs else errs
             msg = first.get("detail") or first.get("title") if isinstance(first, dict) else first
-            bad.bad(f"line {line}: the API returned errors and no data ({msg})", source=path,
-                    row=line, kind="API error responses without data")
+            bad.bad(
+                f"line {line}: the API returned errors and no data ({msg})",
+                source=path,
+                row=line,
+                kind="API error responses without data",
+            )
             return
         if "meta" in obj and obj.get("meta", {}).get("result_count") == 0:
             return  # an empty last page
@@ -169,39 +199,69 @@ def read_twarc_csv(path: str, col: Collector, bad: BadRows) -> None:
     q_ids = col_or_none("referenced_tweets.quoted.id")
     reply_users, rt_users = col_or_none("in_reply_to_user_id"), col_or_none("retweeted_user_id")
     q_users = col_or_none("quoted_user_id")
-    pairs = (("in_reply_to_user_id", "in_reply_to_username"),
-             ("retweeted_user_id", "retweeted_username"), ("quoted_user_id", "quoted_username"))
+    pairs = (
+        ("in_reply_to_user_id", "in_reply_to_username"),
+        ("retweeted_user_id", "retweeted_username"),
+        ("quoted_user_id", "quoted_username"),
+    )
     for uid_col, name_col in pairs:
         for uid, uname in zip(col_or_none(uid_col), col_or_none(name_col), strict=False):
             if uid and uname:
                 col.add_user(uid, handle=uname)
     texts, langs = col_or_none("text"), col_or_none("lang")
     mentions, tags = col_or_none("entities.mentions"), col_or_none("entities.hashtags")
-    likes, replies = col_or_none("public_metrics.like_count"), col_or_none(
-        "public_metrics.reply_count")
+    likes, replies = (
+        col_or_none("public_metrics.like_count"),
+        col_or_none("public_metrics.reply_count"),
+    )
     shares = col_or_none("public_metrics.retweet_count")
     uname, name = col_or_none("author.username"), col_or_none("author.name")
-    fol, fng = col_or_none("author.public_metrics.followers_count"), col_or_none(
-        "author.public_metrics.following_count")
+    fol, fng = (
+        col_or_none("author.public_metrics.followers_count"),
+        col_or_none("author.public_metrics.following_count"),
+    )
     tw, ver = col_or_none("author.public_metrics.tweet_count"), col_or_none("author.verified")
     lines = raw.line_of_row
     for i in range(len(df)):
         line = int(lines[i]) if lines is not None else i + 2
         author = authors[i]
         if not ids[i] or not author:
-            bad.bad(f"row {i + 1}: a tweet without id or author_id", source=path, row=i + 1,
-                    kind="rows without id or author")
+            bad.bad(
+                f"row {i + 1}: a tweet without id or author_id",
+                source=path,
+                row=i + 1,
+                kind="rows without id or author",
+            )
             continue
-        col.add_user(author, handle=uname[i] or None, name=name[i] or None,
-                     followers=_int(fol[i]), following=_int(fng[i]), posts=_int(tw[i]),
-                     verified=_bool(ver[i]))
+        col.add_user(
+            author,
+            handle=uname[i] or None,
+            name=name[i] or None,
+            followers=_int(fol[i]),
+            following=_int(fng[i]),
+            posts=_int(tw[i]),
+            verified=_bool(ver[i]),
+        )
         r, s, q = reply_ids[i] or None, rt_ids[i] or None, q_ids[i] or None
         ptype = "reshare" if s else "reply" if r else "quote" if q else "post"
         seq = col.add_post(
-            ids[i], author, created[i], ptype, reply_to=r, shared=s, quoted=q,
-            text=texts[i] or None, likes=_int(likes[i]), replies=_int(replies[i]),
-            shares=_int(shares[i]), hashtags=tag_string(_json_list(tags[i])),
-            lang=langs[i] or None, platform=PLATFORM, file=path, line=line)
+            ids[i],
+            author,
+            created[i],
+            ptype,
+            reply_to=r,
+            shared=s,
+            quoted=q,
+            text=texts[i] or None,
+            likes=_int(likes[i]),
+            replies=_int(replies[i]),
+            shares=_int(shares[i]),
+            hashtags=tag_string(_json_list(tags[i])),
+            lang=langs[i] or None,
+            platform=PLATFORM,
+            file=path,
+            line=line,
+        )
         if r:
             col.ref(seq, author, "reply", target=reply_users[i] or None, target_post=r)
         if s:
@@ -255,9 +315,15 @@ def v1_time(value):
 
 def _v1_user(col: Collector, u: dict) -> str | None:
     uid = id_str(u.get("id_str")) or id_str(u.get("id"))
-    col.add_user(uid, handle=u.get("screen_name"), name=u.get("name"),
-                 followers=u.get("followers_count"), following=u.get("friends_count"),
-                 posts=u.get("statuses_count"), verified=u.get("verified"))
+    col.add_user(
+        uid,
+        handle=u.get("screen_name"),
+        name=u.get("name"),
+        followers=u.get("followers_count"),
+        following=u.get("friends_count"),
+        posts=u.get("statuses_count"),
+        verified=u.get("verified"),
+    )
     return uid
 
 
@@ -277,8 +343,12 @@ def read_v1(path: str, col: Collector, bad: BadRows) -> None:
             try:
                 _v1_tweet(col, t, path, line)
             except (KeyError, TypeError, AttributeError) as exc:
-                bad.bad(f"line {line}: not a v1.1 tweet ({_what(exc)})", source=path, row=line,
-                        kind="records of the wrong shape")
+                bad.bad(
+                    f"line {line}: not a v1.1 tweet ({_what(exc)})",
+                    source=path,
+                    row=line,
+                    kind="records of the wrong shape",
+                )
 
 
 def _v1_tweet(col: Collector, t: dict, path: str, line: int) -> None:
@@ -301,14 +371,33 @@ def _v1_tweet(col: Collector, t: dict, path: str, line: int) -> None:
     reply_user = id_str(t.get("in_reply_to_user_id_str"))
     if reply_user and t.get("in_reply_to_screen_name"):
         col.add_user(reply_user, handle=t["in_reply_to_screen_name"])
-    ptype = "reshare" if shared else "reply" if reply_to or reply_user else \
-        "quote" if quoted else "post"
+    ptype = (
+        "reshare"
+        if shared
+        else "reply"
+        if reply_to or reply_user
+        else "quote"
+        if quoted
+        else "post"
+    )
     seq = col.add_post(
-        pid, author, v1_time(t.get("created_at")), ptype, reply_to=reply_to, shared=shared,
-        quoted=quoted, text=text, likes=t.get("favorite_count"), replies=t.get("reply_count"),
+        pid,
+        author,
+        v1_time(t.get("created_at")),
+        ptype,
+        reply_to=reply_to,
+        shared=shared,
+        quoted=quoted,
+        text=text,
+        likes=t.get("favorite_count"),
+        replies=t.get("reply_count"),
         shares=t.get("retweet_count"),
         hashtags=tag_string([h.get("text") for h in ents.get("hashtags") or ()]),
-        lang=t.get("lang"), platform=PLATFORM, file=path, line=line)
+        lang=t.get("lang"),
+        platform=PLATFORM,
+        file=path,
+        line=line,
+    )
     if reply_to or reply_user:
         col.ref(seq, author, "reply", target=reply_user, target_post=reply_to)
     if shared:
@@ -336,9 +425,15 @@ def _tail_id(value) -> str | None:
 
 def _as_actor(col: Collector, a: dict) -> str | None:
     uid = _tail_id(a.get("id"))
-    col.add_user(uid, handle=a.get("preferredUsername"), name=a.get("displayName"),
-                 followers=a.get("followersCount"), following=a.get("friendsCount"),
-                 posts=a.get("statusesCount"), verified=a.get("verified"))
+    col.add_user(
+        uid,
+        handle=a.get("preferredUsername"),
+        name=a.get("displayName"),
+        followers=a.get("followersCount"),
+        following=a.get("friendsCount"),
+        posts=a.get("statusesCount"),
+        verified=a.get("verified"),
+    )
     return uid
 
 
@@ -349,8 +444,12 @@ def read_gnip(path: str, col: Collector, bad: BadRows) -> None:
             try:
                 _gnip_activity(col, a, path, line)
             except (KeyError, TypeError, AttributeError) as exc:
-                bad.bad(f"line {line}: not an Activity Streams activity ({_what(exc)})",
-                        source=path, row=line, kind="records of the wrong shape")
+                bad.bad(
+                    f"line {line}: not an Activity Streams activity ({_what(exc)})",
+                    source=path,
+                    row=line,
+                    kind="records of the wrong shape",
+                )
 
 
 def _gnip_activity(col: Collector, a: dict, path: str, line: int) -> None:
@@ -376,10 +475,22 @@ def _gnip_activity(col: Collector, a: dict, path: str, line: int) -> None:
             reply_handle, reply_to = m.group(1), m.group(2)
     ptype = "reshare" if shared else "reply" if reply_to else "quote" if quoted else "post"
     seq = col.add_post(
-        pid, author, a.get("postedTime"), ptype, reply_to=reply_to, shared=shared, quoted=quoted,
-        text=text, likes=a.get("favoritesCount"), shares=a.get("retweetCount"),
+        pid,
+        author,
+        a.get("postedTime"),
+        ptype,
+        reply_to=reply_to,
+        shared=shared,
+        quoted=quoted,
+        text=text,
+        likes=a.get("favoritesCount"),
+        shares=a.get("retweetCount"),
         hashtags=tag_string([h.get("text") for h in ents.get("hashtags") or ()]),
-        lang=(a.get("twitter_lang") or None), platform=PLATFORM, file=path, line=line)
+        lang=(a.get("twitter_lang") or None),
+        platform=PLATFORM,
+        file=path,
+        line=line,
+    )
     if reply_to:
         col.ref(seq, author, "reply", target_post=reply_to, target_handle=reply_handle)
     if shared:

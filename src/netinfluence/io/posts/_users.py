@@ -9,8 +9,12 @@ from netinfluence.io.posts._collect import USER_FIELDS, Collector
 TOP_TOPICS = 5  # hashtags kept per user in ``topics``
 
 
-def users_table(col: Collector, posts: pd.DataFrame, interactions: pd.DataFrame,
-                matches: pd.Series | None = None) -> pd.DataFrame:
+def users_table(
+    col: Collector,
+    posts: pd.DataFrame,
+    interactions: pd.DataFrame,
+    matches: pd.Series | None = None,
+) -> pd.DataFrame:
     """Every author, plus every user an interaction or the export's user records name.
 
     ``matches`` (a boolean Series over posts, from ``about=``) adds ``topic_mentions`` and
@@ -27,7 +31,8 @@ def users_table(col: Collector, posts: pd.DataFrame, interactions: pd.DataFrame,
     ids = pd.Index(authors.unique())
     if len(interactions):
         ids = ids.append(pd.Index(interactions["source"].unique())).append(
-            pd.Index(interactions["target"].unique()))
+            pd.Index(interactions["target"].unique())
+        )
     ids = ids.append(frame.index).unique()
     frame = frame.reindex(ids)
     frame.index = frame.index.astype(str)
@@ -42,10 +47,12 @@ def users_table(col: Collector, posts: pd.DataFrame, interactions: pd.DataFrame,
     if matches is not None:
         hit = posts[matches.reindex(posts.index, fill_value=False).to_numpy()]
         eng = hit[["like_count", "reply_count", "share_count"]].fillna(0).sum(axis=1)
-        frame["topic_mentions"] = hit["author"].value_counts().reindex(
-            frame.index, fill_value=0).astype("int64")
-        frame["topic_engagement"] = eng.groupby(hit["author"]).sum().reindex(
-            frame.index, fill_value=0).astype("int64")
+        frame["topic_mentions"] = (
+            hit["author"].value_counts().reindex(frame.index, fill_value=0).astype("int64")
+        )
+        frame["topic_engagement"] = (
+            eng.groupby(hit["author"]).sum().reindex(frame.index, fill_value=0).astype("int64")
+        )
     return frame
 
 
