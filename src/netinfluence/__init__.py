@@ -32,6 +32,7 @@ from netinfluence.network import LAYERS, Network, read_network
 _LAZY = {
     "read_edges": "netinfluence.io",
     "read_users": "netinfluence.io",
+    "read_posts": "netinfluence.network",
     "datasets": "netinfluence.datasets",
     "load_sample": "netinfluence.datasets",
     "make_social_network": "netinfluence.datasets",

@@ -14,7 +14,12 @@ from pathlib import Path
 import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-NAMES = ["01-quickstart.ipynb", "02-campaign-insiders.ipynb", "03-research-validation.ipynb"]
+NAMES = [
+    "01-quickstart.ipynb",
+    "02-campaign-insiders.ipynb",
+    "03-research-validation.ipynb",
+    "04-from-posts.ipynb",
+]
 BUDGET_SECONDS = 120
 
 with warnings.catch_warnings():  # jupyter_core warns about its path migration on import
@@ -81,6 +86,17 @@ def test_quickstart_runs(tmp_path, monkeypatch):
     assert images_of(nb) >= 5  # community map, score vs followers, components, sizes, degrees
     for name in ("top50.csv", "insiders.xlsx", "report.html"):
         assert (tmp_path / name).stat().st_size > 1_000, name
+
+
+@pytest.mark.slow
+def test_posts_notebook_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv("NETINFLUENCE_NOTEBOOK_OUT", str(tmp_path))
+    nb, seconds = execute("04-from-posts.ipynb")
+    assert seconds < BUDGET_SECONDS
+    text = text_of(nb)
+    assert "structure_layer" in text and "ties" in text  # says what it measures instead
+    assert "derived" in text  # the load report of the posts
+    assert (tmp_path / "posts-report.html").stat().st_size > 10_000
 
 
 @pytest.mark.slow

@@ -2,7 +2,8 @@
 
 No analysis logic lives here. Errors the library raises on purpose (``NetInfluenceError``)
 become one line on stderr and exit code 2; ``--debug`` shows the traceback instead. One module
-per command group: ``_analysis`` (sample-data, inspect, rank, communities, demo), ``_campaign``
+per command group: ``_analysis`` (sample-data, inspect, rank, communities, demo), ``_import``
+(import), ``_campaign``
 (plan, simulate, validate), ``_report`` (report); ``_common`` holds what they share.
 """
 
@@ -15,6 +16,7 @@ import typer
 from netinfluence._version import __version__
 from netinfluence.cli._analysis import communities_cmd, demo, inspect_cmd, rank_cmd, sample_data
 from netinfluence.cli._campaign import plan_cmd, simulate_cmd, validate_cmd
+from netinfluence.cli._import import import_cmd
 from netinfluence.cli._report import report_cmd
 
 __all__ = ["app", "main"]
@@ -31,6 +33,7 @@ app = typer.Typer(
 #: Every command, in the order ``--help`` lists them.
 COMMANDS = (
     ("sample-data", sample_data),
+    ("import", import_cmd),
     ("inspect", inspect_cmd),
     ("rank", rank_cmd),
     ("communities", communities_cmd),

@@ -19,6 +19,8 @@ from netinfluence.cli._common import (
     FollowsOpt,
     GraphOpt,
     InteractionsOpt,
+    PostsFormatOpt,
+    PostsOpt,
     SepOpt,
     SkipRowsOpt,
     UndirectedOpt,
@@ -86,6 +88,8 @@ def _load(
     graph,
     *,
     undirected,
+    posts=None,
+    posts_format="auto",
     skip_rows,
     drop_bad_rows,
     sep,
@@ -103,6 +107,8 @@ def _load(
             edges,
             graph,
             undirected=undirected,
+            posts=posts,
+            posts_format=posts_format,
             skip_rows=skip_rows,
             drop_bad_rows=drop_bad_rows,
             sep=sep,
@@ -183,13 +189,14 @@ def _print_table(frame, title: str, ctx: typer.Context, rows: int = 15) -> None:
     _console().print(view)
 
 
-def _inputs(follows, interactions, users, edges, graph, **more):
+def _inputs(follows, interactions, users, edges, graph, posts=None, **more):
     return {
         "follows": follows,
         "interactions": interactions,
         "users": users,
         "edges": edges,
         "graph": graph,
+        "posts": posts,
         **more,
     }
 
@@ -216,6 +223,8 @@ def plan_cmd(
     users: UsersOpt = None,
     edges: EdgesOpt = None,
     graph: GraphOpt = None,
+    posts: PostsOpt = None,
+    posts_format: PostsFormatOpt = "auto",
     k: Annotated[int | None, typer.Option("--k", min=1, help="Number of seeds.")] = None,
     budget: Annotated[
         float | None,
@@ -276,6 +285,8 @@ def plan_cmd(
         edges,
         graph,
         undirected=undirected,
+        posts=posts,
+        posts_format=posts_format,
         skip_rows=skip_rows,
         drop_bad_rows=drop_bad_rows,
         sep=sep,
@@ -307,7 +318,9 @@ def plan_cmd(
         f"{out}.meta.json",
         net=net,
         parameters=plan.parameters,
-        inputs=_inputs(follows, interactions, users, edges, graph, costs=costs, exclude=exclude),
+        inputs=_inputs(
+            follows, interactions, users, edges, graph, posts, costs=costs, exclude=exclude
+        ),
         extra={"summary": plan.summary.to_dict()},
     )
     if plot is not None:
@@ -338,6 +351,8 @@ def simulate_cmd(
     users: UsersOpt = None,
     edges: EdgesOpt = None,
     graph: GraphOpt = None,
+    posts: PostsOpt = None,
+    posts_format: PostsFormatOpt = "auto",
     seeds: Annotated[
         Path | None,
         typer.Option(
@@ -403,6 +418,8 @@ def simulate_cmd(
         edges,
         graph,
         undirected=undirected,
+        posts=posts,
+        posts_format=posts_format,
         skip_rows=skip_rows,
         drop_bad_rows=drop_bad_rows,
         sep=sep,
@@ -450,7 +467,7 @@ def simulate_cmd(
             f"{out}.meta.json",
             net=net,
             parameters=params,
-            inputs=_inputs(follows, interactions, users, edges, graph, seeds=seeds),
+            inputs=_inputs(follows, interactions, users, edges, graph, posts, seeds=seeds),
             extra={"summary": summary.to_dict("records")},
         )
     print_load_report(net, ctx)
@@ -478,6 +495,8 @@ def validate_cmd(
     users: UsersOpt = None,
     edges: EdgesOpt = None,
     graph: GraphOpt = None,
+    posts: PostsOpt = None,
+    posts_format: PostsFormatOpt = "auto",
     rankings: Annotated[
         str | None,
         typer.Option(
@@ -524,6 +543,8 @@ def validate_cmd(
         edges,
         graph,
         undirected=undirected,
+        posts=posts,
+        posts_format=posts_format,
         skip_rows=skip_rows,
         drop_bad_rows=drop_bad_rows,
         sep=sep,
@@ -539,7 +560,7 @@ def validate_cmd(
         f"{out}.meta.json",
         net=net,
         parameters=params,
-        inputs=_inputs(follows, interactions, users, edges, graph),
+        inputs=_inputs(follows, interactions, users, edges, graph, posts),
     )
     if plot is not None:
         written["plot"] = save_figure(plot_validation(table), plot)

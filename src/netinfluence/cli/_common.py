@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 import typer
 
 from netinfluence.errors import InputError, NetInfluenceError
-from netinfluence.network import read_network
+from netinfluence.network import read_network, read_posts
 
 
 def _run_state(ctx: typer.Context | None) -> dict[str, Any]:
@@ -96,6 +96,24 @@ EdgesOpt = Annotated[
     ),
 ]
 GraphOpt = Annotated[Path | None, typer.Option("--graph", help="A GML or GraphML graph file.")]
+PostsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--posts",
+        help="A posts export (X/Twitter, Reddit, Mastodon, Bluesky, YouTube or a generic posts "
+        "CSV/Parquet); repeat for several files, or give a quoted glob. Interactions and users "
+        "come from the export; combine with --follows only.",
+    ),
+]
+PostsFormatOpt = Annotated[
+    str,
+    typer.Option(
+        "--posts-format",
+        help="Format of --posts files: auto (detected per file, said in the load report) or "
+        "one of twitter-v2, twitter-v2-flat, twarc-csv, twitter-v1, gnip, reddit, mastodon, "
+        "bluesky, youtube, generic.",
+    ),
+]
 UndirectedOpt = Annotated[
     bool,
     typer.Option(
@@ -132,15 +150,31 @@ def load_inputs(
     sep=None,
     prob=False,
     columns=None,
+    posts=None,
+    posts_format="auto",
 ):
     """Read the CLI's input options into a Network (one call, shared by every command)."""
 
-    if not (follows or interactions or edges or graph or users):
+    if not (follows or interactions or edges or graph or users or posts):
         raise InputError(
-            "give at least one of --follows, --interactions, --edges, --graph or --users"
+            "give at least one of --follows, --interactions, --edges, --graph, --users or --posts"
         )
     if graph is not None:
         return read_network(graph=graph)
+    if posts:
+        if interactions or edges or users:
+            raise InputError(
+                "--posts reads interactions and users from the export: combine it with "
+                "--follows only (not --interactions, --edges or --users)"
+            )
+        return read_posts(
+            [str(p) for p in posts],
+            format=posts_format,
+            follows=[str(p) for p in follows or []] or None,
+            directed=not undirected,
+            on_bad_rows="drop" if drop_bad_rows else "raise",
+            columns=parse_columns(columns, posts=True),
+        )
     return read_network(
         columns=parse_columns(columns),
         follows=[str(p) for p in follows or []] or None,
@@ -178,11 +212,19 @@ _KIND_OF_ROLE = {
 }
 
 
-def parse_columns(spec: str | None) -> dict | None:
-    """``"follower=who,followed=whom"`` -> ``{"follows": {"follower": "who", ...}}``."""
+def parse_columns(spec: str | None, *, posts: bool = False) -> dict | None:
+    """``"follower=who,followed=whom"`` -> ``{"follows": {"follower": "who", ...}}``; with
+    ``posts``, ``"post_id=id,author=user"`` -> ``{"post_id": "id", "author": "user"}`` (the
+    generic posts table's names, checked by the posts reader)."""
 
     if not spec:
         return None
+    if posts:
+        pairs = [p.partition("=") for p in spec.split(",") if p.strip()]
+        bad = [a + b + c for a, b, c in pairs if not b or not a.strip() or not c.strip()]
+        if bad:
+            raise InputError(f"--columns: cannot read {bad[0].strip()!r}; expected name=column")
+        return {a.strip().lower(): c.strip() for a, _, c in pairs}
     out: dict = {}
     for part in spec.split(","):
         if not part.strip():
@@ -212,7 +254,8 @@ def print_load_report(net, ctx: typer.Context | None) -> None:
 
     table = Table(title="Load report", title_justify="left")
     for col in ("source", "action", "count", "reason"):
-        table.add_column(col, justify="right" if col == "count" else "left")
+        # long file names wrap instead of being cut, so every path reads in full
+        table.add_column(col, justify="right" if col == "count" else "left", overflow="fold")
     for ln in net.load_report.lines:
         table.add_row(ln.source, ln.action, f"{ln.count:,}", ln.reason)
     if net.load_report.dropped_ids:

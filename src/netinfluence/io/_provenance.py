@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from netinfluence._version import __version__
+from netinfluence.io._load_report import LoadReport
 from netinfluence.io._write import atomic_path
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,15 +26,20 @@ def write_meta(
     parameters: dict[str, Any],
     inputs: dict[str, Any] | None = None,
     extra: dict | None = None,
+    report: LoadReport | None = None,
 ) -> Path:
-    """Write a provenance file (version, parameters, input hashes, load report) atomically."""
+    """Write a provenance file (version, parameters, input hashes, load report) atomically.
+
+    Inputs may be paths or glob patterns (each matching file is hashed); the load report is
+    ``report`` or, by default, the network's.
+    """
     import hashlib
 
+    if report is None and net is not None:
+        report = net.load_report
     hashes = {}
     for key, value in (inputs or {}).items():
-        for p in value if isinstance(value, (list, tuple)) else [value]:
-            if p is None or not Path(p).is_file():
-                continue
+        for p in _input_files(value):
             h = hashlib.sha256()
             with open(p, "rb") as fh:
                 for chunk in iter(functools.partial(fh.read, 1 << 20), b""):
@@ -43,7 +49,7 @@ def write_meta(
         "netinfluence_version": __version__,
         "parameters": parameters,
         "inputs": hashes,
-        "load_report": net.load_report.to_dict() if net is not None else None,
+        "load_report": report.to_dict() if report is not None else None,
         **(extra or {}),
     }
     with atomic_path(path) as tmp:
@@ -52,6 +58,19 @@ def write_meta(
             encoding="utf-8",
         )
     return Path(path)
+
+
+def _input_files(value: Any) -> list[Path]:
+    """The files an input option names: paths, or glob patterns (``"exports/*.jsonl.gz"``)."""
+    import glob
+
+    found: list[Path] = []
+    for given in value if isinstance(value, (list, tuple)) else [value]:
+        if given is None:
+            continue
+        path = Path(given)
+        found += [path] if path.is_file() else [Path(m) for m in sorted(glob.glob(str(given)))]
+    return [p for p in found if p.is_file()]
 
 
 def _json_default(value):

@@ -17,6 +17,7 @@ from netinfluence.network._layers import (
     undirected_pairs,
 )
 from netinfluence.network._network import Network, match_ids, read_network
+from netinfluence.network._posts import read_posts
 from netinfluence.network._ties import (
     DEFAULT_TYPE_WEIGHTS,
     tie_edge_arrays,
@@ -34,6 +35,7 @@ __all__ = [
     "igraph_from_arrays",
     "match_ids",
     "read_network",
+    "read_posts",
     "resolve_layer",
     "tie_edge_arrays",
     "tie_probability_arrays",

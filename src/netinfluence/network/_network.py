@@ -19,7 +19,7 @@ from netinfluence._arrays import isin, unique
 from netinfluence.errors import InputError
 from netinfluence.io import LoadReport, Source
 from netinfluence.network._graph import igraph_from_arrays
-from netinfluence.network._layers import check_layer, resolve_layer
+from netinfluence.network._layers import check_layer, directed_pairs, resolve_layer
 from netinfluence.network._read import NetworkParts, edges_parts, networkx_parts, read_parts
 from netinfluence.network._ties import tie_edge_arrays
 
@@ -53,7 +53,16 @@ class Network:
     {'source': ['ana', '@budi_s'], 'target': ['007', 'ana']}
     """
 
-    __slots__ = ("_cache", "_follows", "_interactions", "directed", "ids", "load_report", "nodes")
+    __slots__ = (
+        "_cache",
+        "_follows",
+        "_interactions",
+        "directed",
+        "ids",
+        "load_report",
+        "nodes",
+        "posts",
+    )
 
     def __init__(
         self,
@@ -64,6 +73,7 @@ class Network:
         *,
         directed: bool = True,
         load_report: LoadReport | None = None,
+        posts: pd.DataFrame | None = None,
     ):
         # Internal constructor: tables hold integer positions already validated by the readers.
         self.ids = ids
@@ -72,6 +82,9 @@ class Network:
         self._interactions = interactions
         self.directed = bool(directed)
         self.load_report = load_report if load_report is not None else LoadReport()
+        #: The posts a network was read from (:func:`read_posts`), indexed by post id; None
+        #: for networks read from edge lists.
+        self.posts = posts
         self._cache: dict[Hashable, Any] = {}
 
     # ------------------------------------------------------------------ constructors
@@ -374,6 +387,9 @@ class Network:
     def summary(self) -> pd.Series:
         """Headline facts: sizes, isolated nodes, components, reciprocity, density.
 
+        Components, reciprocity and density are measured on the follows layer, or on the tie
+        layer for a network that has interactions only (``structure_layer`` says which).
+
         Examples
         --------
         >>> net = Network.from_edges([("a", "b"), ("b", "a"), ("c", "d")])
@@ -381,17 +397,20 @@ class Network:
         [4, 3, 2, 0.6666666666666666]
         """
         n = self.n_nodes
+        layer = resolve_layer(self, None, default="follows")
         fs, fd, _ = self.edge_arrays("follows")
         is_, id_, _ = self.edge_arrays("interactions")
         touched = np.zeros(n, dtype=bool)
         for a in (fs, fd, is_, id_):
             touched[a] = True
-        und = self.graph("follows", directed=False) if self.has_follows else None
+        has_edges = self.has_follows or self.has_interactions
+        und = self.graph(layer, directed=False) if has_edges else None
         comps = und.connected_components() if und is not None else None
+        ls, ld = directed_pairs(self, layer)
         recip = np.nan
-        if len(fs):
-            key = fs.astype(np.int64) * n + fd
-            rkey = fd.astype(np.int64) * n + fs
+        if len(ls):
+            key = ls.astype(np.int64) * n + ld
+            rkey = ld.astype(np.int64) * n + ls
             recip = float(isin(rkey, key).mean())
         users = self.nodes
         return pd.Series(
@@ -404,11 +423,12 @@ class Network:
                 if self.has_interactions
                 else 0,
                 "directed": self.directed,
+                "structure_layer": layer,
                 "isolated_nodes": int((~touched).sum()),
                 "weak_components": len(comps) if comps is not None else n,
                 "largest_component": max(comps.sizes()) if comps is not None and n else 0,
                 "reciprocity": recip,
-                "density": self.n_follows / (n * (n - 1)) if n > 1 else np.nan,
+                "density": len(ls) / (n * (n - 1)) if n > 1 else np.nan,
                 "users_with_attributes": int(users.notna().any(axis=1).sum())
                 if len(users.columns)
                 else 0,

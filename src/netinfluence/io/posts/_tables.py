@@ -1,0 +1,64 @@
+"""The posts table: built once from the collector's lists, times parsed, duplicates merged."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from netinfluence.io._clean import parse_timestamps
+from netinfluence.io._load_report import LoadReport
+from netinfluence.io.posts._collect import POST_COLUMNS, Collector
+
+POST_TYPES = ("post", "reply", "reshare", "quote", "comment")
+_COUNTS = ("like_count", "reply_count", "share_count")
+
+
+def _seconds(values: list) -> tuple[np.ndarray, int]:
+    """Unix seconds of mixed ISO strings / int / float / numeric-string times; and how many
+    non-empty values could not be read."""
+    if not values:
+        return np.empty(0), 0
+    s = pd.Series(values, dtype=object)
+    secs, _empty, bad = parse_timestamps(s)
+    return secs, int(bad.sum())
+
+
+def _counts(values: list) -> pd.Series:
+    return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype("Int64")
+
+
+def posts_table(col: Collector, report: LoadReport) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Posts indexed by ``post_id`` (first of duplicates kept), plus each collected post's
+    unix time (by sequence number) and a mask of the sequence numbers kept."""
+    p = col.posts
+    n = len(p["post_id"])
+    secs, unreadable = _seconds(p["created_at"])
+    report.add("posts", "unreadable", unreadable, "post times that could not be parsed (NaT)")
+    data = {c: p[c] for c in POST_COLUMNS if c not in ("created_at", *_COUNTS)}
+    frame = pd.DataFrame(data)
+    if not n:
+        frame = pd.DataFrame({c: pd.Series(dtype=object) for c in POST_COLUMNS})
+    # whole microseconds: float seconds carry ~100 ns of noise at today's epoch
+    frame["created_at"] = (
+        pd.to_datetime(np.round(secs * 1e6), unit="us", utc=True)
+        if n
+        else pd.Series(dtype="datetime64[ns, UTC]")
+    )
+    for c in _COUNTS:
+        frame[c] = _counts(p[c]) if n else pd.Series(dtype="Int64")
+    frame = frame[list(POST_COLUMNS)]
+    dup = frame["post_id"].duplicated(keep="first").to_numpy()
+    keep = ~dup
+    ndup = int(dup.sum())
+    report.add(
+        "posts",
+        "merged",
+        ndup,
+        "duplicate posts (same id seen twice across pages or files); first kept",
+    )
+    if ndup:
+        frame = frame[keep]
+    frame = frame.set_index("post_id")
+    frame["type"] = pd.Categorical(frame["type"], categories=list(POST_TYPES))
+    frame["platform"] = frame["platform"].astype("category")
+    return frame, secs, keep
