@@ -238,8 +238,10 @@ def test_tie_layer_is_cached_and_consistent():
     assert a[2] is b[2]
     _, _, w = net.edge_arrays("ties")
     np.testing.assert_array_equal(w, a[2])
+    # calibrated probabilities (issue 15): proportional to strength, spectral radius 0.9
     _, _, p = tie_probability_arrays(net)
-    np.testing.assert_allclose(p, -np.expm1(-w / 4.0))
+    np.testing.assert_allclose(p / p.max(), w / w.max())
+    assert ni.tie_probability(net).attrs["spectral_radius"] == pytest.approx(0.9, rel=1e-4)
     g = net.graph("ties")
     assert g.ecount() == 4
 
