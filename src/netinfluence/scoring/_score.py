@@ -336,7 +336,6 @@ def score_inputs(
     for col in flags.columns:
         if col != "reciprocity":
             out[col] = flags[col].to_numpy()
-    step("impact")
     counted = counted_weights(net, out["reciprocal_share"].to_numpy())
     out["counted"] = counted
     imp = impact_of(net, counted, labels, objective=objective, seed=seed)
