@@ -198,9 +198,7 @@ def run_rank(
     """
     table_format(out)  # refuse an unknown extension before any work
     if analysis is None:
-        analysis = analyze(
-            net, seed=seed, weights=weights, progress=progress, objective=objective
-        )
+        analysis = analyze(net, seed=seed, weights=weights, progress=progress, objective=objective)
     if progress:
         progress("export")
     table = analysis.rank(

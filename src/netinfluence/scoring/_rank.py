@@ -395,9 +395,9 @@ def filter_ranked(
         filtered["other_topics"] = int((~has_topic).sum())
         table = table[has_topic]
     if insiders_only:
-        keep = table["insider"].fillna(False).astype(bool).to_numpy()
-        filtered["not_insiders"] = int((~keep).sum())
-        table = table[keep]
+        is_in = table["insider"].fillna(False).astype(bool).to_numpy()
+        filtered["not_insiders"] = int((~is_in).sum())
+        table = table[is_in]
     if per_community:
         table = table.copy()
         table["community_rank"] = table.groupby("community").cumcount() + 1

@@ -21,18 +21,21 @@ import pandas as pd
 from netinfluence._threads import worker_threads
 from netinfluence.errors import ComputationError, InputError
 from netinfluence.metrics import (
-    FlagRules,
     LeidenInBackground,
     authenticity_flags,
     communities,
     engagement,
     is_insider,
-    reciprocity,
     roles,
     two_hop_summary,
 )
 from netinfluence.network import Network, undirected_pairs
-from netinfluence.spread import advocacy_impact, awareness_impact, check_objective
+from netinfluence.spread import (
+    advocacy_impact,
+    awareness_impact,
+    check_objective,
+    counted_weights,
+)
 
 __all__ = ["COMPONENTS", "ScoreWeights", "citizen_score", "combine", "score_inputs"]
 
@@ -170,58 +173,6 @@ def percentile(values, *, missing: float = 0.0) -> np.ndarray:
         below = np.searchsorted(np.sort(vals), vals, side="left")
         out[ok] = below / (k - 1)
     return out
-
-
-def counted_weights(net: Network, reciprocal_share=None, *, rules: FlagRules | None = None):
-    """How much each account counts as a person moved: 0 (not real) or 1, in node order.
-
-    An account is **not real** when nothing shows a person behind it: nobody engages with
-    it and almost none of its ties are returned (reciprocity below the flags'
-    ``low_reciprocity``, 5 %), and in addition it never engages with anyone, or follows very
-    many accounts (the flags' mass-follower rule: at least ``max(200, 10 x median
-    following)``), or most of its engagements go to accounts it does not follow (spam
-    mentions). Without interaction data only the mass-follower rule with no returned ties
-    applies. Farm (bought) followers, spam bots and passive never-engaging followers with no
-    returned tie fall under it; not-real accounts are removed from what impact counts and
-    never pass content on.
-
-    Examples
-    --------
-    >>> net = Network.from_edges([("a", "b"), ("b", "a"), ("c", "a")])
-    >>> counted_weights(net).tolist()
-    [1.0, 1.0, 1.0]
-    """
-    rules = rules or FlagRules()
-    n = net.n_nodes
-    if reciprocal_share is None:
-        reciprocal_share = reciprocity(net).to_numpy()
-    recip = np.asarray(reciprocal_share, dtype=float)
-    fc = net.follow_codes
-    fs = fc["source"].to_numpy(dtype=np.int64)
-    fd = fc["target"].to_numpy(dtype=np.int64)
-    following = np.bincount(fd, minlength=n).astype(float)
-    if "following" in net.nodes.columns:
-        plat = pd.to_numeric(net.nodes["following"], errors="coerce").to_numpy(dtype=float)
-        following = np.fmax(following, plat)
-    med = float(np.median(following)) if n else 0.0
-    mass = following >= max(rules.mass_following_min, rules.mass_following_factor * med)
-    lonely = recip < rules.low_reciprocity
-    if not net.has_interactions:
-        return np.where(mass & lonely, 0.0, 1.0)
-    it = net.interaction_codes
-    owner = it["source"].to_numpy(dtype=np.int64)  # whose content was engaged with
-    actor = it["target"].to_numpy(dtype=np.int64)
-    received = np.bincount(owner, minlength=n)
-    given = np.bincount(actor, minlength=n)
-    nn = np.int64(max(n, 1))
-    fkey = np.sort(fs * nn + fd)
-    ikey = owner * nn + actor
-    at = np.minimum(np.searchsorted(fkey, ikey), max(len(fkey) - 1, 0))
-    followed = fkey[at] == ikey if len(fkey) else np.zeros(len(ikey), dtype=bool)
-    unfollowed = np.bincount(actor[~followed], minlength=n)
-    spam = unfollowed > 0.5 * np.maximum(given, 1)
-    inert = (received == 0) & lonely
-    return np.where(inert & ((given == 0) | mass | spam), 0.0, 1.0)
 
 
 def score_inputs(

@@ -29,6 +29,9 @@ from netinfluence.spread._impact import (
     advocacy_impact,
     awareness_impact,
     close_circles,
+    counted_weights,
+    plan_advocacy,
+    threshold_spread,
 )
 from netinfluence.spread._impact import objective as check_objective
 
@@ -47,9 +50,12 @@ __all__ = [
     "awareness_impact",
     "check_objective",
     "close_circles",
+    "counted_weights",
     "diffusion_model",
     "edge_probabilities",
     "expected_spread",
+    "plan_advocacy",
     "plan_campaign",
     "simulate_spread",
+    "threshold_spread",
 ]
