@@ -62,7 +62,10 @@ def spectral_radius(n: int, src: np.ndarray, dst: np.ndarray, weight: np.ndarray
         from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, eigs
 
         try:
-            val = eigs(mat, k=1, which="LM", return_eigenvectors=False, maxiter=3000, tol=1e-5)
+            v0 = np.full(n, 1.0 / np.sqrt(n))  # fixed start: the same radius every run
+            val = eigs(
+                mat, k=1, which="LM", return_eigenvectors=False, maxiter=3000, tol=1e-5, v0=v0
+            )
             return float(abs(val[0]))
         except (ArpackNoConvergence, ArpackError, ValueError):  # pragma: no cover - fallback
             logger.info("spectral_radius: ARPACK did not converge; Collatz-Wielandt bound")
