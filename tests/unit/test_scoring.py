@@ -8,9 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from netinfluence.errors import InputError
-
 import netinfluence as ni
+from netinfluence.errors import InputError
 from netinfluence.scoring import COMPONENTS, ScoreWeights, citizen_score, combine, score_inputs
 from netinfluence.scoring._score import percentile
 
