@@ -35,6 +35,8 @@ from netinfluence.datasets import dcsbm_social, lfr_social
 from netinfluence.spread._truth import ic_truth, rank_metrics, threshold_truth
 
 RESULTS = Path(__file__).resolve().parent / "results"
+#: ``lfr-tune`` is LFR at ``seed + TUNE_SEED_OFFSET``: a tuning set, disjoint from held-out seeds.
+TUNE_SEED_OFFSET = 100
 
 
 def planted_sets(names: list[str], n: int, seed: int):
@@ -46,6 +48,11 @@ def planted_sets(names: list[str], n: int, seed: int):
             s = make_social_network(seed=SAMPLE_SEED)
             role = s.truth.set_index("id")["planted_role"]
             yield name, "tuning", s.follows, s.interactions, ni.load_sample(), role
+        elif name.endswith("-tune"):
+            # one extra generator seed kept for tuning (never the held-out seed)
+            gen = {"lfr": lfr_social, "dcsbm": dcsbm_social}[name.removesuffix("-tune")]
+            p = gen(n, seed=seed + TUNE_SEED_OFFSET)
+            yield name, "tuning", p.follows, p.interactions, p.network(), p.role
         else:
             gen = {"lfr": lfr_social, "dcsbm": dcsbm_social}[name]
             p = gen(n, seed=seed)
@@ -69,6 +76,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--threshold-runs", type=int, default=3)
     ap.add_argument("--sets", default="sample,lfr,dcsbm")
     ap.add_argument("--out", type=Path, default=RESULTS / "validation-planted")
+    ap.add_argument(
+        "--truth-cache",
+        type=Path,
+        default=None,
+        help="directory to keep the simulated truths in (reused when the same set, n, seed "
+        "and runs come again; the truths do not depend on any ranking)",
+    )
+    ap.add_argument(
+        "--truths-only", action="store_true", help="compute (and cache) the truths, no scores"
+    )
     args = ap.parse_args(argv)
 
     facts, tables = [], []
@@ -77,17 +94,20 @@ def main(argv: list[str] | None = None) -> None:
     ):
         t0 = time.perf_counter()
         blocked = role.index[role.to_numpy() == "bot"]
-        ic = ic_truth(
-            follows,
-            inter,
-            seed=args.seed + 1,
-            blocked=blocked,
-            runs=args.ic_runs or 100 * net.n_nodes,
-        )
-        th = threshold_truth(
-            follows, inter, seed=args.seed + 2, runs=args.threshold_runs, blocked=blocked
+        runs = args.ic_runs or 100 * net.n_nodes
+        key = f"{name}-n{args.n}-s{args.seed}-r{runs}-t{args.threshold_runs}"
+        ic, th = _cached(
+            args.truth_cache,
+            key,
+            lambda f=follows, i=inter, b=blocked, r=runs: (
+                ic_truth(f, i, seed=args.seed + 1, blocked=b, runs=r),
+                threshold_truth(f, i, seed=args.seed + 2, runs=args.threshold_runs, blocked=b),
+            ),
         )
         t_truth = time.perf_counter() - t0
+        if args.truths_only:
+            print(f"{name}: truths {t_truth:.0f} s", flush=True)
+            continue
         t0 = time.perf_counter()
         scores = {k: f(net) for k, f in SCORERS.items()}
         t_score = time.perf_counter() - t0
@@ -132,6 +152,8 @@ def main(argv: list[str] | None = None) -> None:
             f"{name}: {net.n_nodes} nodes, truths {t_truth:.0f} s, scores {t_score:.0f} s",
             flush=True,
         )
+    if args.truths_only:
+        return
     full = pd.concat(tables, ignore_index=True)
 
     lines = [
@@ -197,6 +219,19 @@ def main(argv: list[str] | None = None) -> None:
         json.dumps(payload, indent=1, default=_plain), encoding="utf-8"
     )
     print(text)
+
+
+def _cached(folder: Path | None, key: str, compute):
+    """``compute()`` -> (ic, threshold) frames, kept as pickles in ``folder`` when given."""
+    if folder is None:
+        return compute()
+    path = folder / f"{key}.pkl"
+    if path.is_file():
+        return pd.read_pickle(path)
+    value = compute()
+    folder.mkdir(parents=True, exist_ok=True)
+    pd.to_pickle(value, path)
+    return value
 
 
 def _plain(v):

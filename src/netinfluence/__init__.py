@@ -37,6 +37,7 @@ _LAZY = {
     "load_sample": "netinfluence.datasets",
     "make_social_network": "netinfluence.datasets",
     "tie_strength": "netinfluence.network",
+    "tie_probability": "netinfluence.network",
     "communities": "netinfluence.metrics",
     "community_quality": "netinfluence.metrics",
     "compare_partitions": "netinfluence.metrics",

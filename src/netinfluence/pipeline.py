@@ -88,6 +88,7 @@ def analyze(
     labels: pd.Series | None = None,
     reach_method: str = "auto",
     progress: Callable[[str], None] | None = None,
+    objective: str = "awareness",
 ) -> Analysis:
     """Measure, score and rank every account of a network once.
 
@@ -102,6 +103,8 @@ def analyze(
     reach_method : {"auto", "exact", "sketch"}
     progress : callable, optional
         Called with each step's name as it starts (see :data:`STEPS`).
+    objective : {"awareness", "advocacy"}, default "awareness"
+        What the score counts (:func:`netinfluence.scoring.citizen_score`).
 
     Examples
     --------
@@ -123,7 +126,14 @@ def analyze(
         if progress is not None:
             progress(name)
 
-    inputs = score_inputs(net, labels=labels, seed=seed, reach_method=reach_method, progress=step)
+    inputs = score_inputs(
+        net,
+        labels=labels,
+        seed=seed,
+        reach_method=reach_method,
+        progress=step,
+        objective=objective,
+    )
     step("scoring")
     scores = citizen_score(net, weights=weights, inputs=inputs)
     ranked = rank_table(net, inputs, scores)
@@ -175,6 +185,8 @@ def run_rank(
     graph_out: str | os.PathLike | None = None,
     progress: Callable[[str], None] | None = None,
     analysis: Analysis | None = None,
+    objective: str = "awareness",
+    insiders_only: bool = False,
 ) -> tuple[pd.DataFrame, dict]:
     """Analyse, filter and write a ranked table (and its provenance file) atomically.
 
@@ -186,7 +198,7 @@ def run_rank(
     """
     table_format(out)  # refuse an unknown extension before any work
     if analysis is None:
-        analysis = analyze(net, seed=seed, weights=weights, progress=progress)
+        analysis = analyze(net, seed=seed, weights=weights, progress=progress, objective=objective)
     if progress:
         progress("export")
     table = analysis.rank(
@@ -195,9 +207,13 @@ def run_rank(
         tiers=tiers,
         exclude=exclude,
         require_topics=require_topics,
+        insiders_only=insiders_only,
     )
     params = dict(table.attrs.get("parameters", {}))
     params["reach_method"] = analysis.inputs.attrs.get("reach_method")
+    impact_info = analysis.inputs.attrs.get("impact", {})
+    params["objective"] = impact_info.get("objective", objective)
+    params["impact_rr_sets"] = impact_info.get("runs")
     sheets = {
         "load report": net.load_report.to_frame(),
         "parameters": pd.DataFrame(

@@ -119,3 +119,12 @@ def test_filters_on_one_analysis_match_rank(sample_net, inputs):
         assert mine.attrs["reach_method"] == ref.attrs["reach_method"] == "exact"
         assert mine.attrs["parameters"] == ref.attrs["parameters"]
     assert len(analysis.ranked) == sample_net.n_nodes  # the shared table is not filtered
+
+
+def test_insiders_only_and_reason_states_people_moved(sample_net):
+    table = ni.rank(sample_net, top=20, insiders_only=True)
+    assert len(table) == 20 and table["insider"].all()
+    assert table.attrs["filtered"]["not_insiders"] > 0
+    assert table["why"].str.contains(r"moves about [\d.]+ (?:people|person)", regex=True).all()
+    assert table["why"].str.contains("of them in its community").all()
+    assert {"impact", "impact_in_community"} <= set(table.columns)

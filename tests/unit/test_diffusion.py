@@ -117,7 +117,11 @@ def test_ic_weighted_cascade_and_tie_probabilities_match_enumeration():
     net = make_net()
     for probability, edges in (
         ("weighted_cascade", wc_edges(INFLUENCE)),
-        ("tie", [(r.source, r.target, r.probability) for r in ni.tie_strength(net).itertuples()]),
+        # "tie" spreads with the calibrated probabilities of ni.tie_probability (issue 15)
+        (
+            "tie",
+            [(r.source, r.target, r.probability) for r in ni.tie_probability(net).itertuples()],
+        ),
     ):
         exact, _ = exact_ic(list(net.ids), edges, ["a"])
         res = simulate_spread(net, ["a"], probability=probability, runs=20000, seed=5)

@@ -238,8 +238,12 @@ def test_tie_layer_is_cached_and_consistent():
     assert a[2] is b[2]
     _, _, w = net.edge_arrays("ties")
     np.testing.assert_array_equal(w, a[2])
+    # calibrated probabilities (issue 15): proportional to strength, capped at 1, so the
+    # spectral radius is at most 0.9 (capping lowers it on this tiny graph)
     _, _, p = tie_probability_arrays(net)
-    np.testing.assert_allclose(p, -np.expm1(-w / 4.0))
+    order = np.argsort(w)
+    assert (np.diff(p[order]) >= -1e-12).all() and p.max() <= 1.0
+    assert ni.tie_probability(net).attrs["spectral_radius"] <= 0.9 + 1e-6
     g = net.graph("ties")
     assert g.ecount() == 4
 
@@ -328,3 +332,49 @@ def test_communities_is_the_deprecated_spelling_of_labels():
     with pytest.warns(FutureWarning, match="labels="):
         old = tie_strength(net, communities=labels)
     pd.testing.assert_frame_equal(old, tie_strength(net, labels=labels))
+
+
+def test_tie_probability_spectral_default_is_subcritical(sample_net):
+    t = ni.tie_probability(sample_net)
+    assert t.attrs["spectral_radius"] == pytest.approx(0.9, rel=1e-3)
+    assert t["probability"].between(0, 1).all()
+    # proportional to tie strength
+    ratio = t["probability"] / t["strength"]
+    assert ratio.max() == pytest.approx(ratio.min(), rel=1e-9)
+    low = ni.tie_probability(sample_net, target=0.5)
+    assert low.attrs["spectral_radius"] == pytest.approx(0.5, rel=1e-3)
+
+
+def test_tie_probability_learnt_from_timestamps():
+    inter = pd.DataFrame(
+        {
+            # bo replies to ana, then cy engages with what bo engaged with (ana), later
+            "source": ["bo", "cy", "cy", "bo"],
+            "target": ["ana", "ana", "bo", "dee"],
+            "type": ["reply", "like", "like", "like"],
+            "timestamp": [
+                "2026-01-01T00:00:00Z",
+                "2026-01-02T00:00:00Z",
+                "2026-01-03T00:00:00Z",
+                "2026-01-04T00:00:00Z",
+            ],
+        }
+    )
+    follows = pd.DataFrame({"follower": ["cy", "bo"], "followed": ["bo", "ana"]})
+    net = ni.read_network(follows=follows, interactions=inter)
+    for method in ("bernoulli", "jaccard"):
+        t = ni.tie_probability(net, method=method, target=None).set_index(["source", "target"])
+        # bo -> cy: bo acted on ana's content before cy did, and cy engaged with bo's content
+        assert t.loc[("bo", "cy"), "probability"] > 0
+        assert t["probability"].between(0, 1).all()
+    b = ni.tie_probability(net, method="bernoulli", target=None).set_index(["source", "target"])
+    # A_bo = own content + ana + dee = 3 items; bo before cy on: own content, ana -> 2 / 3
+    assert b.loc[("bo", "cy"), "probability"] == pytest.approx(2 / 3)
+
+
+def test_learnt_probabilities_need_timestamps():
+    net = ni.Network.from_edges([("a", "b"), ("b", "a")])
+    with pytest.raises(ni.InputError, match="timestamps"):
+        ni.tie_probability(net, method="bernoulli")
+    with pytest.raises(ni.InputError, match="method"):
+        ni.tie_probability(net, method="magic")

@@ -40,6 +40,7 @@ from netinfluence.metrics import communities, community_quality
 from netinfluence.pipeline import STEPS, run_rank
 from netinfluence.scoring import ScoreWeights
 from netinfluence.scoring import ScoreWeights as _Weights
+from netinfluence.spread import check_objective
 
 
 @handle_errors
@@ -147,6 +148,18 @@ def rank_cmd(
         typer.Option("--weights", help="JSON file of score weights (see ScoreWeights)."),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of every random step.")] = 0,
+    objective: Annotated[
+        str,
+        typer.Option(
+            "--objective",
+            help="awareness (default: expected people reached by simple contagion) or "
+            "advocacy (adopters of a threshold contagion seeded at the account's close circle).",
+        ),
+    ] = "awareness",
+    insiders_only: Annotated[
+        bool,
+        typer.Option("--insiders-only", help="Keep only community insiders."),
+    ] = False,
     graph_out: Annotated[
         Path | None,
         typer.Option(
@@ -176,6 +189,9 @@ def rank_cmd(
     engine_name = engine.strip().lower()
     if engine_name not in ("memory", "spark"):
         raise _InputError(f"--engine must be memory or spark, got {engine!r}")
+    objective = check_objective(objective.strip().lower())
+    if engine_name == "spark" and (objective != "awareness" or insiders_only):
+        raise _InputError("--objective advocacy and --insiders-only need --engine memory")
     if engine_name == "spark":
         from netinfluence.spark.job import check_spark_options, run_rank_spark
 
@@ -249,6 +265,8 @@ def rank_cmd(
             exclude=excluded,
             require_topics=topic_list,
             graph_out=graph_out,
+            objective=objective,
+            insiders_only=insiders_only,
             inputs={
                 "follows": follows,
                 "interactions": interactions,

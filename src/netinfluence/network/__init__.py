@@ -4,6 +4,7 @@ Inside a ``Network`` every edge points the way influence flows: ``u -> v`` means
 to ``u`` (``v`` follows ``u``, or engaged with ``u``'s content). Modules: ``_network`` (the value
 object), ``_layers`` (the layers and the rule that picks one), ``_graph`` (igraph views),
 ``_ties`` (the tie layer: tie strength from types, counts, reciprocity, recency, proximity),
+``_probability`` (calibrated tie probabilities: spectral scaling, Goyal et al. learnt),
 ``_read`` (:func:`read_network` from files, DataFrames or graph files).
 """
 
@@ -18,16 +19,26 @@ from netinfluence.network._layers import (
 )
 from netinfluence.network._network import Network, match_ids, read_network
 from netinfluence.network._posts import read_posts
+from netinfluence.network._probability import (
+    DEFAULT_TARGET,
+    PROBABILITY_METHODS,
+    spectral_radius,
+    tie_probability,
+)
+from netinfluence.network._probability import (
+    calibrated_probability_arrays as tie_probability_arrays,
+)
 from netinfluence.network._ties import (
     DEFAULT_TYPE_WEIGHTS,
     tie_edge_arrays,
-    tie_probability_arrays,
     tie_strength,
 )
 
 __all__ = [
+    "DEFAULT_TARGET",
     "DEFAULT_TYPE_WEIGHTS",
     "LAYERS",
+    "PROBABILITY_METHODS",
     "Network",
     "Source",
     "check_layer",
@@ -37,7 +48,9 @@ __all__ = [
     "read_network",
     "read_posts",
     "resolve_layer",
+    "spectral_radius",
     "tie_edge_arrays",
+    "tie_probability",
     "tie_probability_arrays",
     "tie_strength",
     "undirected_pairs",

@@ -40,6 +40,8 @@ RANK_COLUMNS = (
     "engagement_rate",
     "engagement_vs_tier",
     "reach_2hop",
+    "impact",
+    "impact_in_community",
     *COMPONENTS,
     "flags",
     "why",
@@ -99,9 +101,10 @@ def explain(row: pd.Series) -> str:
     --------
     >>> row = pd.Series({"insider": True, "community": 3, "community_topic": "running",
     ...     "community_size": 412, "community_reach_share": 0.38, "engagement_vs_tier": 2.1,
-    ...     "reciprocal_share": 0.64, "flags": "", "role": "R5 provincial hub"})
+    ...     "reciprocal_share": 0.64, "flags": "", "role": "R5 provincial hub",
+    ...     "impact": 41.6, "impact_in_community": 35.2})
     >>> explain(row)
-    'insider of community 3 (running, 412 members): 38% of its members within 2 hops, engagement 2.1x its tier, reciprocal ties 64%'
+    'insider of community 3 (running, 412 members): moves about 42 people, 35 of them in its community; 38% of its members within 2 hops, engagement 2.1x its tier, reciprocal ties 64%'
     """
     return explain_all(row.to_frame().T).iloc[0]
 
@@ -120,8 +123,10 @@ def _percent(values: pd.Series) -> np.ndarray:
 def explain_all(table: pd.DataFrame) -> pd.Series:
     """Plain-words reasons for every row, vectorised (one pass, no per-row Python loop).
 
-    "insider of community 3 (running, 412 members): 38% of its members within 2 hops,
-    engagement 2.1x its tier, reciprocal ties 64%", then "; caution: ..." for any flag.
+    "insider of community 3 (running, 412 members): moves about 42 people, 35 of them in its
+    community; 38% of its members within 2 hops, engagement 2.1x its tier, reciprocal ties
+    64%", then "; caution: ..." for any flag. The number moved is the estimated impact
+    (:func:`netinfluence.scoring.citizen_score`), rounded (one decimal below 10).
     Each distinct piece (a community's description, a percentage, a flag list) is
     formatted once and the pieces are joined per row.
     """
@@ -163,12 +168,26 @@ def explain_all(table: pd.DataFrame) -> pd.Series:
         else ""
         for f in flags.unique()
     }
+    if "impact" in table.columns:
+        moved = _texts_of(np.round(table["impact"].astype(float).fillna(0).to_numpy(), 1), _people)
+        inside = table.get("impact_in_community", pd.Series(np.nan, index=idx)).astype(float)
+        own = _texts_of(np.round(inside.fillna(0).to_numpy(), 1), _people)
+        moves = np.array(
+            [
+                f"moves about {m}, {o.split(' ')[0]} of them in its community; "
+                for m, o in zip(moved.tolist(), own.tolist(), strict=True)
+            ],
+            dtype=object,
+        )
+    else:
+        moves = np.full(n, "", dtype=object)
     text = [
-        f"{a}{b}{c}: {d} of its members within 2 hops{e}, reciprocal ties {f}{g}"
-        for a, b, c, d, e, f, g in zip(
+        f"{a}{b}{c}: {m}{d} of its members within 2 hops{e}, reciprocal ties {f}{g}"
+        for a, b, c, m, d, e, f, g in zip(
             lead,
             where,
             to_others,
+            moves,
             _percent(table["community_reach_share"]),
             eng,
             _percent(table["reciprocal_share"]),
@@ -177,6 +196,12 @@ def explain_all(table: pd.DataFrame) -> pd.Series:
         )
     ]
     return pd.Series(text, index=idx, dtype=object)
+
+
+def _people(v: float) -> str:
+    """``"42 people"``, ``"3.5 people"`` (one decimal below 10), ``"1 person"``."""
+    text = f"{v:.0f}" if v >= 10 else f"{v:.1f}".rstrip("0").rstrip(".")
+    return f"{text} person" if text == "1" else f"{text} people"
 
 
 def _rank_order(score: np.ndarray, ids: pd.Index) -> np.ndarray:
@@ -214,7 +239,7 @@ def _rank_order(score: np.ndarray, ids: pd.Index) -> np.ndarray:
 def rank_table(net: Network, inputs: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     """Every node as a ranked row (rank 1 = best; ties in score broken by node id)."""
     topics = community_topics(net, inputs["community"])
-    table = inputs.join(scores)
+    table = inputs.join(scores.drop(columns=["impact", "impact_in_community"], errors="ignore"))
     table["community_topic"] = table["community"].map(topics).fillna("").to_numpy()
     table["handle"] = net.nodes["handle"].to_numpy() if "handle" in net.nodes.columns else None
     table["node"] = table.index.to_numpy()
@@ -223,7 +248,10 @@ def rank_table(net: Network, inputs: pd.DataFrame, scores: pd.DataFrame) -> pd.D
     table["why"] = explain_all(table).to_numpy()
     extra = [c for c in table.columns if c not in RANK_COLUMNS]
     table = table[list(RANK_COLUMNS) + extra].reset_index(drop=True)
-    table.attrs = {"reach_method": inputs.attrs.get("reach_method")}
+    table.attrs = {
+        "reach_method": inputs.attrs.get("reach_method"),
+        "impact": inputs.attrs.get("impact", {}),
+    }
     return table
 
 
@@ -240,6 +268,8 @@ def rank(
     seed: int = 0,
     inputs: pd.DataFrame | None = None,
     progress=None,
+    insiders_only: bool = False,
+    objective: str = "awareness",
 ) -> pd.DataFrame:
     """Rank the accounts worth working with, best first, each with a reason.
 
@@ -262,6 +292,10 @@ def rank(
         Community partition; Leiden with ``seed`` by default.
     seed : int
         Seed of every random step; the same seed gives the same table.
+    insiders_only : bool, default False
+        Keep only community insiders (:func:`netinfluence.metrics.is_insider`).
+    objective : {"awareness", "advocacy"}, default "awareness"
+        What the score counts (:func:`netinfluence.scoring.citizen_score`).
 
     Returns
     -------
@@ -281,7 +315,7 @@ def rank(
     """
     _check_sizes(top, per_community)  # before any work
     if inputs is None:
-        inputs = score_inputs(net, labels=labels, seed=seed, progress=progress)
+        inputs = score_inputs(net, labels=labels, seed=seed, progress=progress, objective=objective)
     scores = citizen_score(net, weights=weights, inputs=inputs)
     return filter_ranked(
         net,
@@ -293,6 +327,7 @@ def rank(
         require_topics=require_topics,
         weights=weights,
         seed=seed,
+        insiders_only=insiders_only,
     )
 
 
@@ -316,6 +351,7 @@ def filter_ranked(
     require_topics: Iterable[str] | None = None,
     weights: ScoreWeights | None = None,
     seed: int = 0,
+    insiders_only: bool = False,
 ) -> pd.DataFrame:
     """Apply :func:`rank`'s filters to a table already built by :func:`rank_table`.
 
@@ -324,6 +360,7 @@ def filter_ranked(
     """
     _check_sizes(top, per_community)
     reach_method = table.attrs.get("reach_method")  # recorded by rank_table
+    impact_info = table.attrs.get("impact", {})
     filtered: dict[str, int] = {}
 
     if exclude is not None:
@@ -357,6 +394,10 @@ def filter_ranked(
         has_topic = np.array([bool(wanted & set(t)) for t in topics], dtype=bool)
         filtered["other_topics"] = int((~has_topic).sum())
         table = table[has_topic]
+    if insiders_only:
+        is_in = table["insider"].fillna(False).astype(bool).to_numpy()
+        filtered["not_insiders"] = int((~is_in).sum())
+        table = table[is_in]
     if per_community:
         table = table.copy()
         table["community_rank"] = table.groupby("community").cumcount() + 1
@@ -374,10 +415,12 @@ def filter_ranked(
                 "tiers": list(tiers) if tiers is not None else None,
                 "require_topics": list(require_topics) if require_topics is not None else None,
                 "seed": seed,
+                "insiders_only": bool(insiders_only),
                 "weights": (weights or ScoreWeights()).to_dict(),
             },
             "filtered": filtered,
             "reach_method": reach_method,
+            "impact": impact_info,
         }
     )
     return table

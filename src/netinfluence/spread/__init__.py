@@ -1,7 +1,8 @@
 """Spread: diffusion models and simulation, reverse-reachable sampling, and campaign planning.
 
 Modules: ``_diffusion`` (independent cascade, linear threshold and SIR models, Monte Carlo and
-reverse-reachable sampling), ``_campaign`` (budgeted seed selection against the follower-count
+reverse-reachable sampling), ``_impact`` (how many real accounts each account moves:
+awareness by reverse-reachable sampling, advocacy by threshold cascades), ``_campaign`` (budgeted seed selection against the follower-count
 plan).
 """
 
@@ -23,10 +24,21 @@ from netinfluence.spread._diffusion import (
     expected_spread,
     simulate_spread,
 )
+from netinfluence.spread._impact import (
+    OBJECTIVES,
+    advocacy_impact,
+    awareness_impact,
+    close_circles,
+    counted_weights,
+    plan_advocacy,
+    threshold_spread,
+)
+from netinfluence.spread._impact import objective as check_objective
 
 __all__ = [
     "DEFAULT_COSTS",
     "MODELS",
+    "OBJECTIVES",
     "PLAN_METHODS",
     "PROBABILITIES",
     "SEED_COLUMNS",
@@ -34,9 +46,16 @@ __all__ = [
     "DiffusionModel",
     "SpreadResult",
     "account_costs",
+    "advocacy_impact",
+    "awareness_impact",
+    "check_objective",
+    "close_circles",
+    "counted_weights",
     "diffusion_model",
     "edge_probabilities",
     "expected_spread",
+    "plan_advocacy",
     "plan_campaign",
     "simulate_spread",
+    "threshold_spread",
 ]

@@ -40,6 +40,8 @@ from netinfluence.spread._diffusion import (
     diffusion_model,
     rr_sets,
 )
+from netinfluence.spread._impact import counted_weights, plan_advocacy, threshold_spread
+from netinfluence.spread._impact import objective as check_objective
 
 if TYPE_CHECKING:  # pragma: no cover
     from netinfluence.network import Network
@@ -643,6 +645,67 @@ class CampaignPlan:
         }
 
 
+def _advocacy_plan(net: Network, k: int, *, exclude, seed) -> CampaignPlan:
+    """The advocacy plan beside the top-followers and top-degree plans (see plan_campaign)."""
+    n = net.n_nodes
+    counted = counted_weights(net)
+    eligible = np.ones(n, dtype=bool)
+    unknown: list = []
+    if exclude is not None:
+        pos, unknown = match_ids(net, list(exclude))
+        eligible[pos] = False
+    if k > int((eligible & (counted > 0)).sum()):
+        raise InputError(f"k={k} is larger than the eligible accounts")
+    seed_n = seed if isinstance(seed, (int, np.integer)) else int(make_rng(seed).integers(2**31))
+    picked = plan_advocacy(net, k, counted=counted, eligible=eligible, seed=seed_n)
+    plan_pos = net.position(picked["node"].tolist())
+    followers = platform_followers(net).to_numpy(dtype=float)
+    src, _, _ = net.edge_arrays("ties")
+    degree = np.bincount(src, minlength=n).astype(float)
+    order_f = np.lexsort((-degree, -np.nan_to_num(followers, nan=-1.0)))
+    naive_pos = order_f[eligible[order_f]][:k]
+    order_d = np.argsort(-degree, kind="stable")
+    degree_pos = order_d[eligible[order_d]][:k]
+    value = threshold_spread(
+        net, [plan_pos, naive_pos, degree_pos], counted=counted, draws=20, seed=seed_n + 1
+    )
+    cost = np.ones(n)
+    zero = np.zeros(n, dtype=int)
+    seeds = _seed_table(
+        net,
+        list(zip(plan_pos.tolist(), picked["marginal_gain"].tolist(), strict=True)),
+        cost,
+        zero,
+        None,
+    )
+    naive = _seed_table(net, [(int(v), np.nan) for v in naive_pos], cost, zero, None)
+    summary = pd.DataFrame(
+        {
+            "plan": [float(k), value[0]],
+            "naive": [float(k), value[1]],
+            "top_degree": [float(k), value[2]],
+        },
+        index=pd.Index(["seeds", "expected_adopters"], name="measure"),
+    )
+    return CampaignPlan(
+        seeds,
+        naive,
+        summary,
+        pd.DataFrame(index=pd.Index([], name="community")),
+        set_reach(net, list(seeds["node"])).overlap,
+        set_reach(net, list(naive["node"])).overlap,
+        {
+            "objective": "advocacy",
+            "k": k,
+            "threshold": "U[0.15, 0.35]",
+            "evaluation_draws": 20,
+            "top_degree_seeds": net.ids.take(degree_pos).tolist(),
+            "unknown_exclusions": [str(u) for u in unknown],
+            "seed": seed_n,
+        },
+    )
+
+
 def _labelled(overlap: pd.DataFrame) -> pd.DataFrame:
     out = overlap.copy()
     out.columns = [str(c) for c in out.columns]
@@ -670,6 +733,7 @@ def plan_campaign(
     insiders: pd.Series | None = None,
     hops: int = 2,
     seed: int | np.random.Generator | None = 0,
+    objective: str = "awareness",
 ) -> CampaignPlan:
     """Choose seed accounts that maximise expected spread, within a seed count or a budget.
 
@@ -712,6 +776,13 @@ def plan_campaign(
         Audience radius of the overlap figures.
     seed : int, numpy.random.Generator or None, default 0
         The same seed gives the same plan; selection and evaluation use independent streams.
+    objective : {"awareness", "advocacy"}, default "awareness"
+        ``"awareness"``: expected distinct accounts reached (independent cascade, the
+        options above). ``"advocacy"``: adopters of a fractional-threshold (complex)
+        contagion; seeds chosen greedily to reinforce each other
+        (:func:`netinfluence.spread.plan_advocacy`, needs ``k``); the summary then compares
+        ``plan``, ``naive`` (top followers) and ``top_degree`` by ``expected_adopters``
+        (20 threshold draws independent of the selection).
 
     Returns
     -------
@@ -774,6 +845,10 @@ def plan_campaign(
     """
     if k is None and budget is None:
         raise InputError("give k (a number of seeds) or budget (with costs), or both")
+    if check_objective(objective) == "advocacy":
+        if k is None:
+            raise InputError("objective='advocacy' plans a number of seeds: give k")
+        return _advocacy_plan(net, integer("k", k, minimum=1), exclude=exclude, seed=seed)
     if k is not None:
         k = integer("k", k, minimum=1)
     if budget is not None:

@@ -542,15 +542,21 @@ def _forward_batch(
 
 
 def _rr_batch(
-    dm: DiffusionModel, count: int, rng: np.random.Generator, visited: np.ndarray
+    dm: DiffusionModel,
+    count: int,
+    rng: np.random.Generator,
+    visited: np.ndarray,
+    roots: np.ndarray | None = None,
 ) -> np.ndarray:
     """``count`` random reverse-reachable sets at once, as flat ``set * n + node`` members.
 
-    The first ``count`` members are the roots (set ``i`` has root member ``i``). ``visited``
-    is an all-False scratch array of at least ``count * n`` cells, left all-False.
+    The first ``count`` members are the roots (set ``i`` has root member ``i``): uniform
+    random accounts, or the given ``roots`` positions. ``visited`` is an all-False scratch
+    array of at least ``count * n`` cells, left all-False.
     """
     n = dm.n
-    roots = np.arange(count, dtype=np.int64) * n + rng.integers(0, n, size=count)
+    picked = rng.integers(0, n, size=count) if roots is None else np.asarray(roots, np.int64)
+    roots = np.arange(count, dtype=np.int64) * n + picked
     visited[roots] = True
     parts = [roots]
     frontier = roots
