@@ -541,7 +541,8 @@ def _two_hop_blocks(adj: sp.csr_matrix, prob: np.ndarray, codes: np.ndarray | No
     """
     indptr, indices = adj.indptr.astype(np.int64), adj.indices.astype(np.int64)
     outdeg = np.diff(indptr)
-    logq = np.log1p(-np.minimum(prob, 1.0))  # log P(edge fails); -inf for certain edges
+    with np.errstate(divide="ignore"):  # log P(edge fails); -inf for certain edges
+        logq = np.log1p(-np.minimum(prob, 1.0))
     cost = outdeg + adj @ outdeg.astype(float)
     blocks = [
         (r0, r1) for r0, r1 in _row_chunks(cost + 1.0, _PATH_CHUNK) if indptr[r1] > indptr[r0]
@@ -558,7 +559,8 @@ def _two_hop_blocks(adj: sp.csr_matrix, prob: np.ndarray, codes: np.ndarray | No
         q = indptr[w][rep] + offs
         v = indices[q]
         with np.errstate(invalid="ignore"):
-            two = np.log1p(-(prob[e][rep] * prob[q]))
+            with np.errstate(divide="ignore"):  # a certain two-step path: -inf
+                two = np.log1p(-(prob[e][rep] * prob[q]))
         row = np.concatenate([u - r0, u[rep] - r0])
         col = np.concatenate([w, v])
         val = np.concatenate([logq[e], two])

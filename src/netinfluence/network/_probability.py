@@ -81,10 +81,24 @@ def spectral_radius(n: int, src: np.ndarray, dst: np.ndarray, weight: np.ndarray
 
 
 def _scaled(n, src, dst, strength, target, cap) -> tuple[np.ndarray, float, float]:
-    """``min(cap, alpha * strength)`` with ``alpha = target / rho(strength)``."""
+    """``min(cap, alpha * strength)`` with ``alpha = target / max(rho(strength), max strength)``.
+
+    On a graph without cycles (a reply tree, a small export) the radius is 0 and any scale
+    would be "subcritical": the strongest single tie then gets ``target`` and the others
+    their share of it, instead of certainty everywhere.
+    """
     rho = spectral_radius(n, src, dst, strength)
-    alpha = target / rho if rho > 0 else 0.0
-    return np.minimum(cap, alpha * strength), alpha, rho
+    return (
+        np.minimum(cap, _alpha(target, rho, strength) * strength),
+        _alpha(target, rho, strength),
+        rho,
+    )
+
+
+def _alpha(target: float, rho: float, strength: np.ndarray) -> float:
+    """The scale of the spectral calibration (see :func:`_scaled`)."""
+    bound = max(rho, float(strength.max()) if len(strength) else 0.0)
+    return target / bound if bound > 0 else 0.0
 
 
 def calibrated_probability_arrays(net: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -155,8 +169,10 @@ def tie_probability(
     -----
     *Spectral* (default): ``p_uv = min(cap, alpha * s_uv)`` with ``s_uv`` the tie strength
     (:func:`tie_strength`: follow base plus ``log1p`` of the weighted engagement, boosted by
-    reciprocity and shared neighbours) and ``alpha = target / rho(S)``, ``rho`` the largest
-    eigenvalue of the strength matrix. Then ``rho(P) <= target < 1`` (exactly ``target``
+    reciprocity and shared neighbours) and ``alpha = target / max(rho(S), max s_uv)``, ``rho``
+    the largest eigenvalue of the strength matrix (the second term only matters on graphs with
+    few or no cycles, such as a reply tree, where ``rho`` is near 0 and no single tie should
+    become certain). Then ``rho(P) <= target < 1`` (exactly ``target``
     when no tie is capped; capping only lowers a non-negative matrix's radius). With
     ``rho(P) < 1`` the expected number of activations along walks, ``sum_k P^k 1``, is finite:
     a single seed cannot set off a network-wide epidemic on a locally tree-like graph, and
@@ -202,7 +218,7 @@ def tie_probability(
         tgt = DEFAULT_TARGET if target is None else target
         if tgt == DEFAULT_TARGET and cap == 1.0:
             prob = calibrated_probability_arrays(net)[2]
-            alpha = tgt / rho_s if rho_s > 0 else 0.0
+            alpha = _alpha(tgt, rho_s, strength)
         else:
             prob, alpha, rho_s = _scaled(n, src, dst, strength, tgt, cap)
     else:

@@ -105,7 +105,8 @@ def counted_weights(net: Network, reciprocal_share=None, *, rules: FlagRules | N
     at = np.minimum(np.searchsorted(fkey, ikey), max(len(fkey) - 1, 0))
     followed = fkey[at] == ikey if len(fkey) else np.zeros(len(ikey), dtype=bool)
     unfollowed = np.bincount(actor[~followed], minlength=n)
-    spam = unfollowed > 0.5 * np.maximum(given, 1)
+    # spam engages accounts it does not follow; without a follows layer that says nothing
+    spam = (unfollowed > 0.5 * np.maximum(given, 1)) & net.has_follows
     inert = (received == 0) & lonely
     return np.where(inert & ((given == 0) | mass | spam), 0.0, 1.0)
 
