@@ -100,17 +100,14 @@ def run_demo(
 
 def demo_plan(analysis, *, seed: int = 0, budget: float = 20_000.0) -> CampaignPlan:
     """The demo's campaign: a budget plan with the default tier costs, the analysis'
-    communities and insiders, and IC with weighted-cascade probabilities (``1 / in-degree``).
-
-    With the default tie probabilities the bundled sample is far above its epidemic threshold
-    (one account alone reaches most of it), which makes every plan alike and sampling slow.
-    """
+    communities and insiders, and IC with the default calibrated tie probabilities
+    (:func:`netinfluence.tie_probability`: subcritical by construction, so plans differ and
+    sampling is quick)."""
     return plan_campaign(
         analysis.net,
         budget=budget,
         labels=analysis.labels,
         insiders=analysis.inputs["insider"],
-        probability="weighted_cascade",
         seed=seed,
         evaluation_runs=500,
         epsilon=0.2,
@@ -127,11 +124,8 @@ def plan_outputs(
 ) -> dict[str, Path]:
     """Plan a small campaign on an analysed network and write ``plan.xlsx`` and ``plan.csv``.
 
-    A budget plan with the default tier costs, the analysis' communities and insiders, and
-    IC with weighted-cascade probabilities (``1 / in-degree``): with the default tie
-    probabilities the bundled sample is far above its epidemic threshold (one account alone
-    reaches most of it), which makes every plan alike and the sampling slow. Returns the
-    paths written, keyed ``plan_xlsx``, ``plan_csv``, ``plan_summary`` and ``plan_meta``.
+    The plan of :func:`demo_plan` unless one is given. Returns the paths written, keyed
+    ``plan_xlsx``, ``plan_csv``, ``plan_summary`` and ``plan_meta``.
     """
 
     folder = Path(out)

@@ -116,8 +116,8 @@ def test_importing_and_plotting_needs_no_pyplot_or_display():
 # ------------------------------------------------------------------------ what is drawn
 
 
-def test_component_bars_add_up_to_the_score(analysis):
-    """Each bar (components x flag factor) is exactly the account's citizen score."""
+def test_component_bars_add_up_to_the_composite(analysis):
+    """Each bar (components x flag factor) is exactly the account's composite score."""
     ranked = analysis.ranked
     fig = plots.component_breakdown(ranked, top=10, compare=3)
     ax = fig.axes[0]
@@ -132,10 +132,10 @@ def test_component_bars_add_up_to_the_score(analysis):
     shown = pd.concat([ranked.nsmallest(10, "rank"), ranked.iloc[10:].nlargest(3, "followers")])
     assert len(totals) == 13
     drawn = [totals[y] for y in sorted(totals)]
-    np.testing.assert_allclose(drawn, shown["score"].to_numpy(), rtol=1e-9, atol=1e-9)
-    # the hatched part is what the flags took off: score / 0.7**flags - score
+    np.testing.assert_allclose(drawn, shown["composite"].to_numpy(), rtol=1e-9, atol=1e-9)
+    # the hatched part is what the flags took off: composite / 0.7**flags - composite
     keep = 0.7 ** shown["n_flags"].to_numpy(dtype=float)
-    want_lost = shown["score"].to_numpy() / keep - shown["score"].to_numpy()
+    want_lost = shown["composite"].to_numpy() / keep - shown["composite"].to_numpy()
     got_lost = [lost.get(y, 0.0) for y in sorted(totals)]
     np.testing.assert_allclose(got_lost, want_lost, atol=1e-9)
     assert max(want_lost) > 0  # the most-followed accounts of the sample carry flags

@@ -14,7 +14,6 @@ import netinfluence as ni
 import netinfluence.metrics._reach as reach_mod
 from netinfluence._threads import worker_threads
 from netinfluence.metrics import SetReach, reach, set_reach
-from netinfluence.network import tie_strength
 
 
 def _random_net(n: int, p: float, seed: int) -> tuple[ni.Network, nx.DiGraph]:
@@ -115,8 +114,9 @@ def test_within_community_counts_only_own_community():
 
 
 def _live_edge_truth(net: ni.Network, hops: int) -> dict:
-    """Expected reach by enumerating every live-edge world (tiny graphs only)."""
-    t = tie_strength(net)
+    """Expected reach by enumerating every live-edge world (tiny graphs only), with the
+    calibrated tie probabilities expected reach uses (``ni.tie_probability``)."""
+    t = ni.tie_probability(net)
     edges = list(zip(t["source"], t["target"], t["probability"], strict=True))
     ids = list(net.ids)
     exp = dict.fromkeys(ids, 0.0)

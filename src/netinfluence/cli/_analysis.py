@@ -200,7 +200,6 @@ def rank_cmd(
             graph=graph,
             undirected=undirected,
             posts=posts,
-            posts_format=posts_format,
             skip_rows=skip_rows,
             drop_bad_rows=drop_bad_rows,
             columns=columns,

@@ -375,7 +375,7 @@ def print_ranked(
         view.add_row(
             str(r["rank"]),
             handle,
-            f"{r['score']:.1f}",
+            f"{r['score']:.3g}",
             str(r.get("tier", "")),
             "" if followers is None or followers != followers else f"{followers:,.0f}",
             str(r["why"]),

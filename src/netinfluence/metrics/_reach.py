@@ -158,7 +158,7 @@ def reach(
     >>> reach(net, hops=1).sort_index().to_dict()
     {'a': 2, 'b': 1, 'c': 0, 'd': 1, 'e': 0}
     >>> reach(net, expected=True).round(3).sort_index().to_dict()
-    {'a': 0.249, 'b': 0.131, 'c': 0.0, 'd': 0.118, 'e': 0.0}
+    {'a': 2.61, 'b': 1.71, 'c': 0.0, 'd': 0.9, 'e': 0.0}
     """
     hops = _check_hops(hops)
     method_name = choice("method", method, METHODS)

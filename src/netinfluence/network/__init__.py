@@ -22,11 +22,10 @@ from netinfluence.network._posts import read_posts
 from netinfluence.network._probability import (
     DEFAULT_TARGET,
     PROBABILITY_METHODS,
+    calibration_scale,
     spectral_radius,
     tie_probability,
-)
-from netinfluence.network._probability import (
-    calibrated_probability_arrays as tie_probability_arrays,
+    tie_probability_arrays,
 )
 from netinfluence.network._ties import (
     DEFAULT_TYPE_WEIGHTS,
@@ -41,6 +40,7 @@ __all__ = [
     "PROBABILITY_METHODS",
     "Network",
     "Source",
+    "calibration_scale",
     "check_layer",
     "directed_pairs",
     "igraph_from_arrays",

@@ -77,8 +77,8 @@ def read_posts(
     ...     "1,ana,2024-01-01T10:00:00Z,,hello #Brand\\n"
     ...     "2,bo,2024-01-01T11:00:00Z,1,hi ana\\n")
     >>> net = read_posts(p)
-    >>> net.interactions[["source", "target", "type"]].to_dict("records")
-    [{'source': 'bo', 'target': 'ana', 'type': 'reply'}]
+    >>> net.interactions[["source", "target", "type"]].to_dict("records")  # influence: ana -> bo
+    [{'source': 'ana', 'target': 'bo', 'type': 'reply'}]
     >>> len(net.posts)
     2
     """

@@ -27,9 +27,10 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "DEFAULT_TARGET",
     "PROBABILITY_METHODS",
-    "calibrated_probability_arrays",
+    "calibration_scale",
     "spectral_radius",
     "tie_probability",
+    "tie_probability_arrays",
 ]
 
 logger = logging.getLogger(__name__)
@@ -95,13 +96,27 @@ def _scaled(n, src, dst, strength, target, cap) -> tuple[np.ndarray, float, floa
     )
 
 
+def calibration_scale(
+    n: int, src: np.ndarray, dst: np.ndarray, strength: np.ndarray, target: float = DEFAULT_TARGET
+) -> float:
+    """The scale ``alpha`` of the default calibration: ``p = min(1, alpha * strength)``.
+
+    One definition for every engine (the Spark engine computes its tie strengths and asks this
+    for the scale). ``alpha = target / max(rho(S), max strength)``.
+
+    >>> round(calibration_scale(2, np.array([0, 1]), np.array([1, 0]), np.array([2.0, 2.0])), 6)
+    0.45
+    """
+    return _alpha(target, spectral_radius(n, src, dst, strength), strength)
+
+
 def _alpha(target: float, rho: float, strength: np.ndarray) -> float:
     """The scale of the spectral calibration (see :func:`_scaled`)."""
     bound = max(rho, float(strength.max()) if len(strength) else 0.0)
     return target / bound if bound > 0 else 0.0
 
 
-def calibrated_probability_arrays(net: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def tie_probability_arrays(net: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(source, target, probability)`` position arrays of the default :func:`tie_probability`
     (``method="spectral"``, ``target=DEFAULT_TARGET``), sorted by source then target, cached.
 
@@ -217,7 +232,7 @@ def tie_probability(
     if method == "spectral":
         tgt = DEFAULT_TARGET if target is None else target
         if tgt == DEFAULT_TARGET and cap == 1.0:
-            prob = calibrated_probability_arrays(net)[2]
+            prob = tie_probability_arrays(net)[2]
             alpha = _alpha(tgt, rho_s, strength)
         else:
             prob, alpha, rho_s = _scaled(n, src, dst, strength, tgt, cap)

@@ -25,7 +25,7 @@ from netinfluence.errors import InputError
 if TYPE_CHECKING:  # pragma: no cover
     from netinfluence.network import Network
 
-__all__ = ["DEFAULT_TYPE_WEIGHTS", "tie_edge_arrays", "tie_probability_arrays", "tie_strength"]
+__all__ = ["DEFAULT_TYPE_WEIGHTS", "tie_edge_arrays", "tie_strength"]
 
 #: Weight of one interaction event by type (case-insensitive; unknown types weigh 1.0).
 #: The weights follow the effort and intimacy of the act: writing a reply or comment is a
@@ -208,13 +208,6 @@ def tie_edge_arrays(net: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """
     table = _default_table(net)
     return table["src"], table["dst"], table["strength"]
-
-
-def tie_probability_arrays(net: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(source, target, probability)`` position arrays of the default tie table (cached),
-    in the order of :func:`tie_edge_arrays`: sorted by source then target position."""
-    table = _default_table(net)
-    return table["src"], table["dst"], table["probability"]
 
 
 # ---------------------------------------------------------------------------- validation

@@ -195,20 +195,19 @@ def score_vs_followers(ranked: pd.DataFrame, *, label_top: int = 8, ax=None):
             )
     ax.set_xscale("log")
     ax.set_xlabel("platform followers (log scale)")
-    ax.set_ylabel("citizen score (0-100)")
+    ax.set_ylabel("citizen score (% of accounts moved)")
     ax.set_title("Citizen score vs follower count")
     top = data[known].nsmallest(label_top, "rank")
     names = _display_names(top)
-    # labels stacked in a column beside the best points, with leader lines, so they never overlap
-    ymax = float(data["score"].max()) if len(data) else 100.0
-    xmin = float(followers[known].min()) if known.any() else 1.0
+    # labels stacked in a column at the top left of the axes (placed in axes fractions, so any
+    # score scale works), with leader lines, so they never overlap
     for i, ((_, row), name) in enumerate(zip(top.iterrows(), names, strict=True)):
         label = f"{int(row['rank'])}. {name}"
         ax.annotate(
             label,
             (row["followers"], row["score"]),
-            xytext=(xmin * 1.5, ymax - 6 - 5.5 * i),
-            textcoords="data",
+            xytext=(0.02, 0.96 - 0.055 * i),
+            textcoords="axes fraction",
             fontsize=8,
             arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.6},
             bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
@@ -616,11 +615,12 @@ def community_map(
 def component_breakdown(
     ranked: pd.DataFrame, *, top: int = 15, compare: int = 3, weights=None, ax=None
 ):
-    """Stacked bars of what the top candidates' scores are made of.
+    """Stacked bars of what the top candidates' composite scores are made of.
 
     Each bar is one account; its segments are ``100 * w_c * component_c * (1 - penalty) **
     n_flags`` for the five components (:data:`netinfluence.scoring.COMPONENTS`, weights
-    :meth:`ScoreWeights.normalised`), so a bar's length is the account's score. What the
+    :meth:`ScoreWeights.normalised`), so a bar's length is the account's ``composite`` (the
+    percentile blend kept beside the impact-based ``score``). What the
     authenticity flags took off is drawn as a hatched grey segment after it. Below the top
     candidates, the ``compare`` accounts with the most platform followers are drawn the same
     way, so the picture shows why a large audience alone does not score.
@@ -650,7 +650,7 @@ def component_breakdown(
     ...        "coreness": 0.5, "engagement": 1.0, "reciprocity": 1.0, "n_flags": 0}
     >>> fig = component_breakdown(pd.DataFrame([row]))
     >>> fig.axes[0].get_xlabel()
-    'contribution to the citizen score (points of 100)'
+    'contribution to the composite score (points of 100)'
     """
 
     top = _check_count("top", top, 1)
@@ -726,7 +726,7 @@ def component_breakdown(
         )
     ax.set_ylim(ypos.max() + 0.6, -0.6)
     ax.set_xlim(0, 108)
-    ax.set_xlabel("contribution to the citizen score (points of 100)")
+    ax.set_xlabel("contribution to the composite score (points of 100)")
     ax.set_title(f"What the top {len(best)} candidates' scores are made of")
     axes_height = max(fig.get_figheight() - 1.3, 1.0)  # inches, roughly
     ax.legend(

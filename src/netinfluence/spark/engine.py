@@ -60,6 +60,7 @@ METRIC_COLUMNS = (
     "coreness",
     "engagement",
     "reciprocity",
+    "composite",
     "score",
 )
 #: ``reach=`` choices of :func:`metrics`.
@@ -243,8 +244,12 @@ def metrics(
     community labels, ``expected_reach`` ``reach(hops=2, expected=True)``, engagement and
     flags :mod:`netinfluence.metrics` with their defaults.
 
-    The score is :func:`netinfluence.scoring.components` and
-    :func:`netinfluence.scoring.combine` themselves: the per-node inputs (eight numbers per
+    The ``composite`` is :func:`netinfluence.scoring.components` and
+    :func:`netinfluence.scoring.combine` themselves, and ``score`` equals it: the in-memory
+    engine's impact-based score (reverse-reachable sampling through calibrated tie
+    probabilities) is not on Spark yet, so Spark ranks by the composite. The calibrated tie
+    probabilities are: their scale is computed from the tie strengths on the driver.
+    The per-node inputs (eight numbers per
     node) are collected to the driver as an Arrow table, scored there and joined back. That
     bounds this step by the driver's memory (about 100 bytes per node: 10^8 nodes need ~10 GB).
     Before the percentiles, the inputs that are floating-point sums (``within_module_z``,
@@ -519,7 +524,10 @@ def _score(spark, table: DataFrame, weights: ScoreWeights) -> DataFrame:
     )
     for c in COMPONENTS:
         scored[c] = comps[c].to_numpy(dtype=float)
-    scored["score"] = combine(comps, n_flags, weights)
+    scored["composite"] = combine(comps, n_flags, weights)
+    # the impact estimate (reverse-reachable sampling) is not on Spark yet: the Spark engine
+    # ranks by the composite, and says so (docs/spark.md)
+    scored["score"] = scored["composite"]
     back = spark.createDataFrame(pa.Table.from_pandas(scored, preserve_index=False))
     out = table.join(back, "vid").select(*METRIC_COLUMNS)
     from netinfluence.spark.graph import checkpoint

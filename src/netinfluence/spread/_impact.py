@@ -175,8 +175,10 @@ def awareness_impact(
     >>> net = ni.Network.from_edges([("b", "a"), ("c", "b")])  # a -> b -> c
     >>> arrays = (np.array([0, 1]), np.array([1, 2]), np.array([0.5, 0.5]))
     >>> out = awareness_impact(net, probabilities=arrays, min_runs=20000, seed=1)
-    >>> out["impact"].round(1).tolist()  # a: 0.5 + 0.25
-    [0.8, 0.5, 0.0]
+    >>> bool(abs(out["impact"].iloc[0] - 0.75) < 0.03)  # a moves b (0.5) and c (0.25)
+    True
+    >>> out["impact"].iloc[1:].round(1).tolist()
+    [0.5, 0.0]
     """
     t0 = time.perf_counter()
     n = net.n_nodes
