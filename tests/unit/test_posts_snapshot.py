@@ -1,0 +1,86 @@
+"""A generated 2,000-post X API v2 export reads to exactly the tables it read to before the
+memory work on the posts reader (benchmarks/results/posts.md).
+
+The expected tables in ``tests/data/posts/v2_2000_*`` were written by the reader as it was
+before that work (commit 9e59ae8): CSV text (compared byte for byte), dtypes and the load
+report. The export itself is regenerated with the benchmark's seeded generator. To rewrite the
+snapshot after a deliberate change of output: ``python tests/unit/test_posts_snapshot.py``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+from netinfluence.io.posts import PostsTables, read_posts_tables
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data" / "posts"
+N_POSTS = 2_000
+TABLES = ("posts", "interactions", "users")
+
+
+def _generate(path: Path) -> None:
+    spec = importlib.util.spec_from_file_location(
+        "bench_posts", ROOT / "benchmarks" / "bench_posts.py"
+    )
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    mod.generate(N_POSTS, path, seed=0)
+
+
+def _describe(t: PostsTables) -> dict:
+    """Dtypes (index, columns, categories) and the load report without the file name."""
+    out: dict = {}
+    for name in TABLES:
+        df = getattr(t, name)
+        out[name] = {
+            "index": [str(df.index.name), str(df.index.dtype)],
+            "dtypes": {c: str(d) for c, d in df.dtypes.items()},
+            "categories": {
+                c: [str(x) for x in df[c].cat.categories]
+                for c, d in df.dtypes.items()
+                if str(d) == "category"
+            },
+        }
+    out["report"] = [
+        [ln.action, ln.count, ln.reason] for ln in t.report.lines if ln.source in TABLES
+    ]
+    return out
+
+
+def _read(tmp: Path) -> PostsTables:
+    path = tmp / f"v2_{N_POSTS}.jsonl"
+    _generate(path)
+    return read_posts_tables(path)
+
+
+def test_generated_export_reads_to_the_snapshot(tmp_path):
+    t = _read(tmp_path)
+    for name in TABLES:
+        want = gzip.decompress((DATA / f"v2_{N_POSTS}_{name}.csv.gz").read_bytes()).decode()
+        got = getattr(t, name).to_csv()
+        assert got == want, f"{name} table differs from the snapshot"
+    meta = json.loads((DATA / f"v2_{N_POSTS}_meta.json").read_text())
+    assert _describe(t) == meta
+
+
+def _write_snapshot() -> None:  # pragma: no cover - run by hand
+    import tempfile
+
+    DATA.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as d:
+        t = _read(Path(d))
+    for name in TABLES:
+        data = getattr(t, name).to_csv().encode()
+        (DATA / f"v2_{N_POSTS}_{name}.csv.gz").write_bytes(gzip.compress(data, mtime=0))
+    (DATA / f"v2_{N_POSTS}_meta.json").write_text(json.dumps(_describe(t), indent=1) + "\n")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    _write_snapshot()
+    sys.exit(0)
