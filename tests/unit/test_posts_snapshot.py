@@ -15,7 +15,9 @@ import json
 import sys
 from pathlib import Path
 
-from netinfluence.io.posts import PostsTables, read_posts_tables
+import pytest
+
+from netinfluence.io.posts import PostsTables, _collect, read_posts_tables
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "posts"
@@ -59,7 +61,14 @@ def _read(tmp: Path) -> PostsTables:
     return read_posts_tables(path)
 
 
-def test_generated_export_reads_to_the_snapshot(tmp_path):
+@pytest.mark.parametrize("chunk", ["default", "small", "objects"])
+def test_generated_export_reads_to_the_snapshot(tmp_path, monkeypatch, chunk):
+    """The same tables with the collector's columns in one chunk, in chunks of 7 rows (every
+    chunk boundary), and kept as Python objects (the path for ids that are not strings)."""
+    if chunk == "small":
+        monkeypatch.setattr(_collect, "CHUNK", 7)
+    if chunk == "objects":
+        monkeypatch.setattr(_collect, "_freeze", lambda name, values: values)
     t = _read(tmp_path)
     for name in TABLES:
         want = gzip.decompress((DATA / f"v2_{N_POSTS}_{name}.csv.gz").read_bytes()).decode()
