@@ -191,6 +191,7 @@ def read_posts_tables(
         use = np.zeros(len(keep), dtype=bool)
         use[np.flatnonzero(keep)[selected.to_numpy()]] = True
     inter = interactions_table(col, posts, secs, keep, report, use_seq=use)
+    col.drop_columns()  # the posts table shares its text with them: only the rest goes
     if use is not None:
         posts = posts[selected.to_numpy()]
     users = users_table(col, posts, inter, matches)

@@ -86,17 +86,21 @@ def id_str(value: Any) -> str | None:
     return str(value)
 
 
+_NONE = type(None)
+
+
 def _freeze(name: str, values: list) -> pa.Array | list:
     """A chunk of one column as an Arrow array (large strings, or int64 for the counts) when
     every value is of that kind or missing; else the list itself (mixed types stay objects)."""
+    kinds = set(map(type, values))
     if name in _INT_COLUMNS:
-        if all(v is None or type(v) is int for v in values):
+        if kinds <= {int, _NONE}:
             try:
                 return pa.array(values, type=pa.int64(), memory_pool=_POOL)
             except (pa.ArrowInvalid, OverflowError):  # beyond int64
                 return values
         return values
-    if all(v is None or type(v) is str for v in values):
+    if kinds <= {str, _NONE}:
         return pa.array(values, type=pa.large_string(), memory_pool=_POOL)
     return values
 
@@ -188,6 +192,16 @@ class Collector:
     def context_column(self, name: str) -> pa.ChunkedArray | np.ndarray:
         """A context-posts column, in the order seen, repeats included."""
         return self._context.column(name)
+
+    def drop_columns(self) -> None:
+        """Forget the collected posts, references and context (once the tables are built);
+        the users and handles stay."""
+        self._posts = _Columns(POST_COLUMNS)
+        self.posts = self._posts.open
+        self._refs = _Columns(REF_COLUMNS)
+        self.refs = self._refs.open
+        self._context = _Columns(CONTEXT_COLUMNS)
+        pa.default_memory_pool().release_unused()  # Arrow kernels' scratch back to the system
 
     # ------------------------------------------------------------------ posts and references
     def add_post(

@@ -125,15 +125,20 @@ def interactions_table(
     # a reshare of a reshare credits the original: follow shared_post links to the end
     is_rt = (refs["type"] == "retweet").to_numpy() & tp.notna().to_numpy()
     if is_rt.any() and len(shared_keys):
+        # hop 1 by lookup, the next hops on positions among the reshares (``nxt``)
         cur = tp[is_rt].reset_index(drop=True)
-        active = np.arange(len(cur))  # posts still moving: the others are not reshares
-        for _ in range(_MAX_CHAIN):
-            pos = _positions(cur.iloc[active], shared_keys)
-            moved = pos >= 0
+        last = _positions(cur, shared_keys)  # the reshare whose original a post gets
+        nxt = _positions(shared_vals, shared_keys)
+        active = np.flatnonzero(last >= 0)
+        for _ in range(_MAX_CHAIN - 1):
+            step = nxt[last[active]]
+            moved = step >= 0
             if not moved.any():
                 break
             active = active[moved]
-            cur = _assign(cur, active, _take(shared_vals, pos[moved]).array)
+            last[active] = step[moved]
+        found = np.flatnonzero(last >= 0)
+        cur = _assign(cur, found, _take(shared_vals, last[found]).array)
         tp = _assign(tp.reset_index(drop=True), np.flatnonzero(is_rt), cur.array)
     target = _take(author_vals, _positions(tp.reset_index(drop=True), author_keys))
     target.index = refs.index
@@ -212,7 +217,7 @@ def interactions_table(
                 x[keep] for x in (rows, seq, src, tgt, typ, post_user)
             )
     # the same user mentioned twice in one post is one mention
-    twice = pd.Series(post_user * n_types + typ).duplicated(keep="first").to_numpy()
+    twice = _repeated(post_user * n_types + typ)
     report.add(
         "interactions",
         "dropped",
@@ -261,6 +266,14 @@ def interactions_table(
         "interactions", "kept", len(out), "interaction rows (one per source, target and type)"
     )
     return out[INTERACTION_COLUMNS]
+
+
+def _repeated(keys: np.ndarray) -> np.ndarray:
+    """``keys`` seen before (``duplicated(keep="first")``), by sorting: no hash table."""
+    first = np.unique(keys, return_index=True)[1]
+    out = np.ones(len(keys), dtype=bool)
+    out[first] = False
+    return out
 
 
 def _values(uniques: pd.Index, codes: np.ndarray) -> pd.Series:

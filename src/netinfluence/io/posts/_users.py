@@ -65,4 +65,9 @@ def _topics(posts: pd.DataFrame) -> pd.Series:
     n = ex.groupby(["author", "tag"], sort=False).size().rename("n").reset_index()
     n = n.sort_values(["author", "n", "tag"], ascending=[True, False, True])
     top = n.groupby("author", sort=False).head(TOP_TOPICS)
-    return top.groupby("author", sort=False)["tag"].agg(";".join)
+    # ";".join per author in one pass over the rows (sorted by author): no per-group calls
+    joined: dict = {}
+    for author, tag in zip(top["author"].tolist(), top["tag"].tolist(), strict=True):
+        joined[author] = f"{joined[author]};{tag}" if author in joined else tag
+    index = pd.Index(list(joined), name="author", dtype=top["author"].dtype)
+    return pd.Series(list(joined.values()), index=index, name="tag")
