@@ -76,24 +76,67 @@ def _falsy_to_missing(values: pd.Series) -> pd.Series:
     return obj.where(obj.map(bool, na_action="ignore").fillna(False).astype(bool), None)
 
 
-def _lookups(col: Collector) -> tuple[tuple[pd.Series, pd.Series], tuple[pd.Series, pd.Series]]:
-    """(keys, values) giving the author of every post known and the post each reshare
-    reshares, first match winning: the export's posts (first of duplicates) before context
-    posts (first sighting of each); a context post's missing author or reshared post, and a
-    post's missing reshared post, count as not known."""
-    post_ids = _series(col.post_column("post_id"))
+def _author_lookup(col: Collector) -> tuple[pd.Series, pd.Series]:
+    """(keys, values) giving the author of every post known, first match winning: the
+    export's posts (first of duplicates, even without an author) before context posts (first
+    sighting of each; a missing author there counts as not known)."""
     ctx_ids = _series(col.context_column("post_id"))
     ctx_author = _falsy_to_missing(_series(col.context_column("author")))
-    ctx_shared = _falsy_to_missing(_series(col.context_column("shared")))
-    first_seen = ~ctx_ids.duplicated(keep="first").to_numpy()
-    author_keys = pd.concat([post_ids, ctx_ids], ignore_index=True)
-    author_vals = pd.concat([_series(col.post_column("author")), ctx_author], ignore_index=True)
+    keys = pd.concat([_series(col.post_column("post_id")), ctx_ids], ignore_index=True)
+    vals = pd.concat([_series(col.post_column("author")), ctx_author], ignore_index=True)
+    return keys, vals
+
+
+def _shared_lookup(col: Collector) -> tuple[pd.Series, pd.Series]:
+    """(keys, values) giving the post each reshare reshares, first match winning: the
+    export's posts with one (first of duplicates) before context posts (first sighting of
+    each, when that sighting names one)."""
+    post_ids = _series(col.post_column("post_id"))
     shared = _falsy_to_missing(_series(col.post_column("shared_post")))
+    ctx_ids = _series(col.context_column("post_id"))
+    ctx_shared = _falsy_to_missing(_series(col.context_column("shared")))
     has = shared.notna().to_numpy()
-    ctx_has = first_seen & ctx_shared.notna().to_numpy()
-    shared_keys = pd.concat([post_ids[has], ctx_ids[ctx_has]], ignore_index=True)
-    shared_vals = pd.concat([shared[has], ctx_shared[ctx_has]], ignore_index=True)
-    return (author_keys, author_vals), (shared_keys, shared_vals)
+    ctx_has = ~ctx_ids.duplicated(keep="first").to_numpy() & ctx_shared.notna().to_numpy()
+    keys = pd.concat([post_ids[has], ctx_ids[ctx_has]], ignore_index=True)
+    vals = pd.concat([shared[has], ctx_shared[ctx_has]], ignore_index=True)
+    return keys, vals
+
+
+def _resolve(col: Collector, refs: pd.DataFrame) -> pd.Series:
+    """The user each reference points at (missing when unknown): the author of its target
+    post (a reshare of a reshare credits the original), else the user it names, else the
+    user with its handle."""
+    tp = refs["target_post"].reset_index(drop=True)
+    is_rt = (refs["type"] == "retweet").to_numpy() & tp.notna().to_numpy()
+    if is_rt.any():
+        keys, vals = _shared_lookup(col)
+        if len(keys):
+            # hop 1 by lookup, the next hops on positions among the reshares (``nxt``)
+            cur = tp[is_rt].reset_index(drop=True)
+            last = _positions(cur, keys)  # the reshare whose original a post gets
+            nxt = _positions(vals, keys)
+            active = np.flatnonzero(last >= 0)
+            for _ in range(_MAX_CHAIN - 1):
+                step = nxt[last[active]]
+                moved = step >= 0
+                if not moved.any():
+                    break
+                active = active[moved]
+                last[active] = step[moved]
+            found = np.flatnonzero(last >= 0)
+            cur = _assign(cur, found, _take(vals, last[found]).array)
+            tp = _assign(tp, np.flatnonzero(is_rt), cur.array)
+        del keys, vals
+    keys, vals = _author_lookup(col)
+    target = _take(vals, _positions(tp, keys))
+    del keys, vals, tp
+    target.index = refs.index
+    target = target.where(target.notna(), refs["target"])
+    need = target.isna() & refs["target_handle"].notna()
+    if need.any() and col.handles:
+        handles = refs.loc[need, "target_handle"].astype(str).str.lower().str.lstrip("@")
+        target = _assign(target, np.flatnonzero(need), handles.map(col.handles).array)
+    return target
 
 
 def interactions_table(
@@ -119,35 +162,9 @@ def interactions_table(
     )
     refs.insert(0, "seq", seq)
     refs = refs[ok]
-    (author_keys, author_vals), (shared_keys, shared_vals) = _lookups(col)
-
-    tp = refs["target_post"]
-    # a reshare of a reshare credits the original: follow shared_post links to the end
-    is_rt = (refs["type"] == "retweet").to_numpy() & tp.notna().to_numpy()
-    if is_rt.any() and len(shared_keys):
-        # hop 1 by lookup, the next hops on positions among the reshares (``nxt``)
-        cur = tp[is_rt].reset_index(drop=True)
-        last = _positions(cur, shared_keys)  # the reshare whose original a post gets
-        nxt = _positions(shared_vals, shared_keys)
-        active = np.flatnonzero(last >= 0)
-        for _ in range(_MAX_CHAIN - 1):
-            step = nxt[last[active]]
-            moved = step >= 0
-            if not moved.any():
-                break
-            active = active[moved]
-            last[active] = step[moved]
-        found = np.flatnonzero(last >= 0)
-        cur = _assign(cur, found, _take(shared_vals, last[found]).array)
-        tp = _assign(tp.reset_index(drop=True), np.flatnonzero(is_rt), cur.array)
-    target = _take(author_vals, _positions(tp.reset_index(drop=True), author_keys))
-    target.index = refs.index
-    target = target.where(target.notna(), refs["target"])
-    need = target.isna() & refs["target_handle"].notna()
-    if need.any() and col.handles:
-        handles = refs.loc[need, "target_handle"].astype(str).str.lower().str.lstrip("@")
-        target = _assign(target, np.flatnonzero(need), handles.map(col.handles).array)
+    target = _resolve(col, refs)
     refs = refs.drop(columns=["target_post", "target_handle"]).assign(target=target)
+    del target
 
     unresolved = refs["target"].isna()
     by_type = refs.loc[unresolved, "type"].value_counts()
@@ -205,7 +222,7 @@ def interactions_table(
         is_act = np.isin(typ, [code.get("reply", -1), code.get("retweet", -1)])
         if is_act.any():
             drop = np.zeros(len(rows), dtype=bool)
-            drop[is_m] = np.isin(post_user[is_m], post_user[is_act])
+            drop[is_m] = pd.Series(post_user[is_m]).isin(post_user[is_act]).to_numpy()
             report.add(
                 "interactions",
                 "dropped",
