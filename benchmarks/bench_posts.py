@@ -2,13 +2,18 @@
 
 Generates N tweets as twarc2-style JSONL pages (100 tweets + includes per line; ~1 KB per
 tweet, so 10^6 tweets is about 1 GB), seeded, in /tmp; then times, each in a fresh process
-(peak memory is that process's max RSS):
+(peak memory is that process's max RSS; seconds include importing the reader):
 
 - ``netinfluence``: ``read_posts_tables(path)`` (posts, interactions, users, report);
 - ``plain``: ``json.loads`` per line + pandas: tweets and references to DataFrames, targets
-  resolved by a merge, grouped to one row per (source, target, type).
+  resolved by a merge, grouped to one row per (source, target, type);
+- with ``--before SRC``, ``netinfluence`` again from another source tree (``PYTHONPATH=SRC``,
+  e.g. ``git archive <rev> src | tar -x -C /tmp/old``), labelled ``netinfluence (before)``.
 
-    python benchmarks/bench_posts.py --sizes 1e5,1e6 [--out benchmarks/results/posts.md]
+Each run records the 1-minute load average before and after it (the machine is shared), and
+its CPU seconds. ``--repeat N`` runs each reader N times; the table shows the median.
+
+    python benchmarks/bench_posts.py --sizes 1e5,1e6 [--repeat 2] [--out table.md]
 """
 
 from __future__ import annotations
@@ -34,7 +39,9 @@ def generate(n: int, path: Path, seed: int = 0) -> None:
     base = 1_600_000_000
     with path.open("w") as fh:
         for start in range(0, n, PAGE):
-            data, users, inc_tweets = [], {}, {}
+            data: list[dict] = []
+            users: dict[str, None] = {}  # ordered set of the page's users
+            inc_tweets: dict[str, dict] = {}
             for i in range(start, min(n, start + PAGE)):
                 author = str(rng.randrange(n_users))
                 users[author] = None
@@ -166,22 +173,29 @@ def run_plain(path: str) -> dict:
 
 
 def child(which: str, path: str) -> None:
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     res = run_netinfluence(path) if which == "netinfluence" else run_plain(path)
     res["seconds"] = time.perf_counter() - t0
+    res["cpu_seconds"] = time.process_time() - c0
     res["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(res))
 
 
-def measure(which: str, path: Path) -> dict:
+def measure(which: str, path: Path, src: str | None = None) -> dict:
+    env = os.environ.copy()
+    if src:
+        env["PYTHONPATH"] = src
+    load = os.getloadavg()[0]
     out = subprocess.run(
         [sys.executable, __file__, "--child", which, str(path)],
         capture_output=True,
         text=True,
         check=True,
-        env=os.environ.copy(),
+        env=env,
     )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    res["load"] = f"{load:.1f}-{os.getloadavg()[0]:.1f}"
+    return res
 
 
 def main() -> None:
@@ -189,15 +203,23 @@ def main() -> None:
     ap.add_argument("--sizes", default="1e5")
     ap.add_argument("--dir", default="/tmp/netinfluence-bench-posts")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--out", default=None, help="append a markdown table to this file")
+    ap.add_argument("--repeat", type=int, default=1, help="runs per reader; the median is shown")
+    ap.add_argument("--before", default=None, help="another source tree to time as well")
+    ap.add_argument("--readers", default="netinfluence,plain")
+    ap.add_argument("--out", default=None, help="write the markdown table to this file")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         child(*args.child)
         return
+    import pandas as pd
+
     d = Path(args.dir)
     d.mkdir(parents=True, exist_ok=True)
-    rows = []
+    readers = [(w, w, None) for w in args.readers.split(",")]
+    if args.before:
+        readers.insert(1, ("netinfluence (before)", "netinfluence", args.before))
+    runs = []
     for size in args.sizes.split(","):
         n = int(float(size))
         path = d / f"v2_{n}_seed{args.seed}.jsonl"
@@ -209,25 +231,33 @@ def main() -> None:
                 f"{time.perf_counter() - t0:.0f} s",
                 flush=True,
             )
-        for which in ("netinfluence", "plain"):
-            r = measure(which, path)
-            r.update(which=which, n=n, mib=path.stat().st_size / 2**20)
-            rows.append(r)
-            print(json.dumps(r), flush=True)
-    table = [
-        "| tweets | file MiB | reader | JSON | seconds | peak RSS MiB | posts | interaction rows |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for r in rows:
-        table.append(
-            f"| {r['n']:,} | {r['mib']:,.0f} | {r['which']} | {r['json']} | "
-            f"{r['seconds']:.1f} | {r['peak_rss_mib']:,.0f} | {r['posts']:,} | "
-            f"{r['interaction_rows']:,} |"
+        for _ in range(args.repeat):
+            for label, which, src in readers:
+                r = measure(which, path, src)
+                r.update(reader=label, n=n, mib=path.stat().st_size / 2**20)
+                runs.append(r)
+                print(json.dumps(r), flush=True)
+    df = pd.DataFrame(runs)
+    table = (
+        df.groupby(["n", "reader"], sort=False)
+        .agg(
+            file_mib=("mib", "first"),
+            json=("json", "first"),
+            runs=("seconds", "size"),
+            seconds=("seconds", "median"),
+            cpu_seconds=("cpu_seconds", "median"),
+            peak_rss_mib=("peak_rss_mib", "median"),
+            posts=("posts", "first"),
+            interaction_rows=("interaction_rows", "first"),
+            load_1min=("load", lambda x: ", ".join(x)),
         )
-    print("\n".join(table))
+        .reset_index()
+    )
+    md = table.to_markdown(index=False, floatfmt=",.1f", intfmt=",")
+    print(md)
     if args.out:
-        with open(args.out, "a") as fh:
-            fh.write("\n".join(table) + "\n\n")
+        Path(args.out).write_text(md + "\n")
+        Path(args.out).with_suffix(".json").write_text(json.dumps(runs, indent=1) + "\n")
 
 
 if __name__ == "__main__":

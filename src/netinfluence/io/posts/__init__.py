@@ -152,12 +152,12 @@ def read_posts_tables(
     for path in files:
         fmt = detect_format(path, columns) if format == "auto" else format
         formats[path] = fmt
-        before = len(col.posts["post_id"])
+        before = col.n_posts
         if fmt == "generic":
             _generic.read_generic(path, col, bad, columns)
         else:
             _READERS[fmt](path, col, bad)
-        report.add(path, "read", len(col.posts["post_id"]) - before, f"posts ({fmt})")
+        report.add(path, "read", col.n_posts - before, f"posts ({fmt})")
         for (src, kind), n in list(bad.skipped.items()):
             if src == path:
                 report.add(path, "skipped", n, kind)
@@ -191,6 +191,7 @@ def read_posts_tables(
         use = np.zeros(len(keep), dtype=bool)
         use[np.flatnonzero(keep)[selected.to_numpy()]] = True
     inter = interactions_table(col, posts, secs, keep, report, use_seq=use)
+    col.drop_columns()  # the posts table shares its text with them: only the rest goes
     if use is not None:
         posts = posts[selected.to_numpy()]
     users = users_table(col, posts, inter, matches)

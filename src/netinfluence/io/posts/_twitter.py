@@ -102,7 +102,18 @@ def _v2_tweet(col: Collector, t: dict, file: str, line: int, flat: bool) -> None
 
 
 def _v2_includes(col: Collector, inc: dict) -> None:
+    users = col.users
     for u in inc.get("users") or ():
+        # _v2_user's early return, inline: every page repeats most of its users
+        uid = u.get("id")
+        if type(uid) is str:
+            rec = users.get(uid)
+            if (
+                rec is not None
+                and rec.get("handle") is not None
+                and (rec.get("followers") is not None or not u.get("public_metrics"))
+            ):
+                continue
         _v2_user(col, u)
     for t in inc.get("tweets") or ():
         shared = None

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from netinfluence.io.posts._collect import USER_FIELDS, Collector
+from netinfluence.io.posts._collect import STR_DTYPE, USER_FIELDS, Collector
 
 TOP_TOPICS = 5  # hashtags kept per user in ``topics``
 
@@ -21,7 +23,8 @@ def users_table(
     ``topic_engagement`` (likes + replies + shares of the matching posts).
     """
     recs = col.users
-    frame = pd.DataFrame.from_dict(recs, orient="index") if recs else pd.DataFrame()
+    # as from_dict(orient="index"), without its per-user Python loop
+    frame = pd.DataFrame(list(recs.values()), index=list(recs)) if recs else pd.DataFrame()
     for f in USER_FIELDS:
         if f not in frame.columns:
             frame[f] = None
@@ -61,8 +64,25 @@ def _topics(posts: pd.DataFrame) -> pd.Series:
     tags = posts.loc[posts["hashtags"].notna(), ["author", "hashtags"]]
     if tags.empty:
         return pd.Series(dtype=object)
-    ex = tags.assign(tag=tags["hashtags"].str.split(";")).explode("tag")
+    if tags["hashtags"].dtype == STR_DTYPE:  # split in Arrow: no Python list per post
+        lists = pc.split_pattern(pa.array(tags["hashtags"].array), ";")
+        if isinstance(lists, pa.ChunkedArray):
+            lists = lists.combine_chunks()
+        parent = pc.list_parent_indices(lists).to_numpy()
+        ex = pd.DataFrame(
+            {
+                "author": tags["author"].array.take(parent),
+                "tag": pd.array(pc.list_flatten(lists), dtype=STR_DTYPE),
+            }
+        )
+    else:
+        ex = tags.assign(tag=tags["hashtags"].str.split(";")).explode("tag")
     n = ex.groupby(["author", "tag"], sort=False).size().rename("n").reset_index()
     n = n.sort_values(["author", "n", "tag"], ascending=[True, False, True])
     top = n.groupby("author", sort=False).head(TOP_TOPICS)
-    return top.groupby("author", sort=False)["tag"].agg(";".join)
+    # ";".join per author in one pass over the rows (sorted by author): no per-group calls
+    joined: dict = {}
+    for author, tag in zip(top["author"].tolist(), top["tag"].tolist(), strict=True):
+        joined[author] = f"{joined[author]};{tag}" if author in joined else tag
+    index = pd.Index(list(joined), name="author", dtype=top["author"].dtype)
+    return pd.Series(list(joined.values()), index=index, name="tag")
