@@ -111,9 +111,11 @@ def calibration_scale(
 
 
 def _alpha(target: float, rho: float, strength: np.ndarray) -> float:
-    """The scale of the spectral calibration (see :func:`_scaled`)."""
+    """The scale of the spectral calibration (see :func:`_scaled`), to 12 significant digits:
+    the radius' last digits depend on ARPACK's start vector, and every engine must get the
+    same scale for the same ties."""
     bound = max(rho, float(strength.max()) if len(strength) else 0.0)
-    return target / bound if bound > 0 else 0.0
+    return float(f"{target / bound:.12g}") if bound > 0 else 0.0
 
 
 def tie_probability_arrays(net: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
