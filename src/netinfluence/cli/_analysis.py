@@ -10,6 +10,7 @@ import typer
 from netinfluence.cli._common import (
     RANK_STEPS,
     ColumnsOpt,
+    DateFormatOpt,
     DropBadOpt,
     EdgesOpt,
     FollowsOpt,
@@ -76,6 +77,7 @@ def inspect_cmd(
     skip_rows: SkipRowsOpt = 0,
     drop_bad_rows: DropBadOpt = False,
     sep: SepOpt = None,
+    date_format: DateFormatOpt = None,
     columns: ColumnsOpt = None,
 ):
     """Load input files and print the load report and a network summary (no analysis)."""
@@ -92,6 +94,7 @@ def inspect_cmd(
         drop_bad_rows=drop_bad_rows,
         sep=sep,
         columns=columns,
+        date_format=date_format,
     )
     print_load_report(net, ctx)
     print_summary(net, ctx)
@@ -157,6 +160,7 @@ def rank_cmd(
     skip_rows: SkipRowsOpt = 0,
     drop_bad_rows: DropBadOpt = False,
     sep: SepOpt = None,
+    date_format: DateFormatOpt = None,
     columns: ColumnsOpt = None,
     engine: Annotated[
         str,
@@ -190,6 +194,11 @@ def rank_cmd(
             columns=columns,
             graph_out=graph_out,
         )
+        if date_format or any(getattr(f, "type", None) for f in interactions or []):
+            raise _InputError(
+                "--engine spark reads ISO 8601 or unix-seconds timestamps and the type column "
+                "of interaction files: --date-format and TYPE=FILE need the memory engine"
+            )
         excluded_ids = None
         if exclude:
             excluded_ids = _ids(exclude)
@@ -236,6 +245,7 @@ def rank_cmd(
             skip_rows=skip_rows,
             drop_bad_rows=drop_bad_rows,
             sep=sep,
+            date_format=date_format,
             columns=columns,
         )
         table, written = run_rank(
@@ -301,6 +311,7 @@ def communities_cmd(
     skip_rows: SkipRowsOpt = 0,
     drop_bad_rows: DropBadOpt = False,
     sep: SepOpt = None,
+    date_format: DateFormatOpt = None,
     columns: ColumnsOpt = None,
 ):
     """Detect communities and write the partition with quality metrics."""
@@ -319,6 +330,7 @@ def communities_cmd(
         drop_bad_rows=drop_bad_rows,
         sep=sep,
         columns=columns,
+        date_format=date_format,
     )
     labels = communities(net, method=method, resolution=resolution, seed=seed)
     quality = community_quality(net, labels)

@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from netinfluence.cli._common import (
+    DateFormatOpt,
     DropBadOpt,
     EdgesOpt,
     FollowsOpt,
@@ -27,6 +28,7 @@ from netinfluence.cli._common import (
     UsersOpt,
     _console,
     handle_errors,
+    interaction_sources,
     load_inputs,
     print_load_report,
     quiet,
@@ -94,6 +96,7 @@ def _load(
     drop_bad_rows,
     sep,
     prob_col,
+    date_format=None,
 ):
     """Read the inputs; ``--prob-col`` reads that column of the edge list as probabilities."""
 
@@ -112,6 +115,7 @@ def _load(
             skip_rows=skip_rows,
             drop_bad_rows=drop_bad_rows,
             sep=sep,
+            date_format=date_format,
             prob=prob_col is not None,
         )
     if not edges:
@@ -121,7 +125,7 @@ def _load(
 
     return read_network(
         follows=[str(f) for f in follows or []] or None,
-        interactions=[str(i) for i in interactions or []] or None,
+        interactions=interaction_sources(interactions),
         users=str(users) if users else None,
         edges=[str(e) for e in edges],
         directed=not undirected,
@@ -129,6 +133,7 @@ def _load(
         sep=sep,
         on_bad_rows="drop" if drop_bad_rows else "raise",
         edge_weight_merge="probability",
+        date_format=date_format,
         columns={"edges": {"source": 0, "target": 1, "weight": prob_col - 1}},
     )
 
@@ -274,6 +279,7 @@ def plan_cmd(
     skip_rows: SkipRowsOpt = 0,
     drop_bad_rows: DropBadOpt = False,
     sep: SepOpt = None,
+    date_format: DateFormatOpt = None,
 ):
     """Plan a campaign: seeds maximising expected spread within --k or --budget."""
 
@@ -291,6 +297,7 @@ def plan_cmd(
         drop_bad_rows=drop_bad_rows,
         sep=sep,
         prob_col=prob_col,
+        date_format=date_format,
     )
     plan = plan_campaign(
         net,
@@ -403,6 +410,7 @@ def simulate_cmd(
     skip_rows: SkipRowsOpt = 0,
     drop_bad_rows: DropBadOpt = False,
     sep: SepOpt = None,
+    date_format: DateFormatOpt = None,
 ):
     """Simulate spread from seed accounts, or estimate every account's expected spread."""
     import pandas as pd
@@ -424,6 +432,7 @@ def simulate_cmd(
         drop_bad_rows=drop_bad_rows,
         sep=sep,
         prob_col=prob_col,
+        date_format=date_format,
     )
     prob = _probability(probability, prob_col)
     written = {}
@@ -532,6 +541,7 @@ def validate_cmd(
     skip_rows: SkipRowsOpt = 0,
     drop_bad_rows: DropBadOpt = False,
     sep: SepOpt = None,
+    date_format: DateFormatOpt = None,
 ):
     """Test rankings against SIR spreading near the threshold (Kitsak et al. 2010)."""
 
@@ -549,6 +559,7 @@ def validate_cmd(
         drop_bad_rows=drop_bad_rows,
         sep=sep,
         prob_col=prob_col,
+        date_format=date_format,
     )
     names = [r.strip() for r in rankings.split(",") if r.strip()] if rankings else None
     table = validate_rankings(

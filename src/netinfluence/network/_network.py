@@ -20,7 +20,13 @@ from netinfluence.errors import InputError
 from netinfluence.io import LoadReport, Source
 from netinfluence.network._graph import igraph_from_arrays
 from netinfluence.network._layers import check_layer, directed_pairs, resolve_layer
-from netinfluence.network._read import NetworkParts, edges_parts, networkx_parts, read_parts
+from netinfluence.network._read import (
+    InteractionSources,
+    NetworkParts,
+    edges_parts,
+    networkx_parts,
+    read_parts,
+)
 from netinfluence.network._ties import tie_edge_arrays
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -476,7 +482,7 @@ def _plain(col: pd.Series) -> list:
 
 def read_network(
     follows: Source | Sequence[Source] | None = None,
-    interactions: Source | Sequence[Source] | Mapping[str, Source] | None = None,
+    interactions: InteractionSources | None = None,
     users: Source | None = None,
     *,
     edges: Source | Sequence[Source] | None = None,
@@ -489,6 +495,7 @@ def read_network(
     graph: str | os.PathLike | None = None,
     edge_direction: str = "attention",
     weight: str | None = None,
+    date_format: str | None = None,
 ) -> Network:
     """Read follows, interactions and users into a validated :class:`Network`.
 
@@ -499,7 +506,10 @@ def read_network(
     interactions : path, DataFrame, list, or dict ``{type: source}``
         Rows ``source, target[, type][, count][, timestamp]`` (``source`` engaged with
         ``target``'s content). A dict gives the type of files that have no type column, e.g.
-        ``{"mention": "higgs-mention.edgelist.gz", "reply": "higgs-reply.edgelist.gz"}``.
+        ``{"mention": "higgs-mention.edgelist.gz", "reply": "higgs-reply.edgelist.gz"}``; a
+        dict value may be a list of files of that type, and a list may mix plain sources with
+        such dicts (``["typed.csv", {"mention": "m.gz"}]``), read in the order given. A
+        headerless file is read by position: source, target, and a third column as the count.
     users : path or DataFrame
         One row per account (``id, handle, followers, following, posts, likes, comments,
         topics``, ...). Accounts with no edges are kept as isolated nodes; edge endpoints
@@ -532,6 +542,10 @@ def read_network(
         links to, follows or cites v, as in polblogs) or ``"influence"``.
     weight : str, optional
         Edge attribute of ``graph`` kept as the edge weight.
+    date_format : str, optional
+        ``strftime`` format of interaction timestamps that are neither unix seconds nor ISO
+        8601 (``"%d/%m/%Y"``). Without it a day/month date that reads two ways
+        (``01/04/2026``) is an :class:`InputError`: it is never guessed.
 
     Returns
     -------
@@ -568,5 +582,6 @@ def read_network(
             graph=graph,
             edge_direction=edge_direction,
             weight=weight,
+            date_format=date_format,
         )
     )

@@ -11,7 +11,7 @@ import pandas as pd
 
 from netinfluence._arrays import sort_order, unique
 from netinfluence._threads import threaded_map, worker_threads
-from netinfluence.errors import InputError
+from netinfluence.errors import InputError, warn_caller
 from netinfluence.io import LoadReport, is_graph_file, read_edges, read_graph_file, read_users
 from netinfluence.io._files import Source
 
@@ -43,9 +43,35 @@ def _as_list(src) -> list:
     return [src]
 
 
+#: What ``interactions=`` takes: a source, a list of them, ``{type: source(s)}``, or a list
+#: mixing sources and ``{type: source}`` mappings (the order of reading is the order given).
+InteractionSources = (
+    Source | Sequence[Source | Mapping[str, Any]] | Mapping[str, Source | Sequence[Source]]
+)
+
+
+def _interaction_items(interactions: InteractionSources | None) -> list[tuple[str | None, Any]]:
+    """``(type or None, source)`` for every interactions input, in the order given.
+
+    >>> _interaction_items(["all.csv", {"mention": "m.gz", "reply": ["r1.gz", "r2.gz"]}])
+    [(None, 'all.csv'), ('mention', 'm.gz'), ('reply', 'r1.gz'), ('reply', 'r2.gz')]
+    """
+    entries = [interactions] if isinstance(interactions, Mapping) else _as_list(interactions)
+    items: list[tuple[str | None, Any]] = []
+    for entry in entries:
+        if isinstance(entry, Mapping):
+            for kind, srcs in entry.items():
+                if not str(kind).strip():
+                    raise InputError("an interaction type (a key of interactions=) is empty")
+                items += [(str(kind).strip(), src) for src in _as_list(srcs)]
+        else:
+            items.append((None, entry))
+    return items
+
+
 def read_parts(
     follows: Source | Sequence[Source] | None = None,
-    interactions: Source | Sequence[Source] | Mapping[str, Source] | None = None,
+    interactions: InteractionSources | None = None,
     users: Source | None = None,
     *,
     edges: Source | Sequence[Source] | None = None,
@@ -58,6 +84,7 @@ def read_parts(
     graph: str | os.PathLike | None = None,
     edge_direction: str = "attention",
     weight: str | None = None,
+    date_format: str | None = None,
 ) -> NetworkParts:
     """The validated tables of :func:`~netinfluence.network.read_network` (same arguments)."""
     if graph is not None:
@@ -74,11 +101,7 @@ def read_parts(
         raise InputError(
             f"edge_weight_merge must be 'sum', 'probability' or 'max', got {edge_weight_merge!r}"
         )
-    inter_items: list[tuple[str | None, Any]]
-    if isinstance(interactions, Mapping):
-        inter_items = [(str(t), s) for t, s in interactions.items()]
-    else:
-        inter_items = [(None, s) for s in _as_list(interactions)]
+    inter_items = _interaction_items(interactions)
     follow_srcs, edge_srcs = _as_list(follows), _as_list(edges)
     if not follow_srcs and not inter_items and not edge_srcs and users is None:
         raise InputError("nothing to read: give follows, interactions, edges or users")
@@ -110,6 +133,7 @@ def read_parts(
             interaction_type=itype,
             on_bad_rows=on_bad_rows,
             report=report,
+            date_format=date_format,
         )
         dropped |= t.attrs["dropped_ids"]
         extra_ids.extend(t.attrs.get("kept_ids", []))
@@ -214,11 +238,37 @@ def _assemble(users, tables, *, directed, merge, report, dropped, extra_ids=()) 
                 isolated,
                 "users with no edges, kept as isolated nodes",
             )
+            if len(users) and (len(users) - isolated) / len(users) < USERS_MATCH_SHARE:
+                _warn_unmatched_users(users, ids, touched, report)
     else:
         nodes = pd.DataFrame(index=ids)
     lost = [i for i in dropped if ids.get_indexer([i])[0] < 0] if dropped else []
     report.drop_ids(lost, "appears only in rows dropped as bad")
     return NetworkParts(ids, nodes, follows, interactions, directed, report)
+
+
+#: Below this share of user rows matching an edge endpoint, reading warns that the users
+#: table and the edge lists probably use different ids (handles vs numeric ids, say).
+USERS_MATCH_SHARE = 0.5
+
+
+def _warn_unmatched_users(users: pd.DataFrame, ids: pd.Index, touched, report) -> None:
+    """Warn (and say in the load report) that most user rows match no edge endpoint."""
+    n_users = len(users)
+    matched = int(touched[:n_users].sum())
+    name = users.attrs.get("source", "users")
+    lonely = [str(i) for i in ids[:n_users][~touched[:n_users]][:3]]
+    edge_ids = [str(i) for i in ids[n_users:][:3]] or [
+        str(i) for i in ids[:n_users][touched[:n_users]][:3]
+    ]
+    reason = (
+        f"user rows that match no edge endpoint: only {matched:,} of {n_users:,} "
+        f"({matched / n_users:.0%}) do, so their scores will be 0; check that the users table "
+        f"and the edge lists use the same ids (users: {', '.join(lonely)}; edges: "
+        f"{', '.join(edge_ids) or 'none'})"
+    )
+    report.add(name, "warning", n_users - matched, reason)
+    warn_caller(f"{name}: {reason}")
 
 
 def _factorize_ids(columns: list) -> tuple[list[np.ndarray], np.ndarray]:

@@ -1,0 +1,122 @@
+"""Issue 17, what a new user hits on the command line: labelled interaction files, --columns on
+headerless files, --date-format, --csv-escape, printed numbers, communities' singletons,
+inputs and --truth."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+from typer.testing import CliRunner
+
+from netinfluence.cli import app
+from netinfluence.datasets import write_sample
+
+runner = CliRunner()
+
+
+def invoke(*args):
+    return runner.invoke(app, ["--quiet", *args])
+
+
+def loud(*args):
+    return runner.invoke(app, list(args))
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("small")
+    write_sample(folder, seed=11, n_accounts=400, n_communities=4)
+    return folder
+
+
+@pytest.fixture
+def headerless(tmp_path):
+    """Two SNAP-style headerless interaction files (``u v count``), as Higgs ships them."""
+    mention = tmp_path / "mention.gz"
+    reply = tmp_path / "reply.gz"
+    with gzip.open(mention, "wt") as fh:
+        fh.write("161345 8614 1\n8614 161345 2\n5 6 1\n")
+    with gzip.open(reply, "wt") as fh:
+        fh.write("1 2 3\n2 1 1\n")
+    return mention, reply
+
+
+# ----------------------------------------------------------------------------- point 1
+
+
+def test_interactions_type_equals_file_labels_each_file(headerless):
+    from netinfluence.cli._common import load_inputs, parse_interactions
+
+    mention, reply = headerless
+    net = load_inputs(None, parse_interactions([f"mention={mention}", f"reply={reply}"]), None)
+    types = net.interactions.groupby("type", observed=True)["count"].sum().to_dict()
+    assert types == {"mention": 4.0, "reply": 4.0}
+
+
+def test_interactions_type_equals_file_on_the_command_line(headerless, tmp_path):
+    mention, reply = headerless
+    res = loud("inspect", "-i", f"mention={mention}", "-i", f"reply={reply}")
+    assert res.exit_code == 0, res.output
+    assert "interaction types     │      2" in res.output
+
+
+def test_plain_interactions_file_still_works(headerless):
+    mention, _ = headerless
+    res = loud("inspect", "-i", str(mention))
+    assert res.exit_code == 0, res.output
+    assert "interaction types     │      1" in res.output
+
+
+def test_interactions_help_says_how_headerless_columns_read():
+    res = loud("inspect", "--help")
+    text = " ".join(res.output.split())
+    assert "TYPE=FILE" in text
+    assert "third column" in text and "count" in text
+
+
+def test_columns_positions_work_on_a_headerless_file(headerless):
+    from netinfluence.cli._common import load_inputs
+
+    mention, _ = headerless
+    # the third column is the count by default; point it at the first column instead (1-based)
+    net = load_inputs(None, [mention], None, columns="source=1,target=2,count=3")
+    assert net.interactions["count"].sum() == 4
+    res = loud("inspect", "-i", str(mention), "--columns", "count=3")
+    assert res.exit_code == 0, res.output
+    bad = invoke("inspect", "-i", str(mention), "--columns", "count=7")
+    assert bad.exit_code == 2 and "column 7 counting from 1" in bad.output
+
+
+def test_columns_help_documents_positions():
+    res = loud("inspect", "--help")
+    assert "1-based" in " ".join(res.output.split())
+
+
+def test_unknown_type_file_names_the_problem(tmp_path):
+    res = invoke("inspect", "-i", f"mention={tmp_path / 'missing.gz'}")
+    assert res.exit_code == 2 and "missing.gz" in res.output
+
+
+# ----------------------------------------------------------------------------- point 2
+
+
+def test_date_format_option_reads_day_first_dates(tmp_path):
+    f = tmp_path / "i.csv"
+    f.write_text("source,target,type,timestamp\na,b,reply,01/04/2026\nb,a,like,02/04/2026\n")
+    res = invoke("inspect", "-i", str(f))
+    assert res.exit_code == 2
+    assert "01/04/2026" in res.output and "i.csv" in res.output and "--date-format" in res.output
+    ok = invoke("inspect", "-i", str(f), "--date-format", "%d/%m/%Y")
+    assert ok.exit_code == 0, ok.output
+
+
+def test_users_matching_no_edges_warn_on_the_command_line(tmp_path):
+    f = tmp_path / "f.csv"
+    f.write_text("follower,followed\na,b\nb,c\n")
+    u = tmp_path / "u.csv"
+    u.write_text("id,followers\nx1,10\nx2,20\nx3,30\n")
+    with pytest.warns(UserWarning, match="u.csv"):
+        res = loud("inspect", "-f", str(f), "-u", str(u))
+    assert res.exit_code == 0
+    assert "match no edge endpoint" in " ".join(res.output.split())

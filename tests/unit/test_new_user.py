@@ -1,0 +1,96 @@
+"""Issue 17, what a new user hits in the Python API: labelled interaction inputs, positions on
+headerless files, suspicious users tables, ambiguous dates, CSV escaping, XLSX number formats,
+the networkx export and round trip."""
+
+from __future__ import annotations
+
+import gzip
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import netinfluence as ni
+from netinfluence.errors import InputError
+from netinfluence.io import parse_timestamps, read_edges
+
+# ----------------------------------------------------------------------------- point 1
+
+
+def test_interactions_list_mixes_plain_and_labelled_sources_in_order(tmp_path):
+    typed = tmp_path / "typed.csv"
+    typed.write_text("source,target,type\na,b,reply\n")
+    mention = tmp_path / "mention.gz"
+    with gzip.open(mention, "wt") as fh:
+        fh.write("c a 2\n")
+    net = ni.read_network(interactions=[typed, {"mention": [mention]}])
+    assert list(net.ids) == ["a", "b", "c"]
+    assert sorted(net.interactions["type"].astype(str)) == ["mention", "reply"]
+    assert net.interactions.set_index("type")["count"].to_dict() == {"mention": 2.0, "reply": 1.0}
+
+
+def test_positions_name_columns_of_a_headerless_file(tmp_path):
+    f = tmp_path / "snap.txt"
+    f.write_text("1 2 1700000000 5\n2 3 1700000100 1\n")
+    t = read_edges(f, kind="interactions", columns={"timestamp": 2, "count": 3})
+    assert t["count"].tolist() == [5.0, 1.0]
+    assert t["timestamp"].tolist() == [1700000000.0, 1700000100.0]
+    assert t["source"].tolist() == ["1", "2"]
+
+
+# ----------------------------------------------------------------------------- point 2
+
+
+def _edges_and_users(tmp_path, user_ids):
+    f = tmp_path / "follows.csv"
+    f.write_text("follower,followed\na,b\nb,c\nc,a\n")
+    u = tmp_path / "users.csv"
+    u.write_text("id,followers\n" + "".join(f"{i},10\n" for i in user_ids))
+    return f, u
+
+
+def test_users_matching_no_edge_endpoint_warn_at_the_callers_line(tmp_path):
+    f, u = _edges_and_users(tmp_path, ["@a", "@b", "@c", "a"])
+    with pytest.warns(UserWarning, match="users.csv") as caught:
+        net = ni.read_network(follows=f, users=u)
+    (w,) = caught.list
+    assert w.filename == __file__  # stacklevel: the user's own call
+    text = str(w.message)
+    assert "1 of 4" in text and "@a" in text and "b" in text
+    line = [ln for ln in net.load_report.lines if ln.action == "warning"]
+    assert line and line[0].count == 3 and "match no edge endpoint" in line[0].reason
+
+
+def test_users_mostly_matching_do_not_warn(tmp_path):
+    f, u = _edges_and_users(tmp_path, ["a", "b", "zed"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        net = ni.read_network(follows=f, users=u)
+    assert net.load_report.count("warning") == 0
+
+
+def test_ambiguous_day_month_date_is_an_input_error_naming_file_row_and_value(tmp_path):
+    f = tmp_path / "i.csv"
+    f.write_text("source,target,timestamp\na,b,2026-04-01\na,c,01/04/2026\n")
+    with pytest.raises(InputError) as info:
+        ni.read_network(interactions=f, on_bad_rows="drop")
+    msg = str(info.value)
+    assert "i.csv" in msg and "row 2" in msg and "'01/04/2026'" in msg and "date_format" in msg
+
+
+@pytest.mark.parametrize(("fmt", "day"), [("%d/%m/%Y", "2026-04-01"), ("%m/%d/%Y", "2026-01-04")])
+def test_date_format_says_which_is_the_day(tmp_path, fmt, day):
+    f = tmp_path / "i.csv"
+    f.write_text("source,target,timestamp\na,b,01/04/2026\na,c,2026-04-02T10:00:00Z\nb,c,5\n")
+    net = ni.read_network(interactions=f, date_format=fmt)
+    stamps = net.interactions.sort_values("timestamp")["timestamp"].to_numpy()
+    assert stamps[0] == 5.0
+    assert stamps[1] == pd.Timestamp(day, tz="UTC").timestamp()
+    assert stamps[2] == pd.Timestamp("2026-04-02T10:00:00Z").timestamp()
+
+
+def test_parse_timestamps_never_guesses_day_or_month():
+    secs, _, bad = parse_timestamps(pd.Series(["01/04/2026", "13/04/2026", "04/04/2026"]))
+    assert bad.tolist() == [True, False, False]
+    assert np.isnan(secs[0])
