@@ -5,7 +5,9 @@ inputs and --truth."""
 from __future__ import annotations
 
 import gzip
+import json
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -120,3 +122,92 @@ def test_users_matching_no_edges_warn_on_the_command_line(tmp_path):
         res = loud("inspect", "-f", str(f), "-u", str(u))
     assert res.exit_code == 0
     assert "match no edge endpoint" in " ".join(res.output.split())
+
+
+# ----------------------------------------------------------------------------- point 3
+
+
+def _rank(small, out, *more):
+    return invoke(
+        "rank",
+        "-f",
+        str(small / "follows.csv"),
+        "-i",
+        str(small / "interactions.csv"),
+        "-u",
+        str(small / "users.csv"),
+        "--top",
+        "20",
+        "-o",
+        str(out),
+        *more,
+    )
+
+
+def test_csv_escape_none_keeps_handles_for_pandas_and_is_recorded(small, tmp_path):
+    safe, plain = tmp_path / "safe.csv", tmp_path / "plain.csv"
+    assert _rank(small, safe).exit_code == 0
+    res = _rank(small, plain, "--csv-escape", "none")
+    assert res.exit_code == 0, res.output
+    assert pd.read_csv(safe)["handle"].str.startswith("'@").all()
+    assert pd.read_csv(plain)["handle"].str.startswith("@").all()
+    meta = json.loads((tmp_path / "plain.csv.meta.json").read_text())
+    assert meta["parameters"]["csv_escape"] == "none"
+    assert json.loads((tmp_path / "safe.csv.meta.json").read_text())["parameters"][
+        "csv_escape"
+    ] == ("formulas")
+    bad = _rank(small, tmp_path / "x.csv", "--csv-escape", "some")
+    assert bad.exit_code == 2 and "csv escape" in bad.output
+
+
+@pytest.mark.parametrize("ext", [".json", ".parquet"])
+def test_json_and_parquet_are_never_escaped(small, tmp_path, ext):
+    out = tmp_path / f"r{ext}"
+    assert _rank(small, out).exit_code == 0
+    table = pd.read_json(out) if ext == ".json" else pd.read_parquet(out)
+    assert table["handle"].str.startswith("@").all()
+
+
+def test_xlsx_whole_numbers_wrapped_why_and_none_flags(small, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "r.xlsx"
+    res = _rank(small, out, "--top", "0")
+    assert res.exit_code == 0, res.output
+    ws = load_workbook(out)["candidates"]
+    header = [c.value for c in ws[1]]
+    col = {name: i + 1 for i, name in enumerate(header)}
+    for name in ("followers", "rank"):
+        if name in col:
+            assert ws.cell(row=2, column=col[name]).number_format == "0", name
+    assert ws.cell(row=2, column=col["score"]).number_format == "0.000"
+    assert ws.cell(row=2, column=col["why"]).alignment.wrap_text
+    flags = [ws.cell(row=r, column=col["flags"]).value for r in range(2, ws.max_row + 1)]
+    assert "none" in flags and None not in flags and "" not in flags
+    # the CSV keeps an empty cell for "no flag": a missing value for programs
+    csv = tmp_path / "r.csv"
+    assert _rank(small, csv, "--top", "0").exit_code == 0
+    assert pd.read_csv(csv)["flags"].isna().any()
+
+
+def test_plan_prints_whole_numbers_as_integers(small, tmp_path):
+    res = loud(
+        "plan",
+        "-f",
+        str(small / "follows.csv"),
+        "-u",
+        str(small / "users.csv"),
+        "--k",
+        "3",
+        "--runs",
+        "50",
+        "--evaluation-runs",
+        "50",
+        "-o",
+        str(tmp_path / "p.csv"),
+    )
+    assert res.exit_code == 0, res.output
+    seeds_row = next(ln for ln in res.output.splitlines() if "│ seeds" in ln)
+    assert seeds_row.split("│")[2].strip() == "3" and ".000" not in seeds_row
+    cost_row = next(ln for ln in res.output.splitlines() if "│ cost " in ln)
+    assert "." not in cost_row

@@ -10,6 +10,7 @@ import typer
 from netinfluence.cli._common import (
     RANK_STEPS,
     ColumnsOpt,
+    CsvEscapeOpt,
     DateFormatOpt,
     DropBadOpt,
     EdgesOpt,
@@ -30,6 +31,7 @@ from netinfluence.cli._common import (
     print_ranked,
     print_summary,
     quiet,
+    use_csv_escape,
 )
 from netinfluence.datasets import write_sample
 from netinfluence.demo import run_demo
@@ -161,6 +163,7 @@ def rank_cmd(
     drop_bad_rows: DropBadOpt = False,
     sep: SepOpt = None,
     date_format: DateFormatOpt = None,
+    csv_escape: CsvEscapeOpt = "formulas",
     columns: ColumnsOpt = None,
     engine: Annotated[
         str,
@@ -176,6 +179,7 @@ def rank_cmd(
     ] = "local[2]",
 ):
     """Rank the citizen influencers of a network and write the list with a reason per rank."""
+    use_csv_escape(ctx, csv_escape)
 
     engine_name = engine.strip().lower()
     if engine_name not in ("memory", "spark"):
@@ -312,9 +316,11 @@ def communities_cmd(
     drop_bad_rows: DropBadOpt = False,
     sep: SepOpt = None,
     date_format: DateFormatOpt = None,
+    csv_escape: CsvEscapeOpt = "formulas",
     columns: ColumnsOpt = None,
 ):
     """Detect communities and write the partition with quality metrics."""
+    use_csv_escape(ctx, csv_escape)
 
     table_format(out)
     net = load_inputs(

@@ -221,6 +221,24 @@ DropBadOpt = Annotated[
     ),
 ]
 SepOpt = Annotated[str | None, typer.Option("--sep", help="Delimiter (detected by default).")]
+CsvEscapeOpt = Annotated[
+    str,
+    typer.Option(
+        "--csv-escape",
+        help="formulas (default): CSV/TSV text cells starting with = + - @ get a leading ' so "
+        "a spreadsheet never runs them (@handle is written '@handle); none: cells as they are, "
+        "for pandas or R. Recorded in FILE.meta.json. XLSX, JSON and Parquet are never changed.",
+    ),
+]
+
+
+def use_csv_escape(ctx: typer.Context, mode: str) -> None:
+    """Apply ``--csv-escape`` to every table this command writes (and its ``.meta.json``)."""
+    from netinfluence.io import csv_escape
+
+    ctx.with_resource(csv_escape(mode))
+
+
 DateFormatOpt = Annotated[
     str | None,
     typer.Option(
