@@ -94,3 +94,67 @@ def test_parse_timestamps_never_guesses_day_or_month():
     secs, _, bad = parse_timestamps(pd.Series(["01/04/2026", "13/04/2026", "04/04/2026"]))
     assert bad.tolist() == [True, False, False]
     assert np.isnan(secs[0])
+
+
+# ----------------------------------------------------------------------------- point 3: plots
+
+
+@pytest.fixture(scope="module")
+def twelve():
+    from netinfluence.datasets import load_sample
+    from netinfluence.pipeline import analyze
+
+    return analyze(load_sample(n_accounts=1200, n_communities=12), seed=0)
+
+
+def test_community_map_gives_every_community_its_own_colour(twelve):
+    from matplotlib.colors import to_rgba
+
+    from netinfluence.report.plots import community_map, community_palette
+
+    k = int(twelve.labels.nunique())
+    assert k > 8
+    fig = community_map(twelve.net, twelve.labels, ranked=twelve.ranked)
+    ax = fig.axes[0]
+    nodes = next(c for c in ax.collections if len(c.get_offsets()) == twelve.net.n_nodes)
+    drawn = {tuple(np.round(c, 4)) for c in nodes.get_facecolors()}
+    palette = {tuple(np.round(to_rgba(c), 4)) for c in community_palette(k)}
+    assert len(palette) == k
+    assert len(drawn & palette) == k  # each community's saturated centre in its own colour
+    named = [t for t in ax.texts if t.get_text().endswith(")") and "(" in t.get_text()]
+    assert len(named) == k  # the largest communities are named
+
+
+def test_score_vs_followers_leader_lines_stay_above_the_cloud(twelve):
+    from matplotlib.text import Annotation
+
+    from netinfluence.report.plots import score_vs_followers
+
+    ranked = twelve.ranked
+    fig = score_vs_followers(ranked, label_top=8)
+    notes = [t for t in fig.axes[0].texts if isinstance(t, Annotation)]
+    assert len(notes) == 8
+    labelled = ranked.nsmallest(8, "rank")
+    others = ranked.drop(labelled.index)
+    top_other = float(others["score"].max())
+    for note in notes:
+        (_, y0), (_, y1) = note.xy, note.xyann
+        assert min(y0, y1) >= top_other  # the line runs through no point of the cloud
+
+
+def test_degree_distribution_legend_covers_no_curve(twelve):
+    from netinfluence.report.plots import degree_distributions
+
+    fig = degree_distributions(twelve.net)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    box = ax.get_legend().get_window_extent()
+    for line in ax.get_lines():
+        xy = ax.transData.transform(line.get_xydata())
+        inside = (
+            (xy[:, 0] >= box.x0)
+            & (xy[:, 0] <= box.x1)
+            & (xy[:, 1] >= box.y0)
+            & (xy[:, 1] <= box.y1)
+        )
+        assert not inside.any(), line.get_label()
