@@ -211,3 +211,55 @@ def test_plan_prints_whole_numbers_as_integers(small, tmp_path):
     assert seeds_row.split("│")[2].strip() == "3" and ".000" not in seeds_row
     cost_row = next(ln for ln in res.output.splitlines() if "│ cost " in ln)
     assert "." not in cost_row
+
+
+@pytest.fixture
+def two_triangles(tmp_path):
+    f = tmp_path / "f.csv"
+    f.write_text(
+        "follower,followed\n"
+        + "".join(f"{a},{b}\n{b},{a}\n" for a, b in [("a", "b"), ("b", "c"), ("c", "a")])
+        + "".join(f"{a},{b}\n{b},{a}\n" for a, b in [("x", "y"), ("y", "z"), ("z", "x")])
+    )
+    u = tmp_path / "u.csv"
+    u.write_text("id,followers\n" + "".join(f"{i},5\n" for i in "abcxyzpqr"))
+    t = tmp_path / "truth.csv"
+    t.write_text("".join(f"{i},{'one' if i in 'abc' else 'two'}\n" for i in "abcxyz"))
+    return f, u, t
+
+
+def test_communities_say_how_many_are_single_nodes(two_triangles, tmp_path):
+    f, u, _ = two_triangles
+    out = tmp_path / "c.csv"
+    res = loud("communities", "-f", str(f), "-u", str(u), "-o", str(out))
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    assert "5 communities" in text and "3 of them single accounts" in text
+    quality = pd.read_csv(tmp_path / "c.csv.quality.csv")
+    assert quality["single_node"].sum() == 3
+    meta = json.loads((tmp_path / "c.csv.meta.json").read_text())
+    roles = {v["role"] for v in meta["inputs"].values()}
+    assert roles == {"follows", "users"}
+    assert meta["single_node_communities"] == 3
+
+
+def test_communities_truth_prints_agreement(two_triangles, tmp_path):
+    f, _, t = two_triangles
+    out = tmp_path / "c.csv"
+    res = loud("communities", "-f", str(f), "--truth", str(t), "-o", str(out))
+    assert res.exit_code == 0, res.output
+    assert "NMI 1.0000" in res.output and "AMI 1.0000" in res.output and "ARI 1.0000" in res.output
+    meta = json.loads((tmp_path / "c.csv.meta.json").read_text())
+    assert meta["agreement_with_truth"]["nmi"] == pytest.approx(1.0)
+    assert "truth" in {v["role"] for v in meta["inputs"].values()}
+
+
+def test_rank_graph_attributes_default_is_lean_and_all_keeps_everything(small, tmp_path):
+    lean, full = tmp_path / "lean.gexf", tmp_path / "full.gexf"
+    assert _rank(small, tmp_path / "a.csv", "--graph-out", str(lean)).exit_code == 0
+    res = _rank(small, tmp_path / "b.csv", "--graph-out", str(full), "--graph-attributes", "all")
+    assert res.exit_code == 0, res.output
+    assert lean.stat().st_size < 0.6 * full.stat().st_size
+    assert "within_module_z" in full.read_text() and "within_module_z" not in lean.read_text()
+    bad = _rank(small, tmp_path / "c.csv", "--graph-attributes", "most")
+    assert bad.exit_code == 2 and "graph attributes" in bad.output

@@ -158,3 +158,89 @@ def test_degree_distribution_legend_covers_no_curve(twelve):
             & (xy[:, 1] <= box.y1)
         )
         assert not inside.any(), line.get_label()
+
+
+# ----------------------------------------------------------------------------- point 3: graphs
+
+
+@pytest.fixture
+def layered():
+    follows = pd.DataFrame(
+        {"follower": ["ana", "bo", "cy", "bo"], "followed": ["bo", "ana", "ana", "cy"]}
+    )
+    inter = pd.DataFrame(
+        {
+            "source": ["bo", "cy", "cy", "ana"],
+            "target": ["ana", "ana", "ana", "dee"],
+            "type": ["reply", "like", "reply", "mention"],
+            "count": [2, 1, 3, 1],
+            "timestamp": [1.7e9, np.nan, 1.7e9 + 60, 1.7e9 + 5],
+        }
+    )
+    users = pd.DataFrame(
+        {
+            "id": ["ana", "bo", "cy", "dee"],
+            "handle": ["@ana", "@bo", None, "@dee"],
+            "followers": [10, 20, 30, 5],
+        }
+    )
+    return ni.Network.from_edges(follows, interactions=inter, users=users)
+
+
+def _tables(net):
+    inter = net.interactions.assign(type=lambda t: t["type"].astype(str))
+    key = ["source", "target", "type", "timestamp"]
+    return (
+        list(net.ids),
+        net.follows.sort_values(["source", "target"]).reset_index(drop=True),
+        inter.sort_values(key).reset_index(drop=True),
+        net.nodes,
+    )
+
+
+@pytest.mark.parametrize("direction", ["influence", "attention"])
+def test_to_networkx_all_layers_round_trips_through_from_networkx(layered, direction):
+    g = layered.to_networkx("all", edge_direction=direction)
+    assert g.graph["edge_direction"] == direction
+    layers = sorted(d["layer"] for _, _, d in g.edges(data=True))
+    assert layers.count("follows") == layered.n_follows
+    assert layers.count("interactions") == layered.n_interactions
+    back = ni.Network.from_networkx(g)
+    ids, follows, inter, nodes = _tables(back)
+    ids0, follows0, inter0, nodes0 = _tables(layered)
+    assert ids == ids0
+    pd.testing.assert_frame_equal(follows, follows0)
+    pd.testing.assert_frame_equal(inter, inter0, check_dtype=False)
+    pd.testing.assert_frame_equal(nodes, nodes0, check_dtype=False)
+
+
+def test_to_networkx_attention_direction_reads_follower_to_followed(layered):
+    g = layered.to_networkx("follows", edge_direction="attention")
+    assert ("ana", "bo") in g.edges  # ana follows bo
+    assert g.graph["influence_flows"] == "target -> source"
+    assert layered.to_networkx().graph["influence_flows"] == "source -> target"
+
+
+def test_gexf_labels_by_handle_reads_follower_to_followed_and_is_lean(tmp_path, twelve):
+    import networkx as nx
+
+    from netinfluence.pipeline import export_graph
+
+    lean = export_graph(twelve, tmp_path / "lean.gexf", layer="follows")
+    full = export_graph(twelve, tmp_path / "full.gexf", layer="follows", attributes="all")
+    assert lean.stat().st_size < 0.6 * full.stat().st_size
+    text = lean.read_text()
+    assert (
+        "influence flows target -&gt; source" in text or "influence flows target -> source" in text
+    )
+    g = nx.read_gexf(lean)
+    net = twelve.net
+    handle = net.nodes["handle"]
+    node = net.ids[0]
+    assert g.nodes[node]["label"] == handle[node]
+    f = net.follows.iloc[0]  # influence source -> target: target follows source
+    assert g.has_edge(f["target"], f["source"])
+    attrs = set(g.nodes[node])
+    assert {"rank", "score", "community", "tier"} <= attrs
+    assert "within_module_z" not in attrs and "within_module_z" in nx.read_gexf(full).nodes[node]
+    assert isinstance(g.nodes[node]["followers"], int)

@@ -85,8 +85,12 @@ def read_parts(
     edge_direction: str = "attention",
     weight: str | None = None,
     date_format: str | None = None,
+    check_user_ids: bool = True,
 ) -> NetworkParts:
-    """The validated tables of :func:`~netinfluence.network.read_network` (same arguments)."""
+    """The validated tables of :func:`~netinfluence.network.read_network` (same arguments).
+
+    ``check_user_ids=False`` skips the warning about a users table whose ids match few edge
+    endpoints: for users tables derived from the same data (graph nodes, post authors)."""
     if graph is not None:
         if any(x is not None for x in (follows, interactions, users, edges)):
             raise InputError("graph= cannot be combined with follows/interactions/users/edges")
@@ -160,10 +164,13 @@ def read_parts(
         report=report,
         dropped=dropped,
         extra_ids=extra_ids,
+        check_user_ids=check_user_ids,
     )
 
 
-def _assemble(users, tables, *, directed, merge, report, dropped, extra_ids=()) -> NetworkParts:
+def _assemble(
+    users, tables, *, directed, merge, report, dropped, extra_ids=(), check_user_ids=True
+) -> NetworkParts:
     """Factorise ids once, drop self-loops, merge duplicates and build the Network."""
     # Node order: users-table order, then new ids by first appearance, column by column
     # (first column of each file, then its second column), files in the order given.
@@ -238,7 +245,8 @@ def _assemble(users, tables, *, directed, merge, report, dropped, extra_ids=()) 
                 isolated,
                 "users with no edges, kept as isolated nodes",
             )
-            if len(users) and (len(users) - isolated) / len(users) < USERS_MATCH_SHARE:
+            matched_share = (len(users) - isolated) / max(len(users), 1)
+            if check_user_ids and matched_share < USERS_MATCH_SHARE:
                 _warn_unmatched_users(users, ids, touched, report)
     else:
         nodes = pd.DataFrame(index=ids)
@@ -467,16 +475,20 @@ def edges_parts(
 def networkx_parts(
     graph: networkx.Graph,
     *,
-    edge_direction: str = "influence",
+    edge_direction: str | None = "influence",
     weight: str | None = None,
     source: str | None = None,
 ) -> NetworkParts:
-    """The tables of :meth:`Network.from_networkx`."""
+    """The tables of :meth:`Network.from_networkx` (``edge_direction=None``: the graph's own
+    ``graph["edge_direction"]``, else ``"influence"``)."""
+    if edge_direction is None:
+        edge_direction = str(graph.graph.get("edge_direction", "influence"))
     direction = str(edge_direction).strip().lower()
     if direction not in ("influence", "attention"):
         raise InputError(
             f"edge_direction must be 'influence' or 'attention', got {edge_direction!r}"
         )
+    name = source or "<networkx graph>"
     nodes = list(graph.nodes)
     attrs = (
         pd.DataFrame.from_records(
@@ -487,25 +499,51 @@ def networkx_parts(
         else pd.DataFrame(index=pd.Index([], name="node", dtype=object))
     )
     edges = list(graph.edges(data=True))
-    u = [e[0] for e in edges]
-    v = [e[1] for e in edges]
+    layered = graph.graph.get("layer") == "all"  # to_networkx(layer="all"): both layers
+    is_inter = [layered and e[2].get("layer") == "interactions" for e in edges]
+    follow_edges = [e for e, i in zip(edges, is_inter, strict=True) if not i]
+    inter_edges = [e for e, i in zip(edges, is_inter, strict=True) if i]
+    u = [e[0] for e in follow_edges]
+    v = [e[1] for e in follow_edges]
     if direction == "attention":
         u, v = v, u
     frame = pd.DataFrame(
         {"source": pd.Series(u, dtype=object), "target": pd.Series(v, dtype=object)}
     )
-    if weight is not None:
-        frame["weight"] = [float(e[2].get(weight, np.nan)) for e in edges]
-    frame.attrs["name"] = source or "<networkx graph>"
+    weight_key = weight
+    if layered and weight is None and any("weight" in e[2] for e in follow_edges):
+        weight_key = "weight"  # the package's own format: the input's weights, kept
+    if weight_key is not None:
+        frame["weight"] = [float(e[2].get(weight_key, np.nan)) for e in follow_edges]
+    frame.attrs["name"] = name
+    inter = None
+    if inter_edges:
+        # influence u -> v is "v engaged with u": the interactions file row is (v, u)
+        a = [e[0] for e in inter_edges]
+        b = [e[1] for e in inter_edges]
+        engaged, engager = (b, a) if direction == "attention" else (a, b)
+        inter = pd.DataFrame(
+            {
+                "source": pd.Series(engager, dtype=object),
+                "target": pd.Series(engaged, dtype=object),
+                "type": [str(e[2].get("type", "interaction")) for e in inter_edges],
+                "count": [float(e[2].get("count", 1.0)) for e in inter_edges],
+                "timestamp": [float(e[2].get("timestamp", np.nan)) for e in inter_edges],
+            }
+        )
+        inter.attrs["name"] = name
     if "id" in attrs.columns:  # a node attribute called "id" would clash with the ids
         attrs = attrs.rename(columns={"id": "id_attribute"})
     users = attrs.reset_index().rename(columns={"node": "id"}) if nodes else None
     if users is not None:
-        users.attrs["name"] = source or "<networkx graph>"
+        users.attrs["name"] = name
+    directed = bool(graph.graph.get("directed", True)) if layered else graph.is_directed()
     return read_parts(
-        edges=frame,
+        edges=frame if len(frame) or inter is None else None,
+        interactions=inter,
         users=users,
-        directed=graph.is_directed(),
+        directed=directed,
         edge_weight_merge="sum",
         columns={"users": 0} if users is not None else None,
+        check_user_ids=False,
     )
