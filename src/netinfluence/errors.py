@@ -61,3 +61,21 @@ def require(module: str, *, extra: str, purpose: str):
         return importlib.import_module(module)
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise MissingDependencyError(module.split(".")[0], extra, purpose) from exc
+
+
+def warn_caller(message: str, category: type[Warning] = UserWarning) -> None:
+    """Warn with the stack level of the first frame outside netinfluence: the warning points
+    at the user's own call (``read_network(...)`` in a notebook), however deep inside the
+    package the problem was found.
+    """
+    import os
+    import sys
+    import warnings
+
+    package = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    frame = sys._getframe(1)
+    level = 2  # stacklevel 1 is this function, 2 its caller
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(package):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(message, category, stacklevel=level)

@@ -165,6 +165,7 @@ def test_formula_cells_are_escaped_in_csv_and_xlsx(tmp_path):
 
 
 def test_users_table_with_edge_endpoints_missing(tmp_path):
-    net = ni.read_network(follows=BAD / "disconnected.csv", users=BAD / "users_partial.csv")
+    with pytest.warns(UserWarning, match="match no edge endpoint"):  # ana has no edges
+        net = ni.read_network(follows=BAD / "disconnected.csv", users=BAD / "users_partial.csv")
     assert net.load_report.count("added") == 6
     assert "ana" in net.ids  # a user with no edges is kept

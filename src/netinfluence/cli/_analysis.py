@@ -10,6 +10,8 @@ import typer
 from netinfluence.cli._common import (
     RANK_STEPS,
     ColumnsOpt,
+    CsvEscapeOpt,
+    DateFormatOpt,
     DropBadOpt,
     EdgesOpt,
     FollowsOpt,
@@ -29,6 +31,7 @@ from netinfluence.cli._common import (
     print_ranked,
     print_summary,
     quiet,
+    use_csv_escape,
 )
 from netinfluence.datasets import write_sample
 from netinfluence.demo import run_demo
@@ -36,8 +39,9 @@ from netinfluence.errors import InputError
 from netinfluence.errors import InputError as _InputError
 from netinfluence.io import read_id_list, table_format, write_meta, write_table
 from netinfluence.io import read_id_list as _ids
-from netinfluence.metrics import communities, community_quality
+from netinfluence.metrics import communities, community_quality, compare_partitions
 from netinfluence.pipeline import STEPS, run_rank
+from netinfluence.pipeline import graph_attributes as graph_attributes_for
 from netinfluence.scoring import ScoreWeights
 from netinfluence.scoring import ScoreWeights as _Weights
 from netinfluence.spread import check_objective
@@ -77,6 +81,7 @@ def inspect_cmd(
     skip_rows: SkipRowsOpt = 0,
     drop_bad_rows: DropBadOpt = False,
     sep: SepOpt = None,
+    date_format: DateFormatOpt = None,
     columns: ColumnsOpt = None,
 ):
     """Load input files and print the load report and a network summary (no analysis)."""
@@ -93,6 +98,7 @@ def inspect_cmd(
         drop_bad_rows=drop_bad_rows,
         sep=sep,
         columns=columns,
+        date_format=date_format,
     )
     print_load_report(net, ctx)
     print_summary(net, ctx)
@@ -166,10 +172,21 @@ def rank_cmd(
             "--graph-out", help="Also write the network with all attributes (.gexf or .graphml)."
         ),
     ] = None,
+    graph_attributes: Annotated[
+        str,
+        typer.Option(
+            "--graph-attributes",
+            help="default: the --graph-out nodes carry rank, score and its components, "
+            "community, role, tier, followers, insider and flags (rounded); all: every "
+            "column of the ranked and users tables.",
+        ),
+    ] = "default",
     undirected: UndirectedOpt = False,
     skip_rows: SkipRowsOpt = 0,
     drop_bad_rows: DropBadOpt = False,
     sep: SepOpt = None,
+    date_format: DateFormatOpt = None,
+    csv_escape: CsvEscapeOpt = "formulas",
     columns: ColumnsOpt = None,
     engine: Annotated[
         str,
@@ -185,6 +202,8 @@ def rank_cmd(
     ] = "local[2]",
 ):
     """Rank the citizen influencers of a network and write the list with a reason per rank."""
+    use_csv_escape(ctx, csv_escape)
+    ctx.with_resource(graph_attributes_for(graph_attributes))
 
     engine_name = engine.strip().lower()
     if engine_name not in ("memory", "spark"):
@@ -205,6 +224,11 @@ def rank_cmd(
             columns=columns,
             graph_out=graph_out,
         )
+        if date_format or any(getattr(f, "type", None) for f in interactions or []):
+            raise _InputError(
+                "--engine spark reads ISO 8601 or unix-seconds timestamps and the type column "
+                "of interaction files: --date-format and TYPE=FILE need the memory engine"
+            )
         excluded_ids = None
         if exclude:
             excluded_ids = _ids(exclude)
@@ -251,6 +275,7 @@ def rank_cmd(
             skip_rows=skip_rows,
             drop_bad_rows=drop_bad_rows,
             sep=sep,
+            date_format=date_format,
             columns=columns,
         )
         table, written = run_rank(
@@ -290,6 +315,30 @@ def rank_cmd(
         typer.echo(f"wrote {key:<6} {path}")
 
 
+def read_truth(path: Path):
+    """Known community labels: ``id,label`` rows (a header is optional; with one, a column
+    named ``label`` or ``community`` is the label, as in the sample's truth.csv, else the
+    second column), as a Series indexed by id."""
+    import pandas as pd
+
+    from netinfluence.io import read_table
+
+    raw = read_table(path, what="truth", header="auto")
+    frame = raw.frame
+    if frame.shape[1] < 2:
+        raise InputError(
+            f"--truth needs two columns (id, label), found {frame.shape[1]}", source=str(path)
+        )
+    named = [c for c in frame.columns if str(c).strip().lower() in ("label", "community")]
+    ids = frame.iloc[:, 0].astype(str).str.strip()
+    labels = (frame[named[0]] if raw.has_header and named else frame.iloc[:, 1]).astype(str)
+    labels = labels.str.strip()
+    if ids.duplicated().any():
+        dup = ids[ids.duplicated()].iloc[0]
+        raise InputError(f"--truth: id {dup!r} appears twice", source=str(path))
+    return pd.Series(labels.to_numpy(), index=pd.Index(ids.to_numpy(), name="node"))
+
+
 @handle_errors
 def communities_cmd(
     ctx: typer.Context,
@@ -314,13 +363,24 @@ def communities_cmd(
     ] = "leiden",
     resolution: Annotated[float, typer.Option("--resolution", min=0.0)] = 1.0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the detection.")] = 0,
+    truth: Annotated[
+        Path | None,
+        typer.Option(
+            "--truth",
+            help="Known labels (id,label rows, header optional): print NMI, AMI and ARI of "
+            "the partition against them (also in FILE.meta.json).",
+        ),
+    ] = None,
     undirected: UndirectedOpt = False,
     skip_rows: SkipRowsOpt = 0,
     drop_bad_rows: DropBadOpt = False,
     sep: SepOpt = None,
+    date_format: DateFormatOpt = None,
+    csv_escape: CsvEscapeOpt = "formulas",
     columns: ColumnsOpt = None,
 ):
     """Detect communities and write the partition with quality metrics."""
+    use_csv_escape(ctx, csv_escape)
 
     table_format(out)
     net = load_inputs(
@@ -336,9 +396,15 @@ def communities_cmd(
         drop_bad_rows=drop_bad_rows,
         sep=sep,
         columns=columns,
+        date_format=date_format,
     )
     labels = communities(net, method=method, resolution=resolution, seed=seed)
     quality = community_quality(net, labels)
+    # a community of one account is an account with no tie to place it: say so, in the
+    # quality table (single_node) and the summary line
+    quality.insert(1, "single_node", quality["size"].to_numpy() == 1)
+    singles = int(quality["single_node"].sum())
+    agreement = compare_partitions(labels, read_truth(truth)) if truth is not None else None
     part = labels.rename("community").reset_index()
     write_table(part, out)
     qpath = out.with_name(out.name + ".quality.csv")
@@ -347,19 +413,42 @@ def communities_cmd(
         f"{out}.meta.json",
         net=net,
         parameters={"method": method, "resolution": resolution, "seed": seed},
+        inputs={
+            "follows": follows,
+            "interactions": interactions,
+            "users": users,
+            "edges": edges,
+            "graph": graph,
+            "posts": posts,
+            "truth": truth,
+        },
         extra={
             "modularity": quality.attrs.get("modularity"),
             "coverage": quality.attrs.get("coverage"),
             "communities": len(quality),
+            "single_node_communities": singles,
+            "agreement_with_truth": agreement,
         },
     )
     print_load_report(net, ctx)
     if not quiet(ctx):
         _console().print(
             f"{len(quality):,} communities, modularity "
-            f"{quality.attrs.get('modularity', float('nan')):.4f}",
+            f"{quality.attrs.get('modularity', float('nan')):.4f}"
+            + (
+                f"; {singles:,} of them single accounts with no tie to group them "
+                f"(single_node in the quality table), {len(quality) - singles:,} of two or more"
+                if singles
+                else ""
+            ),
             markup=False,
         )
+        if agreement is not None:
+            _console().print(
+                "against --truth: "
+                + ", ".join(f"{k.upper()} {v:.4f}" for k, v in agreement.items()),
+                markup=False,
+            )
     typer.echo(f"wrote partition {out}")
     typer.echo(f"wrote quality   {qpath}")
 

@@ -14,6 +14,8 @@ from typing import Annotated
 import typer
 
 from netinfluence.cli._common import (
+    CsvEscapeOpt,
+    DateFormatOpt,
     DropBadOpt,
     EdgesOpt,
     FollowsOpt,
@@ -27,9 +29,11 @@ from netinfluence.cli._common import (
     UsersOpt,
     _console,
     handle_errors,
+    interaction_sources,
     load_inputs,
     print_load_report,
     quiet,
+    use_csv_escape,
 )
 from netinfluence.errors import InputError
 from netinfluence.io import (
@@ -94,6 +98,7 @@ def _load(
     drop_bad_rows,
     sep,
     prob_col,
+    date_format=None,
 ):
     """Read the inputs; ``--prob-col`` reads that column of the edge list as probabilities."""
 
@@ -112,6 +117,7 @@ def _load(
             skip_rows=skip_rows,
             drop_bad_rows=drop_bad_rows,
             sep=sep,
+            date_format=date_format,
             prob=prob_col is not None,
         )
     if not edges:
@@ -121,7 +127,7 @@ def _load(
 
     return read_network(
         follows=[str(f) for f in follows or []] or None,
-        interactions=[str(i) for i in interactions or []] or None,
+        interactions=interaction_sources(interactions),
         users=str(users) if users else None,
         edges=[str(e) for e in edges],
         directed=not undirected,
@@ -129,6 +135,7 @@ def _load(
         sep=sep,
         on_bad_rows="drop" if drop_bad_rows else "raise",
         edge_weight_merge="probability",
+        date_format=date_format,
         columns={"edges": {"source": 0, "target": 1, "weight": prob_col - 1}},
     )
 
@@ -165,7 +172,52 @@ def read_costs(path: str | Path):
     return frame
 
 
-def _print_table(frame, title: str, ctx: typer.Context, rows: int = 15) -> None:
+def format_numbers(values: list) -> list[str]:
+    """One group of cells (a column, or a row of measures) as text in one style: integers
+    (``5``, ``250,000``) when every number of the group is whole, else one number of
+    decimals for the whole group (3 below 10, 2 below 1,000, else 1); text is kept.
+
+    >>> format_numbers([5.0, 250000.0, "x", None])
+    ['5', '250,000', 'x', '']
+    >>> format_numbers([4132.7, 16.749, 11.0])
+    ['4,132.7', '16.7', '11.0']
+    >>> format_numbers([0.69, 0.681])
+    ['0.690', '0.681']
+    """
+    import math
+
+    def is_number(v) -> bool:
+        return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+    numbers = [float(v) for v in values if is_number(v)]
+    if all(v.is_integer() for v in numbers):
+        style = ",.0f"
+    else:
+        top = max(abs(v) for v in numbers)
+        style = ",.3f" if top < 10 else ",.2f" if top < 1000 else ",.1f"
+    out = []
+    for v in values:
+        if is_number(v):
+            out.append(format(float(v), style))
+        elif v is None or (isinstance(v, float) and v != v):
+            out.append("")
+        else:
+            out.append(str(v))
+    return out
+
+
+_LABELS = ("node", "handle", "tier", "measure", "ranking")  # text columns, never numbers
+
+
+def _text(v) -> str:
+    return "" if v is None or (isinstance(v, float) and v != v) else str(v)
+
+
+def _print_table(
+    frame, title: str, ctx: typer.Context, rows: int = 15, *, numbers_by: str = "column"
+) -> None:
+    """Print a table; numbers share one style per column (``numbers_by="row"``: per row,
+    for a table of measures such as the plan summary)."""
     if quiet(ctx) or frame is None or not len(frame):
         return
     from rich.table import Table
@@ -173,19 +225,19 @@ def _print_table(frame, title: str, ctx: typer.Context, rows: int = 15) -> None:
     view = Table(title=title, title_justify="left")
     cols = [str(c) for c in frame.columns]
     for c in cols:
-        view.add_column(
-            c, justify="left" if c in ("node", "handle", "tier", "measure", "ranking") else "right"
-        )
-    for _, r in frame.head(rows).iterrows():
-        cells = []
-        for v in r.tolist():
-            if isinstance(v, float):
-                cells.append("" if v != v else f"{v:,.3f}" if abs(v) < 100 else f"{v:,.1f}")
-            elif v is None:
-                cells.append("")
-            else:
-                cells.append(str(v))
-        view.add_row(*cells)
+        view.add_column(c, justify="left" if c in _LABELS else "right")
+    head = frame.head(rows).astype(object)
+    cells = [[v.item() if hasattr(v, "item") else v for v in r] for r in head.to_numpy()]
+    if numbers_by == "row":
+        text = [format_numbers(r) for r in cells]
+    else:
+        by_col = [
+            [_text(r[j]) for r in cells] if c in _LABELS else format_numbers([r[j] for r in cells])
+            for j, c in enumerate(cols)
+        ]
+        text = [[by_col[j][i] for j in range(len(cols))] for i in range(len(cells))]
+    for r in text:
+        view.add_row(*r)
     _console().print(view)
 
 
@@ -274,8 +326,11 @@ def plan_cmd(
     skip_rows: SkipRowsOpt = 0,
     drop_bad_rows: DropBadOpt = False,
     sep: SepOpt = None,
+    date_format: DateFormatOpt = None,
+    csv_escape: CsvEscapeOpt = "formulas",
 ):
     """Plan a campaign: seeds maximising expected spread within --k or --budget."""
+    use_csv_escape(ctx, csv_escape)
 
     fmt = table_format(out)
     net = _load(
@@ -291,6 +346,7 @@ def plan_cmd(
         drop_bad_rows=drop_bad_rows,
         sep=sep,
         prob_col=prob_col,
+        date_format=date_format,
     )
     plan = plan_campaign(
         net,
@@ -335,7 +391,9 @@ def plan_cmd(
         "Planned seeds",
         ctx,
     )
-    _print_table(plan.summary.reset_index(), "Plan vs naive (top followers)", ctx, rows=20)
+    _print_table(
+        plan.summary.reset_index(), "Plan vs naive (top followers)", ctx, rows=20, numbers_by="row"
+    )
     for key, path in written.items():
         typer.echo(f"wrote {key:<8} {path}")
 
@@ -403,8 +461,11 @@ def simulate_cmd(
     skip_rows: SkipRowsOpt = 0,
     drop_bad_rows: DropBadOpt = False,
     sep: SepOpt = None,
+    date_format: DateFormatOpt = None,
+    csv_escape: CsvEscapeOpt = "formulas",
 ):
     """Simulate spread from seed accounts, or estimate every account's expected spread."""
+    use_csv_escape(ctx, csv_escape)
     import pandas as pd
 
     if out is not None:
@@ -424,6 +485,7 @@ def simulate_cmd(
         drop_bad_rows=drop_bad_rows,
         sep=sep,
         prob_col=prob_col,
+        date_format=date_format,
     )
     prob = _probability(probability, prob_col)
     written = {}
@@ -532,8 +594,11 @@ def validate_cmd(
     skip_rows: SkipRowsOpt = 0,
     drop_bad_rows: DropBadOpt = False,
     sep: SepOpt = None,
+    date_format: DateFormatOpt = None,
+    csv_escape: CsvEscapeOpt = "formulas",
 ):
     """Test rankings against SIR spreading near the threshold (Kitsak et al. 2010)."""
+    use_csv_escape(ctx, csv_escape)
 
     table_format(out)
     net = _load(
@@ -549,6 +614,7 @@ def validate_cmd(
         drop_bad_rows=drop_bad_rows,
         sep=sep,
         prob_col=prob_col,
+        date_format=date_format,
     )
     names = [r.strip() for r in rankings.split(",") if r.strip()] if rankings else None
     table = validate_rankings(

@@ -4,6 +4,8 @@ bars and tables. The run's ``--debug``/``--quiet`` travel in the Typer context, 
 from __future__ import annotations
 
 import functools
+import os
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -77,12 +79,96 @@ FollowsOpt = Annotated[
     list[Path] | None,
     typer.Option("--follows", "-f", help="Follows edge list (follower, followed). Repeatable."),
 ]
+
+
+class InteractionFile(os.PathLike):
+    """One ``--interactions`` value: a file, and the interaction type of its rows when it was
+    given as ``TYPE=FILE`` (``mention=higgs-mention.edgelist.gz``).
+
+    It is path-like (``str()`` and ``os.fspath()`` give the file), so provenance hashes the
+    file and code that only needs the path keeps working.
+    """
+
+    __slots__ = ("path", "type")
+
+    def __init__(self, path: str | os.PathLike, type: str | None = None):
+        self.path = Path(path)
+        self.type = type
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+    def __repr__(self) -> str:
+        return f"InteractionFile({str(self.path)!r}, type={self.type!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, InteractionFile):
+            return (self.path, self.type) == (other.path, other.type)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.type))
+
+
+_TYPE_NAME = re.compile(r"^[A-Za-z][\w.-]*$")
+
+
+def interaction_file(value: str | os.PathLike) -> InteractionFile:
+    """Read one ``--interactions`` value: ``FILE`` or ``TYPE=FILE``.
+
+    A value naming an existing file is that file, even with ``=`` in its name; otherwise
+    ``TYPE=FILE`` with a type made of letters, digits, ``_``, ``-`` or ``.`` labels the file.
+
+    >>> interaction_file("mention=higgs-mention.edgelist.gz")
+    InteractionFile('higgs-mention.edgelist.gz', type='mention')
+    >>> interaction_file("replies.csv").type is None
+    True
+    """
+    if isinstance(value, InteractionFile):
+        return value
+    text = os.fspath(value)
+    if not isinstance(value, str) or Path(text).exists() or "=" not in text:
+        return InteractionFile(text)
+    kind, _, path = text.partition("=")
+    kind = kind.strip()
+    if not _TYPE_NAME.match(kind) or not path.strip():
+        raise InputError(
+            f"--interactions: cannot read {text!r}; expected FILE or TYPE=FILE "
+            "(e.g. mention=mentions.csv.gz)"
+        )
+    return InteractionFile(path.strip(), kind)
+
+
+def parse_interactions(values) -> list[InteractionFile]:
+    """Every ``--interactions`` value as an :class:`InteractionFile` (see
+    :func:`interaction_file`)."""
+    return [interaction_file(v) for v in values or []]
+
+
+def interaction_sources(values) -> list | None:
+    """``--interactions`` values as :func:`~netinfluence.network.read_network` takes them: a
+    path for a plain file, ``{type: path}`` for a labelled one, in the order given."""
+    items: list = [
+        str(f) if f.type is None else {f.type: str(f)} for f in parse_interactions(values)
+    ]
+    return items or None
+
+
 InteractionsOpt = Annotated[
-    list[Path] | None,
+    list[InteractionFile] | None,
     typer.Option(
         "--interactions",
         "-i",
-        help="Interactions (source, target, type[, count][, timestamp]). Repeatable.",
+        parser=interaction_file,
+        metavar="[TYPE=]FILE",
+        help="Interactions: rows source, target, type[, count][, timestamp] (source engaged "
+        "with target's content). Repeatable. TYPE=FILE gives the type of every row of a file "
+        "with no type column, e.g. -i mention=mentions.gz -i reply=replies.gz. A headerless "
+        "file is read by position: source, target, then the third column as the count (other "
+        "columns ignored); --columns 'count=3,timestamp=4' names other positions.",
     ),
 ]
 UsersOpt = Annotated[
@@ -135,6 +221,33 @@ DropBadOpt = Annotated[
     ),
 ]
 SepOpt = Annotated[str | None, typer.Option("--sep", help="Delimiter (detected by default).")]
+CsvEscapeOpt = Annotated[
+    str,
+    typer.Option(
+        "--csv-escape",
+        help="formulas (default): CSV/TSV text cells starting with = + - @ get a leading ' so "
+        "a spreadsheet never runs them (@handle is written '@handle); none: cells as they are, "
+        "for pandas or R. Recorded in FILE.meta.json. XLSX, JSON and Parquet are never changed.",
+    ),
+]
+
+
+def use_csv_escape(ctx: typer.Context, mode: str) -> None:
+    """Apply ``--csv-escape`` to every table this command writes (and its ``.meta.json``)."""
+    from netinfluence.io import csv_escape
+
+    ctx.with_resource(csv_escape(mode))
+
+
+DateFormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--date-format",
+        help="strftime format of interaction timestamps that are neither unix seconds nor ISO "
+        "8601, e.g. '%d/%m/%Y' (day first) or '%m/%d/%Y'. Without it a date such as "
+        "01/04/2026 stops the run: it is never guessed.",
+    ),
+]
 
 
 def load_inputs(
@@ -152,6 +265,7 @@ def load_inputs(
     columns=None,
     posts=None,
     posts_format="auto",
+    date_format=None,
 ):
     """Read the CLI's input options into a Network (one call, shared by every command)."""
 
@@ -178,7 +292,7 @@ def load_inputs(
     return read_network(
         columns=parse_columns(columns),
         follows=[str(p) for p in follows or []] or None,
-        interactions=[str(p) for p in interactions or []] or None,
+        interactions=interaction_sources(interactions),
         users=str(users) if users else None,
         edges=[str(p) for p in edges or []] or None,
         directed=not undirected,
@@ -186,6 +300,7 @@ def load_inputs(
         sep=sep,
         on_bad_rows="drop" if drop_bad_rows else "raise",
         edge_weight_merge="probability" if prob else "sum",
+        date_format=date_format,
     )
 
 
@@ -195,7 +310,8 @@ ColumnsOpt = Annotated[
         "--columns",
         help="Column names when they are not detected, e.g. "
         "'follower=who,followed=whom' or 'source=from_user,target=to_user,"
-        "timestamp=time,id=user'.",
+        "timestamp=time,id=user'. A number is a 1-based column position, which is how the "
+        "columns of a headerless file are named: 'source=2,target=1,count=3'.",
     ),
 ]
 
@@ -213,7 +329,8 @@ _KIND_OF_ROLE = {
 
 
 def parse_columns(spec: str | None, *, posts: bool = False) -> dict | None:
-    """``"follower=who,followed=whom"`` -> ``{"follows": {"follower": "who", ...}}``; with
+    """``"follower=who,followed=whom"`` -> ``{"follows": {"follower": "who", ...}}``; a number
+    is a 1-based position (``"count=3"`` -> ``{"interactions": {"count": 2}}``); with
     ``posts``, ``"post_id=id,author=user"`` -> ``{"post_id": "id", "author": "user"}`` (the
     generic posts table's names, checked by the posts reader)."""
 
@@ -236,11 +353,16 @@ def parse_columns(spec: str | None, *, posts: bool = False) -> dict | None:
                 f"--columns: cannot read {part.strip()!r}; expected role=column "
                 f"with a role among {sorted(_KIND_OF_ROLE)}"
             )
+        where: str | int = col
+        if col.isdigit():  # a 1-based position: the only way to name a headerless column
+            if int(col) < 1:
+                raise InputError(f"--columns: column positions start at 1, got {part.strip()!r}")
+            where = int(col) - 1
         for kind in _KIND_OF_ROLE[role]:
             if kind == "users":
-                out["users"] = col
+                out["users"] = where
             else:
-                out.setdefault(kind, {})[role] = col
+                out.setdefault(kind, {})[role] = where
     return out
 
 

@@ -13,6 +13,7 @@ import typer
 
 from netinfluence.cli._campaign import read_costs
 from netinfluence.cli._common import (
+    DateFormatOpt,
     DropBadOpt,
     EdgesOpt,
     FollowsOpt,
@@ -120,6 +121,7 @@ def report_cmd(
     skip_rows: SkipRowsOpt = 0,
     drop_bad_rows: DropBadOpt = False,
     sep: SepOpt = None,
+    date_format: DateFormatOpt = None,
 ):
     """Analyse a network and write a self-contained HTML report (plots, communities, the
     sortable candidate table with reasons) that opens in any browser without a network.
@@ -144,6 +146,7 @@ def report_cmd(
             skip_rows=skip_rows,
             drop_bad_rows=drop_bad_rows,
             sep=sep,
+            date_format=date_format,
         )
         analysis = analyze(net, seed=seed, weights=score_weights, progress=progress)
         plan = None

@@ -14,7 +14,7 @@ Every row that cannot be understood raises :class:`~netinfluence.errors.InputErr
 file, the 1-based data row and the problem.
 """
 
-from netinfluence.io._clean import parse_timestamps
+from netinfluence.io._clean import ambiguous_dates, parse_timestamps
 from netinfluence.io._columns import (
     EDGE_KINDS,
     NULL_ID_STRINGS,
@@ -33,8 +33,10 @@ from netinfluence.io._load_report import LoadReport, ReportLine
 from netinfluence.io._provenance import write_meta
 from netinfluence.io._readers import read_edges, read_id_list, read_users
 from netinfluence.io._write import (
+    CSV_ESCAPES,
     TABLE_FORMATS,
     atomic_path,
+    csv_escape,
     escape_formulas,
     save_figure,
     table_format,
@@ -43,6 +45,7 @@ from netinfluence.io._write import (
 )
 
 __all__ = [
+    "CSV_ESCAPES",
     "EDGE_KINDS",
     "GRAPH_SUFFIXES",
     "NULL_ID_STRINGS",
@@ -53,9 +56,11 @@ __all__ = [
     "RawTable",
     "ReportLine",
     "Source",
+    "ambiguous_dates",
     "atomic_path",
     "available_memory",
     "check_memory_for",
+    "csv_escape",
     "escape_formulas",
     "is_graph_file",
     "parse_timestamps",

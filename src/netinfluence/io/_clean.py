@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -209,10 +210,43 @@ def _timestamps_arrow(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.nda
     return out, empty.to_numpy(zero_copy_only=False).astype(bool), np.zeros(len(out), bool)
 
 
-def parse_timestamps(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+#: ``d/m/yyyy``, ``m.d.yy``, ``d-m-yyyy``, with an optional time after it: day and month can
+#: only be told apart when one of them is above 12.
+_DAY_MONTH = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](?:\d{4}|\d{2})(?:\s|T|$)")
+
+
+def ambiguous_dates(values: pd.Series) -> np.ndarray:
+    """Mask of the cells that are day/month dates which read two ways (``01/04/2026``: 1 April
+    or 4 January); ``13/04/2026`` and ``04/04/2026`` are not ambiguous.
+
+    >>> ambiguous_dates(pd.Series(["01/04/2026", "13/04/2026", "2026-04-01", None, "1"])).tolist()
+    [True, False, False, False, False]
+    """
+    if not len(values) or pd.api.types.is_numeric_dtype(values):
+        return np.zeros(len(values), dtype=bool)
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return np.zeros(len(values), dtype=bool)
+    text = values.astype(object).where(~pd.isna(values), "").astype(str)
+    parts = text.str.extract(_DAY_MONTH)
+    a = pd.to_numeric(parts[0], errors="coerce").to_numpy(dtype=float)
+    b = pd.to_numeric(parts[1], errors="coerce").to_numpy(dtype=float)
+    return (a <= 12) & (b <= 12) & (a != b) & (a >= 1) & (b >= 1)
+
+
+def parse_timestamps(
+    values: pd.Series, *, date_format: str | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Parse unix seconds or ISO 8601 (mixed in one column is fine) to float unix seconds (UTC).
 
-    Naive ISO times are read as UTC. Returns (seconds, empty mask, unparseable mask).
+    Naive times are read as UTC. Returns (seconds, empty mask, unparseable mask).
+
+    Parameters
+    ----------
+    values : Series
+    date_format : str, optional
+        A ``strftime`` format (``"%d/%m/%Y"``, ``"%m/%d/%Y %H:%M"``) for the cells that are
+        neither numbers nor ISO 8601. Without it a day/month date that reads two ways
+        (:func:`ambiguous_dates`) is never guessed: it counts as unparseable.
     """
     if pd.api.types.is_datetime64_any_dtype(values):
         ts = pd.to_datetime(values, utc=True)
@@ -229,6 +263,9 @@ def parse_timestamps(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndar
         idx = np.flatnonzero(nonnum)
         sub = s.iloc[idx]
         parsed = pd.to_datetime(sub, format="ISO8601", utc=True, errors="coerce")
+        if date_format is not None:
+            given = pd.to_datetime(sub, format=date_format, utc=True, errors="coerce")
+            parsed = given.where(given.notna(), parsed)
         if parsed.isna().any():  # e.g. mixed "2026-03-01" and "2026-03-01T10:00:00Z"
             bad_idx = np.flatnonzero(parsed.isna().to_numpy())
             for j in bad_idx.tolist():
@@ -242,5 +279,8 @@ def parse_timestamps(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndar
                     pass
         secs = (parsed - pd.Timestamp("1970-01-01", tz="UTC")) / pd.Timedelta(seconds=1)
         out[idx] = secs.to_numpy(dtype=float, na_value=np.nan)
+        if date_format is None:
+            guessed = ambiguous_dates(sub)
+            out[idx[guessed]] = np.nan  # 1 April or 4 January: never guessed
     unparseable = np.isnan(out) & ~empty
     return out, empty, unparseable

@@ -79,8 +79,8 @@ def _resolve_columns(
             if isinstance(col, (int, np.integer)) and not isinstance(col, bool):
                 if not 0 <= int(col) < len(cols):
                     raise InputError(
-                        f"column position {col} for {role!r} is out of range: the file has "
-                        f"{len(cols)} column(s) {cols}",
+                        f"column position {col} (column {int(col) + 1} counting from 1) for "
+                        f"{role!r} is out of range: the file has {len(cols)} column(s) {cols}",
                         source=raw.name,
                     )
                 mapping[role] = cols[int(col)]

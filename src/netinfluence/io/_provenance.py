@@ -13,7 +13,7 @@ import numpy as np
 
 from netinfluence._version import __version__
 from netinfluence.io._load_report import LoadReport
-from netinfluence.io._write import atomic_path
+from netinfluence.io._write import atomic_path, current_csv_escape
 
 if TYPE_CHECKING:  # pragma: no cover
     from netinfluence.network import Network
@@ -45,6 +45,9 @@ def write_meta(
                 for chunk in iter(functools.partial(fh.read, 1 << 20), b""):
                     h.update(chunk)
             hashes[str(p)] = {"role": key, "sha256": h.hexdigest()}
+    escape = current_csv_escape()
+    if escape is not None:  # inside csv_escape(): how CSV/TSV outputs treat formula text
+        parameters = {**parameters, "csv_escape": escape}
     meta = {
         "netinfluence_version": __version__,
         "parameters": parameters,

@@ -16,6 +16,7 @@ from netinfluence.io._clean import (
     _numeric,
     _shorten,
     _text_cells,
+    ambiguous_dates,
     parse_timestamps,
 )
 from netinfluence.io._columns import (
@@ -27,7 +28,7 @@ from netinfluence.io._columns import (
     SYNONYMS,
     _resolve_columns,
 )
-from netinfluence.io._files import Source, _norm, read_table
+from netinfluence.io._files import RawTable, Source, _norm, read_table
 from netinfluence.io._load_report import LoadReport
 
 # --------------------------------------------------------------------------- public readers
@@ -51,6 +52,7 @@ def read_edges(
     interaction_type: str | None = None,
     on_bad_rows: str = "raise",
     report: LoadReport | None = None,
+    date_format: str | None = None,
 ) -> pd.DataFrame:
     """Read one edge list into a validated table in the file's own convention.
 
@@ -83,6 +85,10 @@ def read_edges(
         drops every bad row and counts it, with its reason, in the load report.
     report : LoadReport, optional
         Report to add lines to; the DataFrame's ``attrs["load_report"]`` holds it either way.
+    date_format : str, optional
+        ``strftime`` format of timestamps that are neither unix seconds nor ISO 8601, e.g.
+        ``"%d/%m/%Y"``. Without it a day/month date that reads two ways (``01/04/2026``) is an
+        :class:`InputError`, whatever ``on_bad_rows`` says: it is never guessed.
 
     Returns
     -------
@@ -188,11 +194,15 @@ def read_edges(
             out["count"] = np.ones(len(frame))
             zero = np.zeros(len(frame), dtype=bool)
         if "timestamp" in mapping:
-            secs, _, unparseable = parse_timestamps(frame[mapping["timestamp"]])
+            stamps = frame[mapping["timestamp"]]
+            if date_format is None:
+                _refuse_ambiguous_dates(stamps, raw)
+            secs, _, unparseable = parse_timestamps(stamps, date_format=date_format)
             bad.flag(
                 unparseable,
-                "unparseable timestamp (expected unix seconds or ISO 8601)",
-                frame[mapping["timestamp"]],
+                "unparseable timestamp (expected unix seconds or ISO 8601"
+                + (f" or {date_format!r})" if date_format else ")"),
+                stamps,
             )
             out["timestamp"] = secs
         else:
@@ -235,6 +245,24 @@ def read_edges(
     result.attrs["dropped_ids"] = dropped_ids
     result.attrs["kept_ids"] = kept_ids
     return result
+
+
+def _refuse_ambiguous_dates(stamps: pd.Series, raw: RawTable) -> None:
+    """Raise on the first day/month date that reads two ways (no ``date_format`` given)."""
+    ambiguous = ambiguous_dates(stamps)
+    if not ambiguous.any():
+        return
+    pos = int(np.flatnonzero(ambiguous)[0])
+    value = str(np.asarray(stamps, dtype=object)[pos]).strip()
+    more = int(ambiguous.sum()) - 1
+    raise InputError(
+        f"timestamp {value!r}{raw.line_hint(pos)} is a day/month date that reads two ways "
+        f"(day first or month first)"
+        + (f", as do {more} more row(s)" if more else "")
+        + "; only unix seconds and ISO 8601 (2026-04-01) are read without being told: give "
+        "date_format='%d/%m/%Y' or '%m/%d/%Y' (CLI: --date-format)",
+        **raw.where(pos),
+    )
 
 
 def read_users(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +25,47 @@ TABLE_FORMATS = {
 }
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+#: How CSV/TSV text cells that a spreadsheet would run as formulas are written: ``formulas``
+#: (default) prefixes them with ``'``; ``none`` writes every cell as it is, for programs
+#: (pandas, R) that read the file back. XLSX keeps the text as it is either way.
+CSV_ESCAPES = ("formulas", "none")
+
+_CSV_ESCAPE: ContextVar[str | None] = ContextVar("netinfluence_csv_escape", default=None)
+
+
+@contextlib.contextmanager
+def csv_escape(mode: str) -> Iterator[str]:
+    """Within the block, :func:`write_table` escapes CSV/TSV formulas as ``mode`` says
+    (``"formulas"`` or ``"none"``) unless told otherwise, and :func:`write_meta` records it
+    among the parameters. The CLI's ``--csv-escape`` sets it for one command.
+
+    >>> import pandas as pd, tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> with csv_escape("none"):
+    ...     _ = write_table(pd.DataFrame({"handle": ["@ana"]}), path)
+    >>> path.read_text().split()
+    ['"handle"', '"@ana"']
+    """
+    mode = check_csv_escape(mode)
+    token = _CSV_ESCAPE.set(mode)
+    try:
+        yield mode
+    finally:
+        _CSV_ESCAPE.reset(token)
+
+
+def check_csv_escape(mode: str) -> str:
+    """``mode`` normalised, or an :class:`InputError` naming the choices."""
+    value = str(mode).strip().lower()
+    if value not in CSV_ESCAPES:
+        raise InputError(f"csv escape must be one of {list(CSV_ESCAPES)}, got {mode!r}")
+    return value
+
+
+def current_csv_escape() -> str | None:
+    """The mode set by an enclosing :func:`csv_escape` block, or None (the default rule)."""
+    return _CSV_ESCAPE.get()
 
 
 def escape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
@@ -102,7 +145,7 @@ def write_table(
     *,
     index: bool = False,
     sheets: Mapping[str, pd.DataFrame] | None = None,
-    escape: bool = True,
+    escape: bool | None = None,
 ) -> Path:
     """Write a table atomically in the format named by the extension.
 
@@ -111,10 +154,19 @@ def write_table(
     ``.parquet``. Text cells that start with ``= + - @`` can never run as formulas: in CSV they
     get a leading ``'`` (the OWASP rule for CSV injection), in XLSX they are stored as text
     cells with Excel's quote prefix, so the visible text is unchanged (``escape=False`` turns
-    both off).
+    both off; the default ``None`` escapes unless an enclosing :func:`csv_escape` block says
+    ``"none"``, which leaves XLSX safe since its visible text never changes). JSON and Parquet
+    are never escaped: they are read by programs, not spreadsheets.
+
+    In XLSX, whole-number columns (followers, cost, coreness) get an integer number format,
+    other decimals three places, the ``why`` column wraps, and an empty ``flags`` cell reads
+    ``none`` (in CSV it stays empty, a missing value for programs).
     """
     fmt = table_format(path)
     data = frame.reset_index() if index else frame
+    if escape is None:
+        csv_escapes = current_csv_escape() != "none"
+        escape = csv_escapes if fmt in ("csv", "tsv") else True
     with atomic_path(path) as tmp:
         if fmt in ("csv", "tsv"):
             out = escape_formulas(data) if escape else data
@@ -175,6 +227,10 @@ def _write_xlsx(
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    if "flags" in frame.columns:  # "no flag applies", said in words for a reader
+        flags = frame["flags"].astype(object)
+        blank = flags.isna() | (flags.astype(str).str.strip() == "")
+        frame = frame.assign(flags=flags.where(~blank, "none"))
     all_sheets = {"candidates" if "rank" in frame.columns else "table": frame, **dict(sheets)}
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for sheet, df in all_sheets.items():
@@ -202,17 +258,41 @@ def _write_xlsx(
                     if values
                     else len(str(col))
                 )
-                ws.column_dimensions[get_column_letter(j)].width = min(max(8, longest + 2), 80)
-                if pd.api.types.is_float_dtype(df[col]):
+                letter = get_column_letter(j)
+                ws.column_dimensions[letter].width = min(max(8, longest + 2), 80)
+                number_format = _xlsx_number_format(df[col])
+                if number_format is not None:
                     for row in ws.iter_rows(min_row=2, min_col=j, max_col=j):
                         for cell in row:
-                            cell.number_format = "0.000"
+                            cell.number_format = number_format
+                if str(col) == "why":  # sentences: wrap them in a readable column
+                    ws.column_dimensions[letter].width = 60
+                    for row in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+                        for cell in row:
+                            cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def write_graph(graph, path: str | os.PathLike) -> Path:
+def _xlsx_number_format(values: pd.Series) -> str | None:
+    """``"0"`` for a column of whole numbers (ints, or floats that are all whole: followers
+    read as floats because a cell may be empty), ``"0.000"`` for other decimals, else None.
+
+    >>> _xlsx_number_format(pd.Series([28561.0, None])), _xlsx_number_format(pd.Series([0.5]))
+    ('0', '0.000')
+    """
+    if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+        return None
+    if pd.api.types.is_integer_dtype(values):
+        return "0"
+    finite = values.to_numpy(dtype=float, na_value=np.nan)
+    finite = finite[np.isfinite(finite)]
+    return "0" if np.all(finite == np.round(finite)) else "0.000"
+
+
+def write_graph(graph, path: str | os.PathLike, *, pretty: bool = True) -> Path:
     """Write a networkx graph as GEXF or GraphML (by extension), atomically.
 
     Missing attribute values are left out (Gephi shows them as empty) instead of as ``nan``.
+    ``pretty=False`` writes the XML without indentation and line breaks (a third smaller).
     """
     import networkx as nx
 
@@ -221,9 +301,9 @@ def write_graph(graph, path: str | os.PathLike) -> Path:
         raise InputError(f"graph export needs a .gexf or .graphml file name, got {str(path)!r}")
     with atomic_path(path) as tmp:
         if suffix == ".gexf":
-            nx.write_gexf(graph, tmp)
+            nx.write_gexf(graph, tmp, prettyprint=pretty)
         else:
-            nx.write_graphml(graph, tmp)
+            nx.write_graphml(graph, tmp, prettyprint=pretty)
     return Path(path)
 
 

@@ -20,7 +20,13 @@ from netinfluence.errors import InputError
 from netinfluence.io import LoadReport, Source
 from netinfluence.network._graph import igraph_from_arrays
 from netinfluence.network._layers import check_layer, directed_pairs, resolve_layer
-from netinfluence.network._read import NetworkParts, edges_parts, networkx_parts, read_parts
+from netinfluence.network._read import (
+    InteractionSources,
+    NetworkParts,
+    edges_parts,
+    networkx_parts,
+    read_parts,
+)
 from netinfluence.network._ties import tie_edge_arrays
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -123,7 +129,7 @@ class Network:
         cls,
         graph: networkx.Graph,
         *,
-        edge_direction: str = "influence",
+        edge_direction: str | None = None,
         weight: str | None = None,
         source: str | None = None,
     ) -> Network:
@@ -132,11 +138,15 @@ class Network:
         Parameters
         ----------
         graph : networkx.Graph or DiGraph (multi-graphs are merged)
-            Undirected graphs become mutual ties (``directed=False``).
-        edge_direction : {"influence", "attention"}
-            For directed graphs: ``"influence"`` (default) reads ``u -> v`` as "v is exposed
-            to u", the package's own convention (what :meth:`to_networkx` writes);
-            ``"attention"`` reads it as "u follows / engages with v" and reverses it.
+            Undirected graphs become mutual ties (``directed=False``). A graph written by
+            :meth:`to_networkx` with ``layer="all"`` gives back both layers: the edges marked
+            ``layer="interactions"`` become interaction rows (type, count, timestamp), the
+            others follows edges.
+        edge_direction : {"influence", "attention"}, optional
+            For directed graphs: ``"influence"`` reads ``u -> v`` as "v is exposed to u", the
+            package's own convention; ``"attention"`` reads it as "u follows / engages with v"
+            and reverses it. By default the graph's own ``graph["edge_direction"]`` (set by
+            :meth:`to_networkx`), else ``"influence"``.
         weight : str, optional
             Edge attribute kept as the edge ``weight`` (e.g. a propagation probability);
             parallel edges are summed. Ignored when None (no attribute is picked up silently).
@@ -353,21 +363,65 @@ class Network:
                 g.vs[str(col)] = _plain(self.nodes[col])
         return g
 
-    def to_networkx(self, layer: str = "follows", *, attributes: bool = True) -> networkx.DiGraph:
-        """The layer as a networkx graph in the influence direction (``Graph`` if undirected).
+    def to_networkx(
+        self,
+        layer: str = "follows",
+        *,
+        attributes: bool = True,
+        edge_direction: str = "influence",
+    ) -> networkx.DiGraph:
+        """A layer, or every input layer, as a networkx graph.
 
-        Edges carry ``weight``; nodes carry the users-table attributes (missing values omitted).
+        Parameters
+        ----------
+        layer : {"follows", "interactions", "ties", "all"}
+            One layer as a ``DiGraph`` (a ``Graph`` for undirected follows), one edge per pair
+            with its ``weight``; or ``"all"``: a ``MultiDiGraph`` holding the follows edges
+            (``layer="follows"``, with ``weight`` where the input had one) and every
+            interaction row (``layer="interactions"``, with ``type``, ``count`` and
+            ``timestamp`` where known), which :meth:`from_networkx` reads back into the same
+            network.
+        attributes : bool
+            Nodes carry the users-table attributes (missing values omitted).
+        edge_direction : {"influence", "attention"}
+            ``"influence"`` (default): ``u -> v`` means v is exposed to u, the package's own
+            convention; ``"attention"``: the way people read their data, follower -> followed
+            and source -> target of an interaction (u follows / engaged with v).
+
+        Returns
+        -------
+        networkx.DiGraph, Graph or MultiDiGraph
+            ``graph.graph`` says ``layer``, ``edge_direction``, ``influence_flows``
+            (``"source -> target"`` or ``"target -> source"``) and ``directed``.
 
         Examples
         --------
         >>> net = Network.from_edges([("a", "b")])
         >>> list(net.to_networkx().edges)
         [('b', 'a')]
+        >>> g = net.to_networkx(edge_direction="attention")
+        >>> list(g.edges), g.graph["influence_flows"]
+        ([('a', 'b')], 'target -> source')
         """
         import networkx as nx
 
-        layer = check_layer(layer)
-        g = nx.DiGraph() if self.directed or layer != "follows" else nx.Graph()
+        from netinfluence._check import choice
+
+        direction = choice("edge_direction", edge_direction, ("influence", "attention"))
+        layer = str(layer).strip().lower()
+        if layer != "all":
+            layer = check_layer(layer)
+        g: Any
+        if layer == "all":
+            g = nx.MultiDiGraph()
+        else:
+            g = nx.DiGraph() if self.directed or layer != "follows" else nx.Graph()
+        g.graph.update(
+            layer=layer,
+            edge_direction=direction,
+            influence_flows="source -> target" if direction == "influence" else "target -> source",
+            directed=self.directed,
+        )
         ids = list(self.ids)
         if attributes and len(self.nodes.columns):
             recs = self.nodes.to_dict("records")
@@ -377,9 +431,44 @@ class Network:
             )
         else:
             g.add_nodes_from(ids)
-        src, dst, w = self.edge_arrays(layer)
         idarr = np.asarray(ids, dtype=object)
-        g.add_weighted_edges_from(zip(idarr[src], idarr[dst], w.tolist(), strict=True))
+        if layer != "all":
+            src, dst, w = self.edge_arrays(layer)
+            if direction == "attention":
+                src, dst = dst, src
+            g.add_weighted_edges_from(zip(idarr[src], idarr[dst], w.tolist(), strict=True))
+            return g
+        f = self._follows
+        if not self.directed:  # a mutual tie is stored both ways: write it once
+            f = f[f["source"].to_numpy() < f["target"].to_numpy()]
+        src, dst = f["source"].to_numpy(), f["target"].to_numpy()
+        if direction == "attention":
+            src, dst = dst, src
+        weights = f["weight"].tolist() if "weight" in f else [None] * len(f)
+        g.add_edges_from(
+            (u, v, {"layer": "follows", **({} if _is_missing(w) else {"weight": float(w)})})
+            for u, v, w in zip(idarr[src], idarr[dst], weights, strict=True)
+        )
+        it = self._interactions
+        src, dst = it["source"].to_numpy(), it["target"].to_numpy()
+        if direction == "attention":
+            src, dst = dst, src
+        g.add_edges_from(
+            (
+                u,
+                v,
+                {"layer": "interactions", "type": str(t), "count": float(c)}
+                | ({} if np.isnan(ts) else {"timestamp": float(ts)}),
+            )
+            for u, v, t, c, ts in zip(
+                idarr[src],
+                idarr[dst],
+                it["type"].astype(str).tolist(),
+                it["count"].to_numpy(dtype=float).tolist(),
+                it["timestamp"].to_numpy(dtype=float),
+                strict=True,
+            )
+        )
         return g
 
     # ------------------------------------------------------------------ summaries
@@ -476,7 +565,7 @@ def _plain(col: pd.Series) -> list:
 
 def read_network(
     follows: Source | Sequence[Source] | None = None,
-    interactions: Source | Sequence[Source] | Mapping[str, Source] | None = None,
+    interactions: InteractionSources | None = None,
     users: Source | None = None,
     *,
     edges: Source | Sequence[Source] | None = None,
@@ -489,6 +578,7 @@ def read_network(
     graph: str | os.PathLike | None = None,
     edge_direction: str = "attention",
     weight: str | None = None,
+    date_format: str | None = None,
 ) -> Network:
     """Read follows, interactions and users into a validated :class:`Network`.
 
@@ -499,7 +589,10 @@ def read_network(
     interactions : path, DataFrame, list, or dict ``{type: source}``
         Rows ``source, target[, type][, count][, timestamp]`` (``source`` engaged with
         ``target``'s content). A dict gives the type of files that have no type column, e.g.
-        ``{"mention": "higgs-mention.edgelist.gz", "reply": "higgs-reply.edgelist.gz"}``.
+        ``{"mention": "higgs-mention.edgelist.gz", "reply": "higgs-reply.edgelist.gz"}``; a
+        dict value may be a list of files of that type, and a list may mix plain sources with
+        such dicts (``["typed.csv", {"mention": "m.gz"}]``), read in the order given. A
+        headerless file is read by position: source, target, and a third column as the count.
     users : path or DataFrame
         One row per account (``id, handle, followers, following, posts, likes, comments,
         topics``, ...). Accounts with no edges are kept as isolated nodes; edge endpoints
@@ -532,6 +625,10 @@ def read_network(
         links to, follows or cites v, as in polblogs) or ``"influence"``.
     weight : str, optional
         Edge attribute of ``graph`` kept as the edge weight.
+    date_format : str, optional
+        ``strftime`` format of interaction timestamps that are neither unix seconds nor ISO
+        8601 (``"%d/%m/%Y"``). Without it a day/month date that reads two ways
+        (``01/04/2026``) is an :class:`InputError`: it is never guessed.
 
     Returns
     -------
@@ -568,5 +665,6 @@ def read_network(
             graph=graph,
             edge_direction=edge_direction,
             weight=weight,
+            date_format=date_format,
         )
     )

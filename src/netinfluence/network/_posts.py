@@ -110,6 +110,7 @@ def read_posts(
         directed=directed,
         columns={"users": "id"},
         on_bad_rows=on_bad_rows,
+        check_user_ids=False,  # the users are the posts' authors: same ids by construction
     )
     report = LoadReport()
     report.extend(tables.report)

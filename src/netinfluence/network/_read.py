@@ -11,7 +11,7 @@ import pandas as pd
 
 from netinfluence._arrays import sort_order, unique
 from netinfluence._threads import threaded_map, worker_threads
-from netinfluence.errors import InputError
+from netinfluence.errors import InputError, warn_caller
 from netinfluence.io import LoadReport, is_graph_file, read_edges, read_graph_file, read_users
 from netinfluence.io._files import Source
 
@@ -43,9 +43,35 @@ def _as_list(src) -> list:
     return [src]
 
 
+#: What ``interactions=`` takes: a source, a list of them, ``{type: source(s)}``, or a list
+#: mixing sources and ``{type: source}`` mappings (the order of reading is the order given).
+InteractionSources = (
+    Source | Sequence[Source | Mapping[str, Any]] | Mapping[str, Source | Sequence[Source]]
+)
+
+
+def _interaction_items(interactions: InteractionSources | None) -> list[tuple[str | None, Any]]:
+    """``(type or None, source)`` for every interactions input, in the order given.
+
+    >>> _interaction_items(["all.csv", {"mention": "m.gz", "reply": ["r1.gz", "r2.gz"]}])
+    [(None, 'all.csv'), ('mention', 'm.gz'), ('reply', 'r1.gz'), ('reply', 'r2.gz')]
+    """
+    entries = [interactions] if isinstance(interactions, Mapping) else _as_list(interactions)
+    items: list[tuple[str | None, Any]] = []
+    for entry in entries:
+        if isinstance(entry, Mapping):
+            for kind, srcs in entry.items():
+                if not str(kind).strip():
+                    raise InputError("an interaction type (a key of interactions=) is empty")
+                items += [(str(kind).strip(), src) for src in _as_list(srcs)]
+        else:
+            items.append((None, entry))
+    return items
+
+
 def read_parts(
     follows: Source | Sequence[Source] | None = None,
-    interactions: Source | Sequence[Source] | Mapping[str, Source] | None = None,
+    interactions: InteractionSources | None = None,
     users: Source | None = None,
     *,
     edges: Source | Sequence[Source] | None = None,
@@ -58,8 +84,13 @@ def read_parts(
     graph: str | os.PathLike | None = None,
     edge_direction: str = "attention",
     weight: str | None = None,
+    date_format: str | None = None,
+    check_user_ids: bool = True,
 ) -> NetworkParts:
-    """The validated tables of :func:`~netinfluence.network.read_network` (same arguments)."""
+    """The validated tables of :func:`~netinfluence.network.read_network` (same arguments).
+
+    ``check_user_ids=False`` skips the warning about a users table whose ids match few edge
+    endpoints: for users tables derived from the same data (graph nodes, post authors)."""
     if graph is not None:
         if any(x is not None for x in (follows, interactions, users, edges)):
             raise InputError("graph= cannot be combined with follows/interactions/users/edges")
@@ -74,11 +105,7 @@ def read_parts(
         raise InputError(
             f"edge_weight_merge must be 'sum', 'probability' or 'max', got {edge_weight_merge!r}"
         )
-    inter_items: list[tuple[str | None, Any]]
-    if isinstance(interactions, Mapping):
-        inter_items = [(str(t), s) for t, s in interactions.items()]
-    else:
-        inter_items = [(None, s) for s in _as_list(interactions)]
+    inter_items = _interaction_items(interactions)
     follow_srcs, edge_srcs = _as_list(follows), _as_list(edges)
     if not follow_srcs and not inter_items and not edge_srcs and users is None:
         raise InputError("nothing to read: give follows, interactions, edges or users")
@@ -110,6 +137,7 @@ def read_parts(
             interaction_type=itype,
             on_bad_rows=on_bad_rows,
             report=report,
+            date_format=date_format,
         )
         dropped |= t.attrs["dropped_ids"]
         extra_ids.extend(t.attrs.get("kept_ids", []))
@@ -136,10 +164,13 @@ def read_parts(
         report=report,
         dropped=dropped,
         extra_ids=extra_ids,
+        check_user_ids=check_user_ids,
     )
 
 
-def _assemble(users, tables, *, directed, merge, report, dropped, extra_ids=()) -> NetworkParts:
+def _assemble(
+    users, tables, *, directed, merge, report, dropped, extra_ids=(), check_user_ids=True
+) -> NetworkParts:
     """Factorise ids once, drop self-loops, merge duplicates and build the Network."""
     # Node order: users-table order, then new ids by first appearance, column by column
     # (first column of each file, then its second column), files in the order given.
@@ -214,11 +245,38 @@ def _assemble(users, tables, *, directed, merge, report, dropped, extra_ids=()) 
                 isolated,
                 "users with no edges, kept as isolated nodes",
             )
+            matched_share = (len(users) - isolated) / max(len(users), 1)
+            if check_user_ids and matched_share < USERS_MATCH_SHARE:
+                _warn_unmatched_users(users, ids, touched, report)
     else:
         nodes = pd.DataFrame(index=ids)
     lost = [i for i in dropped if ids.get_indexer([i])[0] < 0] if dropped else []
     report.drop_ids(lost, "appears only in rows dropped as bad")
     return NetworkParts(ids, nodes, follows, interactions, directed, report)
+
+
+#: Below this share of user rows matching an edge endpoint, reading warns that the users
+#: table and the edge lists probably use different ids (handles vs numeric ids, say).
+USERS_MATCH_SHARE = 0.5
+
+
+def _warn_unmatched_users(users: pd.DataFrame, ids: pd.Index, touched, report) -> None:
+    """Warn (and say in the load report) that most user rows match no edge endpoint."""
+    n_users = len(users)
+    matched = int(touched[:n_users].sum())
+    name = users.attrs.get("source", "users")
+    lonely = [str(i) for i in ids[:n_users][~touched[:n_users]][:3]]
+    edge_ids = [str(i) for i in ids[n_users:][:3]] or [
+        str(i) for i in ids[:n_users][touched[:n_users]][:3]
+    ]
+    reason = (
+        f"user rows that match no edge endpoint: only {matched:,} of {n_users:,} "
+        f"({matched / n_users:.0%}) do, so their scores will be 0; check that the users table "
+        f"and the edge lists use the same ids (users: {', '.join(lonely)}; edges: "
+        f"{', '.join(edge_ids) or 'none'})"
+    )
+    report.add(name, "warning", n_users - matched, reason)
+    warn_caller(f"{name}: {reason}")
 
 
 def _factorize_ids(columns: list) -> tuple[list[np.ndarray], np.ndarray]:
@@ -417,16 +475,20 @@ def edges_parts(
 def networkx_parts(
     graph: networkx.Graph,
     *,
-    edge_direction: str = "influence",
+    edge_direction: str | None = "influence",
     weight: str | None = None,
     source: str | None = None,
 ) -> NetworkParts:
-    """The tables of :meth:`Network.from_networkx`."""
+    """The tables of :meth:`Network.from_networkx` (``edge_direction=None``: the graph's own
+    ``graph["edge_direction"]``, else ``"influence"``)."""
+    if edge_direction is None:
+        edge_direction = str(graph.graph.get("edge_direction", "influence"))
     direction = str(edge_direction).strip().lower()
     if direction not in ("influence", "attention"):
         raise InputError(
             f"edge_direction must be 'influence' or 'attention', got {edge_direction!r}"
         )
+    name = source or "<networkx graph>"
     nodes = list(graph.nodes)
     attrs = (
         pd.DataFrame.from_records(
@@ -437,25 +499,51 @@ def networkx_parts(
         else pd.DataFrame(index=pd.Index([], name="node", dtype=object))
     )
     edges = list(graph.edges(data=True))
-    u = [e[0] for e in edges]
-    v = [e[1] for e in edges]
+    layered = graph.graph.get("layer") == "all"  # to_networkx(layer="all"): both layers
+    is_inter = [layered and e[2].get("layer") == "interactions" for e in edges]
+    follow_edges = [e for e, i in zip(edges, is_inter, strict=True) if not i]
+    inter_edges = [e for e, i in zip(edges, is_inter, strict=True) if i]
+    u = [e[0] for e in follow_edges]
+    v = [e[1] for e in follow_edges]
     if direction == "attention":
         u, v = v, u
     frame = pd.DataFrame(
         {"source": pd.Series(u, dtype=object), "target": pd.Series(v, dtype=object)}
     )
-    if weight is not None:
-        frame["weight"] = [float(e[2].get(weight, np.nan)) for e in edges]
-    frame.attrs["name"] = source or "<networkx graph>"
+    weight_key = weight
+    if layered and weight is None and any("weight" in e[2] for e in follow_edges):
+        weight_key = "weight"  # the package's own format: the input's weights, kept
+    if weight_key is not None:
+        frame["weight"] = [float(e[2].get(weight_key, np.nan)) for e in follow_edges]
+    frame.attrs["name"] = name
+    inter = None
+    if inter_edges:
+        # influence u -> v is "v engaged with u": the interactions file row is (v, u)
+        a = [e[0] for e in inter_edges]
+        b = [e[1] for e in inter_edges]
+        engaged, engager = (b, a) if direction == "attention" else (a, b)
+        inter = pd.DataFrame(
+            {
+                "source": pd.Series(engager, dtype=object),
+                "target": pd.Series(engaged, dtype=object),
+                "type": [str(e[2].get("type", "interaction")) for e in inter_edges],
+                "count": [float(e[2].get("count", 1.0)) for e in inter_edges],
+                "timestamp": [float(e[2].get("timestamp", np.nan)) for e in inter_edges],
+            }
+        )
+        inter.attrs["name"] = name
     if "id" in attrs.columns:  # a node attribute called "id" would clash with the ids
         attrs = attrs.rename(columns={"id": "id_attribute"})
     users = attrs.reset_index().rename(columns={"node": "id"}) if nodes else None
     if users is not None:
-        users.attrs["name"] = source or "<networkx graph>"
+        users.attrs["name"] = name
+    directed = bool(graph.graph.get("directed", True)) if layered else graph.is_directed()
     return read_parts(
-        edges=frame,
+        edges=frame if len(frame) or inter is None else None,
+        interactions=inter,
         users=users,
-        directed=graph.is_directed(),
+        directed=directed,
         edge_weight_merge="sum",
         columns={"users": 0} if users is not None else None,
+        check_user_ids=False,
     )

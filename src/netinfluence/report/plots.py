@@ -64,7 +64,35 @@ COMPONENT_COLOURS = {
 # community colours: Okabe-Ito without black and without the yellow that vanishes on white
 _COMMUNITY_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#B8A000")
 _OTHER_COLOUR = "#9A9A9A"
+
+
+def community_palette(k: int) -> list[str]:
+    """``k`` distinct colours for ``k`` communities, none of them the grey of the pooled
+    "smaller" disc: the seven Okabe-Ito colours up to 7, ``tab20`` without its greys up to 18
+    (the saturated half first, then the light half), else hues evenly spaced around the HSV
+    circle in three alternating lightness steps.
+
+    >>> len(set(community_palette(12))), len(set(community_palette(40)))
+    (12, 40)
+    """
+    import colorsys
+
+    from matplotlib.colors import to_hex
+
+    if k <= len(_COMMUNITY_COLOURS):
+        return list(_COMMUNITY_COLOURS[:k])
+    if k <= 18:
+        import matplotlib as mpl
+
+        tab20 = [to_hex(c) for c in mpl.colormaps["tab20"].colors]  # type: ignore[attr-defined]
+        order = [i for i in range(0, 20, 2) if i != 14] + [i for i in range(1, 20, 2) if i != 15]
+        return [tab20[i] for i in order[:k]]
+    steps = ((0.75, 0.80), (0.55, 0.95), (0.9, 0.6))  # (saturation, value)
+    return [to_hex(colorsys.hsv_to_rgb(i / k, *steps[i % 3])) for i in range(k)]
+
+
 _GOLDEN_ANGLE = np.pi * (3.0 - np.sqrt(5.0))
+_NAMED_COMMUNITIES = 20  # the community map names at most this many discs, the largest
 
 _STYLE: dict[RcKeyType, Any] = {
     "font.size": 10,
@@ -199,28 +227,53 @@ def score_vs_followers(ranked: pd.DataFrame, *, label_top: int = 8, ax=None):
     ax.set_title("Citizen score vs follower count")
     top = data[known].nsmallest(label_top, "rank")
     names = _display_names(top)
-    # labels stacked in a column at the top left of the axes (placed in axes fractions, so any
-    # score scale works), with leader lines, so they never overlap
-    for i, ((_, row), name) in enumerate(zip(top.iterrows(), names, strict=True)):
-        label = f"{int(row['rank'])}. {name}"
-        ax.annotate(
-            label,
-            (row["followers"], row["score"]),
-            xytext=(0.02, 0.96 - 0.055 * i),
-            textcoords="axes fraction",
-            fontsize=8,
-            arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.6},
-            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
-            va="center",
-        )
+    # The best-ranked accounts are the top of the cloud: their labels sit in a band above all
+    # points, slanted, spread left to right in the order of the points, so every leader line
+    # runs upward from its point through empty space and no two lines cross.
+    ymax = float(data["score"].max()) if len(data) else 100.0
+    lo_x = float(np.log10(followers[known].min())) if known.any() else 0.0
+    hi_x = float(np.log10(followers[known].max())) if known.any() else 1.0
+    span = max(hi_x - lo_x, 1.0)
+    band = 0.09 * max(ymax, 1.0)
+    if len(top):
+        ax.set_ylim(top=ymax + band)
+        logx = np.log10(top["followers"].to_numpy(dtype=float))
+        order = np.argsort(logx, kind="stable")
+        xs = _spread_labels(logx[order], 0.06 * span, lo_x - 0.05 * span, hi_x + 0.05 * span)
+        # centred on the points they name, within the axis
+        shift = float(np.mean(logx) - np.mean(xs))
+        xs = xs + float(np.clip(shift, lo_x - 0.05 * span - xs[0], hi_x - xs[-1]))
+        for j, x_text in zip(order, xs, strict=True):
+            row = top.iloc[j]
+            ax.annotate(
+                f"{int(row['rank'])}. {names[j]}",
+                (row["followers"], row["score"]),
+                xytext=(10**x_text, ymax + 0.75 * band),
+                textcoords="data",
+                fontsize=7.5,
+                rotation=35,
+                rotation_mode="anchor",
+                ha="left",
+                va="bottom",
+                annotation_clip=False,
+                arrowprops={
+                    "arrowstyle": "-",
+                    "color": "#777777",
+                    "lw": 0.6,
+                    "shrinkA": 0,
+                    "shrinkB": 3,
+                },
+            )
         ax.scatter(
-            [row["followers"]],
-            [row["score"]],
+            top["followers"],
+            top["score"],
             s=40,
             facecolors="none",
             edgecolors="black",
             linewidths=1,
+            zorder=3,
         )
+        ax.set_title("Citizen score vs follower count", pad=70)
     if known.sum() > 1:
         corr = pd.Series(np.log10(followers[known])).corr(
             data.loc[known, "score"], method="spearman"
@@ -307,6 +360,10 @@ def _colour_discs(pos: np.ndarray, radii: np.ndarray, n_colours: int) -> np.ndar
         radii[:, None] + radii[None, :]
     )
     for i in range(1, k):  # k is the number of drawn communities (<= max_communities)
+        if n_colours >= k:  # a colour each: never reuse one, take the one unused longest
+            used = set(colour[:i].tolist())
+            colour[i] = next(c for c in range(n_colours) if c not in used)
+            continue
         near = np.argsort(gap[i, :i])[: n_colours - 1]
         used = set(colour[near].tolist())
         free = [c for c in range(n_colours) if c not in used]
@@ -452,9 +509,12 @@ def community_map(
     theta = slot * _GOLDEN_ANGLE + phase[group]
     xy = centres[group] + np.column_stack([r * np.cos(theta), r * np.sin(theta)])
 
-    colour_idx = _colour_discs(centres, radii, len(_COMMUNITY_COLOURS))
-    palette = np.array([*list(_COMMUNITY_COLOURS), _OTHER_COLOUR])
-    gcolour = palette[colour_idx]
+    # one colour per drawn community, spread so that neighbouring discs differ most
+    colours = community_palette(len(keep))
+    colour_idx = _colour_discs(centres[: len(keep)], radii[: len(keep)], len(colours))
+    palette = np.array([*colours, _OTHER_COLOUR])
+    pooled = np.full(n_groups - len(keep), len(colours), dtype=np.int64)
+    gcolour = palette[np.concatenate([colour_idx, pooled])]
     if n_groups > len(keep):
         gcolour[-1] = _OTHER_COLOUR
     # members fade from the saturated core (best-scored) to a pale rim
@@ -521,8 +581,8 @@ def community_map(
             name = f"{lab}" + (f" {topic[lab]}" if topic.get(lab) else "")
         else:
             name = f"{len(uniques) - len(keep):,} smaller"
-        if g < len(keep) and gsize[g] < max(0.005 * n, 3.0):
-            continue  # too small to name without clutter
+        if g < len(keep) and (gsize[g] < max(0.005 * n, 3.0) or g >= _NAMED_COMMUNITIES):
+            continue  # too small (or too many) to name without clutter: the largest are named
         ax.text(
             centres[g, 0],
             centres[g, 1] + radii[g] * 1.04,
@@ -829,7 +889,13 @@ def degree_distributions(net, *, ax=None):
     if drawn:
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.legend(frameon=False, loc="lower left")
+        # below the axes: a legend inside would cover the tails of the curves
+        ax.legend(
+            frameon=False,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.13),
+            ncol=2,
+        )
     ax.set_xlabel("degree or follower count x (log scale)")
     ax.set_ylabel("share of accounts with at least x")
     ax.set_title(f"Degree and follower distributions ({n:,} accounts)")
