@@ -36,7 +36,7 @@ from netinfluence.cli._common import (
 from netinfluence.datasets import write_sample
 from netinfluence.errors import InputError
 from netinfluence.errors import InputError as _InputError
-from netinfluence.io import read_id_list, table_format, write_meta, write_table
+from netinfluence.io import read_id_list, read_table, table_format, write_meta, write_table
 from netinfluence.io import read_id_list as _ids
 from netinfluence.metrics import communities, community_quality, compare_partitions
 from netinfluence.pipeline import STEPS, run_rank
@@ -319,8 +319,6 @@ def read_truth(path: Path):
     named ``label`` or ``community`` is the label, as in the sample's truth.csv, else the
     second column), as a Series indexed by id."""
     import pandas as pd
-
-    from netinfluence.io import read_table
 
     raw = read_table(path, what="truth", header="auto")
     frame = raw.frame

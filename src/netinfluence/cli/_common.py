@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 import typer
 
 from netinfluence.errors import InputError, NetInfluenceError
+from netinfluence.io import csv_escape
 from netinfluence.network import read_network, read_posts
 
 
@@ -234,7 +235,6 @@ CsvEscapeOpt = Annotated[
 
 def use_csv_escape(ctx: typer.Context, mode: str) -> None:
     """Apply ``--csv-escape`` to every table this command writes (and its ``.meta.json``)."""
-    from netinfluence.io import csv_escape
 
     ctx.with_resource(csv_escape(mode))
 

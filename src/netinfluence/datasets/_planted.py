@@ -45,6 +45,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from netinfluence.network import read_network
+
 if TYPE_CHECKING:
     from netinfluence.network import Network
 
@@ -92,7 +94,6 @@ class PlantedNetwork:
 
     def network(self) -> Network:
         """The tables as a :class:`~netinfluence.network.Network` (no planted labels)."""
-        from netinfluence.network import read_network
 
         return read_network(follows=self.follows, interactions=self.interactions, users=self.users)
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from netinfluence._arrays import isin, unique
+from netinfluence._check import choice
 from netinfluence.errors import InputError
 from netinfluence.io import LoadReport, Source
 from netinfluence.network._graph import igraph_from_arrays
@@ -404,8 +405,6 @@ class Network:
         ([('a', 'b')], 'target -> source')
         """
         import networkx as nx
-
-        from netinfluence._check import choice
 
         direction = choice("edge_direction", edge_direction, ("influence", "attention"))
         layer = str(layer).strip().lower()

@@ -10,6 +10,7 @@ import pyarrow.compute as pc
 
 from netinfluence.io._load_report import LoadReport
 from netinfluence.io.posts._collect import REF_COLUMNS, STR_DTYPE, Collector
+from netinfluence.io.posts._tables import _seconds
 
 #: Interaction types, in report order (reshare/reblog/repost are all ``retweet``).
 INTERACTION_TYPES = ("reply", "comment", "mention", "retweet", "quote")
@@ -257,8 +258,6 @@ def interactions_table(
     ts = secs[seq]
     own = own.iloc[rows]
     if own.notna().any():
-        from netinfluence.io.posts._tables import _seconds
-
         own_secs, _ = _seconds(own.astype(object).where(own.notna(), None).tolist())
         ts = np.where(np.isnan(own_secs), ts, own_secs)
     # one row per (source, target, type): sort the codes, then reduce each run

@@ -7,6 +7,8 @@ import json
 import re
 from datetime import datetime
 
+from netinfluence.errors import InputError
+from netinfluence.io._files import read_table
 from netinfluence.io.posts._collect import Collector, id_str, tag_string
 from netinfluence.io.posts._source import BadRows, iter_json
 
@@ -190,15 +192,12 @@ def _v2_record(col: Collector, obj, path: str, line: int, bad: BadRows) -> None:
 
 def read_twarc_csv(path: str, col: Collector, bad: BadRows) -> None:
     """twarc-csv output: one tweet per row with dotted column names (``author.username``)."""
-    from netinfluence.io._files import read_table
 
     raw = read_table(path, what="posts", sep=",", header=True)
     df = raw.frame
     need = ("id", "author_id", "created_at")
     missing = [c for c in need if c not in df.columns]
     if missing:
-        from netinfluence.errors import InputError
-
         raise InputError(f"not a twarc-csv file: columns {missing} missing", source=path)
 
     def col_or_none(name):
