@@ -211,6 +211,7 @@ def rank_cmd(
     if engine_name == "spark" and (objective != "awareness" or insiders_only):
         raise _InputError("--objective advocacy and --insiders-only need --engine memory")
     if engine_name == "spark":
+        # the optional Spark extra: pyspark loads only with --engine spark
         from netinfluence.spark.job import check_spark_options, run_rank_spark
 
         check_spark_options(
