@@ -409,25 +409,11 @@ def advocacy_impact(
     impact = np.zeros(n)
     inside = np.zeros(n)
     size = np.array([len(x) for x in circles])
-    th = np.where(can, threshold, np.inf).astype(np.float32)[:, None]
-    batch = 256
-    for i in range(0, len(pos), batch):
-        part = pos[i : i + batch]
-        x = np.zeros((n, len(part)), dtype=np.float32)
-        for j, s in enumerate(part.tolist()):
-            x[circles[s], j] = 1.0
-        seeded = x.copy()
-        active = np.arange(len(part))
-        while len(active):
-            xa = x[:, active]
-            new = ((mat @ xa) >= th) & (xa == 0)
-            changed = new.any(axis=0)
-            if not changed.any():
-                break
-            xa[new] = 1.0
-            x[:, active] = xa
-            active = active[changed]
-        moved = (x - seeded) * c[:, None].astype(np.float32)
+    th = np.where(can, threshold, np.inf)
+    weight = c[:, None].astype(np.float32)
+    for start, seeded, final in _cascade_batches(mat, th, [circles[s] for s in pos.tolist()]):
+        part = pos[start : start + final.shape[1]]
+        moved = (final - seeded) * weight
         impact[part] = moved.sum(axis=0)
         if codes is not None:
             same = codes[:, None] == codes[part][None, :]
@@ -478,16 +464,29 @@ def threshold_spread(
 
 def _cascade(mat: sp.csr_matrix, th: np.ndarray, seed_sets: list[np.ndarray]) -> np.ndarray:
     """Final adopters of a threshold cascade per seed set (thresholds per account)."""
-    n = mat.shape[0]
     out = np.zeros(len(seed_sets))
-    thr = th.astype(np.float32)[:, None]
-    for i in range(0, len(seed_sets), 256):
-        sets = seed_sets[i : i + 256]
+    for start, _, final in _cascade_batches(mat, th, seed_sets):
+        out[start : start + final.shape[1]] = final.sum(axis=0)
+    return out
+
+
+def _cascade_batches(mat: sp.csr_matrix, th: np.ndarray, seed_sets: list, batch: int = 256):
+    """Threshold cascades of many seed sets at once, ``batch`` sets per sparse product.
+
+    Yields ``(start, seeded, final)``: 0/1 matrices with one column per seed set from
+    ``seed_sets[start:]`` and one row per account, before and after the cascade (an account
+    adopts once ``mat @ x`` reaches its threshold ``th``; ``inf`` never adopts).
+    """
+    n = mat.shape[0]
+    thr = np.asarray(th, dtype=np.float32)[:, None]
+    for start in range(0, len(seed_sets), batch):
+        sets = seed_sets[start : start + batch]
         x = np.zeros((n, len(sets)), dtype=np.float32)
-        for j, s in enumerate(sets):
-            x[np.asarray(s, dtype=np.int64), j] = 1.0
+        for j, members in enumerate(sets):
+            x[np.asarray(members, dtype=np.int64), j] = 1.0
+        seeded = x.copy()
         active = np.arange(len(sets))
-        while len(active):
+        while len(active):  # only the cascades still growing are multiplied again
             xa = x[:, active]
             new = ((mat @ xa) >= thr) & (xa == 0)
             changed = new.any(axis=0)
@@ -496,8 +495,7 @@ def _cascade(mat: sp.csr_matrix, th: np.ndarray, seed_sets: list[np.ndarray]) ->
             xa[new] = 1.0
             x[:, active] = xa
             active = active[changed]
-        out[i : i + len(sets)] = x.sum(axis=0)
-    return out
+        yield start, seeded, x
 
 
 def plan_advocacy(
