@@ -62,6 +62,15 @@ TOPICS = (
     "cycling",
     "art",
 )
+#: Benchmark shapes: ``planted`` (power-law community sizes, log-normal activity, mutual
+#: follows inside communities) and ``heavy`` (issue 18's heavy-tailed recipe: n = m / 10
+#: accounts in max(10, sqrt(n) / 3) communities drawn uniformly, attractiveness
+#: w ~ Pareto(1.2) + 1, followers uniform, 80 % of targets drawn by w inside the follower's
+#: community and 20 % by w over everyone; interactions on 15 % of the follows, types
+#: reply/mention/retweet/like/comment, counts 1 + Poisson(1.5)).
+SHAPES = ("planted", "heavy")
+HEAVY = {"mixing": 0.2, "reciprocity": 0.0, "in_exponent": 1.2, "on_follow_share": 1.0}
+HEAVY_TYPES = ("reply", "mention", "retweet", "like", "comment")
 WINDOW_START = np.datetime64("2026-01-01T00:00:00", "s")
 WINDOW_DAYS = 90
 
@@ -72,6 +81,7 @@ class Params:
 
     edges: int  # follow edges (distinct follower->followed pairs)
     seed: int = 0
+    shape: str = "planted"  # "planted" (the default graph) or "heavy" (see HEAVY)
     accounts_per_edge: float = 0.1  # 10^7 edges -> 10^6 accounts (mean out-degree 10)
     interactions_per_edge: float = 0.15  # 10^7 edges -> 1.5 * 10^6 interaction rows
     mixing: float = 0.25  # share of follows drawn across the whole network
@@ -81,6 +91,15 @@ class Params:
     in_exponent: float = 2.2  # in-degree propensity: Pareto tail P(k) ~ k^-2.2
     out_sigma: float = 1.0  # out-degree propensity: log-normal sigma
     on_follow_share: float = 0.85  # interactions along an existing follow
+
+    @classmethod
+    def for_shape(cls, edges: int, *, seed: int = 0, shape: str = "planted") -> Params:
+        """The parameters of one benchmark shape (``planted`` or ``heavy``)."""
+        if shape == "planted":
+            return cls(edges=edges, seed=seed)
+        if shape == "heavy":
+            return cls(edges=edges, seed=seed, shape="heavy", **HEAVY)
+        raise ValueError(f"unknown shape {shape!r}; expected one of {SHAPES}")
 
     @property
     def accounts(self) -> int:
@@ -162,14 +181,23 @@ class _Graph:
     def __init__(self, p: Params, rng: np.random.Generator):
         n = p.accounts
         self.n = n
-        sizes = _community_sizes(n, p, rng)
+        if p.shape == "heavy":
+            k = max(10, int(np.sqrt(n) / 3))
+            sizes = np.bincount(rng.integers(0, k, n), minlength=k)
+            sizes = sizes[sizes > 0]
+        else:
+            sizes = _community_sizes(n, p, rng)
         self.n_communities = len(sizes)
         self.comm_pos = np.repeat(np.arange(len(sizes)), sizes)  # community of position i
         self.node = rng.permutation(n)  # node id of position i
         self.community = np.empty(n, dtype=np.int64)  # community of node id
         self.community[self.node] = self.comm_pos
-        self.activity = rng.lognormal(0.0, p.out_sigma, n)
-        self.popularity = (1.0 - rng.random(n)) ** (-1.0 / (p.in_exponent - 1.0))
+        if p.shape == "heavy":  # followers uniform; attractiveness Pareto(1.2) + 1
+            self.activity = np.ones(n)
+            self.popularity = rng.pareto(p.in_exponent, n) + 1.0
+        else:
+            self.activity = rng.lognormal(0.0, p.out_sigma, n)
+            self.popularity = (1.0 - rng.random(n)) ** (-1.0 / (p.in_exponent - 1.0))
         self.cum_pop = np.cumsum(self.popularity)
         ends = np.cumsum(sizes)
         starts = ends - sizes
@@ -254,6 +282,25 @@ def interaction_rows(
     }
 
 
+def heavy_interaction_rows(
+    p: Params, follower: np.ndarray, followed: np.ndarray, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
+    """The heavy shape's interactions: one row on each of 15 % of the follows (the follower
+    engaging with the followed account), types uniform, counts 1 + Poisson(1.5)."""
+    k = min(p.interactions, len(follower))
+    pick = np.sort(rng.choice(len(follower), size=k, replace=False))
+    m = len(pick)
+    seconds = rng.integers(0, WINDOW_DAYS * 86400, m)
+    perm = np.argsort(seconds, kind="stable")
+    return {
+        "source": follower[pick][perm],
+        "target": followed[pick][perm],
+        "type": rng.integers(0, len(HEAVY_TYPES), m)[perm],
+        "count": (1 + rng.poisson(1.5, m)).astype(np.int64)[perm],
+        "seconds": seconds[perm],
+    }
+
+
 def users_table(
     p: Params, g: _Graph, follower: np.ndarray, followed: np.ndarray, rng: np.random.Generator
 ) -> dict[str, np.ndarray]:
@@ -318,18 +365,32 @@ def _write(table_for, folder: Path, name: str) -> dict[str, int]:
     return {"csv_bytes": csv_path.stat().st_size, "parquet_bytes": pq_path.stat().st_size}
 
 
+def folder_name(edges: int, shape: str = "planted") -> str:
+    """``inputs/`` sub-folder of one size and shape: ``1e6`` or ``heavy-1e6``."""
+    return size_label(edges) if shape == "planted" else f"{shape}-{size_label(edges)}"
+
+
 def generate(
-    edges: int, *, seed: int = 0, out: Path | None = None, formats_ok: bool = True
+    edges: int,
+    *,
+    seed: int = 0,
+    out: Path | None = None,
+    formats_ok: bool = True,
+    shape: str = "planted",
 ) -> Path:
     """Generate one benchmark graph and write it to ``out`` (default ``inputs/<size>/``)."""
-    p = Params(edges=edges, seed=seed)
-    folder = out or INPUTS / size_label(edges)
+    p = Params.for_shape(edges, seed=seed, shape=shape)
+    folder = out or INPUTS / folder_name(edges, shape)
     folder.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    rng = np.random.default_rng([seed, edges])
+    # the planted shape keeps its historical stream; other shapes get their own
+    rng = np.random.default_rng([seed, edges] if shape == "planted" else [seed, edges, 18])
     g = _Graph(p, rng)
     follower, followed = follow_edges(p, g, rng)
-    inter = interaction_rows(p, g, follower, followed, rng)
+    if shape == "heavy":
+        inter = heavy_interaction_rows(p, follower, followed, rng)
+    else:
+        inter = interaction_rows(p, g, follower, followed, rng)
     users = users_table(p, g, follower, followed, rng)
     t_draw = time.perf_counter() - t0
 
@@ -346,7 +407,7 @@ def generate(
         "follows",
     )
 
-    types = pa.array(TYPES)
+    types = pa.array(HEAVY_TYPES if shape == "heavy" else TYPES)
     ts = WINDOW_START + inter["seconds"].astype("timedelta64[s]")
     iso = pa.array(np.char.add(np.datetime_as_string(ts, unit="s"), "Z"))
 
@@ -407,18 +468,18 @@ def generate(
     return folder
 
 
-def ensure(edges: int, *, seed: int = 0) -> Path:
+def ensure(edges: int, *, seed: int = 0, shape: str = "planted") -> Path:
     """The input folder of a size, generated when missing or made with other parameters."""
-    folder = INPUTS / size_label(edges)
+    folder = INPUTS / folder_name(edges, shape)
     meta = folder / "meta.json"
     if meta.is_file():
         try:
             recorded = json.loads(meta.read_text(encoding="utf-8"))["params"]
         except (ValueError, KeyError):
             recorded = None
-        if recorded == asdict(Params(edges=edges, seed=seed)):
+        if recorded == asdict(Params.for_shape(edges, seed=seed, shape=shape)):
             return folder
-    return generate(edges, seed=seed)
+    return generate(edges, seed=seed, shape=shape)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -427,12 +488,17 @@ def main(argv: list[str] | None = None) -> None:
         "--sizes", default="1e5,1e6", help="Comma-separated follow-edge counts, e.g. 1e5,1e6,1e7."
     )
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--shape", choices=SHAPES, default="planted", help="Benchmark graph shape.")
     ap.add_argument("--force", action="store_true", help="Regenerate even when present.")
     args = ap.parse_args(argv)
     for text in args.sizes.split(","):
         edges = parse_size(text.strip())
         t0 = time.perf_counter()
-        folder = generate(edges, seed=args.seed) if args.force else ensure(edges, seed=args.seed)
+        folder = (
+            generate(edges, seed=args.seed, shape=args.shape)
+            if args.force
+            else ensure(edges, seed=args.seed, shape=args.shape)
+        )
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         print(
             f"{size_label(edges):>6}: {meta['follows']:,} follows, {meta['interactions']:,} "

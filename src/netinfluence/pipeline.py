@@ -44,6 +44,7 @@ __all__ = [
 STEPS = (
     "ties",
     "engagement",
+    "impact",
     "communities",
     "roles",
     "core",

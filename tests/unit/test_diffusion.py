@@ -296,3 +296,80 @@ def test_expected_spread_bad_options_and_edge_weights_above_one():
 
 def test_models_constant_lists_the_three_models():
     assert MODELS == ("ic", "lt", "sir")
+
+
+# ---------------------------------------------------------------------------- awareness impact
+
+
+def _impact_exact(nodes, edges, counted, labels=None):
+    """Exact weighted impact (and its in-community part) by enumerating live-edge worlds."""
+    live_edges = [(u, v, p) for u, v, p in edges if counted[u] > 0]
+    out, inside = {}, {}
+    for u in nodes:
+        _, act = exact_ic(nodes, live_edges, [u])
+        out[u] = sum(counted[v] * act[v] for v in nodes if v != u)
+        if labels is not None:
+            inside[u] = sum(counted[v] * act[v] for v in nodes if v != u and labels[v] == labels[u])
+    return out, inside
+
+
+def test_awareness_impact_matches_enumeration_with_counted_weights_and_labels():
+    from netinfluence.spread import awareness_impact
+
+    net = make_net()
+    ids = list(net.ids)
+    pos = {x: i for i, x in enumerate(ids)}
+    probs = {("a", "b"): 0.5, ("a", "c"): 0.3, ("b", "c"): 0.6, ("c", "d"): 0.4}
+    edges = [(u, v, probs.get((u, v), 0.25)) for u, v in INFLUENCE]
+    counted = {x: 1.0 for x in ids} | {"f": 0.0}  # f is not real: it counts and passes nothing
+    labels = {"a": 0, "b": 0, "c": 0, "d": 1, "e": 1, "f": 1}
+    arrays = (
+        np.array([pos[u] for u, _, _ in edges]),
+        np.array([pos[v] for _, v, _ in edges]),
+        np.array([p for _, _, p in edges]),
+    )
+    est = awareness_impact(
+        net,
+        counted=[counted[x] for x in ids],
+        labels=[labels[x] for x in ids],
+        probabilities=arrays,
+        min_runs=200_000,
+        seed=3,
+    )
+    truth, inside = _impact_exact(ids, edges, counted, labels)
+    for x in ids:
+        se = est.loc[x, "impact_se"]
+        assert abs(est.loc[x, "impact"] - truth[x]) < 4.5 * se + 1e-9, x
+        # the in-community part comes from the same sets: same error scale
+        assert abs(est.loc[x, "impact_in_community"] - inside[x]) < 4.5 * se + 0.01, x
+    assert est.loc["f", "impact"] == 0
+
+
+def test_awareness_impact_first_hop_is_exact():
+    """An account whose whole audience is one hop away has no sampling error at all."""
+    from netinfluence.spread import awareness_impact
+
+    net = ni.Network.from_edges([(f"v{i}", "hub") for i in range(5)])  # hub -> v0..v4
+    ids = list(net.ids)
+    hub = ids.index("hub")
+    src = np.full(5, hub)
+    dst = np.array([ids.index(f"v{i}") for i in range(5)])
+    p = np.array([0.1, 0.2, 0.3, 0.4, 0.5])
+    est = awareness_impact(net, probabilities=(src, dst, p), min_runs=2000, seed=0)
+    assert est.loc["hub", "impact"] == pytest.approx(1.5, abs=1e-12)
+    assert est.loc["hub", "impact_se"] == 0.0
+
+
+def test_awareness_sample_splits_by_community_after_sampling():
+    """Sampling needs no labels (it runs beside community detection); the split is the same
+    as passing the labels up front."""
+    from netinfluence.spread import awareness_impact, sample_awareness
+
+    net = make_net()
+    labels = pd.Series([0, 0, 1, 1, 0, 1], index=net.ids)
+    sample = sample_awareness(net, seed=5)
+    late = sample.table(labels)
+    early = awareness_impact(net, labels=labels, seed=5)
+    pd.testing.assert_frame_equal(late, early)
+    assert (late["impact_in_community"] <= late["impact"] + 1e-12).all()
+    assert sample.table()["impact_in_community"].isna().all()

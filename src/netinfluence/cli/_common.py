@@ -457,6 +457,7 @@ RANK_STEPS = (
     "load",
     "ties",
     "engagement",
+    "impact",
     "communities",
     "roles",
     "core",

@@ -44,6 +44,7 @@ REPORT_STEPS = (
     "load",
     "ties",
     "engagement",
+    "impact",
     "communities",
     "roles",
     "core",

@@ -31,10 +31,11 @@ from netinfluence.metrics import (
 )
 from netinfluence.network import Network, undirected_pairs
 from netinfluence.spread import (
+    AwarenessSample,
     advocacy_impact,
-    awareness_impact,
     check_objective,
     counted_weights,
+    sample_awareness,
 )
 
 __all__ = ["COMPONENTS", "ScoreWeights", "citizen_score", "combine", "score_inputs"]
@@ -245,6 +246,10 @@ def score_inputs(
         step("engagement")
         eng = engagement(net)
         flags = authenticity_flags(net, engagement_table=eng)
+        # impact needs no community labels: sample it while Leiden runs in the child
+        step("impact")
+        counted = counted_weights(net, flags["reciprocity"].to_numpy())
+        aware = awareness_sample(net, counted, seed=seed)
         step("communities")
         tie_core = None
         if background is not None:
@@ -287,9 +292,8 @@ def score_inputs(
     for col in flags.columns:
         if col != "reciprocity":
             out[col] = flags[col].to_numpy()
-    counted = counted_weights(net, out["reciprocal_share"].to_numpy())
     out["counted"] = counted
-    imp = impact_of(net, counted, labels, objective=objective, seed=seed)
+    imp = impact_of(net, counted, labels, objective=objective, seed=seed, sample=aware)
     for col in ("impact", "impact_se", "impact_in_community"):
         out[col] = imp[col].to_numpy() if col in imp.columns else np.nan
     out.attrs["reach_method"] = r2.attrs.get("method")
@@ -301,28 +305,41 @@ def score_inputs(
 ADVOCACY_ALL_MAX = 20_000
 
 
-def impact_of(
-    net: Network, counted: np.ndarray, labels, *, objective: str = "awareness", seed=0
-) -> pd.DataFrame:
-    """Per-account impact for one objective (``impact, impact_se, impact_in_community``).
-
-    Awareness: :func:`netinfluence.spread.awareness_impact` with the calibrated tie
-    probabilities, sampled until the top ``min(1 %, 1,000)`` accounts have a relative standard
-    error of at most 5 % (at most ``max(2 x 10^6, 20 n)`` RR sets). Advocacy:
-    :func:`netinfluence.spread.advocacy_impact`; on networks of more than
-    :data:`ADVOCACY_ALL_MAX` accounts only the top :data:`ADVOCACY_ALL_MAX` by awareness are
-    simulated (the others get 0).
-    """
+def awareness_sample(net: Network, counted: np.ndarray, *, seed=0) -> AwarenessSample:
+    """The score's awareness impact before community labels: RR sampling until the top
+    ``min(1 %, 1,000)`` accounts have a relative standard error of at most 5 % (at most
+    ``max(2 x 10^6, 20 n)`` RR sets: the error of a fixed share stays level as networks
+    grow)."""
     n = net.n_nodes
-    top_share = min(0.01, 1000 / max(n, 1))
-    aware = awareness_impact(
+    return sample_awareness(
         net,
         counted=counted,
-        labels=labels,
-        top_share=top_share,
+        top_share=min(0.01, 1000 / max(n, 1)),
         max_runs=max(2_000_000, 20 * n),
         seed=seed,
     )
+
+
+def impact_of(
+    net: Network,
+    counted: np.ndarray,
+    labels,
+    *,
+    objective: str = "awareness",
+    seed=0,
+    sample: AwarenessSample | None = None,
+) -> pd.DataFrame:
+    """Per-account impact for one objective (``impact, impact_se, impact_in_community``).
+
+    Awareness: :func:`awareness_sample` (or the ``sample`` already drawn) split by
+    community. Advocacy: :func:`netinfluence.spread.advocacy_impact`; on networks of more
+    than :data:`ADVOCACY_ALL_MAX` accounts only the top :data:`ADVOCACY_ALL_MAX` by
+    awareness are simulated (the others get 0).
+    """
+    n = net.n_nodes
+    if sample is None:
+        sample = awareness_sample(net, counted, seed=seed)
+    aware = sample.table(labels)
     if objective == "awareness":
         return aware
     cand = None

@@ -26,11 +26,13 @@ from netinfluence.spread._diffusion import (
 )
 from netinfluence.spread._impact import (
     OBJECTIVES,
+    AwarenessSample,
     advocacy_impact,
     awareness_impact,
     close_circles,
     counted_weights,
     plan_advocacy,
+    sample_awareness,
     threshold_spread,
 )
 from netinfluence.spread._impact import objective as check_objective
@@ -42,6 +44,7 @@ __all__ = [
     "PLAN_METHODS",
     "PROBABILITIES",
     "SEED_COLUMNS",
+    "AwarenessSample",
     "CampaignPlan",
     "DiffusionModel",
     "SpreadResult",
@@ -56,6 +59,7 @@ __all__ = [
     "expected_spread",
     "plan_advocacy",
     "plan_campaign",
+    "sample_awareness",
     "simulate_spread",
     "threshold_spread",
 ]

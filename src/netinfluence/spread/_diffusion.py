@@ -541,42 +541,69 @@ def _forward_batch(
     return state.sum(axis=1), state.sum(axis=0), rows
 
 
+#: Members (set, account cells) one batch of RR sets aims at: the batch's sort-based
+#: bookkeeping stays in cache-friendly arrays of a few tens of MiB.
+_RR_MEMBERS = 1 << 21
+
+
+def _rr_batch_size(members: int, sets: int, left: int) -> int:
+    """How many RR sets the next batch draws, given the members and sets drawn so far."""
+    mean = members / sets if sets else 4.0
+    return int(max(1, min(left, max(256, min(1 << 20, _RR_MEMBERS / max(mean, 1.0))))))
+
+
 def _rr_batch(
     dm: DiffusionModel,
     count: int,
     rng: np.random.Generator,
-    visited: np.ndarray,
     roots: np.ndarray | None = None,
-) -> np.ndarray:
+    *,
+    levels: bool = False,
+):
     """``count`` random reverse-reachable sets at once, as flat ``set * n + node`` members.
 
     The first ``count`` members are the roots (set ``i`` has root member ``i``): uniform
-    random accounts, or the given ``roots`` positions. ``visited`` is an all-False scratch
-    array of at least ``count * n`` cells, left all-False.
+    random accounts, or the given ``roots`` positions; then the members found at distance 1,
+    2, ... from their root, level by level. With ``levels=True`` also returns the offsets
+    where each level ends (``ends[0] == count``).
+
+    Which (set, account) cells were visited is kept as one sorted array of flat keys, so a
+    batch costs memory in proportion to its members, not to ``count * n``.
     """
     n = dm.n
     picked = rng.integers(0, n, size=count) if roots is None else np.asarray(roots, np.int64)
-    roots = np.arange(count, dtype=np.int64) * n + picked
-    visited[roots] = True
-    parts = [roots]
-    frontier = roots
+    frontier = np.arange(count, dtype=np.int64) * n + picked  # ascending: sets in order
+    parts = [frontier]
+    # visited keys as a few sorted runs, merged only when the recent ones add up to a
+    # quarter of the oldest: deep levels with small frontiers do not re-sort everything
+    runs = [frontier]
     lt = dm.kernel == "lt"
     while len(frontier):
         nodes = frontier % n
         base = frontier - nodes
         if lt:
             ok, e = _lt_pick(dm, nodes, rng)
-            cand = base[ok] + dm.in_src[e]
-            cand = cand[~visited[cand]]  # a reverse walk: at most one per set, no repeats
+            cand = np.sort(base[ok] + dm.in_src[e])  # a reverse walk: one per set
         else:
             e, owner = _live_edges(dm.in_ptr, dm.in_w32, dm.in_p, nodes, rng)
-            cand = base[owner] + dm.in_src[e]
-            cand = unique(cand[~visited[cand]])
-        visited[cand] = True
+            cand = unique(base[owner] + dm.in_src[e])
+        for run in runs:
+            if not len(cand):
+                break
+            at = np.searchsorted(run, cand)
+            at[at == len(run)] = 0
+            cand = cand[run[at] != cand]
+        if len(cand) == 0:
+            break
+        runs.append(cand)
+        if sum(len(r) for r in runs[1:]) * 4 > len(runs[0]) or len(runs) > 8:
+            # sorted runs: the stable sort (timsort) merges them in linear time
+            runs = [np.sort(np.concatenate(runs), kind="stable")]
         parts.append(cand)
         frontier = cand
     members = np.concatenate(parts)
-    visited[members] = False
+    if levels:
+        return members, np.cumsum([len(x) for x in parts])
     return members
 
 
@@ -590,13 +617,13 @@ def rr_sets(
     its weight). ``n * P(u in RR)`` is the expected spread of ``u`` (Borgs et al. 2014).
     """
     n = dm.n
-    per = chunk or max(1, min(count, _VISIT_CELLS // max(n, 1)))
-    visited = np.zeros(per * n, dtype=bool)
     ptrs, members = [], []
-    done = 0
+    done = drawn = 0
     while done < count:
-        c = min(per, count - done)
-        flat = _rr_batch(dm, c, rng, visited)
+        c = chunk or _rr_batch_size(drawn, done, count - done)
+        c = min(c, count - done)
+        flat = _rr_batch(dm, c, rng)
+        drawn += len(flat)
         sid = flat // n
         order = np.argsort(sid, kind="stable")
         members.append((flat[order] % n).astype(np.int32 if n < 2**31 else np.int64))
@@ -907,22 +934,20 @@ def _rr_estimate(
     n = dm.n
     if n == 0:
         return np.zeros(0), np.zeros(0), 0, 0.0
-    per = max(1, _VISIT_CELLS // n)
-    visited = np.zeros(min(per, runs or max_runs, max_runs) * n, dtype=bool)
-    per = len(visited) // n
     hits = np.zeros(n, dtype=np.int64)
     n_top = max(1, math.ceil(top * n))
-    done = 0
+    done = drawn = 0
     # a first batch that does not grow with n; the error of the top is then projected
     # (1/sqrt(R)) and sampling continues only as far as the target needs
     goal = runs if runs is not None else min(max_runs, max(2000, 2 * n_top))
 
     def draw(count):
-        nonlocal done
+        nonlocal done, drawn
         left = count
         while left > 0:
-            c = min(per, left)
-            flat = _rr_batch(dm, c, rng, visited)
+            c = _rr_batch_size(drawn, done, left)
+            flat = _rr_batch(dm, c, rng)
+            drawn += len(flat)
             hits[:] += np.bincount(flat[c:] % n, minlength=n)  # members other than roots
             left -= c
             done += c
