@@ -155,7 +155,7 @@ class AwarenessSample:
             codes, _ = pd.factorize(lab)
             s, d = self.direct_src, self.direct_dst
             same = codes[s] == codes[d]
-            inside = np.bincount(s[same], weights=self.direct_w[same], minlength=n)
+            inside: np.ndarray = np.bincount(s[same], weights=self.direct_w[same], minlength=n)
             if self.split_sets:
                 keep = codes[self.split_nodes] == codes[self.split_roots]
                 deep = np.bincount(self.split_nodes[keep], minlength=n)
