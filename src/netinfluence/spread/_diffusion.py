@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from netinfluence._arrays import unique
+from netinfluence._arrays import sort_order, unique
 from netinfluence._check import choice, fraction, integer, make_rng, renamed
 from netinfluence.errors import InputError
 from netinfluence.network import check_layer, directed_pairs, resolve_layer, tie_probability_arrays
@@ -137,10 +137,14 @@ class DiffusionModel:
             total = np.bincount(dst, weights=w, minlength=n)
             scale = np.where(total > 1.0, total, 1.0)
             w = w / scale[dst]
-        order = np.lexsort((dst, src))
-        src, dst, w = src[order], dst[order], w[order]
+        nn = np.int64(max(n, 1))
+        key = src * nn + dst
+        if len(key) > 1 and not bool(np.all(key[1:] > key[:-1])):  # tie tables come sorted
+            order, _ = sort_order(key)
+            src, dst, w = src[order], dst[order], w[order]
         out_ptr = _ptr(src, n)
-        in_order = np.lexsort((src, dst))
+        # a stable sort by target keeps the sources ascending within each target
+        in_order, _ = sort_order(dst)
         in_ptr = _ptr(dst[in_order], n)
         in_src = src[in_order]
         in_w = w[in_order]
