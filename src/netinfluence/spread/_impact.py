@@ -224,7 +224,7 @@ def sample_awareness(
         left = count
         while left > 0:
             b = _rr_batch_size(drawn, done, left)
-            roots = np.minimum(np.searchsorted(cum, rng.random(b) * total_w, side="right"), n - 1)
+            roots = draw_roots(b)
             flat, ends = _rr_batch(dm, b, rng, roots, levels=True)
             drawn += len(flat)
             deep = flat[ends[1] :] if len(ends) > 1 else flat[:0]
@@ -248,6 +248,16 @@ def sample_awareness(
         return float(np.max(se[top] / value[top])) if len(top) else 0.0
 
     cum = np.cumsum(c)
+    real = np.flatnonzero(c > 0)
+    whole = bool(np.all((c == 0) | (c == 1)))
+
+    def draw_roots(b: int) -> np.ndarray:
+        """Roots drawn with probability c_v / W: uniform over counted accounts when every
+        weight is 0 or 1 (an index draw, no binary search per root)."""
+        if whole:
+            return real[rng.integers(0, len(real), size=b)]
+        return np.minimum(np.searchsorted(cum, rng.random(b) * total_w, side="right"), n - 1)
+
     value, se = direct, np.zeros(n)
     if n and total_w > 0 and dm.m:
         draw(min(max_runs, min_runs or max(2000, n)))
