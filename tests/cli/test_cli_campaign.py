@@ -186,6 +186,59 @@ def test_simulate_every_account(small, tmp_path):
     assert len(table) == 400 and (table["expected_spread"] >= 1).all()
 
 
+def test_long_work_shows_progress_unless_quiet(small, monkeypatch):
+    from netinfluence.cli import _common
+
+    seen: list[tuple[str, int, int | None]] = []
+    shown = _common.StepProgress.job
+
+    def spy(self, label, done, total):
+        seen.append((label, done, total))
+        shown(self, label, done, total)
+
+    monkeypatch.setattr(_common.StepProgress, "job", spy)
+    args = ["simulate", *sample_args(small), "--probability", "weighted_cascade", "--k", "3"]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    labels = {label for label, _, _ in seen}
+    assert {"RR sets", "Monte Carlo runs"} <= labels
+    assert seen[-1][1] == seen[-1][2]  # the last job ended
+    seen.clear()
+    res = runner.invoke(app, ["--quiet", *args])
+    assert res.exit_code == 0 and seen == []  # --quiet: no reporter, no bars
+
+
+def test_plan_on_a_supercritical_network_stops_naming_the_options(tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    n, m = 5_000, 50_000
+    edges = tmp_path / "dense.csv"
+    pd.DataFrame({"source": rng.integers(0, n, m), "target": rng.integers(0, n, m)}).to_csv(
+        edges, index=False
+    )
+    res = invoke(
+        "plan",
+        "--edges",
+        str(edges),
+        "--k",
+        "10",
+        "--probability",
+        "constant",
+        "--p",
+        "1",
+        "--method",
+        "imm",
+        "--epsilon",
+        "0.01",
+        "--out",
+        str(tmp_path / "plan.csv"),
+    )
+    assert res.exit_code == 2
+    assert "reverse-reachable sets of about" in res.output
+    assert "--epsilon" in res.output and "--probability" in res.output
+
+
 def test_validate_writes_table_and_plot(tmp_path):
     path = tmp_path / "karate.txt"
     import networkx as nx

@@ -25,6 +25,7 @@ from netinfluence.cli._common import (
     PostsOpt,
     SepOpt,
     SkipRowsOpt,
+    StepProgress,
     UndirectedOpt,
     UsersOpt,
     _console,
@@ -487,42 +488,45 @@ def simulate_cmd(
         prob_col=prob_col,
         date_format=date_format,
     )
-    prob = _probability(probability, prob_col)
-    written = {}
-    if seeds is not None:
-        names = read_id_list(seeds)
-        pos, unknown = match_ids(net, names)
-        if unknown:
-            raise InputError(
-                f"{len(unknown)} seed(s) not in the network, e.g. {unknown[:5]}", source=str(seeds)
+    with StepProgress(enabled=not quiet(ctx)):
+        prob = _probability(probability, prob_col)
+        written = {}
+        if seeds is not None:
+            names = read_id_list(seeds)
+            pos, unknown = match_ids(net, names)
+            if unknown:
+                raise InputError(
+                    f"{len(unknown)} seed(s) not in the network, e.g. {unknown[:5]}",
+                    source=str(seeds),
+                )
+            res = simulate_spread(
+                net,
+                list(net.ids[pos]),
+                model=model,
+                probability=prob,
+                p=p,
+                runs=runs or 1000,
+                seed=seed,
+                trace=trace is not None,
             )
-        res = simulate_spread(
-            net,
-            list(net.ids[pos]),
-            model=model,
-            probability=prob,
-            p=p,
-            runs=runs or 1000,
-            seed=seed,
-            trace=trace is not None,
-        )
-        summary = pd.DataFrame([{"seeds": len(pos), **res.as_dict()}])
-        params = {**res.parameters, "seeds": [str(s) for s in net.ids[pos]]}
-        if out is not None:
-            written["activation"] = write_table(res.activation.reset_index(), out)
-        if trace is not None:
-            assert res.trace is not None  # simulated with trace=True
-            written["trace"] = write_table(res.trace, trace)
-    else:
-        es = expected_spread(net, model=model, probability=prob, p=p, runs=runs, seed=seed)
-        top = es.sort_values("expected_spread", ascending=False, kind="mergesort").head(k)
-        res = simulate_spread(
-            net, list(top.index), model=model, probability=prob, p=p, runs=1000, seed=seed
-        )
-        summary = pd.DataFrame([{"seeds": f"top {len(top)} together", **res.as_dict()}])
-        params = {key: v for key, v in es.attrs.items()}
-        if out is not None:
-            written["spread"] = write_table(es.reset_index(), out)
+            summary = pd.DataFrame([{"seeds": len(pos), **res.as_dict()}])
+            params = {**res.parameters, "seeds": [str(s) for s in net.ids[pos]]}
+            if out is not None:
+                written["activation"] = write_table(res.activation.reset_index(), out)
+            if trace is not None:
+                assert res.trace is not None  # simulated with trace=True
+                written["trace"] = write_table(res.trace, trace)
+        else:
+            es = expected_spread(net, model=model, probability=prob, p=p, runs=runs, seed=seed)
+            top = es.sort_values("expected_spread", ascending=False, kind="mergesort").head(k)
+            res = simulate_spread(
+                net, list(top.index), model=model, probability=prob, p=p, runs=1000, seed=seed
+            )
+            summary = pd.DataFrame([{"seeds": f"top {len(top)} together", **res.as_dict()}])
+            params = {key: v for key, v in es.attrs.items()}
+            if out is not None:
+                written["spread"] = write_table(es.reset_index(), out)
+    if seeds is None:
         _print_table(top.reset_index(), f"Top {len(top)} accounts by expected spread", ctx)
     if out is not None:
         written["meta"] = write_meta(
@@ -617,9 +621,10 @@ def validate_cmd(
         date_format=date_format,
     )
     names = [r.strip() for r in rankings.split(",") if r.strip()] if rankings else None
-    table = validate_rankings(
-        net, rankings=names, beta_factor=beta_factor, beta=beta, runs=runs, share=top, seed=seed
-    )
+    with StepProgress(enabled=not quiet(ctx)):
+        table = validate_rankings(
+            net, rankings=names, beta_factor=beta_factor, beta=beta, runs=runs, share=top, seed=seed
+        )
     params = {str(key): v for key, v in table.attrs.items() if key != "efficiency"}
     written = {"table": write_table(table.reset_index(), out)}
     written["meta"] = write_meta(

@@ -27,9 +27,16 @@ import pandas as pd
 import scipy.sparse as sp
 
 from netinfluence._check import choice, fraction, integer, make_rng
+from netinfluence._progress import task
 from netinfluence.metrics import FlagRules, reciprocity
 from netinfluence.network import Network, tie_probability_arrays
-from netinfluence.spread._diffusion import _VISIT_CELLS, DiffusionModel, _rr_batch, _simulate
+from netinfluence.spread._diffusion import (
+    _VISIT_CELLS,
+    DiffusionModel,
+    RRCost,
+    _rr_batch,
+    _simulate,
+)
 
 __all__ = [
     "OBJECTIVES",
@@ -212,6 +219,10 @@ def awareness_impact(
     hits_in = np.zeros(n, dtype=np.int64)
     n_top = max(1, math.ceil(top_share * n))
     done = 0
+    goal = min(max_runs, min_runs or max(2000, n))
+    cost = RRCost(dm, "awareness impact", _IMPACT_HINT)
+    per = cost.pilot(visited, per)
+    cost.check(goal)
 
     def draw(count: int) -> None:
         nonlocal done
@@ -219,7 +230,9 @@ def awareness_impact(
         while left > 0:
             b = min(per, left)
             roots = np.minimum(np.searchsorted(cum, rng.random(b) * total_w, side="right"), n - 1)
+            start = time.perf_counter()
             flat = _rr_batch(dm, b, rng, visited, roots)
+            cost.observe(b, len(flat), time.perf_counter() - start)
             members = flat[b:]
             node = members % n
             hits[:] += np.bincount(node, minlength=n)
@@ -229,18 +242,23 @@ def awareness_impact(
                 hits_in[:] += np.bincount(node[same], minlength=n)
             left -= b
             done += b
+            progress.update(done)
 
     def top_rse() -> float:
         top = np.partition(hits, n - n_top)[n - n_top :]
         top = top[top > 0]
         return float(np.max(1.0 / np.sqrt(top))) if len(top) else 0.0
 
-    draw(min(max_runs, min_runs or max(2000, n)))
-    err = top_rse()
-    while err > rse and done < max_runs:
-        need = done * (err / rse) ** 2 * 1.05
-        draw(int(max(1, min(max_runs, max(need, done * 1.2)) - done)))
+    with task("RR sets", goal) as progress:
+        draw(goal)
         err = top_rse()
+        while err > rse and done < max_runs:
+            need = done * (err / rse) ** 2 * 1.05
+            more = int(max(1, min(max_runs, max(need, done * 1.2)) - done))
+            cost.check(more)
+            progress.update(done, done + more)
+            draw(more)
+            err = top_rse()
     q = hits / done
     out["impact"] = total_w * q
     out["impact_se"] = total_w * np.sqrt(q * (1.0 - q) / done)
@@ -252,6 +270,15 @@ def awareness_impact(
     attrs["seconds"] = time.perf_counter() - t0
     out.attrs.update(attrs)
     return out
+
+
+#: What to change when awareness impact's RR sampling would cost too much.
+_IMPACT_HINT = (
+    "The tie probabilities are far above the epidemic threshold (one account reaches most "
+    "of the network, so every reverse-reachable set is that large): pass sparser "
+    "probabilities= (the calibrated default netinfluence.network.tie_probability is "
+    "subcritical), or lower min_runs / max_runs."
+)
 
 
 def _check_top(dm, impact, c, k, runs, rng) -> dict:
@@ -479,6 +506,12 @@ def _cascade_batches(mat: sp.csr_matrix, th: np.ndarray, seed_sets: list, batch:
     """
     n = mat.shape[0]
     thr = np.asarray(th, dtype=np.float32)[:, None]
+    with task("threshold cascades", len(seed_sets)) as tick:
+        yield from _batches(mat, n, thr, seed_sets, batch, tick)
+
+
+def _batches(mat, n, thr, seed_sets, batch, tick):
+    """The loop of :func:`_cascade_batches`, telling ``tick`` the sets done."""
     for start in range(0, len(seed_sets), batch):
         sets = seed_sets[start : start + batch]
         x = np.zeros((n, len(sets)), dtype=np.float32)
@@ -495,6 +528,7 @@ def _cascade_batches(mat: sp.csr_matrix, th: np.ndarray, seed_sets: list, batch:
             xa[new] = 1.0
             x[:, active] = xa
             active = active[changed]
+        tick.update(start + len(sets))
         yield start, seeded, x
 
 
@@ -560,30 +594,33 @@ def plan_advocacy(
     chosen: list[int] = []
     rows = []
     current = 0.0
-    for step in range(1, min(k, len(pool)) + 1):
-        left = [int(u) for u in pool if int(u) not in chosen]
-        if current >= float((c > 0).sum()):  # everyone adopts already: no gain left
-            chosen.append(left[0])
+    with task("choosing seeds", min(k, len(pool))) as tick:
+        for step in range(1, min(k, len(pool)) + 1):
+            left = [int(u) for u in pool if int(u) not in chosen]
+            if current >= float((c > 0).sum()):  # everyone adopts already: no gain left
+                chosen.append(left[0])
+                rows.append(
+                    {
+                        "order": step,
+                        "node": net.ids[left[0]],
+                        "marginal_gain": 0.0,
+                        "cumulative_spread": current,
+                    }
+                )
+                tick.update(step)
+                continue
+            sets = [np.array([*chosen, u], dtype=np.int64) for u in left]
+            value = np.mean([_cascade(mat, th, sets) for th in ths], axis=0)
+            best = int(np.argmax(value))
+            chosen.append(left[best])
             rows.append(
                 {
                     "order": step,
-                    "node": net.ids[left[0]],
-                    "marginal_gain": 0.0,
-                    "cumulative_spread": current,
+                    "node": net.ids[left[best]],
+                    "marginal_gain": float(value[best] - current),
+                    "cumulative_spread": float(value[best]),
                 }
             )
-            continue
-        sets = [np.array([*chosen, u], dtype=np.int64) for u in left]
-        value = np.mean([_cascade(mat, th, sets) for th in ths], axis=0)
-        best = int(np.argmax(value))
-        chosen.append(left[best])
-        rows.append(
-            {
-                "order": step,
-                "node": net.ids[left[best]],
-                "marginal_gain": float(value[best] - current),
-                "cumulative_spread": float(value[best]),
-            }
-        )
-        current = float(value[best])
+            current = float(value[best])
+            tick.update(step)
     return pd.DataFrame(rows)
