@@ -186,6 +186,49 @@ def test_simulate_every_account(small, tmp_path):
     assert len(table) == 400 and (table["expected_spread"] >= 1).all()
 
 
+def test_plan_for_advocacy_beside_top_degree_and_followers(small, tmp_path):
+    out = tmp_path / "advocacy.csv"
+    plot = tmp_path / "advocacy.png"
+    res = runner.invoke(
+        app,
+        [
+            "plan",
+            *sample_args(small),
+            "--objective",
+            "advocacy",
+            "--k",
+            "2",
+            "--out",
+            str(out),
+            "--plot",
+            str(plot),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert "Advocacy seeds" in res.output and "top_degree" in res.output
+    summary = pd.read_csv(out.with_name(out.name + ".summary.csv"), index_col=0)
+    assert list(summary.columns) == ["plan", "naive", "top_degree"]
+    assert "expected_adopters" in summary.index
+    meta = json.loads(out.with_name(out.name + ".meta.json").read_text())
+    assert meta["parameters"]["objective"] == "advocacy"
+    assert len(meta["parameters"]["top_degree_seeds"]) == 2
+    assert plot.stat().st_size > 0
+    res = invoke(
+        "plan", *sample_args(small), "--objective", "advocacy", "--budget", "900", "-o", str(out)
+    )
+    assert res.exit_code == 2 and "--k" in res.output and "--budget" in res.output
+    res = invoke("plan", *sample_args(small), "--objective", "virality", "--k", "2", "-o", str(out))
+    assert res.exit_code == 2 and "objective" in res.output
+
+
+def test_plan_meta_records_the_awareness_objective(small, tmp_path):
+    out = tmp_path / "plan.csv"
+    res = invoke("plan", *sample_args(small), "--k", "2", "--runs", "50", "--out", str(out))
+    assert res.exit_code == 0, res.output
+    meta = json.loads(out.with_name(out.name + ".meta.json").read_text())
+    assert meta["parameters"]["objective"] == "awareness"
+
+
 def test_long_work_shows_progress_unless_quiet(small, monkeypatch):
     from netinfluence.cli import _common
 

@@ -927,6 +927,7 @@ def plan_campaign(
     if method_name == "auto":
         method_name = "celf" if n <= AUTO_CELF_MAX_NODES else "imm"
     params: dict[str, Any] = {
+        "objective": "awareness",
         "model": dm.model,
         "probability": dm.probability,
         "p": dm.p,
