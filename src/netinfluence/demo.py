@@ -14,7 +14,7 @@ from netinfluence.datasets import load_sample
 from netinfluence.io import atomic_path, write_meta, write_table
 from netinfluence.pipeline import analyze, run_rank
 from netinfluence.report import report_figures, write_html_report
-from netinfluence.spread import CampaignPlan, plan_campaign
+from netinfluence.spread import CampaignPlan, check_objective, plan_campaign
 
 
 def run_demo(
@@ -26,11 +26,15 @@ def run_demo(
     show_summary=None,
     show_table=None,
     progress=None,
+    objective: str = "awareness",
 ) -> dict[str, Path]:
     """Run the whole product on the bundled sample and write its outputs into ``out``.
 
-    Returns the paths written, keyed by what they hold.
+    The candidates are ranked by ``objective`` (awareness by default); the demo plans an
+    awareness campaign within a budget and, beside it, a short advocacy comparison
+    (:func:`demo_advocacy_plan`). Returns the paths written, keyed by what they hold.
     """
+    objective = check_objective(objective)
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -44,7 +48,7 @@ def run_demo(
     summary.index.name = "measure"
     written["summary"] = write_table(summary.astype(str), out / "network_summary.csv", index=True)
     written["load_report"] = write_table(net.load_report.to_frame(), out / "load_report.csv")
-    analysis = analyze(net, seed=seed, progress=progress)
+    analysis = analyze(net, seed=seed, progress=progress, objective=objective)
     table, paths = run_rank(
         net,
         out / "candidates.csv",
@@ -74,18 +78,11 @@ def run_demo(
     plan = demo_plan(analysis, seed=seed)
     written.update(plan_outputs(analysis, out, seed=seed, plan=plan))
     if console is not None:
-        sm = plan.summary
-        seeds_plan = cast(float, sm.loc["seeds", "plan"])
-        seeds_naive = cast(float, sm.loc["seeds", "naive"])
-        spread_plan = cast(float, sm.loc["expected_spread", "plan"])
-        spread_naive = cast(float, sm.loc["expected_spread", "naive"])
-        console.print(
-            f"campaign plan (budget 20,000, default tier costs): {int(seeds_plan)} "
-            f"seeds, expected spread {spread_plan:,.0f} accounts; the "
-            f"follower-count plan: {int(seeds_naive)} seeds, "
-            f"{spread_naive:,.0f} accounts",
-            markup=False,
-        )
+        console.print(plan_sentence(plan), markup=False)
+    advocacy = demo_advocacy_plan(analysis, seed=seed)
+    written.update(plan_outputs(analysis, out, seed=seed, plan=advocacy, name="advocacy_plan"))
+    if console is not None:
+        console.print(plan_sentence(advocacy), markup=False)
     if progress:
         progress("report")
 
@@ -114,6 +111,56 @@ def demo_plan(analysis, *, seed: int = 0, budget: float = 20_000.0) -> CampaignP
     )
 
 
+#: Seeds of the demo's advocacy plan: on the sample two well-placed seeds already tip most
+#: of the network, where the top-degree and follower-count pairs fall short.
+ADVOCACY_SEEDS = 2
+
+
+def demo_advocacy_plan(analysis, *, seed: int = 0, k: int = ADVOCACY_SEEDS) -> CampaignPlan:
+    """The demo's advocacy comparison: ``k`` seeds chosen to reinforce each other in a
+    threshold (complex) contagion, beside the top-degree and follower-count seeds
+    (:func:`netinfluence.spread.plan_campaign` with ``objective="advocacy"``)."""
+    return plan_campaign(analysis.net, k=k, objective="advocacy", seed=seed)
+
+
+def plan_sentence(plan: CampaignPlan) -> str:
+    """One line on a plan for the console, from its summary: the same evaluation the
+    summary table and the spread-curve legend report (``expected_spread``, or
+    ``expected_adopters`` for an advocacy plan), never the optimiser's own estimate.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> summary = pd.DataFrame({"plan": [3.0, 2202.4], "naive": [2.0, 415.0]},
+    ...                        index=pd.Index(["seeds", "expected_spread"], name="measure"))
+    >>> plan_sentence(CampaignPlan(*[pd.DataFrame()] * 2, summary, *[pd.DataFrame()] * 3))
+    'campaign plan: 3 seeds, expected spread 2,202 accounts; the follower-count plan: 2 seeds, 415 accounts'
+    """
+    sm = plan.summary
+    seeds = cast(float, sm.loc["seeds", "plan"])
+    naive_seeds = cast(float, sm.loc["seeds", "naive"])
+    if "expected_adopters" in sm.index:
+        row = sm.loc["expected_adopters"]
+        return (
+            f"advocacy plan (threshold contagion, {int(seeds)} seeds chosen to reinforce "
+            f"each other): {row['plan']:,.0f} expected adopters; the top-degree plan: "
+            f"{row['top_degree']:,.0f}; the follower-count plan: {row['naive']:,.0f}"
+        )
+    budget = plan.parameters.get("budget")
+    what = (
+        f"campaign plan (budget {budget:,.0f}, "
+        f"{plan.parameters.get('costs', 'default tier costs')})"
+        if budget
+        else "campaign plan"
+    )
+    return (
+        f"{what}: {int(seeds)} seeds, expected spread "
+        f"{cast(float, sm.loc['expected_spread', 'plan']):,.0f} accounts; the follower-count "
+        f"plan: {int(naive_seeds)} seeds, "
+        f"{cast(float, sm.loc['expected_spread', 'naive']):,.0f} accounts"
+    )
+
+
 def plan_outputs(
     analysis,
     out: str | os.PathLike,
@@ -121,11 +168,13 @@ def plan_outputs(
     seed: int = 0,
     budget: float = 20_000.0,
     plan: CampaignPlan | None = None,
+    name: str = "plan",
 ) -> dict[str, Path]:
     """Plan a small campaign on an analysed network and write ``plan.xlsx`` and ``plan.csv``.
 
     The plan of :func:`demo_plan` unless one is given. Returns the paths written, keyed
-    ``plan_xlsx``, ``plan_csv``, ``plan_summary`` and ``plan_meta``.
+    ``plan_xlsx``, ``plan_csv``, ``plan_summary`` and ``plan_meta`` (``name`` replaces
+    ``plan`` in the keys and file names, e.g. ``advocacy_plan``).
     """
 
     folder = Path(out)
@@ -133,15 +182,15 @@ def plan_outputs(
     if plan is None:
         plan = demo_plan(analysis, seed=seed, budget=budget)
     candidates = {
-        "plan_xlsx": write_table(plan.seeds, folder / "plan.xlsx", sheets=plan.sheets())
+        f"{name}_xlsx": write_table(plan.seeds, folder / f"{name}.xlsx", sheets=plan.sheets())
         if importlib.util.find_spec("openpyxl") is not None
         else None,
-        "plan_csv": write_table(plan.seeds, folder / "plan.csv"),
-        "plan_summary": write_table(plan.summary, folder / "plan_summary.csv", index=True),
+        f"{name}_csv": write_table(plan.seeds, folder / f"{name}.csv"),
+        f"{name}_summary": write_table(plan.summary, folder / f"{name}_summary.csv", index=True),
     }
     written = {k: v for k, v in candidates.items() if v is not None}  # no Excel writer: CSV only
-    written["plan_meta"] = write_meta(
-        folder / "plan.csv.meta.json",
+    written[f"{name}_meta"] = write_meta(
+        folder / f"{name}.csv.meta.json",
         net=analysis.net,
         parameters=plan.parameters,
         extra={"summary": plan.summary.to_dict()},

@@ -186,6 +186,102 @@ def test_simulate_every_account(small, tmp_path):
     assert len(table) == 400 and (table["expected_spread"] >= 1).all()
 
 
+def test_plan_for_advocacy_beside_top_degree_and_followers(small, tmp_path):
+    out = tmp_path / "advocacy.csv"
+    plot = tmp_path / "advocacy.png"
+    res = runner.invoke(
+        app,
+        [
+            "plan",
+            *sample_args(small),
+            "--objective",
+            "advocacy",
+            "--k",
+            "2",
+            "--out",
+            str(out),
+            "--plot",
+            str(plot),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert "Advocacy seeds" in res.output and "top_degree" in res.output
+    summary = pd.read_csv(out.with_name(out.name + ".summary.csv"), index_col=0)
+    assert list(summary.columns) == ["plan", "naive", "top_degree"]
+    assert "expected_adopters" in summary.index
+    meta = json.loads(out.with_name(out.name + ".meta.json").read_text())
+    assert meta["parameters"]["objective"] == "advocacy"
+    assert len(meta["parameters"]["top_degree_seeds"]) == 2
+    assert plot.stat().st_size > 0
+    res = invoke(
+        "plan", *sample_args(small), "--objective", "advocacy", "--budget", "900", "-o", str(out)
+    )
+    assert res.exit_code == 2 and "--k" in res.output and "--budget" in res.output
+    res = invoke("plan", *sample_args(small), "--objective", "virality", "--k", "2", "-o", str(out))
+    assert res.exit_code == 2 and "objective" in res.output
+
+
+def test_plan_meta_records_the_awareness_objective(small, tmp_path):
+    out = tmp_path / "plan.csv"
+    res = invoke("plan", *sample_args(small), "--k", "2", "--runs", "50", "--out", str(out))
+    assert res.exit_code == 0, res.output
+    meta = json.loads(out.with_name(out.name + ".meta.json").read_text())
+    assert meta["parameters"]["objective"] == "awareness"
+
+
+def test_long_work_shows_progress_unless_quiet(small, monkeypatch):
+    from netinfluence.cli import _common
+
+    seen: list[tuple[str, int, int | None]] = []
+    shown = _common.StepProgress.job
+
+    def spy(self, label, done, total):
+        seen.append((label, done, total))
+        shown(self, label, done, total)
+
+    monkeypatch.setattr(_common.StepProgress, "job", spy)
+    args = ["simulate", *sample_args(small), "--probability", "weighted_cascade", "--k", "3"]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    labels = {label for label, _, _ in seen}
+    assert {"RR sets", "Monte Carlo runs"} <= labels
+    assert seen[-1][1] == seen[-1][2]  # the last job ended
+    seen.clear()
+    res = runner.invoke(app, ["--quiet", *args])
+    assert res.exit_code == 0 and seen == []  # --quiet: no reporter, no bars
+
+
+def test_plan_on_a_supercritical_network_stops_naming_the_options(tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    n, m = 5_000, 50_000
+    edges = tmp_path / "dense.csv"
+    pd.DataFrame({"source": rng.integers(0, n, m), "target": rng.integers(0, n, m)}).to_csv(
+        edges, index=False
+    )
+    res = invoke(
+        "plan",
+        "--edges",
+        str(edges),
+        "--k",
+        "10",
+        "--probability",
+        "constant",
+        "--p",
+        "1",
+        "--method",
+        "imm",
+        "--epsilon",
+        "0.01",
+        "--out",
+        str(tmp_path / "plan.csv"),
+    )
+    assert res.exit_code == 2
+    assert "reverse-reachable sets of about" in res.output
+    assert "--epsilon" in res.output and "--probability" in res.output
+
+
 def test_validate_writes_table_and_plot(tmp_path):
     path = tmp_path / "karate.txt"
     import networkx as nx

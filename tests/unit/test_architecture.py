@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "src" / "netinfluence"
 #: Layers, lowest first: a module may import from its own layer's subpackage or from lower
 #: layers, never from a higher one (docs/architecture.md draws the same picture).
 LAYERS = (
-    {"errors", "_version", "_check", "_arrays", "_threads"},
+    {"errors", "_version", "_check", "_arrays", "_threads", "_progress", "_limits"},
     {"io"},
     {"network"},
     {"metrics"},

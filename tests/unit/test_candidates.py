@@ -94,6 +94,59 @@ def test_why_wording():
     assert "caution: engagement far below its tier, followers who never interact" in text
 
 
+def _interactions_only():
+    rows = [
+        ("a", "b", "reply"),
+        ("c", "b", "like"),
+        ("d", "b", "like"),
+        ("e", "b", "reply"),
+        ("b", "a", "reply"),
+        ("a", "c", "mention"),
+        ("c", "a", "like"),
+        ("d", "e", "like"),
+        ("e", "d", "reply"),
+        ("f", "a", "like"),
+        ("f", "b", "like"),
+    ]
+    return pd.DataFrame(rows, columns=["source", "target", "type"])
+
+
+def test_why_without_a_users_table_counts_engagements_not_tiers():
+    # no follower counts: there is no tier to compare engagement with
+    net = ni.read_network(interactions=_interactions_only())
+    table = rank(net, top=0).set_index("node")
+    assert (table["tier"] == "unknown").all()
+    assert not table["why"].str.contains("its tier").any()
+    assert "5 engagements received" in table.loc["b", "why"]
+    assert "1 engagement received" in table.loc["c", "why"]
+
+
+def test_why_on_interactions_only_says_through_interactions():
+    net = ni.read_network(interactions=_interactions_only())
+    why = rank(net, top=0)["why"]
+    assert why.str.contains("within 2 hops through interactions").all()
+    assert why.str.contains(r"moves about [\d.]+ (?:people|person) through interactions").all()
+    # with follows the reach is not said to run through interactions
+    follows = pd.DataFrame({"follower": ["b", "c", "d"], "followed": ["a", "a", "b"]})
+    both = ni.read_network(follows=follows, interactions=_interactions_only())
+    assert not rank(both, top=0)["why"].str.contains("through interactions").any()
+
+
+def test_why_with_follower_counts_still_compares_with_the_tier():
+    users = pd.DataFrame(
+        {
+            "id": list("abcdef"),
+            "followers": [5000, 3000, 800, 900, 700, 100],
+            "posts": [10] * 6,
+            "likes": [4040, 900, 80, 70, 60, 5],
+            "comments": [270, 50, 8, 7, 6, 1],
+        }
+    )
+    net = ni.read_network(interactions=_interactions_only(), users=users)
+    why = rank(net, top=0).set_index("node")["why"]
+    assert "x its tier" in why.loc["a"] and "engagements received" not in why.loc["a"]
+
+
 def test_deterministic(sample_net):
     a = rank(sample_net, top=30, seed=3)
     b = rank(sample_net, top=30, seed=3)

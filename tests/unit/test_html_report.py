@@ -293,6 +293,49 @@ def test_a_real_campaign_plan(evil_analysis):
     assert html.escape(str(plan.seeds["node"].iloc[0])) in text
 
 
+def _legend_numbers(fig) -> list[str]:
+    import re
+
+    texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    return [re.search(r": ([\d,]+) with", t).group(1) for t in texts]
+
+
+def test_console_legend_and_summary_report_one_evaluation(evil_analysis):
+    import re
+
+    from netinfluence.demo import plan_sentence
+
+    plan = ni.plan_campaign(
+        evil_analysis.net,
+        budget=1500,
+        probability="weighted_cascade",
+        runs=100,
+        evaluation_runs=200,
+        labels=evil_analysis.labels,
+        seed=0,
+    )
+    said = re.findall(r"([\d,]+) accounts", plan_sentence(plan))
+    shown = _legend_numbers(report_figures(evil_analysis, plan=plan)["spread_curves"])
+    evaluated = [f"{v:,.0f}" for v in plan.summary.loc["expected_spread", ["plan", "naive"]]]
+    assert said == shown == evaluated
+    # the optimiser's own cumulative estimate is a different number: the legend used to say it
+    estimated = [f"{t['cumulative_spread'].iloc[-1]:,.0f}" for t in (plan.seeds, plan.naive)]
+    assert estimated != evaluated
+
+
+def test_advocacy_plan_figure_shows_every_plan_evaluated(evil_analysis):
+    from netinfluence.demo import plan_sentence
+
+    plan = ni.plan_campaign(evil_analysis.net, k=2, objective="advocacy", seed=0)
+    fig = report_figures(evil_analysis, plan=plan)["spread_curves"]
+    adopters = plan.summary.loc["expected_adopters"]
+    assert _legend_numbers(fig) == [f"{adopters[c]:,.0f}" for c in ("plan", "naive", "top_degree")]
+    assert fig.axes[0].get_ylabel() == "expected adopters (cumulative)"
+    sentence = plan_sentence(plan)
+    for column in ("plan", "top_degree", "naive"):
+        assert f"{adopters[column]:,.0f}" in sentence
+
+
 def test_write_is_atomic_utf8(evil_analysis, tmp_path):
     path = write_html_report(evil_analysis, tmp_path / "r.html", top=30, figures={})
     text = path.read_text(encoding="utf-8")
@@ -404,3 +447,23 @@ def test_report_command_with_a_campaign(small, tmp_path):
     assert 'id="plan"' in text and 'data-figure="spread_curves"' in text
     meta = json.loads((tmp_path / "report.html.meta.json").read_text())
     assert meta["parameters"]["k"] == 3 and meta["parameters"]["plan"]["method"]
+
+
+def test_report_command_ranks_by_the_chosen_objective(small, tmp_path):
+    out = tmp_path / "report.html"
+    inputs = ["--follows", str(small / "follows.csv"), "--interactions"]
+    inputs += [str(small / "interactions.csv"), "--users", str(small / "users.csv")]
+    args = ["--quiet", "report", *inputs, "--out", str(out), "--top", "10", "--k", "2"]
+    res = runner.invoke(app, [*args, "--objective", "advocacy"])
+    assert res.exit_code == 0, res.output
+    text = out.read_text(encoding="utf-8")
+    assert 'data-objective="advocacy"' in text and "Ranked for advocacy" in text
+    assert "expected_adopters" in text  # the advocacy plan beside top degree and followers
+    meta = json.loads((tmp_path / "report.html.meta.json").read_text())
+    assert meta["parameters"]["objective"] == "advocacy"
+    assert meta["parameters"]["plan"]["objective"] == "advocacy"
+    res = runner.invoke(app, [*args, "--objective", "advocacy", "--budget", "900"])
+    assert res.exit_code == 2 and "--k" in res.output
+    res = runner.invoke(app, [*args[:-2], "--objective", "awareness"])
+    assert res.exit_code == 0, res.output
+    assert 'data-objective="awareness"' in out.read_text(encoding="utf-8")

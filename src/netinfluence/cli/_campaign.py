@@ -25,6 +25,7 @@ from netinfluence.cli._common import (
     PostsOpt,
     SepOpt,
     SkipRowsOpt,
+    StepProgress,
     UndirectedOpt,
     UsersOpt,
     _console,
@@ -45,11 +46,12 @@ from netinfluence.io import (
     write_table,
 )
 from netinfluence.network import match_ids, read_network
-from netinfluence.report.plots import spread_curves
+from netinfluence.report import plan_spread_figure
 from netinfluence.report.plots import validation_plot as plot_validation
 from netinfluence.scoring import validate_rankings
 from netinfluence.spread import (
     DEFAULT_COSTS,
+    check_objective,
     expected_spread,
     plan_campaign,
     simulate_spread,
@@ -321,6 +323,15 @@ def plan_cmd(
             "--plot", help="Also draw cumulative spread, plan vs naive (.png, .svg, .pdf)."
         ),
     ] = None,
+    objective: Annotated[
+        str,
+        typer.Option(
+            "--objective",
+            help="awareness (default: the most accounts reached, independent cascade) or "
+            "advocacy (the most adopters of a threshold contagion: --k seeds chosen to "
+            "reinforce each other, shown beside the top-degree and top-follower seeds).",
+        ),
+    ] = "awareness",
     seed: SeedOpt = 0,
     undirected: UndirectedOpt = False,
     skip_rows: SkipRowsOpt = 0,
@@ -329,10 +340,28 @@ def plan_cmd(
     date_format: DateFormatOpt = None,
     csv_escape: CsvEscapeOpt = "formulas",
 ):
-    """Plan a campaign: seeds maximising expected spread within --k or --budget."""
+    """Plan a campaign: seeds maximising expected spread within --k or --budget (or, with
+    --objective advocacy, the adopters of a threshold contagion from --k seeds)."""
     use_csv_escape(ctx, csv_escape)
 
     fmt = table_format(out)
+    objective = check_objective(objective.strip().lower())
+    if objective == "advocacy":
+        given = [
+            name
+            for name, value in (
+                ("--budget", budget),
+                ("--costs", costs),
+                ("--per-community", per_community),
+                ("--prob-col", prob_col),
+            )
+            if value is not None
+        ]
+        if k is None or given:
+            raise InputError(
+                "--objective advocacy plans a number of seeds in a threshold contagion: give "
+                "--k" + (f", without {', '.join(given)}" if given else "")
+            )
     net = _load(
         follows,
         interactions,
@@ -348,22 +377,24 @@ def plan_cmd(
         prob_col=prob_col,
         date_format=date_format,
     )
-    plan = plan_campaign(
-        net,
-        k=k,
-        budget=budget,
-        costs=read_costs(costs) if costs else None,
-        model=model,
-        probability=_probability(probability, prob_col),
-        p=p,
-        per_community=per_community,
-        exclude=read_id_list(exclude) if exclude else None,
-        method=method,
-        runs=runs,
-        epsilon=epsilon,
-        evaluation_runs=evaluation_runs,
-        seed=seed,
-    )
+    with StepProgress(enabled=not quiet(ctx)):
+        plan = plan_campaign(
+            net,
+            k=k,
+            budget=budget,
+            costs=read_costs(costs) if costs else None,
+            model=model,
+            probability=_probability(probability, prob_col),
+            p=p,
+            per_community=per_community,
+            exclude=read_id_list(exclude) if exclude else None,
+            method=method,
+            runs=runs,
+            epsilon=epsilon,
+            evaluation_runs=evaluation_runs,
+            seed=seed,
+            objective=objective,
+        )
     written = {
         "seeds": write_table(plan.seeds, out, sheets=plan.sheets() if fmt == "xlsx" else None)
     }
@@ -381,19 +412,28 @@ def plan_cmd(
     )
     if plot is not None:
         x = "cost" if budget is not None else "order"
-        fig = spread_curves({"planned": plan.seeds, "top followers": plan.naive}, x=x)
-        written["plot"] = save_figure(fig, plot)
+        written["plot"] = save_figure(plan_spread_figure(plan, x=x), plot)
     print_load_report(net, ctx)
-    _print_table(
-        plan.seeds[
-            ["order", "node", "handle", "tier", "cost", "marginal_gain", "cumulative_spread"]
-        ],
-        "Planned seeds",
-        ctx,
-    )
-    _print_table(
-        plan.summary.reset_index(), "Plan vs naive (top followers)", ctx, rows=20, numbers_by="row"
-    )
+    shown = ["order", "node", "handle", "tier", "cost", "marginal_gain", "cumulative_spread"]
+    if objective == "advocacy":
+        shown.remove("cost")  # every seed counts as one
+        _print_table(plan.seeds[shown], "Advocacy seeds (threshold contagion)", ctx)
+        _print_table(
+            plan.summary.reset_index(),
+            "Advocacy plan vs naive (top followers) and top degree: expected adopters",
+            ctx,
+            rows=20,
+            numbers_by="row",
+        )
+    else:
+        _print_table(plan.seeds[shown], "Planned seeds", ctx)
+        _print_table(
+            plan.summary.reset_index(),
+            "Plan vs naive (top followers)",
+            ctx,
+            rows=20,
+            numbers_by="row",
+        )
     for key, path in written.items():
         typer.echo(f"wrote {key:<8} {path}")
 
@@ -487,42 +527,45 @@ def simulate_cmd(
         prob_col=prob_col,
         date_format=date_format,
     )
-    prob = _probability(probability, prob_col)
-    written = {}
-    if seeds is not None:
-        names = read_id_list(seeds)
-        pos, unknown = match_ids(net, names)
-        if unknown:
-            raise InputError(
-                f"{len(unknown)} seed(s) not in the network, e.g. {unknown[:5]}", source=str(seeds)
+    with StepProgress(enabled=not quiet(ctx)):
+        prob = _probability(probability, prob_col)
+        written = {}
+        if seeds is not None:
+            names = read_id_list(seeds)
+            pos, unknown = match_ids(net, names)
+            if unknown:
+                raise InputError(
+                    f"{len(unknown)} seed(s) not in the network, e.g. {unknown[:5]}",
+                    source=str(seeds),
+                )
+            res = simulate_spread(
+                net,
+                list(net.ids[pos]),
+                model=model,
+                probability=prob,
+                p=p,
+                runs=runs or 1000,
+                seed=seed,
+                trace=trace is not None,
             )
-        res = simulate_spread(
-            net,
-            list(net.ids[pos]),
-            model=model,
-            probability=prob,
-            p=p,
-            runs=runs or 1000,
-            seed=seed,
-            trace=trace is not None,
-        )
-        summary = pd.DataFrame([{"seeds": len(pos), **res.as_dict()}])
-        params = {**res.parameters, "seeds": [str(s) for s in net.ids[pos]]}
-        if out is not None:
-            written["activation"] = write_table(res.activation.reset_index(), out)
-        if trace is not None:
-            assert res.trace is not None  # simulated with trace=True
-            written["trace"] = write_table(res.trace, trace)
-    else:
-        es = expected_spread(net, model=model, probability=prob, p=p, runs=runs, seed=seed)
-        top = es.sort_values("expected_spread", ascending=False, kind="mergesort").head(k)
-        res = simulate_spread(
-            net, list(top.index), model=model, probability=prob, p=p, runs=1000, seed=seed
-        )
-        summary = pd.DataFrame([{"seeds": f"top {len(top)} together", **res.as_dict()}])
-        params = {key: v for key, v in es.attrs.items()}
-        if out is not None:
-            written["spread"] = write_table(es.reset_index(), out)
+            summary = pd.DataFrame([{"seeds": len(pos), **res.as_dict()}])
+            params = {**res.parameters, "seeds": [str(s) for s in net.ids[pos]]}
+            if out is not None:
+                written["activation"] = write_table(res.activation.reset_index(), out)
+            if trace is not None:
+                assert res.trace is not None  # simulated with trace=True
+                written["trace"] = write_table(res.trace, trace)
+        else:
+            es = expected_spread(net, model=model, probability=prob, p=p, runs=runs, seed=seed)
+            top = es.sort_values("expected_spread", ascending=False, kind="mergesort").head(k)
+            res = simulate_spread(
+                net, list(top.index), model=model, probability=prob, p=p, runs=1000, seed=seed
+            )
+            summary = pd.DataFrame([{"seeds": f"top {len(top)} together", **res.as_dict()}])
+            params = {key: v for key, v in es.attrs.items()}
+            if out is not None:
+                written["spread"] = write_table(es.reset_index(), out)
+    if seeds is None:
         _print_table(top.reset_index(), f"Top {len(top)} accounts by expected spread", ctx)
     if out is not None:
         written["meta"] = write_meta(
@@ -617,9 +660,10 @@ def validate_cmd(
         date_format=date_format,
     )
     names = [r.strip() for r in rankings.split(",") if r.strip()] if rankings else None
-    table = validate_rankings(
-        net, rankings=names, beta_factor=beta_factor, beta=beta, runs=runs, share=top, seed=seed
-    )
+    with StepProgress(enabled=not quiet(ctx)):
+        table = validate_rankings(
+            net, rankings=names, beta_factor=beta_factor, beta=beta, runs=runs, share=top, seed=seed
+        )
     params = {str(key): v for key, v in table.attrs.items() if key != "efficiency"}
     written = {"table": write_table(table.reset_index(), out)}
     written["meta"] = write_meta(

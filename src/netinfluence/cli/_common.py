@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 import typer
 
+from netinfluence._progress import report_progress
 from netinfluence.errors import InputError, NetInfluenceError
 from netinfluence.io import csv_escape
 from netinfluence.network import read_network, read_posts
@@ -408,13 +409,19 @@ def print_summary(net, ctx: typer.Context | None) -> None:
 
 
 class StepProgress:
-    """Progress on the terminal: one bar over the analysis steps, the current step named."""
+    """Progress on the terminal (stderr): one bar over the command's steps, the current step
+    named, and one bar with an ETA for each long job the library reports while it runs
+    (reverse-reachable sampling, Monte Carlo runs, choosing seeds, threshold cascades: see
+    :func:`netinfluence._progress.task`). ``steps`` may be empty (only the jobs' bars).
+    Disabled (``--quiet``), it draws nothing and installs no reporter."""
 
-    def __init__(self, steps, enabled: bool = True):
+    def __init__(self, steps=(), enabled: bool = True):
         self.steps = list(steps)
         self.enabled = enabled
         self.progress = None
         self.task = None
+        self.jobs: dict[str, Any] = {}
+        self._reporting = None
 
     def __enter__(self):
         if self.enabled:
@@ -428,29 +435,76 @@ class StepProgress:
 
             self.progress = Progress(
                 SpinnerColumn(),
-                TextColumn("{task.description:<14}"),
+                TextColumn("{task.description:<18}"),
                 BarColumn(),
-                TextColumn("{task.completed}/{task.total}"),
+                TextColumn("{task.fields[count]}"),
                 TimeElapsedColumn(),
+                _eta_column(),
                 console=_console(stderr=True),
                 transient=True,
             )
             self.progress.__enter__()
-            self.task = self.progress.add_task("loading", total=len(self.steps))
+            if self.steps:
+                self.task = self.progress.add_task(
+                    "loading", total=len(self.steps), count=f"0/{len(self.steps)}"
+                )
+            self._reporting = report_progress(self.job)
+            self._reporting.__enter__()
         return self
 
     def __call__(self, name: str) -> None:
-        if self.progress is None:
+        if self.progress is None or self.task is None:
             return
         done = self.steps.index(name) if name in self.steps else len(self.steps)
-        self.progress.update(self.task, description=name, completed=done)
+        self.progress.update(
+            self.task, description=name, completed=done, count=f"{done}/{len(self.steps)}"
+        )
+
+    def job(self, label: str, done: int, total: int | None) -> None:
+        """The library's report on a long job: a bar with an ETA while it runs."""
+        if self.progress is None:
+            return
+        key = self.jobs.get(label)
+        finished = total is not None and done >= total
+        if key is None:
+            if finished:
+                return  # a job too short to show, or the closing report of one shown
+            key = self.jobs[label] = self.progress.add_task(label, total=total, count="", eta=True)
+        count = f"{done:,}" if total is None else f"{done:,}/{total:,}"
+        self.progress.update(key, completed=done, total=total, count=count)
+        if finished:
+            self.progress.remove_task(key)
+            del self.jobs[label]
 
     def __exit__(self, *exc):
+        if self._reporting is not None:
+            self._reporting.__exit__(*exc)
+            self._reporting = None
         if self.progress is not None:
-            if exc[0] is None:
-                self.progress.update(self.task, description="done", completed=len(self.steps))
+            if exc[0] is None and self.task is not None:
+                self.progress.update(
+                    self.task,
+                    description="done",
+                    completed=len(self.steps),
+                    count=f"{len(self.steps)}/{len(self.steps)}",
+                )
             self.progress.__exit__(*exc)
         return False
+
+
+def _eta_column():
+    from rich.progress import TimeRemainingColumn
+    from rich.text import Text
+
+    class EtaColumn(TimeRemainingColumn):
+        """Time left, for the library's jobs only (a command's steps take unequal time)."""
+
+        def render(self, task):
+            if not task.fields.get("eta"):
+                return Text("")
+            return Text("eta ") + super().render(task)
+
+    return EtaColumn()
 
 
 RANK_STEPS = (

@@ -36,7 +36,7 @@ from netinfluence.io import write_meta
 from netinfluence.pipeline import analyze
 from netinfluence.report import write_html_report
 from netinfluence.scoring import ScoreWeights
-from netinfluence.spread import plan_campaign
+from netinfluence.spread import check_objective, plan_campaign
 
 __all__ = ["report_cmd"]
 
@@ -55,9 +55,11 @@ REPORT_STEPS = (
 )
 
 
-def _plan(analysis, *, budget, k, costs, seed):
+def _plan(analysis, *, budget, k, costs, seed, objective="awareness"):
     """A campaign plan on the analysis' communities and insiders (netinfluence.spread)."""
 
+    if objective == "advocacy":
+        return plan_campaign(analysis.net, k=k, objective="advocacy", seed=seed)
     return plan_campaign(
         analysis.net,
         k=k,
@@ -118,6 +120,14 @@ def report_cmd(
         Path | None,
         typer.Option("--costs", help="Costs file for the plan: tier,cost or id,cost rows."),
     ] = None,
+    objective: Annotated[
+        str,
+        typer.Option(
+            "--objective",
+            help="awareness (default: rank and plan by expected people reached, simple "
+            "contagion) or advocacy (by adopters of a threshold contagion; a plan needs --k).",
+        ),
+    ] = "awareness",
     undirected: UndirectedOpt = False,
     skip_rows: SkipRowsOpt = 0,
     drop_bad_rows: DropBadOpt = False,
@@ -133,6 +143,12 @@ def report_cmd(
     if out.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"--out must be an .html file, got {out}")
     score_weights = ScoreWeights.from_file(weights) if weights else None
+    objective = check_objective(objective.strip().lower())
+    if objective == "advocacy" and (budget is not None or costs is not None):
+        raise InputError(
+            "--objective advocacy plans a number of seeds in a threshold contagion: "
+            "give --k, not --budget or --costs"
+        )
     with StepProgress(REPORT_STEPS, enabled=not quiet(ctx)) as progress:
         progress("load")
         net = load_inputs(
@@ -149,11 +165,13 @@ def report_cmd(
             sep=sep,
             date_format=date_format,
         )
-        analysis = analyze(net, seed=seed, weights=score_weights, progress=progress)
+        analysis = analyze(
+            net, seed=seed, weights=score_weights, progress=progress, objective=objective
+        )
         plan = None
         if budget is not None or k is not None:
             progress("plan")
-            plan = _plan(analysis, budget=budget, k=k, costs=costs, seed=seed)
+            plan = _plan(analysis, budget=budget, k=k, costs=costs, seed=seed, objective=objective)
         progress("report")
         path = write_html_report(analysis, out, title=title, top=top or None, plan=plan)
         meta = write_meta(
@@ -161,6 +179,7 @@ def report_cmd(
             net=net,
             parameters={
                 "seed": seed,
+                "objective": objective,
                 "top": top,
                 "title": title,
                 "budget": budget,

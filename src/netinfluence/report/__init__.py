@@ -3,6 +3,11 @@
 Importing this subpackage loads no matplotlib; the functions that draw import it.
 """
 
-from netinfluence.report._html import render_html_report, report_figures, write_html_report
+from netinfluence.report._html import (
+    plan_spread_figure,
+    render_html_report,
+    report_figures,
+    write_html_report,
+)
 
-__all__ = ["render_html_report", "report_figures", "write_html_report"]
+__all__ = ["plan_spread_figure", "render_html_report", "report_figures", "write_html_report"]

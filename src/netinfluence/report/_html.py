@@ -249,12 +249,79 @@ def _plan_curves(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     for name, table in tables.items():
         if {"order", "cumulative_spread"} <= set(table.columns) and len(table):
             label = {
-                "seeds": "planned seeds",
-                "naive": "naive plan (most followers)",
-                "naive_seeds": "naive plan (most followers)",
+                "seeds": _PLAN_NAMES["plan"],
+                "naive": _PLAN_NAMES["naive"],
+                "naive_seeds": _PLAN_NAMES["naive"],
             }.get(name, name.replace("_", " "))
             curves[label] = table
     return curves
+
+
+#: How each column of a plan summary is named in the figure's legend.
+_PLAN_NAMES = {
+    "plan": "planned seeds",
+    "naive": "naive plan (most followers)",
+    "top_degree": "top degree",
+}
+#: The plan summary's row that measures each whole plan, and what it counts.
+_PLAN_MEASURES = {
+    "expected_spread": "expected accounts reached (cumulative)",
+    "expected_adopters": "expected adopters (cumulative)",
+}
+
+
+def plan_spread_figure(plan, *, x: str | None = None, ax=None):
+    """The spread curves of a campaign plan, their legend giving the plan's evaluated reach.
+
+    The curves are the optimiser's cumulative estimate seed by seed; the number in the
+    legend (and the point at each curve's end) is the summary's independent evaluation
+    (``expected_spread``, or ``expected_adopters`` for an advocacy plan), the number the
+    console and the summary table report. Plans of the summary without a seed table (the
+    advocacy plan's ``top_degree``) are one point each. ``x``: ``"cost"`` for a budget plan
+    whose tables all have costs, else ``"order"`` (default: chosen that way). Returns None
+    when the plan has no seed table to draw.
+
+    Examples
+    --------
+    >>> import netinfluence as ni
+    >>> net = ni.Network.from_edges([("b", "a"), ("c", "a"), ("d", "c")])
+    >>> plan = ni.plan_campaign(net, k=1, probability="constant", p=1.0, evaluation_runs=50)
+    >>> fig = plan_spread_figure(plan)
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['planned seeds: 4 with 1 seeds', 'naive plan (most followers): 4 with 1 seeds']
+    """
+    _, tables = _plan_parts(plan)
+    curves = _plan_curves(tables)
+    if not curves:
+        return None
+    totals: dict[str, float] = {}
+    measure = row = None
+    summary = tables.get("summary")
+    if summary is not None and "measure" in summary.columns:
+        rows = summary.set_index("measure")
+        row = next((r for r in _PLAN_MEASURES if r in rows.index), None)
+        if row is not None:
+            measure = _PLAN_MEASURES[row]
+            k = len(next(iter(curves.values())))
+            for col in rows.columns:
+                name = _PLAN_NAMES.get(str(col), str(col).replace("_", " "))
+                value = pd.to_numeric(pd.Series([rows.loc[row, col]]), errors="coerce").iloc[0]
+                if pd.isna(value):
+                    continue
+                totals[name] = float(value)
+                if name not in curves:  # a plan known only as a whole
+                    curves[name] = pd.DataFrame(
+                        {"order": np.arange(1, k + 1), "cumulative_spread": np.nan}
+                    )
+    if x is None:
+        x = (
+            "cost"
+            if all("cost" in t.columns for t in curves.values())
+            and len(curves) > 1
+            and row != "expected_adopters"
+            else "order"
+        )
+    return plots.spread_curves(curves, x=x, ax=ax, totals=totals, measure=measure)
 
 
 # ----------------------------------------------------------------------------- figures
@@ -271,10 +338,8 @@ def report_figures(analysis, *, plan=None, seed=0, label_top: int = 10) -> dict[
     ranked = analysis.ranked
     topics = ranked.drop_duplicates("community").set_index("community")["community_topic"]
     highlight = None
-    curves = {}
     if plan is not None:
         _, tables = _plan_parts(plan)
-        curves = _plan_curves(tables)
         seeds = tables.get("seeds")
         if seeds is not None and "node" in seeds.columns:
             highlight = [s for s in seeds["node"] if s in analysis.net.ids]
@@ -292,13 +357,9 @@ def report_figures(analysis, *, plan=None, seed=0, label_top: int = 10) -> dict[
         "score_vs_followers": plots.score_vs_followers(ranked, label_top=min(label_top, 8)),
         "component_breakdown": plots.component_breakdown(ranked, weights=analysis.weights),
     }
-    if curves:
-        x = (
-            "cost"
-            if all("cost" in t.columns for t in curves.values()) and len(curves) > 1
-            else "order"
-        )
-        figs["spread_curves"] = plots.spread_curves(curves, x=x)
+    curves = plan_spread_figure(plan) if plan is not None else None
+    if curves is not None:
+        figs["spread_curves"] = curves
     return figs
 
 
@@ -443,6 +504,22 @@ def _candidate(row, weights) -> dict[str, Any]:
     }
 
 
+#: What the ranking counts, per objective (said above the candidate table).
+_OBJECTIVE_TEXT = {
+    "awareness": "Ranked for awareness: the expected number of real accounts each account "
+    "moves by simple contagion (an independent cascade through calibrated tie probabilities).",
+    "advocacy": "Ranked for advocacy: the real accounts that adopt in a threshold (complex) "
+    "contagion seeded at the account and its close circle, where adopting takes several "
+    "contacts who adopted.",
+}
+
+
+def _objective(analysis) -> str:
+    """The objective the analysis ranked by (recorded by the score's inputs)."""
+    info = analysis.inputs.attrs.get("impact") or {}
+    return str(info.get("objective", "awareness"))
+
+
 def _candidates_context(analysis, top: int | None) -> dict[str, Any]:
     ranked = analysis.ranked.sort_values("rank", kind="mergesort")
     total = len(ranked)
@@ -452,7 +529,10 @@ def _candidates_context(analysis, top: int | None) -> dict[str, Any]:
         if "tier" in table
         else []
     )
+    objective = _objective(analysis)
     return {
+        "objective": objective,
+        "objective_note": _OBJECTIVE_TEXT.get(objective, f"Ranked for {objective}."),
         "shown_note": (
             f"the top {len(table):,} of {total:,} accounts"
             if len(table) < total

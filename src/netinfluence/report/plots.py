@@ -1056,7 +1056,7 @@ def validation_plot(table: pd.DataFrame, *, metrics=("imprecision", "kendall_tau
     return fig
 
 
-def spread_curves(curves, *, x: str = "order", ax=None):
+def spread_curves(curves, *, x: str = "order", ax=None, totals=None, measure=None):
     """Cumulative expected spread of seed sets: the planned seeds against the naive plan.
 
     Parameters
@@ -1065,9 +1065,19 @@ def spread_curves(curves, *, x: str = "order", ax=None):
         One seed table per plan, in drawing order (e.g. ``{"planned": seeds, "top followers":
         naive}``), each with ``order`` and ``cumulative_spread`` (and ``cost`` for
         ``x="cost"``; ``cumulative_spread_low``/``_high`` draw an interval where present).
+        A table whose ``cumulative_spread`` is all missing (a plan known only as a whole) is
+        drawn as one point at its seeds' end, at its total.
     x : {"order", "cost"}
         Seeds in the order chosen, or their cumulative cost (budget plans).
     ax : matplotlib Axes, optional
+    totals : mapping of str to float, optional
+        The evaluated spread of each whole plan (e.g. the plan summary's
+        ``expected_spread``, an independent Monte Carlo). Where given it is the number in the
+        legend and a point (x) marks it at the end of the curve, so the figure reports the
+        same evaluation as the tables; the curve itself is the optimiser's own estimate, seed
+        by seed.
+    measure : str, optional
+        What the y axis counts (default: "expected accounts reached (cumulative)").
 
     Returns
     -------
@@ -1090,6 +1100,7 @@ def spread_curves(curves, *, x: str = "order", ax=None):
     need = ["order", "cumulative_spread"] + (["cost"] if x == "cost" else [])
     for name, table in curves.items():
         _require_columns(table, need, f"seed table {name!r}")
+    totals = dict(totals or {})
     fig, ax = _figure_and_axes(ax)
     colours = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
     markers = ["o", "s", "^", "D", "v", "P"]
@@ -1105,15 +1116,32 @@ def spread_curves(curves, *, x: str = "order", ax=None):
         )
         ys = np.concatenate([[0.0], t["cumulative_spread"].to_numpy(dtype=float)])
         colour = colours[i % len(colours)]
+        total = totals.get(name)
+        shown = ys[-1] if total is None else float(total)
+        label = f"{name}: {shown:,.0f} with {len(t):,} seeds"
+        if np.isnan(ys[1:]).all():  # known only as a whole: one point at its total
+            if total is not None:
+                ax.scatter(
+                    [xs[-1]],
+                    [shown],
+                    color=colour,
+                    marker=markers[i % len(markers)],
+                    s=40,
+                    label=label,
+                    zorder=3,
+                )
+            continue
         ax.plot(
             xs,
             ys,
             marker=markers[i % len(markers)] if len(t) <= 40 else None,
             markersize=3.5,
             color=colour,
-            label=f"{name}: {ys[-1]:,.0f} with {len(t):,} seeds",
+            label=label,
             linewidth=1.6,
         )
+        if total is not None:  # the evaluation the tables report, at the curve's end
+            ax.scatter([xs[-1]], [shown], color=colour, marker="x", s=45, zorder=3)
         low, high = "cumulative_spread_low", "cumulative_spread_high"
         if low in t.columns and high in t.columns:
             ax.fill_between(
@@ -1125,10 +1153,16 @@ def spread_curves(curves, *, x: str = "order", ax=None):
                 linewidth=0,
             )
     ax.set_xlabel("cumulative cost of the seeds" if x == "cost" else "seeds, in the order chosen")
-    ax.set_ylabel("expected accounts reached (cumulative)")
+    ax.set_ylabel(measure or "expected accounts reached (cumulative)")
     ax.set_title("Expected spread: planned seeds vs the naive plan")
     ax.set_xlim(left=0)
     ax.set_ylim(bottom=0)
-    ax.legend(frameon=False, loc="best")
+    marked = any(name in totals for name in curves)
+    ax.legend(
+        frameon=False,
+        loc="best",
+        title="x: the whole plan, evaluated by independent simulation" if marked else None,
+        title_fontsize="small",
+    )
     ax.grid(True, alpha=0.25)
     return fig

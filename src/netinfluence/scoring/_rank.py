@@ -120,15 +120,29 @@ def _percent(values: pd.Series) -> np.ndarray:
     return _texts_of(whole, lambda v: f"{v}%")
 
 
-def explain_all(table: pd.DataFrame) -> pd.Series:
+def explain_all(table: pd.DataFrame, *, through: str | None = None) -> pd.Series:
     """Plain-words reasons for every row, vectorised (one pass, no per-row Python loop).
 
     "insider of community 3 (running, 412 members): moves about 42 people, 35 of them in its
     community; 38% of its members within 2 hops, engagement 2.1x its tier, reciprocal ties
     64%", then "; caution: ..." for any flag. The number moved is the estimated impact
     (:func:`netinfluence.scoring.citizen_score`), rounded (one decimal below 10).
+    Engagement is compared with the tier only where the tier is known (a follower count);
+    without one the reason counts the engagements received instead ("5 engagements
+    received", from ``interactions_received``). ``through="interactions"`` (a network with
+    no follows) says the reach runs through interactions ("moves about 42 people through
+    interactions", "within 2 hops through interactions").
     Each distinct piece (a community's description, a percentage, a flag list) is
     formatted once and the pieces are joined per row.
+
+    Examples
+    --------
+    >>> row = pd.DataFrame({"community": [0], "community_size": [4], "tier": ["unknown"],
+    ...     "engagement_vs_tier": [63.0], "interactions_received": [5.0],
+    ...     "community_reach_share": [1.0], "reciprocal_share": [0.2], "impact": [2.1],
+    ...     "impact_in_community": [1.4]})
+    >>> explain_all(row, through="interactions").iloc[0]
+    'member of community 0 (4 members): moves about 2.1 people through interactions, 1.4 of them in its community; 100% of its members within 2 hops through interactions, 5 engagements received, reciprocal ties 20%'
     """
     if not len(table):
         return pd.Series([], index=table.index, dtype=object)
@@ -157,10 +171,21 @@ def explain_all(table: pd.DataFrame) -> pd.Series:
     to_others = np.where(bridge, " to other communities", "").astype(object)
     ratio = table.get("engagement_vs_tier", pd.Series(np.nan, index=idx)).astype(float)
     tenths = np.round(ratio.to_numpy(), 1)
-    known = ~np.isnan(tenths)
+    # without a follower count there is no tier to compare with: count what was received
+    tier = table.get("tier", pd.Series("", index=idx)).fillna("unknown").astype(str)
+    no_tier = (tier == "unknown").to_numpy()
+    known = ~np.isnan(tenths) & ~no_tier
     eng = np.full(n, "", dtype=object)
     if known.any():
         eng[known] = _texts_of(tenths[known], lambda v: f", engagement {v:.1f}x its tier")
+    received = table.get("interactions_received", pd.Series(np.nan, index=idx)).astype(float)
+    got = np.round(received.fillna(0).to_numpy())
+    counted = no_tier & (got > 0)
+    if counted.any():
+        eng[counted] = _texts_of(
+            got[counted], lambda v: f", {v:,.0f} engagement{'' if v == 1 else 's'} received"
+        )
+    via = f" through {through}" if through else ""
     flags = table.get("flags", pd.Series("", index=idx)).fillna("").astype(str)
     caution = {
         f: ("; caution: " + ", ".join(_FLAG_WORDS.get(x, x) for x in f.split(";") if x))
@@ -174,7 +199,7 @@ def explain_all(table: pd.DataFrame) -> pd.Series:
         own = _texts_of(np.round(inside.fillna(0).to_numpy(), 1), _people)
         moves = np.array(
             [
-                f"moves about {m}, {o.split(' ')[0]} of them in its community; "
+                f"moves about {m}{via}, {o.split(' ')[0]} of them in its community; "
                 for m, o in zip(moved.tolist(), own.tolist(), strict=True)
             ],
             dtype=object,
@@ -182,7 +207,7 @@ def explain_all(table: pd.DataFrame) -> pd.Series:
     else:
         moves = np.full(n, "", dtype=object)
     text = [
-        f"{a}{b}{c}: {m}{d} of its members within 2 hops{e}, reciprocal ties {f}{g}"
+        f"{a}{b}{c}: {m}{d} of its members within 2 hops{via}{e}, reciprocal ties {f}{g}"
         for a, b, c, m, d, e, f, g in zip(
             lead,
             where,
@@ -245,7 +270,8 @@ def rank_table(net: Network, inputs: pd.DataFrame, scores: pd.DataFrame) -> pd.D
     table["node"] = table.index.to_numpy()
     table = table.take(_rank_order(table["score"].to_numpy(dtype=float), table.index))
     table["rank"] = np.arange(1, len(table) + 1)
-    table["why"] = explain_all(table).to_numpy()
+    through = "interactions" if net.has_interactions and not net.has_follows else None
+    table["why"] = explain_all(table, through=through).to_numpy()
     extra = [c for c in table.columns if c not in RANK_COLUMNS]
     table = table[list(RANK_COLUMNS) + extra].reset_index(drop=True)
     table.attrs = {

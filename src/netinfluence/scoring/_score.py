@@ -207,8 +207,9 @@ def score_inputs(
         Indexed by node id: ``community, community_size, within_module_z, participation,
         role, internal_share, insider, tie_coreness, reach_2hop, community_reach_share,
         expected_reach, followers, tier, tier_band, engagement_rate, engagement_vs_tier,
-        reciprocal_share``, the authenticity measures and flags, ``counted`` (1 for a real
-        account, 0 for one removed from what impact counts: :func:`counted_weights`),
+        interactions_received, reciprocal_share``, the authenticity measures and flags,
+        ``counted`` (1 for a real account, 0 for one removed from what impact counts:
+        :func:`counted_weights`),
         ``impact``, ``impact_se`` and ``impact_in_community``. ``attrs["impact"]`` records how
         impact was estimated (objective, RR sets, relative error of the top).
     """
@@ -286,7 +287,14 @@ def score_inputs(
     with np.errstate(invalid="ignore", divide="ignore"):
         out["community_reach_share"] = np.where(sizes > 1, rc.to_numpy() / (sizes - 1), 0.0)
     out["expected_reach"] = er.to_numpy(dtype=float)
-    for col in ("followers", "tier", "tier_band", "engagement_rate", "engagement_vs_tier"):
+    for col in (
+        "followers",
+        "tier",
+        "tier_band",
+        "engagement_rate",
+        "engagement_vs_tier",
+        "interactions_received",
+    ):
         out[col] = eng[col].to_numpy()
     out["reciprocal_share"] = flags["reciprocity"].to_numpy()  # reciprocity(net), computed once
     for col in flags.columns:

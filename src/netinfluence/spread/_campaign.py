@@ -25,6 +25,7 @@ import pandas as pd
 
 from netinfluence._arrays import unique
 from netinfluence._check import choice, integer, make_rng, positive
+from netinfluence._progress import task
 from netinfluence.errors import InputError
 from netinfluence.metrics import communities, is_insider, roles, set_reach
 from netinfluence.metrics._engagement import _bands, platform_followers
@@ -33,6 +34,7 @@ from netinfluence.spread._diffusion import (
     _VISIT_CELLS,
     _Z95,
     DiffusionModel,
+    RRCost,
     _lt_pick,
     _ptr,
     _simulate,
@@ -469,17 +471,21 @@ def _greedy(
     bounds = oracle.singletons()
     heap = [(-key(float(bounds[v]), int(v)), int(v), -1) for v in np.flatnonzero(eligible & ~taken)]
     heapq.heapify(heap)
-    while heap and len(chosen) < limit:
-        negkey, v, stamp = heapq.heappop(heap)
-        if not fits(v):
-            continue  # the remaining budget only shrinks
-        if stamp == len(chosen):
-            if budget is not None and negkey >= 0:
-                break  # nothing left adds spread: keep the money
-            chosen.append((v, oracle.add(v)))
-            spent += cost[v]
-            continue
-        heapq.heappush(heap, (-key(oracle.gain(v), v), v, len(chosen)))
+    # with a budget alone the number of seeds is known only at the end
+    with task("choosing seeds", k) as tick:
+        tick.update(len(chosen))
+        while heap and len(chosen) < limit:
+            negkey, v, stamp = heapq.heappop(heap)
+            if not fits(v):
+                continue  # the remaining budget only shrinks
+            if stamp == len(chosen):
+                if budget is not None and negkey >= 0:
+                    break  # nothing left adds spread: keep the money
+                chosen.append((v, oracle.add(v)))
+                spent += cost[v]
+                tick.update(len(chosen))
+                continue
+            heapq.heappush(heap, (-key(oracle.gain(v), v), v, len(chosen)))
     return chosen
 
 
@@ -515,6 +521,16 @@ def _log_comb(n: int, k: int) -> float:
     return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
 
 
+#: What to change when IMM's reverse-reachable sets would cost too much.
+_IMM_HINT = (
+    "The spread is far above the epidemic threshold (one account reaches most of the "
+    "network, so every reverse-reachable set is that large): raise epsilon (--epsilon, "
+    "fewer sets), choose a sparser probability model (probability= / --probability "
+    "weighted_cascade, or a smaller constant p / --p), or use method='celf' (--method "
+    "celf) on a small network."
+)
+
+
 def _imm(
     dm: DiffusionModel, *, k_eff: int, epsilon: float, ell: float, rng: np.random.Generator, select
 ) -> tuple[_Coverage, dict]:
@@ -539,6 +555,7 @@ def _imm(
     ptr = np.zeros(1, dtype=np.int64)
     members = np.zeros(0, dtype=np.int32)
     capped = False
+    cost = RRCost(dm, f"campaign planning (IMM, epsilon={epsilon:g})", _IMM_HINT, stored=True)
     for i in range(1, max(int(math.log2(max(n, 2))), 1)):
         x = n / 2.0**i
         theta_i = math.ceil(lam_p / x)
@@ -546,7 +563,7 @@ def _imm(
             theta_i, capped = IMM_MAX_RR_SETS, True
         have = len(ptr) - 1
         if theta_i > have:
-            p2, m2 = rr_sets(dm, theta_i - have, rng)
+            p2, m2 = rr_sets(dm, theta_i - have, rng, cost=cost, held=len(members))
             ptr = np.concatenate([ptr, p2[1:] + ptr[-1]])
             members = np.concatenate([members, m2.astype(np.int32)])
         oracle = _Coverage(n, ptr, members)
@@ -573,7 +590,7 @@ def _imm(
             stacklevel=4,
         )
     del ptr, members
-    p_final, m_final = rr_sets(dm, theta, rng)
+    p_final, m_final = rr_sets(dm, theta, rng, cost=cost)
     info = {
         "rr_sets": theta,
         "lower_bound": lb,
@@ -910,6 +927,7 @@ def plan_campaign(
     if method_name == "auto":
         method_name = "celf" if n <= AUTO_CELF_MAX_NODES else "imm"
     params: dict[str, Any] = {
+        "objective": "awareness",
         "model": dm.model,
         "probability": dm.probability,
         "p": dm.p,

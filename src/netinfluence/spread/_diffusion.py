@@ -25,6 +25,7 @@ from __future__ import annotations
 import itertools
 import logging
 import math
+import time
 import warnings
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
@@ -35,6 +36,8 @@ import pandas as pd
 
 from netinfluence._arrays import sort_order, unique
 from netinfluence._check import choice, fraction, integer, make_rng, renamed
+from netinfluence._limits import check_projected_cost
+from netinfluence._progress import task
 from netinfluence.errors import InputError
 from netinfluence.network import check_layer, directed_pairs, resolve_layer, tie_probability_arrays
 
@@ -66,6 +69,11 @@ _LT_CELLS = 1 << 22  # LT also holds thresholds and accumulated weights per cell
 _EDGE_CHUNK = 1 << 19  # edges drawn per vectorised chunk (keeps work arrays in cache)
 _SKIP_MAX_P = 0.25  # geometric edge skipping where an account's in-edges share p <= this
 _Z95 = 1.959963984540054
+_PILOT_SETS = 32  # RR sets drawn to project the cost of a sampling run
+_PILOT_SEED = 0x5EED  # the pilot's own random stream: the caller's numbers stay untouched
+_BATCH_WALK_BYTES = 1 << 30  # live in-edges one RR batch may walk at once (24 bytes each)
+_STORED_MEMBER_BYTES = 24  # a stored RR member: the member, its copy while the sets grow,
+# and the coverage index built on them (set id, order)
 
 
 # ---------------------------------------------------------------------------- model
@@ -611,28 +619,108 @@ def _rr_batch(
     return members
 
 
+class RRCost:
+    """The projected cost of reverse-reachable sampling, checked before the work is done.
+
+    :meth:`pilot` draws :data:`_PILOT_SETS` sets with a random stream of its own (then
+    discarded, so the caller's results do not change) and measures their mean size and time;
+    :meth:`observe` adds the batches drawn since. :meth:`check` projects the time (seconds
+    per set x sets) and, for sets that are kept (``stored``), the memory (mean set size x
+    sets x 24 bytes) of the planned sets and raises :class:`~netinfluence.errors.InputError`
+    with ``hint`` (the options to change) when either is over the limits of
+    :func:`netinfluence._limits.check_projected_cost`. Far above the epidemic threshold every
+    set is as large as the whole outbreak, which is what this catches.
+    """
+
+    def __init__(self, dm: DiffusionModel, what: str, hint: str, *, stored: bool = False):
+        self.dm, self.what, self.hint, self.stored = dm, what, hint, stored
+        self.sets = 0
+        self.members = 0
+        self.seconds = 0.0
+
+    @property
+    def mean_size(self) -> float:
+        return self.members / self.sets if self.sets else 1.0
+
+    def observe(self, sets: int, members: int, seconds: float) -> None:
+        self.sets += int(sets)
+        self.members += int(members)
+        self.seconds += float(seconds)
+
+    def pilot(self, per: int, roots: np.ndarray | None = None) -> int:
+        """Measure a pilot (once) and return the batch size to use: ``per``, or fewer sets
+        when a batch of ``per`` would walk more live edges than fit in
+        :data:`_BATCH_WALK_BYTES`."""
+        if not self.sets:
+            c = max(1, min(_PILOT_SETS, per))
+            t0 = time.perf_counter()
+            pick = None if roots is None else roots[:c]
+            flat = _rr_batch(
+                self.dm,
+                len(pick) if pick is not None else c,
+                np.random.default_rng(_PILOT_SEED),
+                pick,
+            )
+            self.observe(c, len(flat), time.perf_counter() - t0)
+        walk = self.mean_size * max(self.dm.m / max(self.dm.n, 1), 1.0) * 24.0
+        return max(1, min(per, int(_BATCH_WALK_BYTES // max(walk, 1.0))))
+
+    def check(self, planned: int, held: int = 0) -> None:
+        """Stop if ``planned`` more sets (beside ``held`` members kept already) cost too much."""
+        if planned <= 0 or not self.sets:
+            return
+        mean = self.mean_size
+        memory = (held + planned * mean) * _STORED_MEMBER_BYTES if self.stored else 0.0
+        check_projected_cost(
+            self.what,
+            seconds=planned * self.seconds / self.sets,
+            memory=memory,
+            work=f"{planned:,} reverse-reachable sets of about {mean:,.0f} accounts each "
+            f"(measured on a pilot of {self.sets:,} sets)",
+            hint=self.hint,
+        )
+
+
 def rr_sets(
-    dm: DiffusionModel, count: int, rng: np.random.Generator, *, chunk: int | None = None
+    dm: DiffusionModel,
+    count: int,
+    rng: np.random.Generator,
+    *,
+    chunk: int | None = None,
+    cost: RRCost | None = None,
+    held: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """``count`` reverse-reachable sets as CSR: ``(ptr, members)``, roots first in each set.
 
     A set is sampled by picking a uniform random root and walking the live edges backwards
     (IC: each in-edge live with its probability; LT: one in-edge per account picked with
     its weight). ``n * P(u in RR)`` is the expected spread of ``u`` (Borgs et al. 2014).
+    With ``cost``, the projected cost of the ``count`` sets (beside ``held`` members kept by
+    the caller) is checked after a pilot, before any of them is drawn (:class:`RRCost`).
     """
     n = dm.n
+    per = chunk or count
+    if cost is not None:
+        per = cost.pilot(per)
+        cost.check(count, held)
     ptrs, members = [], []
     done = drawn = 0
-    while done < count:
-        c = chunk or _rr_batch_size(drawn, done, count - done)
-        c = min(c, count - done)
-        flat = _rr_batch(dm, c, rng)
-        drawn += len(flat)
-        sid = flat // n
-        order = np.argsort(sid, kind="stable")
-        members.append((flat[order] % n).astype(np.int32 if n < 2**31 else np.int64))
-        ptrs.append(np.bincount(sid, minlength=c))
-        done += c
+    with task("RR sets", count) as tick:
+        while done < count:
+            c = min(per, count - done)
+            if not chunk:
+                c = min(c, _rr_batch_size(drawn, done, count - done))
+            t0 = time.perf_counter()
+            flat = _rr_batch(dm, c, rng)
+            drawn += len(flat)
+            if cost is not None:
+                cost.observe(c, len(flat), time.perf_counter() - t0)
+            sid = flat // n
+            order = np.argsort(sid, kind="stable")
+            members.append((flat[order] % n).astype(np.int32 if n < 2**31 else np.int64))
+            ptrs.append(np.bincount(sid, minlength=c))
+            done += c
+            tick.update(done)
     sizes = np.concatenate(ptrs) if ptrs else np.zeros(0, dtype=np.int64)
     ptr = np.zeros(len(sizes) + 1, dtype=np.int64)
     np.cumsum(sizes, out=ptr[1:])
@@ -813,14 +901,16 @@ def _simulate(
     per = max(1, min(runs, cells // max(n, 1)))
     sizes, counts, rows = [], np.zeros(n, dtype=np.int64), None
     done = 0
-    while done < runs:
-        b = min(per, runs - done)
-        s, c, r = _forward_batch(dm, pos, b, rng, trace and done == 0)
-        if r is not None:
-            rows = r
-        sizes.append(s)
-        counts += c
-        done += b
+    with task("Monte Carlo runs", runs) as tick:
+        while done < runs:
+            b = min(per, runs - done)
+            s, c, r = _forward_batch(dm, pos, b, rng, trace and done == 0)
+            if r is not None:
+                rows = r
+            sizes.append(s)
+            counts += c
+            done += b
+            tick.update(done)
     return np.concatenate(sizes).astype(float), counts, rows
 
 
@@ -926,6 +1016,15 @@ def expected_spread(
     return out
 
 
+#: What to change when RR sampling of :func:`expected_spread` would cost too much.
+_SPREAD_HINT = (
+    "The spread is far above the epidemic threshold (one account reaches most of the "
+    "network, so every reverse-reachable set is that large): choose a sparser probability "
+    "model (probability= / --probability weighted_cascade, or a smaller constant p / --p), "
+    "or fewer sets (runs= / --runs, max_runs=)."
+)
+
+
 def _rr_estimate(
     dm: DiffusionModel,
     runs: int | None,
@@ -933,8 +1032,15 @@ def _rr_estimate(
     top: float,
     max_runs: int,
     rng: np.random.Generator,
+    *,
+    what: str = "expected_spread",
+    hint: str = _SPREAD_HINT,
 ) -> tuple[np.ndarray, np.ndarray, int, float]:
-    """Per-node spread estimates from RR sets (fixed ``runs`` or adaptive to the rse target)."""
+    """Per-node spread estimates from RR sets (fixed ``runs`` or adaptive to the rse target).
+
+    The projected cost of the planned sets is checked after a pilot and whenever the
+    adaptive target grows (:class:`RRCost`; ``what`` and ``hint`` word the error).
+    """
     n = dm.n
     if n == 0:
         return np.zeros(0), np.zeros(0), 0, 0.0
@@ -944,25 +1050,36 @@ def _rr_estimate(
     # a first batch that does not grow with n; the error of the top is then projected
     # (1/sqrt(R)) and sampling continues only as far as the target needs
     goal = runs if runs is not None else min(max_runs, max(2000, 2 * n_top))
+    cost = RRCost(dm, what, hint)
+    per = cost.pilot(max(goal, max_runs))
+    cost.check(goal)
 
-    def draw(count):
-        nonlocal done, drawn
-        left = count
-        while left > 0:
-            c = _rr_batch_size(drawn, done, left)
-            flat = _rr_batch(dm, c, rng)
-            drawn += len(flat)
-            hits[:] += np.bincount(flat[c:] % n, minlength=n)  # members other than roots
-            left -= c
-            done += c
+    with task("RR sets", goal) as tick:
 
-    draw(goal)
-    rse_top = _top_rse(hits, done, n, n_top)
-    while runs is None and rse_top > rse and done < max_runs:
-        # the relative error falls as 1/sqrt(R): aim 5 % past the projected count
-        need = done * (rse_top / rse) ** 2 * 1.05
-        draw(int(max(1, min(max_runs, max(need, done * 1.2)) - done)))
+        def draw(count):
+            nonlocal done, drawn
+            left = count
+            while left > 0:
+                c = min(per, _rr_batch_size(drawn, done, left))
+                t0 = time.perf_counter()
+                flat = _rr_batch(dm, c, rng)
+                drawn += len(flat)
+                cost.observe(c, len(flat), time.perf_counter() - t0)
+                hits[:] += np.bincount(flat[c:] % n, minlength=n)  # members other than roots
+                left -= c
+                done += c
+                tick.update(done)
+
+        draw(goal)
         rse_top = _top_rse(hits, done, n, n_top)
+        while runs is None and rse_top > rse and done < max_runs:
+            # the relative error falls as 1/sqrt(R): aim 5 % past the projected count
+            need = done * (rse_top / rse) ** 2 * 1.05
+            target = int(max(done + 1, min(max_runs, max(need, done * 1.2))))
+            cost.check(target - done)
+            tick.update(done, target)
+            draw(target - done)
+            rse_top = _top_rse(hits, done, n, n_top)
     if runs is None and rse_top > rse:
         warnings.warn(
             f"expected_spread: relative standard error {rse_top:.3f} of the top "

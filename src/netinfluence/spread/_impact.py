@@ -28,9 +28,16 @@ import pandas as pd
 import scipy.sparse as sp
 
 from netinfluence._check import choice, fraction, integer, make_rng
+from netinfluence._progress import task
 from netinfluence.metrics import FlagRules, reciprocity
 from netinfluence.network import Network, tie_probability_arrays
-from netinfluence.spread._diffusion import DiffusionModel, _rr_batch, _rr_batch_size, _simulate
+from netinfluence.spread._diffusion import (
+    DiffusionModel,
+    RRCost,
+    _rr_batch,
+    _rr_batch_size,
+    _simulate,
+)
 
 __all__ = [
     "OBJECTIVES",
@@ -223,9 +230,11 @@ def sample_awareness(
         nonlocal done, drawn
         left = count
         while left > 0:
-            b = _rr_batch_size(drawn, done, left)
+            b = min(per, _rr_batch_size(drawn, done, left))
             roots = draw_roots(b)
+            start = time.perf_counter()
             flat, ends = _rr_batch(dm, b, rng, roots, levels=True)
+            cost.observe(b, len(flat), time.perf_counter() - start)
             drawn += len(flat)
             deep = flat[ends[1] :] if len(ends) > 1 else flat[:0]
             node = deep % n
@@ -237,6 +246,7 @@ def sample_awareness(
                 kept["sets"] += b
             left -= b
             done += b
+            progress.update(done)
 
     def estimate() -> tuple[np.ndarray, np.ndarray]:
         q = hits / max(done, 1)
@@ -260,14 +270,22 @@ def sample_awareness(
 
     value, se = direct, np.zeros(n)
     if n and total_w > 0 and dm.m:
-        draw(min(max_runs, min_runs or max(2000, n)))
-        value, se = estimate()
-        err = top_rse(value, se)
-        while err > rse and done < max_runs:
-            need = done * (err / rse) ** 2 * 1.05
-            draw(int(max(1, min(max_runs, max(need, done * 1.2)) - done)))
+        goal = min(max_runs, min_runs or max(2000, n))
+        cost = RRCost(dm, "awareness impact", _IMPACT_HINT)
+        per = cost.pilot(max_runs)
+        cost.check(goal)
+        with task("RR sets", goal) as progress:
+            draw(goal)
             value, se = estimate()
             err = top_rse(value, se)
+            while err > rse and done < max_runs:
+                need = done * (err / rse) ** 2 * 1.05
+                more = int(max(1, min(max_runs, max(need, done * 1.2)) - done))
+                cost.check(more)
+                progress.update(done, done + more)
+                draw(more)
+                value, se = estimate()
+                err = top_rse(value, se)
     attrs = {
         "runs": done,
         "rse_top": top_rse(value, se) if n else 0.0,
@@ -381,6 +399,15 @@ def awareness_impact(
         seed=seed,
     )
     return sample.table(labels)
+
+
+#: What to change when awareness impact's RR sampling would cost too much.
+_IMPACT_HINT = (
+    "The tie probabilities are far above the epidemic threshold (one account reaches most "
+    "of the network, so every reverse-reachable set is that large): pass sparser "
+    "probabilities= (the calibrated default netinfluence.network.tie_probability is "
+    "subcritical), or lower min_runs / max_runs."
+)
 
 
 def _check_top(dm, impact, c, k, runs, rng) -> dict:
@@ -608,6 +635,12 @@ def _cascade_batches(mat: sp.csr_matrix, th: np.ndarray, seed_sets: list, batch:
     """
     n = mat.shape[0]
     thr = np.asarray(th, dtype=np.float32)[:, None]
+    with task("threshold cascades", len(seed_sets)) as tick:
+        yield from _batches(mat, n, thr, seed_sets, batch, tick)
+
+
+def _batches(mat, n, thr, seed_sets, batch, tick):
+    """The loop of :func:`_cascade_batches`, telling ``tick`` the sets done."""
     for start in range(0, len(seed_sets), batch):
         sets = seed_sets[start : start + batch]
         x = np.zeros((n, len(sets)), dtype=np.float32)
@@ -624,6 +657,7 @@ def _cascade_batches(mat: sp.csr_matrix, th: np.ndarray, seed_sets: list, batch:
             xa[new] = 1.0
             x[:, active] = xa
             active = active[changed]
+        tick.update(start + len(sets))
         yield start, seeded, x
 
 
@@ -689,30 +723,33 @@ def plan_advocacy(
     chosen: list[int] = []
     rows = []
     current = 0.0
-    for step in range(1, min(k, len(pool)) + 1):
-        left = [int(u) for u in pool if int(u) not in chosen]
-        if current >= float((c > 0).sum()):  # everyone adopts already: no gain left
-            chosen.append(left[0])
+    with task("choosing seeds", min(k, len(pool))) as tick:
+        for step in range(1, min(k, len(pool)) + 1):
+            left = [int(u) for u in pool if int(u) not in chosen]
+            if current >= float((c > 0).sum()):  # everyone adopts already: no gain left
+                chosen.append(left[0])
+                rows.append(
+                    {
+                        "order": step,
+                        "node": net.ids[left[0]],
+                        "marginal_gain": 0.0,
+                        "cumulative_spread": current,
+                    }
+                )
+                tick.update(step)
+                continue
+            sets = [np.array([*chosen, u], dtype=np.int64) for u in left]
+            value = np.mean([_cascade(mat, th, sets) for th in ths], axis=0)
+            best = int(np.argmax(value))
+            chosen.append(left[best])
             rows.append(
                 {
                     "order": step,
-                    "node": net.ids[left[0]],
-                    "marginal_gain": 0.0,
-                    "cumulative_spread": current,
+                    "node": net.ids[left[best]],
+                    "marginal_gain": float(value[best] - current),
+                    "cumulative_spread": float(value[best]),
                 }
             )
-            continue
-        sets = [np.array([*chosen, u], dtype=np.int64) for u in left]
-        value = np.mean([_cascade(mat, th, sets) for th in ths], axis=0)
-        best = int(np.argmax(value))
-        chosen.append(left[best])
-        rows.append(
-            {
-                "order": step,
-                "node": net.ids[left[best]],
-                "marginal_gain": float(value[best] - current),
-                "cumulative_spread": float(value[best]),
-            }
-        )
-        current = float(value[best])
+            current = float(value[best])
+            tick.update(step)
     return pd.DataFrame(rows)
