@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> None:
     rows = []
     for name in args.datasets.split(","):
         t0 = time.perf_counter()
-        net = load(name)
+        net = load(name, undirected=False)  # plans and truth share one network: as published
         c = counted_weights(net)
         plan = plan_advocacy(net, args.k, counted=c, candidates=args.candidates, seed=1)
         adv = net.position(plan["node"].tolist())
