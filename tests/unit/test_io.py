@@ -419,3 +419,13 @@ def test_parquet_with_categorical_ids_reads_like_csv(tmp_path):
     ra, rb = a.load_report.to_frame(), b.load_report.to_frame()
     assert ra.drop(columns="source").equals(rb.drop(columns="source"))
     assert b.load_report.count("dropped") == 1 and b.load_report.count("repaired") == 1
+
+
+@pytest.mark.parametrize("dtype", [object, "string[pyarrow]"])
+def test_ambiguous_dates_same_on_arrow_and_object_text(dtype):
+    from netinfluence.io._clean import ambiguous_dates
+
+    cells = ["01/04/2026", "13/04/2026", "2026-04-01", None, "1", " 02.03.26 10:00"]
+    cells += ["2026-04-01T10:00:00Z", "04/04/2026", "3-5-2026", "12/11/26T08:00"]
+    got = ambiguous_dates(pd.Series(cells, dtype=dtype)).tolist()
+    assert got == [True, False, False, False, False, True, False, False, True, True]

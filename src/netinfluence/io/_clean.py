@@ -226,6 +226,20 @@ def ambiguous_dates(values: pd.Series) -> np.ndarray:
         return np.zeros(len(values), dtype=bool)
     if pd.api.types.is_datetime64_any_dtype(values):
         return np.zeros(len(values), dtype=bool)
+    arr = _arrow_strings(values)
+    if arr is not None:
+        import pyarrow.compute as pc
+
+        # Arrow-backed text: only cells shaped like a day/month date go through the regex
+        # (ISO timestamps never do; 1.5 x 10^6 of them took 3.5 s the pandas way)
+        shaped = pc.fill_null(pc.match_substring_regex(arr, _DAY_MONTH.pattern), False)
+        mask = shaped.to_numpy(zero_copy_only=False).astype(bool)
+        out = np.zeros(len(values), dtype=bool)
+        if mask.any():
+            out[mask] = ambiguous_dates(
+                pd.Series(np.asarray(values, dtype=object)[mask], dtype=object)
+            )
+        return out
     text = values.astype(object).where(~pd.isna(values), "").astype(str)
     parts = text.str.extract(_DAY_MONTH)
     a = pd.to_numeric(parts[0], errors="coerce").to_numpy(dtype=float)
