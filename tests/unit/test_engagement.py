@@ -83,6 +83,18 @@ def test_reciprocity_counts_follow_and_engagement_ties():
     # a: ties with b (mutual follow), c (c follows a, a replies to c: mutual), d (one way)
     assert r["a"] == pytest.approx(2 / 3)
     assert r["b"] == 1.0 and r["d"] == 0.0
+    net.edge_arrays("ties")  # once the tie layer is built, reciprocity reads its pairs
+    pd.testing.assert_series_equal(reciprocity(net), r)
+
+
+def test_reciprocity_from_the_tie_layer_equals_the_union_of_layers():
+    from netinfluence.datasets import load_sample
+
+    fresh = load_sample()
+    assert not fresh.is_cached(("edges", "ties"))
+    before = reciprocity(fresh)
+    fresh.edge_arrays("ties")
+    pd.testing.assert_series_equal(reciprocity(fresh), before)
 
 
 def test_reciprocity_matches_networkx_on_follows(tricky_net):

@@ -224,14 +224,19 @@ def reciprocity(net: Network) -> pd.Series:
     [0.5, 1.0, 0.0]
     """
     n = net.n_nodes
-    fs, fd, _ = net.edge_arrays("follows")
-    is_, id_, _ = net.edge_arrays("interactions")
-    s = np.concatenate([fs, is_]).astype(np.int64)
-    d = np.concatenate([fd, id_]).astype(np.int64)
+    if net.is_cached(("edges", "ties")):
+        # the tie layer is the union of both layers' distinct pairs: no second union
+        s, d, _ = net.edge_arrays("ties")
+        s, d = s.astype(np.int64), d.astype(np.int64)
+    else:
+        fs, fd, _ = net.edge_arrays("follows")
+        is_, id_, _ = net.edge_arrays("interactions")
+        s = np.concatenate([fs, is_]).astype(np.int64)
+        d = np.concatenate([fd, id_]).astype(np.int64)
+        directed_keys = unique(s * n + d)
+        s, d = directed_keys // n, directed_keys % n
     if not len(s):
         return net.series(np.zeros(n), "reciprocity")
-    directed_keys = unique(s * n + d)
-    s, d = directed_keys // n, directed_keys % n
     lo, hi = np.minimum(s, d), np.maximum(s, d)
     # each distinct directed pair once: an unordered pair seen twice is mutual
     pair_keys, seen = unique(lo * n + hi, return_counts=True)
