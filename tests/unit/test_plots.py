@@ -308,3 +308,15 @@ def test_tiny_and_empty_inputs_still_draw():
     assert fig.axes[0].get_title().startswith("Community map: 0 accounts")
     assert isinstance(plots.degree_distributions(empty), Figure)
     assert COMPONENTS  # the breakdown's component list is the scoring module's
+
+
+def test_handles_the_plot_font_cannot_draw_are_labelled_by_id(analysis):
+    """A handle in a script the font lacks would draw as empty boxes (and warn): the plots
+    label that account by its id instead."""
+    ranked = analysis.ranked.copy()
+    first = ranked.index[ranked["rank"] == 1][0]
+    ranked.loc[first, "handle"] = "@\ubbfc\uc9c0"  # Hangul: not in DejaVu Sans
+    fig = plots.score_vs_followers(ranked)
+    png_pixels(fig)  # drawing raises on a missing glyph (warnings are errors here)
+    text = all_text(fig)
+    assert "\ubbfc" not in text and str(ranked.loc[first, "node"]) in text

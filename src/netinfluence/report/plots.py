@@ -19,6 +19,7 @@ function                        shows
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -160,12 +161,30 @@ def _check_count(name: str, value, minimum: int = 0) -> int:
 
 
 def _display_names(table: pd.DataFrame) -> list[str]:
-    """``handle`` where it is a non-empty string, else the node id as text."""
+    """``handle`` where it is a non-empty string the plot font can draw, else the node id as
+    text (a handle in a script the font lacks would show as empty boxes)."""
     handles = table["handle"] if "handle" in table.columns else pd.Series(None, index=table.index)
     return [
-        h if isinstance(h, str) and h else str(n)
+        h if isinstance(h, str) and h and _drawable(h) else str(n)
         for h, n in zip(handles, table["node"], strict=True)
     ]
+
+
+@functools.lru_cache(maxsize=1)
+def _plot_font():
+    from matplotlib import font_manager
+
+    return font_manager.get_font(font_manager.findfont(font_manager.FontProperties()))
+
+
+def _drawable(text: str) -> bool:
+    """Whether the default plot font has a glyph for every character of ``text``.
+
+    >>> _drawable("@anna_k"), _drawable("@\ubbfc\uc9c0")
+    (True, False)
+    """
+    font = _plot_font()
+    return all(ch.isspace() or font.get_char_index(ord(ch)) != 0 for ch in text)
 
 
 # ------------------------------------------------------------------- score against followers
