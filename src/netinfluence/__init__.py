@@ -58,6 +58,7 @@ _LAZY = {
     "expected_spread": "netinfluence.spread",
     "plan_campaign": "netinfluence.spread",
     "write_html_report": "netinfluence.report",
+    "report_progress": "netinfluence._progress",
 }
 
 __all__ = [

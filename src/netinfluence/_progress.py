@@ -45,6 +45,16 @@ def report_progress(callback: ProgressCallback | None) -> Iterator[None]:
 
     ``callback(label, done, total)`` is called when a job starts, as it advances and once
     more when it ends (with ``done == total``). ``None`` silences reporting in the block.
+
+    Examples
+    --------
+    >>> import netinfluence as ni
+    >>> seen = []
+    >>> net = ni.Network.from_edges([("b", "a"), ("c", "b")])
+    >>> with ni.report_progress(lambda label, done, total: seen.append(label)):
+    ...     _ = ni.expected_spread(net, runs=1000, seed=0)
+    >>> "RR sets" in seen
+    True
     """
     if callback is not None and not callable(callback):
         from netinfluence.errors import InputError
