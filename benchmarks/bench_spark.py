@@ -16,6 +16,7 @@ Usage (from the repository root, with ``pip install -e '.[spark]'`` and Java 17)
 
     python benchmarks/bench_spark.py --sizes 1e5,1e6
     python benchmarks/bench_spark.py --sizes 1e7 --skip-memory --driver-memory 12g
+    python benchmarks/bench_spark.py --sizes 1e6 --shape heavy   # inputs/heavy-1e6
 
 Results go to ``benchmarks/results/spark-<size>.json`` and ``.md``. Nothing here is collected
 by pytest.
@@ -131,7 +132,7 @@ def run_spark(folder: Path, args) -> tuple[dict, dict]:
     OUT.mkdir(parents=True, exist_ok=True)
     import pyarrow.parquet as pq
 
-    pq.write_table(arrow, OUT / f"spark-metrics-{folder.name}.parquet")  # for inspection
+    pq.write_table(arrow, OUT / f"spark-metrics-{folder.name}{args.tag}.parquet")  # inspection
     local = arrow.to_pandas().set_index("node")
     facts = {
         "session_start": start,
@@ -166,14 +167,23 @@ def agreement(mem: dict, sp: dict, seed: int) -> dict:
     same = score_inputs(net, labels=labels, seed=seed)
     scores = citizen_score(net, inputs=same)
     out["memory_score_with_spark_labels_seconds"] = time.perf_counter() - t
-    top_spark = set(s["score"].sort_values(ascending=False, kind="mergesort").index[:50])
-    top_same = set(scores["score"].sort_values(ascending=False, kind="mergesort").index[:50])
-    top_leiden = set(
-        mem["scores"]["score"].sort_values(ascending=False, kind="mergesort").index[:50]
-    )
+
+    def top(values: pd.Series) -> set:
+        return set(values.sort_values(ascending=False, kind="mergesort").index[:50])
+
+    # Spark ranks by the composite (the impact estimate is not on Spark): compare it with the
+    # in-memory composite, with Spark's communities and with the default (Leiden) ones
+    top_spark = top(s["score"])
+    top_same = top(scores["composite"])
+    top_leiden = top(mem["scores"]["composite"])
     out["top50_overlap_same_labels"] = len(top_spark & top_same)
     out["top50_overlap_vs_leiden"] = len(top_spark & top_leiden)
-    out["score_max_abs_diff_same_labels"] = float(np.abs(s["score"] - scores["score"]).max())
+    out["top50_memory_spark_labels_vs_leiden"] = len(top_same & top_leiden)
+    out["top50_overlap_vs_memory_impact_score"] = len(top_spark & top(mem["scores"]["score"]))
+    out["score_max_abs_diff_same_labels"] = float(np.abs(s["score"] - scores["composite"]).max())
+    # how much Leiden itself moves the composite's top 50: another seed
+    other = citizen_score(net, inputs=score_inputs(net, seed=seed + 1))
+    out["top50_memory_leiden_seed_vs_next_seed"] = len(top_leiden & top(other["composite"]))
     from netinfluence.metrics import compare_partitions
 
     out["communities_spark"] = int(labels.nunique())
@@ -232,6 +242,27 @@ def _md(size: str, meta: dict, memory: dict | None, spark: dict, agree: dict | N
         f"JVM CPU during the Spark run: {spark['jvm_cpu_seconds']:,.0f} s. "
         f"Session start {spark['session_start']:.1f} s (not counted).",
     ]
+    per_round = []
+    for name, key, count in (
+        ("PageRank", "pagerank_round_seconds", "pagerank_rounds"),
+        ("label propagation", "lpa_round_seconds", "lpa_rounds"),
+        ("k-cores", "core_round_seconds", "core_rounds"),
+    ):
+        secs = spark.get(key)
+        if secs:
+            per_round.append(
+                f"| {name} | {spark.get(count)} | {sum(secs):,.1f} | {np.mean(secs):.2f} | "
+                f"{np.median(secs):.2f} | {max(secs):.2f} |"
+            )
+    if per_round:
+        lines += [
+            "",
+            "Rounds, timed one by one (the three chains share the cores while they overlap):",
+            "",
+            "| step | rounds | seconds in rounds | mean s/round | median | max |",
+            "|---|---|---:|---:|---:|---:|",
+            *per_round,
+        ]
     if agree:
         lines += [
             "",
@@ -257,13 +288,26 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="run the metric chains one after the other (metrics(concurrent=False))",
     )
+    ap.add_argument(
+        "--shape",
+        default="planted",
+        choices=generate.SHAPES,
+        help="benchmark graph shape: the planted graph (inputs/<size>) or the heavy-tailed one "
+        "(inputs/heavy-<size>, results spark-heavy-<size>)",
+    )
     ap.add_argument("--tag", default="", help="suffix of the result file names")
+    ap.add_argument(
+        "--agreement-only",
+        action="store_true",
+        help="recompute the agreement of an earlier run from its saved Spark table "
+        "(out/spark-metrics-<folder><tag>.parquet) and result file",
+    )
     args = ap.parse_args(argv)
     RESULTS.mkdir(parents=True, exist_ok=True)
     for text in args.sizes.split(","):
         edges = generate.parse_size(text.strip())
-        size = generate.size_label(edges)
-        folder = generate.ensure(edges, seed=args.seed)
+        size = generate.folder_name(edges, args.shape)
+        folder = generate.ensure(edges, seed=args.seed, shape=args.shape)
         meta = json.loads((folder / "meta.json").read_text())
         print(f"[{size}] inputs {folder}", flush=True)
         memory = mem = None
@@ -274,6 +318,16 @@ def main(argv: list[str] | None = None) -> None:
                 f"{memory['load']:.1f} s load",
                 flush=True,
             )
+        if args.agreement_only:
+            if mem is None:
+                raise SystemExit(
+                    "--agreement-only compares with the in-memory run: drop --skip-memory"
+                )
+            record = json.loads((RESULTS / f"spark-{size}{args.tag}.json").read_text())
+            saved = pd.read_parquet(OUT / f"spark-metrics-{folder.name}{args.tag}.parquet")
+            spark, sp = record["spark"], {"table": saved.set_index("node")}
+            _write(size, args.tag, meta, memory, spark, agreement(mem, sp, args.seed))
+            continue
         load = " ".join(f"{x:.2f}" for x in os.getloadavg())
         spark, sp = run_spark(folder, args)
         spark.update(
@@ -289,19 +343,18 @@ def main(argv: list[str] | None = None) -> None:
             flush=True,
         )
         agree = agreement(mem, sp, args.seed) if mem is not None else None
-        record = {
-            "size": size,
-            "meta": meta,
-            "memory_seconds": memory,
-            "spark": spark,
-            "agreement": agree,
-        }
-        (RESULTS / f"spark-{size}{args.tag}.json").write_text(
-            json.dumps(record, indent=2, default=str) + "\n", encoding="utf-8"
-        )
-        md = _md(size, meta, memory, spark, agree)
-        (RESULTS / f"spark-{size}{args.tag}.md").write_text(md, encoding="utf-8")
-        print(md, flush=True)
+        _write(size, args.tag, meta, memory, spark, agree)
+
+
+def _write(size: str, tag: str, meta: dict, memory, spark: dict, agree) -> None:
+    record = {"size": size, "meta": meta, "memory_seconds": memory, "spark": spark}
+    record["agreement"] = agree
+    (RESULTS / f"spark-{size}{tag}.json").write_text(
+        json.dumps(record, indent=2, default=str) + "\n", encoding="utf-8"
+    )
+    md = _md(size, meta, memory, spark, agree)
+    (RESULTS / f"spark-{size}{tag}.md").write_text(md, encoding="utf-8")
+    print(md, flush=True)
 
 
 if __name__ == "__main__":

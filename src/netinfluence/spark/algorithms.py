@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import time
 import warnings
 from typing import TYPE_CHECKING
 
@@ -95,14 +96,21 @@ def degrees(g: SparkGraph) -> DataFrame:
 # ---------------------------------------------------------------------------------- PageRank
 
 
-def pagerank(g: SparkGraph, *, damping: float, tol: float, max_iter: int) -> tuple[DataFrame, int]:
+def pagerank(
+    g: SparkGraph, *, damping: float, tol: float, max_iter: int, trace: list | None = None
+) -> tuple[DataFrame, int]:
     """``vid, pagerank`` by power iteration on the follower -> followed graph.
 
     ``x_i = d (sum_{j follows i} x_j / s_j + D / n) + (1 - d) / n`` with ``s_j`` the number
     of accounts ``j`` follows and ``D`` the rank held by accounts that follow nobody (spread
     uniformly, as networkx and :func:`netinfluence.metrics.pagerank` do). Stops when the L1
     change falls below ``tol`` or after ``max_iter`` rounds (RuntimeWarning). Returns the rank
-    (normalised to sum 1) and the number of rounds.
+    (normalised to sum 1) and the number of rounds; ``trace``, when given, gets one
+    ``(seconds, L1 change)`` pair per round.
+
+    The L1 error of the result is below ``tol d / (1 - d)``; what ``tol`` the ranking needs is
+    measured in ``docs/spark.md`` (at 1e-6, the engine's default, the top 500 of the 10^6
+    benchmark graphs no longer change, and the largest per-node error is ~2e-7).
 
     A round: join the rank vector to the edges on the follower, aggregate on the followed
     account (edges are pre-partitioned by it, so with a broadcast vector a round is one stage),
@@ -129,6 +137,7 @@ def pagerank(g: SparkGraph, *, damping: float, tol: float, max_iter: int) -> tup
     rounds, converged = 0, False
     try:
         for rounds in range(1, max_iter + 1):
+            started = time.perf_counter()
             vec = state.select(
                 f.col("vid").alias("dst"), f.col("x").alias("xj"), f.col("dangling").alias("dj")
             )
@@ -156,6 +165,8 @@ def pagerank(g: SparkGraph, *, damping: float, tol: float, max_iter: int) -> tup
             state = nxt.drop("old")
             dangling, change = row[0] or 0.0, row[1]
             logger.debug("pagerank round %d: L1 change %.3g", rounds, change)
+            if trace is not None:
+                trace.append((round(time.perf_counter() - started, 3), float(change)))
             if change < tol:
                 converged = True
                 break
@@ -180,7 +191,15 @@ COMMUNITY_METHODS = ("lpam", "lpa")
 
 
 def label_propagation(
-    g: SparkGraph, layer: str, *, method: str, seed: int, max_iter: int, max_levels: int = 10
+    g: SparkGraph,
+    layer: str,
+    *,
+    method: str,
+    seed: int,
+    max_iter: int,
+    max_levels: int = 10,
+    settle_share: float = 0.0,
+    trace: list | None = None,
 ) -> tuple[DataFrame, dict]:
     """``vid, community`` by label propagation; labels 0..k-1 by decreasing size.
 
@@ -189,8 +208,9 @@ def label_propagation(
     *unsettled* when its own label does not have the top score; a pseudo-random part of the
     unsettled nodes (``xxhash64(vid, seed, level, round)``) adopts the top label, ties going
     to the smallest label. Updating only part of the nodes per round breaks the two-cycles of
-    synchronous propagation. A level ends when no node is unsettled (or after ``max_iter``
-    rounds, with a RuntimeWarning). Scores are rounded to 1e-9 so that the floating-point
+    synchronous propagation. A level ends when at most ``settle_share`` of its nodes are
+    unsettled (0: none; those few keep their labels) or after ``max_iter`` rounds, with a
+    RuntimeWarning. Scores are rounded to 1e-9 so that the floating-point
     summation order cannot decide a tie.
 
     ``method="lpa"``: the score of label ``L`` is the summed weight ``w_iL`` of the
@@ -209,7 +229,9 @@ def label_propagation(
 
     Cost per round: one job, i.e. one pass over the level's edges joined with the labels and
     two aggregations on the node the edges are partitioned by (plus, for ``lpam``, one small
-    aggregation per label). Returns labels and facts (levels, rounds per level, converged).
+    aggregation per label). Returns labels and facts (levels, rounds per level, converged);
+    ``trace``, when given, gets one ``(level, seconds, unsettled nodes, level's nodes)`` tuple
+    per round.
     """
     f = _f()
     lpam = method == "lpam"
@@ -227,8 +249,19 @@ def label_propagation(
     facts: dict = {"method": method, "rounds": [], "converged": True}
     levels = 1 if not lpam else max_levels
     for level in range(levels):
+        size = g.n if level == 0 else nodes.count()
         labels, rounds, converged, moved = _propagate(
-            g, nodes, edges, m2=m2, lpam=lpam, seed=seed, level=level, max_iter=max_iter
+            g,
+            nodes,
+            edges,
+            m2=m2,
+            lpam=lpam,
+            seed=seed,
+            level=level,
+            max_iter=max_iter,
+            settle=int(settle_share * size),
+            size=size,
+            trace=trace,
         )
         facts["rounds"].append(rounds)
         facts["converged"] &= converged
@@ -275,9 +308,13 @@ def _propagate(
     seed: int,
     level: int,
     max_iter: int,
+    settle: int = 0,
+    size: int = 0,
+    trace: list | None = None,
 ) -> tuple[DataFrame, int, bool, bool]:
     """One level of label propagation on the graph ``nodes (v, k)``, ``edges (node, nbr, w)``.
 
+    The level ends when at most ``settle`` nodes are unsettled (they keep their labels).
     Returns ``(v, label)``, the rounds run, whether it settled, and whether any label moved.
     """
     f = _f()
@@ -294,6 +331,7 @@ def _propagate(
     rounds, converged, moved = 0, False, False
     try:
         for rounds in range(1, max_iter + 1):
+            started = time.perf_counter()
             nbr = labels.select(f.col("v").alias("nbr"), f.col("label").alias("nl"))
             own = labels.select(f.col("v").alias("node"), f.col("label").alias("own"), "k")
             sums = (
@@ -336,7 +374,9 @@ def _propagate(
             )
             left = nxt.agg(f.sum(f.col("unsettled").cast("long"))).collect()[0][0] or 0
             logger.debug("label propagation level %d round %d: %d unsettled", level, rounds, left)
-            if left == 0:
+            if trace is not None:
+                trace.append((level, round(time.perf_counter() - started, 3), int(left), size))
+            if left <= settle:
                 converged = True
                 break
             moved = True
@@ -434,7 +474,12 @@ FRONTIER_MIN_EDGES = 20_000_000
 
 
 def coreness(
-    g: SparkGraph, layer: str, *, max_iter: int, frontier_share: float = 0.2
+    g: SparkGraph,
+    layer: str,
+    *,
+    max_iter: int,
+    frontier_share: float = 0.2,
+    trace: list | None = None,
 ) -> tuple[DataFrame, int]:
     """``vid, tie_coreness``: k-core number of the undirected pattern of ``layer``.
 
@@ -448,7 +493,8 @@ def coreness(
     picked from the cached adjacency with a broadcast semi-join) and merges the new values
     in. A round is one job: the values joined to the
     edges and one ``groupBy`` taking the H-index of the sorted ``collect_list``. Returns the
-    values and the rounds run (tens in practice; the tail rounds touch few nodes).
+    values and the rounds run (tens in practice; the tail rounds touch few nodes); ``trace``,
+    when given, gets one ``(seconds, changed nodes)`` pair per round.
     """
     f = _f()
     parts = _partitions(g)
@@ -472,6 +518,7 @@ def coreness(
     limit = frontier_share * g.n if big else -1.0
     try:
         for rounds in range(1, max_iter + 1):
+            started = time.perf_counter()
             vals = h.select(f.col("vid").alias("nbr"), f.col("h").alias("hn"))
             rows = adj
             if changed_nodes is not None:
@@ -500,6 +547,8 @@ def coreness(
             changed = nxt.agg(f.sum(f.col("chg").cast("long"))).collect()[0][0] or 0
             h = nxt.drop("chg")
             logger.debug("coreness round %d: %d changed", rounds, changed)
+            if trace is not None:
+                trace.append((round(time.perf_counter() - started, 3), int(changed)))
             if changed == 0:
                 converged = True
                 break
