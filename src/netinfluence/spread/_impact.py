@@ -466,45 +466,6 @@ def threshold_matrix(net: Network, counted) -> tuple[sp.csr_matrix, np.ndarray]:
     return mat, can
 
 
-def threshold_cascade(
-    mat: sp.csr_matrix,
-    can: np.ndarray,
-    seed_sets: list[np.ndarray],
-    *,
-    threshold: float = ADVOCACY_THRESHOLD,
-    batch: int = 256,
-    max_rounds: int = 200,
-) -> np.ndarray:
-    """Final adopters (seeds included) of a deterministic fractional-threshold cascade per set.
-
-    An account adopts once the share of the accounts it is exposed to that adopted reaches
-    ``threshold`` (Centola 2010; Watts 2002). Sets advance together as the columns of one
-    sparse-dense product; finished sets drop out.
-    """
-    n = mat.shape[0]
-    out = np.zeros(len(seed_sets))
-    th = np.where(can, threshold, np.inf).astype(np.float32)[:, None]
-    for i in range(0, len(seed_sets), batch):
-        sets = seed_sets[i : i + batch]
-        x = np.zeros((n, len(sets)), dtype=np.float32)
-        for j, s in enumerate(sets):
-            x[s, j] = 1.0
-        active = np.arange(len(sets))
-        rounds = 0
-        while len(active) and rounds < max_rounds:
-            xa = x[:, active]
-            new = ((mat @ xa) >= th) & (xa == 0)
-            changed = new.any(axis=0)
-            if not changed.any():
-                break
-            xa[new] = 1.0
-            x[:, active] = xa
-            active = active[changed]
-            rounds += 1
-        out[i : i + len(sets)] = x.sum(axis=0)
-    return out
-
-
 def advocacy_impact(
     net: Network,
     *,
@@ -618,10 +579,12 @@ def threshold_spread(
     return total / draws
 
 
-def _cascade(mat: sp.csr_matrix, th: np.ndarray, seed_sets: list[np.ndarray]) -> np.ndarray:
+def _cascade(
+    mat: sp.csr_matrix, th: np.ndarray, seed_sets: list[np.ndarray], batch: int = 256
+) -> np.ndarray:
     """Final adopters of a threshold cascade per seed set (thresholds per account)."""
     out = np.zeros(len(seed_sets))
-    for start, _, final in _cascade_batches(mat, th, seed_sets):
+    for start, _, final in _cascade_batches(mat, th, seed_sets, batch):
         out[start : start + final.shape[1]] = final.sum(axis=0)
     return out
 

@@ -38,6 +38,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from netinfluence.spread._impact import _cascade
+
 __all__ = [
     "TieGraph",
     "branching_ratio",
@@ -431,25 +433,9 @@ def threshold_truth(
         th = rng.uniform(theta[0], theta[1], n).astype(np.float32)
         th[g.blocked] = np.inf
         th[k_in == 0] = np.inf
-        for i in range(0, len(live), batch):
-            cols = live[i : i + batch]
-            x = np.zeros((n, len(cols)), dtype=np.float32)
-            for j, s in enumerate(cols):
-                x[seeds_of[s], j] = 1.0
-            active = np.arange(len(cols))
-            while len(active):
-                xa = x[:, active]
-                expo = mat @ xa
-                new = (expo >= th[:, None]) & (xa == 0)
-                changed = new.any(axis=0)
-                if not changed.any():
-                    break
-                xa[new] = 1.0
-                x[:, active] = xa
-                active = active[changed]
-            adopted = x.sum(axis=0)
-            total[cols] += adopted - sizes[cols]
-            reached_global[cols] += adopted >= 0.1 * len(live)
+        adopted = _cascade(mat, th, [seeds_of[s] for s in live.tolist()], batch)
+        total[live] += adopted - sizes[live]
+        reached_global[live] += adopted >= 0.1 * len(live)
     adopters = total / runs
     adopters[g.blocked] = 0.0
     out = pd.DataFrame({"adopters": adopters, "seed_set": sizes}, index=g.ids)
