@@ -26,6 +26,7 @@ from netinfluence.cli._common import (
     UsersOpt,
     _console,
     handle_errors,
+    input_files,
     load_inputs,
     print_load_report,
     print_ranked,
@@ -291,16 +292,9 @@ def rank_cmd(
             graph_out=graph_out,
             objective=objective,
             insiders_only=insiders_only,
-            inputs={
-                "follows": follows,
-                "interactions": interactions,
-                "users": users,
-                "edges": edges,
-                "graph": graph,
-                "posts": posts,
-                "exclude": exclude,
-                "weights": weights,
-            },
+            inputs=input_files(
+                follows, interactions, users, edges, graph, posts, exclude=exclude, weights=weights
+            ),
             progress=progress,
         )
     print_load_report(net, ctx)
@@ -411,15 +405,7 @@ def communities_cmd(
         f"{out}.meta.json",
         net=net,
         parameters={"method": method, "resolution": resolution, "seed": seed},
-        inputs={
-            "follows": follows,
-            "interactions": interactions,
-            "users": users,
-            "edges": edges,
-            "graph": graph,
-            "posts": posts,
-            "truth": truth,
-        },
+        inputs=input_files(follows, interactions, users, edges, graph, posts, truth=truth),
         extra={
             "modularity": quality.attrs.get("modularity"),
             "coverage": quality.attrs.get("coverage"),

@@ -30,6 +30,7 @@ from netinfluence.cli._common import (
     UsersOpt,
     _console,
     handle_errors,
+    input_files,
     interaction_sources,
     load_inputs,
     print_load_report,
@@ -243,18 +244,6 @@ def _print_table(
     _console().print(view)
 
 
-def _inputs(follows, interactions, users, edges, graph, posts=None, **more):
-    return {
-        "follows": follows,
-        "interactions": interactions,
-        "users": users,
-        "edges": edges,
-        "graph": graph,
-        "posts": posts,
-        **more,
-    }
-
-
 # ----------------------------------------------------------------------------- plan
 
 
@@ -405,7 +394,7 @@ def plan_cmd(
         f"{out}.meta.json",
         net=net,
         parameters=plan.parameters,
-        inputs=_inputs(
+        inputs=input_files(
             follows, interactions, users, edges, graph, posts, costs=costs, exclude=exclude
         ),
         extra={"summary": plan.summary.to_dict()},
@@ -572,7 +561,7 @@ def simulate_cmd(
             f"{out}.meta.json",
             net=net,
             parameters=params,
-            inputs=_inputs(follows, interactions, users, edges, graph, posts, seeds=seeds),
+            inputs=input_files(follows, interactions, users, edges, graph, posts, seeds=seeds),
             extra={"summary": summary.to_dict("records")},
         )
     print_load_report(net, ctx)
@@ -670,7 +659,7 @@ def validate_cmd(
         f"{out}.meta.json",
         net=net,
         parameters=params,
-        inputs=_inputs(follows, interactions, users, edges, graph, posts),
+        inputs=input_files(follows, interactions, users, edges, graph, posts),
     )
     if plot is not None:
         written["plot"] = save_figure(plot_validation(table), plot)

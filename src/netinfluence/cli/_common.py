@@ -251,6 +251,19 @@ DateFormatOpt = Annotated[
 ]
 
 
+def input_files(follows, interactions, users, edges, graph, posts=None, **more) -> dict:
+    """The input paths a command records in its ``.meta.json`` (hashed by ``write_meta``)."""
+    return {
+        "follows": follows,
+        "interactions": interactions,
+        "users": users,
+        "edges": edges,
+        "graph": graph,
+        "posts": posts,
+        **more,
+    }
+
+
 def load_inputs(
     follows,
     interactions,

@@ -27,6 +27,7 @@ from netinfluence.cli._common import (
     UndirectedOpt,
     UsersOpt,
     handle_errors,
+    input_files,
     load_inputs,
     print_load_report,
     quiet,
@@ -188,16 +189,9 @@ def report_cmd(
                 "weights": (score_weights or ScoreWeights()).to_dict(),
                 "reach_method": analysis.inputs.attrs.get("reach_method"),
             },
-            inputs={
-                "follows": follows,
-                "interactions": interactions,
-                "users": users,
-                "edges": edges,
-                "graph": graph,
-                "posts": posts,
-                "weights": weights,
-                "costs": costs,
-            },
+            inputs=input_files(
+                follows, interactions, users, edges, graph, posts, weights=weights, costs=costs
+            ),
             extra={"timings_seconds": analysis.timings},
         )
     print_load_report(net, ctx)
