@@ -313,11 +313,9 @@ def score_inputs(
 ADVOCACY_ALL_MAX = 20_000
 
 
-#: RR sets per account the score may draw at most (above 2 x 10^6 sets in all). With the
-#: first hop exact, the error of the top accounts depends on sets per account, not on size:
-#: on the 10^6-edge benchmark graph (10^5 accounts) 10 per account gave a mean relative
-#: error of 4.2 % over the top 100 (94 of the true top 100 found), 20 per account 3.0 % (95),
-#: against a 200-per-account reference; 10 halves the largest runs' sampling time.
+#: RR sets per account the score may draw at most (above 2 x 10^6 sets in all): with the
+#: first hop exact, the top accounts' error depends on sets per account, not on size
+#: (benchmarks/results/design-measurements.md).
 RR_SETS_PER_ACCOUNT = 10
 
 

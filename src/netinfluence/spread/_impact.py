@@ -147,7 +147,6 @@ class AwarenessSample:
     split_nodes: np.ndarray
     split_roots: np.ndarray
     split_sets: int
-    runs: int
     attrs: dict = field(default_factory=dict)
 
     def table(self, labels=None) -> pd.DataFrame:
@@ -307,7 +306,6 @@ def sample_awareness(
         split_nodes=np.concatenate(split_n) if split_n else np.zeros(0, small),
         split_roots=np.concatenate(split_r) if split_r else np.zeros(0, small),
         split_sets=kept["sets"],
-        runs=done,
         attrs=attrs,
     )
 
