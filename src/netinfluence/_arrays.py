@@ -1,4 +1,5 @@
-"""Sort-based replacements for ``np.unique`` and ``np.isin`` on large integer key arrays.
+"""Sort-based replacements for ``np.unique`` and ``np.isin`` on large integer key arrays, and
+the page-size setting of the command line's large temporaries.
 
 numpy's hash-based versions are about 10x slower on 10^7 keys here (cache misses), so every
 edge-proportional de-duplication goes through these functions, and edge-proportional sorts
@@ -7,6 +8,8 @@ sort). The measurements are in ``benchmarks/results/design-measurements.md``.
 """
 
 from __future__ import annotations
+
+import os
 
 import numpy as np
 
@@ -105,3 +108,27 @@ def isin(values, candidates) -> np.ndarray:
     found = np.empty(len(values), dtype=bool)
     found[order] = found_sorted
     return found
+
+
+def avoid_huge_pages() -> None:
+    """Stop numpy asking the kernel for transparent huge pages, in this process and the
+    processes it starts (the Leiden process reads the variable when it imports numpy).
+
+    The pipeline allocates and frees many edge-sized temporaries. Where the kernel compacts
+    memory on demand for regions advised to use huge pages (``defrag=madvise``, a common
+    default), a fresh temporary can wait for that compaction: system CPU that costs more
+    than the fewer TLB misses save (benchmarks/results/design-measurements.md). Only the
+    command line calls this, so importing the library leaves numpy's setting alone; an
+    explicit ``NUMPY_MADVISE_HUGEPAGE`` in the environment is kept.
+
+    Examples
+    --------
+    >>> avoid_huge_pages()  # doctest: +SKIP
+    """
+    if os.environ.get("NUMPY_MADVISE_HUGEPAGE"):
+        return  # the user chose
+    os.environ["NUMPY_MADVISE_HUGEPAGE"] = "0"
+    core = getattr(np, "_core", None) or getattr(np, "core", None)
+    setter = getattr(getattr(core, "multiarray", None), "_set_madvise_hugepage", None)
+    if setter is not None:  # numpy's own switch for the env variable, after import
+        setter(False)

@@ -399,6 +399,28 @@ def test_two_hop_summary_falls_back_above_the_path_limit(monkeypatch):
         assert got.attrs == want.attrs
 
 
+def test_two_hop_reach_counts_before_the_labels_exist(monkeypatch):
+    """Above the path limit the count and the expected reach are done without labels (the
+    pipeline runs them beside Leiden); the labels only add the within-community reach."""
+    net, g = _random_net(80, 0.05, 9)
+    monkeypatch.setattr(reach_mod, "AUTO_EXACT_PATHS", 10)
+    part = reach_mod.two_hop_reach(net, seed=5)
+    assert part.estimated and part.count is not None and part.expected is not None
+    pd.testing.assert_series_equal(part.count, reach(net, seed=5))
+    for k in (2, 3):
+        labels = pd.Series({u: int(u[1:]) % k for u in g})
+        count, within, expected = part.summary(labels)
+        assert count is part.count and expected is part.expected
+        pd.testing.assert_series_equal(
+            within, reach(net, within_community=True, labels=labels, seed=5)
+        )
+    # an exact layer waits for the labels: its one walk counts all three
+    monkeypatch.setattr(reach_mod, "AUTO_EXACT_PATHS", 5e7)
+    exact = reach_mod.two_hop_reach(net)
+    assert not exact.estimated and exact.count is None
+    assert exact.summary(labels)[1].to_dict() == _brute(g, 2, labels.to_dict())
+
+
 def test_two_hop_summary_with_sketch_counts():
     net, g = _random_net(80, 0.05, 9)
     count, within, expected = reach_mod.two_hop_summary(

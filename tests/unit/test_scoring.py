@@ -30,6 +30,19 @@ def test_percentile_ties_and_missing():
     assert (percentile([5, 5, 5]) == 0.0).all()  # constant: cannot reorder
 
 
+@pytest.mark.parametrize("seed", [0, 1])
+def test_percentile_is_the_share_of_values_strictly_below(seed):
+    rng = np.random.default_rng(seed)
+    values = rng.integers(0, 40, 3000).astype(float)  # many ties
+    values[rng.random(3000) < 0.05] = np.nan
+    values[:3] = [0.0, -0.0, 0.0]  # signed zeros are equal
+    ok = ~np.isnan(values)
+    below = (values[ok][:, None] > values[ok][None, :]).sum(axis=1)
+    got = percentile(values)
+    np.testing.assert_array_equal(got[ok], below / (ok.sum() - 1))
+    assert (got[~ok] == 0.0).all()
+
+
 def test_weights_validation_and_file(tmp_path):
     with pytest.raises(ni.InputError, match=">= 0"):
         ScoreWeights(engagement=-1)

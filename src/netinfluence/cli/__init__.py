@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from netinfluence._arrays import avoid_huge_pages
 from netinfluence._version import __version__
 from netinfluence.cli._analysis import communities_cmd, demo, inspect_cmd, rank_cmd, sample_data
 from netinfluence.cli._campaign import plan_cmd, simulate_cmd, validate_cmd
@@ -80,6 +81,7 @@ def _root(
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``netinfluence`` script."""
+    avoid_huge_pages()
     app(args=argv, prog_name="netinfluence")
 
 

@@ -525,10 +525,10 @@ RANK_STEPS = (
     "ties",
     "engagement",
     "impact",
+    "reach",
     "communities",
     "roles",
     "core",
-    "reach",
     "scoring",
     "export",
 )

@@ -36,8 +36,10 @@ from netinfluence.metrics._partitions import community_quality, compare_partitio
 from netinfluence.metrics._reach import (
     AUTO_EXACT_PATHS,
     SetReach,
+    TwoHopReach,
     reach,
     set_reach,
+    two_hop_reach,
     two_hop_summary,
 )
 from netinfluence.metrics._reach import METHODS as REACH_METHODS
@@ -55,6 +57,7 @@ __all__ = [
     "FlagRules",
     "LeidenInBackground",
     "SetReach",
+    "TwoHopReach",
     "authenticity_flags",
     "betweenness",
     "centrality",
@@ -76,6 +79,7 @@ __all__ = [
     "set_reach",
     "strength",
     "tiers",
+    "two_hop_reach",
     "two_hop_summary",
     "voterank",
 ]

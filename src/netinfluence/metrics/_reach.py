@@ -27,7 +27,16 @@ from netinfluence.network import resolve_layer, tie_probability_arrays
 if TYPE_CHECKING:  # pragma: no cover
     from netinfluence.network import Network
 
-__all__ = ["AUTO_EXACT_PATHS", "METHODS", "SetReach", "reach", "set_reach"]
+__all__ = [
+    "AUTO_EXACT_PATHS",
+    "METHODS",
+    "SetReach",
+    "TwoHopReach",
+    "reach",
+    "set_reach",
+    "two_hop_reach",
+    "two_hop_summary",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -589,59 +598,128 @@ def two_hop_summary(
     for exact counting (``method="auto"`` at most :data:`AUTO_EXACT_PATHS` two-hop paths, or
     ``"exact"``) the 2-hop neighbourhoods are walked once instead of three times. Larger
     layers fall back to the three separate calls (sketch and first-order estimates).
+    Equal to ``two_hop_reach(net, ...).summary(labels)``.
+
+    Examples
+    --------
+    >>> from netinfluence.datasets import load_sample
+    >>> from netinfluence.metrics import communities
+    >>> net = load_sample()
+    >>> count, within, expected = two_hop_summary(net, communities(net, seed=0))
+    >>> bool((within <= count).all())
+    True
+    """
+    return two_hop_reach(net, layer=layer, method=method, seed=seed).summary(labels)
+
+
+def two_hop_reach(
+    net: Network, *, layer: str | None = None, method: str = "auto", seed: int = 0
+) -> TwoHopReach:
+    """The label-free part of :func:`two_hop_summary`, computed before communities are known.
+
+    On layers too large for exact counting the 2-hop count (sketches) and the expected
+    reach need no community labels: they are computed here, and
+    :meth:`TwoHopReach.summary` adds the within-community reach once the labels arrive (the
+    pipeline runs this while Leiden runs in a second process). Exact counting walks the
+    neighbourhoods once, with the labels, in :meth:`~TwoHopReach.summary`.
     """
     method_name = choice("method", method, METHODS)
     layer_name = resolve_layer(net, layer, default="follows")
     src, dst, _ = net.edge_arrays(layer_name)
     adj = _csr(net.n_nodes, src, dst)
     paths = _path_count(adj, np.diff(adj.indptr), 2)
-
-    _, codes = _label_codes(net, labels)
-    if method_name == "sketch" or (method_name == "auto" and paths > AUTO_EXACT_PATHS):
+    found = TwoHopReach(net, layer_name, method_name, adj, paths, seed)
+    if found.estimated:
         # sketches only count; the restricted and expected reach use their auto rule. The
         # three share the adjacency built above (a CSR of 10^7 edges costs about 1 s).
-        kw = {"hops": 2, "precision": _PRECISION, "runs": _RUNS, "seed": seed}
-        return (
-            _reach_on(
-                net, layer_name, adj, paths, method_name=method_name, codes=None, expect=False, **kw
-            ),
-            _reach_on(
-                net, layer_name, adj, paths, method_name="auto", codes=codes, expect=False, **kw
-            ),
-            _reach_on(
-                net, layer_name, adj, paths, method_name="auto", codes=None, expect=True, **kw
-            ),
-        )
-    prob = _edge_probabilities(net, layer_name, adj)
-    n = net.n_nodes
-    counts = np.zeros(n, dtype=np.int64)
-    within = np.zeros(n, dtype=np.int64)
-    expected = np.zeros(n)
-    for r0, r1, agg in _two_hop_blocks(adj, prob, None):
-        per_row = np.diff(agg.indptr)
-        rr = np.repeat(np.arange(r1 - r0), per_row)
-        counts[r0:r1] = per_row
-        same = codes[agg.indices] == codes[r0 + rr]
-        within[r0:r1] = np.bincount(rr[same], minlength=r1 - r0)
-        expected[r0:r1] = np.bincount(rr, weights=-np.expm1(agg.data), minlength=r1 - r0)
-    base = {
-        "layer": layer_name,
-        "hops": 2,
-        "paths": paths,
-        "expected": False,
-        "within_community": False,
-        "method": "exact",
-    }
-    out = []
-    for values, extra in (
-        (counts, {}),
-        (within, {"within_community": True}),
-        (expected, {"expected": True, "method": "analytic", "error": 0.0}),
+        found.count = found._on(method_name, expect=False, codes=None)
+        found.expected = found._on("auto", expect=True, codes=None)
+    return found
+
+
+class TwoHopReach:
+    """What :func:`two_hop_reach` computed without labels; :meth:`summary` finishes it."""
+
+    def __init__(
+        self,
+        net: Network,
+        layer_name: str,
+        method_name: str,
+        adj: sp.csr_matrix,
+        paths: float,
+        seed,
     ):
-        series = net.series(values, "reach_2")
-        series.attrs.update({**base, **extra})
-        out.append(series)
-    return out[0], out[1], out[2]
+        self.net = net
+        self.layer_name = layer_name
+        self.method_name = method_name
+        self.adj = adj
+        self.paths = paths
+        self.seed = seed
+        self.count: pd.Series | None = None
+        self.expected: pd.Series | None = None
+
+    @property
+    def estimated(self) -> bool:
+        """Whether the layer is counted by sketches and first-order estimates, not walked."""
+        return self.method_name == "sketch" or (
+            self.method_name == "auto" and self.paths > AUTO_EXACT_PATHS
+        )
+
+    def _on(self, method_name: str, *, expect: bool, codes) -> pd.Series:
+        return _reach_on(
+            self.net,
+            self.layer_name,
+            self.adj,
+            self.paths,
+            hops=2,
+            method_name=method_name,
+            codes=codes,
+            expect=expect,
+            precision=_PRECISION,
+            runs=_RUNS,
+            seed=self.seed,
+        )
+
+    def summary(self, labels: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+        """``(reach_2hop, reach_2hop within the own community, expected 2-hop reach)``."""
+        _, codes = _label_codes(self.net, labels)
+        if self.estimated:
+            assert self.count is not None and self.expected is not None
+            return self.count, self._on("auto", expect=False, codes=codes), self.expected
+        return self._walk(codes)
+
+    def _walk(self, codes: np.ndarray) -> tuple[pd.Series, pd.Series, pd.Series]:
+        net, adj = self.net, self.adj
+        prob = _edge_probabilities(net, self.layer_name, adj)
+        n = net.n_nodes
+        counts = np.zeros(n, dtype=np.int64)
+        within = np.zeros(n, dtype=np.int64)
+        expected = np.zeros(n)
+        for r0, r1, agg in _two_hop_blocks(adj, prob, None):
+            per_row = np.diff(agg.indptr)
+            rr = np.repeat(np.arange(r1 - r0), per_row)
+            counts[r0:r1] = per_row
+            same = codes[agg.indices] == codes[r0 + rr]
+            within[r0:r1] = np.bincount(rr[same], minlength=r1 - r0)
+            expected[r0:r1] = np.bincount(rr, weights=-np.expm1(agg.data), minlength=r1 - r0)
+        base = {
+            "layer": self.layer_name,
+            "hops": 2,
+            "paths": self.paths,
+            "expected": False,
+            "within_community": False,
+            "method": "exact",
+        }
+        out = []
+        for values, extra in (
+            (counts, {}),
+            (within, {"within_community": True}),
+            (expected, {"expected": True, "method": "analytic", "error": 0.0}),
+        ):
+            series = net.series(values, "reach_2")
+            series.attrs.update({**base, **extra})
+            out.append(series)
+        return out[0], out[1], out[2]
 
 
 def _expected_monte_carlo(

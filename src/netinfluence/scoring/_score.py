@@ -27,7 +27,7 @@ from netinfluence.metrics import (
     engagement,
     is_insider,
     roles,
-    two_hop_summary,
+    two_hop_reach,
 )
 from netinfluence.network import Network, undirected_pairs
 from netinfluence.spread import (
@@ -171,7 +171,15 @@ def percentile(values, *, missing: float = 0.0) -> np.ndarray:
         out[ok] = 0.0
     elif k > 1:
         vals = arr[ok]
-        below = np.searchsorted(np.sort(vals), vals, side="left")
+        # values strictly below each one: the sorted position of the first of its equals
+        # (one sort instead of a binary search per value; equals share a value, so the
+        # order among them does not matter and the sort need not be stable)
+        order = np.argsort(vals)
+        ordered = vals[order]
+        first = np.zeros(k, dtype=np.int64)
+        first[1:] = np.where(ordered[1:] != ordered[:-1], np.arange(1, k), 0)
+        below = np.empty(k, dtype=np.int64)
+        below[order] = np.maximum.accumulate(first)
         out[ok] = below / (k - 1)
     return out
 
@@ -251,6 +259,9 @@ def score_inputs(
         step("impact")
         counted = counted_weights(net, flags["reciprocity"].to_numpy())
         aware = awareness_sample(net, counted, seed=seed)
+        # the reach counts that need no labels too (on large layers: sketches, expected)
+        step("reach")
+        reach_part = two_hop_reach(net, method=reach_method, seed=seed)
         step("communities")
         tie_core = None
         if background is not None:
@@ -274,8 +285,8 @@ def score_inputs(
             else np.zeros(0)
         )
     net.drop_cached(*scratch)
-    step("reach")
-    r2, rc, er = two_hop_summary(net, labels, method=reach_method, seed=seed)
+    r2, rc, er = reach_part.summary(labels)  # timed as "core": the rest of reach needs labels
+    del reach_part
     out = pd.DataFrame(index=net.ids)
     out["community"] = labels.to_numpy()
     out["community_size"] = sizes.astype(int)
