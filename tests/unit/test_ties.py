@@ -248,6 +248,30 @@ def test_tie_layer_is_cached_and_consistent():
     assert g.ecount() == 4
 
 
+def test_undirected_tie_view_filled_by_the_tie_step_equals_its_own_build():
+    """The tie step fills the undirected view of the tie layer from its own pair index;
+    it must equal what ``undirected_edge_arrays`` builds from the tie table."""
+    from netinfluence.datasets import load_sample
+
+    sample_net = load_sample()  # a fresh network: nothing cached yet
+    src, dst, w = sample_net.edge_arrays("ties")
+    assert sample_net.is_cached(("undirected_edges", "ties"))
+    got = sample_net.undirected_edge_arrays("ties")
+    sample_net.drop_cached(("undirected_edges", "ties"))
+    built = sample_net.undirected_edge_arrays("ties")
+    for a, b in zip(got, built, strict=True):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
+    # and by hand: each unordered pair once, strengths of both directions summed
+    pairs: dict[tuple[int, int], float] = {}
+    for s, d, x in zip(src.tolist(), dst.tolist(), w.tolist(), strict=True):
+        key = (min(s, d), max(s, d))
+        pairs[key] = pairs.get(key, 0.0) + x
+    lo, hi, ws = got
+    assert list(zip(lo.tolist(), hi.tolist(), strict=True)) == sorted(pairs)
+    np.testing.assert_allclose(ws, [pairs[k] for k in sorted(pairs)], rtol=1e-12)
+
+
 def test_undirected_network_ties_are_mutual():
     net = ni.Network.from_networkx(nx.path_graph(4))
     t = tie_strength(net)

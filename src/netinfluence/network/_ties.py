@@ -301,9 +301,18 @@ def _check_labels(net: Network, communities) -> np.ndarray:
 
 
 def _default_table(net: Network) -> dict[str, np.ndarray]:
-    return net.cached(
-        ("ties", "default_table"), lambda: _compute(net, labels=None, **_check_params())
-    )
+    def build() -> dict[str, np.ndarray]:
+        table = _compute(net, labels=None, **_check_params())
+        # the undirected view of the tie layer (Leiden's and the roles' graph) sums the
+        # strengths over the undirected pairs the overlap step has just indexed: fill the
+        # network's cache here instead of sorting the pairs a third time
+        ulo, uhi, uinv = table.pop("undirected")
+        if not net.is_cached(("undirected_edges", "ties")):
+            weight = np.bincount(uinv, weights=table["strength"], minlength=len(ulo))
+            net.cached(("undirected_edges", "ties"), lambda: (ulo, uhi, weight))
+        return table
+
+    return net.cached(("ties", "default_table"), build)
 
 
 def _compute(
@@ -357,9 +366,10 @@ def _compute(
     del inv, iinv, fkey
 
     if m:
-        mutual, jaccard = _pair_overlap(n, src, dst)
+        mutual, jaccard, undirected = _pair_overlap(n, src, dst)
     else:
         mutual, jaccard = np.zeros(0, dtype=bool), np.zeros(0)
+        undirected = (np.zeros(0, dtype=np.int64),) * 3
 
     if labels is not None and m:
         ls, ld = labels[src], labels[dst]
@@ -386,11 +396,15 @@ def _compute(
         "same_community": same,
         "strength": strength,
         "probability": probability,
+        "undirected": undirected,
     }
 
 
-def _pair_overlap(n: int, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``mutual`` and Jaccard overlap of each distinct directed pair ``src -> dst``.
+def _pair_overlap(
+    n: int, src: np.ndarray, dst: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """``mutual`` and Jaccard overlap of each distinct directed pair ``src -> dst``, and the
+    undirected pairs ``(lo, hi, index of each directed pair's undirected pair)``.
 
     The pairs are folded into undirected edges once: a pair is mutual when its undirected
     edge occurs twice, and the Jaccard overlap of the endpoints' undirected neighbourhoods is
@@ -406,7 +420,7 @@ def _pair_overlap(n: int, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray,
     common = edge_common_neighbours(n, ulo, uhi)
     union = deg[ulo] + deg[uhi] - common
     jac = common / np.maximum(union, 1)
-    return both[uinv] == 2, jac[uinv]
+    return both[uinv] == 2, jac[uinv], (ulo, uhi, uinv)
 
 
 def edge_common_neighbours(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
