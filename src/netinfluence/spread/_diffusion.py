@@ -151,11 +151,7 @@ class DiffusionModel:
             order, _ = sort_order(key)
             src, dst, w = src[order], dst[order], w[order]
         out_ptr = _ptr(src, n)
-        # a stable sort by target keeps the sources ascending within each target
-        in_order, _ = sort_order(dst)
-        in_ptr = _ptr(dst[in_order], n)
-        in_src = src[in_order]
-        in_w = w[in_order]
+        in_ptr, in_src, in_w = _transpose(n, out_ptr, dst, w)
         in_p = out_p = in_cum = None
         if model == "lt":
             in_cum = np.concatenate([[0.0], np.cumsum(in_w)])
@@ -183,6 +179,29 @@ class DiffusionModel:
             w.astype(np.float32),
             in_w.astype(np.float32),
         )
+
+
+def _transpose(
+    n: int, out_ptr: np.ndarray, dst: np.ndarray, w: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(in_ptr, in_src, in_w)``: the edges grouped by target, sources ascending within each
+    target, from the edges grouped by source (``out_ptr``, ``dst``, ``w``).
+
+    The same order as a stable sort of the edges by target, computed by scipy's CSR to CSC
+    conversion: a counting sort, linear in edges and accounts.
+    """
+    import scipy.sparse as sp  # imported here: ``import netinfluence`` stays light
+
+    m = len(dst)
+    if m == 0:
+        return np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
+    csc = sp.csr_matrix((w, dst, out_ptr), shape=(n, n), copy=False).tocsc()
+    # tocsc keeps every stored entry (no summing): one per edge, as the position arrays hold
+    return (
+        csc.indptr.astype(np.int64, copy=False),
+        csc.indices.astype(np.int64, copy=False),
+        np.asarray(csc.data, dtype=float),
+    )
 
 
 def _ptr(sorted_keys: np.ndarray, n: int) -> np.ndarray:
