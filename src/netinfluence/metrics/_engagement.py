@@ -16,7 +16,7 @@ import pandas as pd
 
 from netinfluence._arrays import unique
 from netinfluence.errors import InputError
-from netinfluence.network import Network
+from netinfluence.network import Network, tie_mutual_counts
 
 __all__ = [
     "DEFAULT_BANDS",
@@ -224,6 +224,12 @@ def reciprocity(net: Network) -> pd.Series:
     [0.5, 1.0, 0.0]
     """
     n = net.n_nodes
+    counted = tie_mutual_counts(net)
+    if counted is not None:  # the tie step has counted both already
+        mut, ties = counted
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(ties > 0, mut / np.maximum(ties, 1), 0.0)
+        return net.series(share, "reciprocity")
     if net.is_cached(("edges", "ties")):
         # the tie layer is the union of both layers' distinct pairs: no second union
         s, d, _ = net.edge_arrays("ties")

@@ -30,6 +30,7 @@ from netinfluence.network._probability import (
 from netinfluence.network._ties import (
     DEFAULT_TYPE_WEIGHTS,
     tie_edge_arrays,
+    tie_mutual_counts,
     tie_strength,
 )
 
@@ -50,6 +51,7 @@ __all__ = [
     "resolve_layer",
     "spectral_radius",
     "tie_edge_arrays",
+    "tie_mutual_counts",
     "tie_probability",
     "tie_probability_arrays",
     "tie_strength",

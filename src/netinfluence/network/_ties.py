@@ -25,7 +25,7 @@ from netinfluence.errors import InputError
 if TYPE_CHECKING:  # pragma: no cover
     from netinfluence.network import Network
 
-__all__ = ["DEFAULT_TYPE_WEIGHTS", "tie_edge_arrays", "tie_strength"]
+__all__ = ["DEFAULT_TYPE_WEIGHTS", "tie_edge_arrays", "tie_mutual_counts", "tie_strength"]
 
 #: Weight of one interaction event by type (case-insensitive; unknown types weigh 1.0).
 #: The weights follow the effort and intimacy of the act: writing a reply or comment is a
@@ -208,6 +208,32 @@ def tie_edge_arrays(net: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """
     table = _default_table(net)
     return table["src"], table["dst"], table["strength"]
+
+
+def tie_mutual_counts(net: Network) -> tuple[np.ndarray, np.ndarray] | None:
+    """``(mutual, ties)`` per account from the tie table, or None when it is not computed yet.
+
+    ``ties``: distinct accounts it has a follow or interaction with, either way; ``mutual``:
+    those tied both ways. Read from the cached tie table and its undirected view, so
+    :func:`netinfluence.metrics.reciprocity` needs no pass of its own over the pairs.
+
+    >>> import netinfluence as ni
+    >>> net = ni.Network.from_edges([("a", "b"), ("b", "a"), ("c", "a")])
+    >>> _ = tie_edge_arrays(net)
+    >>> [x.tolist() for x in tie_mutual_counts(net)]
+    [[1.0, 1.0, 0.0], [2.0, 1.0, 1.0]]
+    """
+    if not (
+        net.is_cached(("ties", "default_table")) and net.is_cached(("undirected_edges", "ties"))
+    ):
+        return None
+    n = net.n_nodes
+    table = _default_table(net)
+    lo, hi, _ = net.undirected_edge_arrays("ties")
+    # a mutual pair is stored in both directions: each end counts it once, as a source
+    mutual = np.bincount(table["src"], weights=table["mutual"].astype(float), minlength=n)
+    ties = (np.bincount(lo, minlength=n) + np.bincount(hi, minlength=n)).astype(float)
+    return mutual, ties
 
 
 # ---------------------------------------------------------------------------- validation
