@@ -265,9 +265,11 @@ def rank_table(net: Network, inputs: pd.DataFrame, scores: pd.DataFrame) -> pd.D
     """Every node as a ranked row (rank 1 = best; ties in score broken by node id)."""
     topics = community_topics(net, inputs["community"])
     table = inputs.join(scores.drop(columns=["impact", "impact_in_community"], errors="ignore"))
-    table["community_topic"] = table["community"].map(topics).fillna("").to_numpy()
-    table["handle"] = net.nodes["handle"].to_numpy() if "handle" in net.nodes.columns else None
-    table["node"] = table.index.to_numpy()
+    # positional arrays keep their text dtype: through numpy object arrays each of these
+    # columns would be converted back to Arrow text, about 0.4 s per column at 10^6 rows
+    table["community_topic"] = table["community"].map(topics).fillna("").array
+    table["handle"] = net.nodes["handle"].array if "handle" in net.nodes.columns else None
+    table["node"] = table.index.array
     table = table.take(_rank_order(table["score"].to_numpy(dtype=float), table.index))
     table["rank"] = np.arange(1, len(table) + 1)
     through = "interactions" if net.has_interactions and not net.has_follows else None
