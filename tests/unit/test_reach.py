@@ -452,3 +452,11 @@ def test_sketch_same_on_one_and_several_threads(monkeypatch):
     monkeypatch.setenv("NETINFLUENCE_THREADS", "4")
     many = reach(net, method="sketch", hops=3, seed=4)
     pd.testing.assert_series_equal(one, many)
+
+
+def test_sketch_same_in_one_block_and_in_many(monkeypatch):
+    """Row chunks (level-1 scatter and the merges) change the memory held, not the registers."""
+    net, _ = _random_net(300, 0.03, 2)
+    whole = reach(net, method="sketch", seed=4)
+    monkeypatch.setattr(reach_mod, "_BLOCK_BYTES", 1 << 12)  # a few rows or edges per chunk
+    pd.testing.assert_series_equal(reach(net, method="sketch", seed=4), whole, check_exact=True)

@@ -49,7 +49,7 @@ _PATH_CHUNK = 1 << 20  # paths per step: bounds memory; cache-sized, 2x faster t
 _PRECISION = 12  # default sketch precision of reach() (2^12 registers)
 _RUNS = 200  # default Monte Carlo runs of reach(expected=True, hops > 2)
 _SKETCH_BYTES = 1 << 29  # register memory the sketch may hold (512 MiB)
-_BLOCK_BYTES = 1 << 26  # working block of the sketch (64 MiB)
+_BLOCK_BYTES = 1 << 22  # working block of the sketch (4 MiB: cache-sized; design-measurements)
 _MC_BATCH = 1 << 22  # edges (and nodes) of the live-edge copies counted together
 _FEW = 32  # rows with at most this many sketch neighbours are merged by neighbour rank
 
@@ -543,7 +543,7 @@ def _two_hop_blocks(adj: sp.csr_matrix, prob: np.ndarray, codes: np.ndarray | No
     Blocks are built on worker threads (numpy and scipy release the GIL; see
     :mod:`netinfluence._threads`) and yielded in row order.
     """
-    indptr, indices = adj.indptr.astype(np.int64), adj.indices.astype(np.int64)
+    indptr, indices = adj.indptr.astype(np.int64), adj.indices  # int32 positions suffice
     outdeg = np.diff(indptr)
     with np.errstate(divide="ignore"):  # log P(edge fails); -inf for certain edges
         logq = np.log1p(-np.minimum(prob, 1.0))
@@ -844,16 +844,16 @@ def _sketch_counts(
     row_of = np.full(n, -1, dtype=np.int64)
     row_of[sources] = np.arange(ns)
 
-    # level-1 sketches of the sources: the node and its out-neighbours
+    # level-1 sketches of the sources: the node and its out-neighbours, in row chunks of
+    # about _BLOCK_BYTES // 8 edges (the scatter's keys for every edge at once would hold
+    # several edge-sized int64 temporaries beside the registers)
     prev = np.zeros((ns, m), dtype=np.uint8)
-    src_rows = np.repeat(np.arange(ns), outdeg[sources])
-    nbrs = indices[_edge_positions(indptr, sources)]
-    _scatter_max(
-        prev,
-        np.concatenate([np.arange(ns), src_rows]),
-        idx[np.concatenate([sources, nbrs])],
-        rank[np.concatenate([sources, nbrs])],
-    )
+    for r0, r1 in _row_chunks(outdeg[sources] + 1.0, _BLOCK_BYTES // 8):
+        chunk = sources[r0:r1]
+        own = np.arange(r0, r1)
+        members = np.concatenate([chunk, indices[_edge_positions(indptr, chunk)]])
+        rows = np.concatenate([own, np.repeat(own, outdeg[chunk])])
+        _scatter_max(prev, rows, idx[members], rank[members])
     if hops == 1:
         return _finish(result, sources, _hll_estimate(prev), outdeg, n), info
 

@@ -139,7 +139,7 @@ class AwarenessSample:
     total_w: float
     impact: np.ndarray
     impact_se: np.ndarray
-    #: first-hop part, exact: sum of p_uv * counted_v over u's ties
+    #: first-hop part, exact: sum of p_uv * counted_v over u's ties (0 for ties not followed)
     direct_src: np.ndarray
     direct_dst: np.ndarray
     direct_w: np.ndarray
@@ -216,8 +216,11 @@ def sample_awareness(
     # The first hop is exact: u moves each v it has a tie to with probability p_uv. Only
     # accounts two or more hops from their root are counted from the RR sets: a control
     # variate that takes the sampling error out of the direct audience.
-    dw = kp * c[kd]
-    direct = np.bincount(ks, weights=dw, minlength=n)
+    # kept over all tie pairs (0 where not kept), beside the tie table's own arrays: copies of
+    # the kept pairs would hold two more edge-sized arrays until the labels arrive
+    dw = np.where(keep, p * c[dst], 0.0)
+    del ks, kd, kp
+    direct = np.bincount(src, weights=dw, minlength=n)
     hits = np.zeros(n, dtype=np.int64)
     split_n: list[np.ndarray] = []
     split_r: list[np.ndarray] = []
@@ -300,8 +303,8 @@ def sample_awareness(
         total_w=total_w,
         impact=value,
         impact_se=se,
-        direct_src=ks,
-        direct_dst=kd,
+        direct_src=src,
+        direct_dst=dst,
         direct_w=dw,
         split_nodes=np.concatenate(split_n) if split_n else np.zeros(0, small),
         split_roots=np.concatenate(split_r) if split_r else np.zeros(0, small),
