@@ -234,6 +234,21 @@ def test_empty_or_null_id_names_row(tmp_path, bad):
     assert "f.csv" in msg and "row 3" in msg and "(line 4)" in msg and "null id" in msg
 
 
+@pytest.mark.parametrize("dtype", ["str", "string[pyarrow]"])
+def test_missing_id_in_parquet_is_a_bad_row(tmp_path, dtype):
+    """A null id cell (Parquet) is an empty id: named in the error, or dropped and counted."""
+    path = tmp_path / "f.parquet"
+    frame = pd.DataFrame({"follower": ["a", None, " c"], "followed": ["b", "c", "a"]})
+    frame.astype(dtype).to_parquet(path)
+    msg = error_of(read_edges, path)
+    assert "f.parquet" in msg and "row 2" in msg and "null id" in msg
+    kept = read_edges(path, on_bad_rows="drop")
+    assert kept["follower"].tolist() == ["a", "c"]
+    report = kept.attrs["load_report"]
+    assert report.count("dropped") == 1 and report.count("repaired") == 1
+    assert kept.attrs["dropped_ids"] == {"c"}  # the bad row is (missing, "c")
+
+
 def test_non_numeric_and_negative_counts_name_row(tmp_path):
     path = write(tmp_path, "i.csv", "source,target,type,count\na,b,like,1\na,c,like,lots\n")
     msg = error_of(read_edges, path, kind="interactions")

@@ -58,15 +58,17 @@ def _clean_ids(values: pd.Series, from_file: bool) -> tuple[pd.Series, np.ndarra
     """Normalise an id column. Returns (ids, bad mask, number trimmed)."""
     if from_file and isinstance(values.dtype, pd.StringDtype):
         # Arrow-backed strings from the fast reader: vectorised, no Python object per row
-        stripped = values.str.strip()
-        trimmed = int((stripped != values).sum())
+        # missing cells (a Parquet null) are bad and become "", as in the object path below
+        is_na = values.isna().to_numpy()
+        stripped = values.str.strip().fillna("")
+        trimmed = int(((stripped != values) & ~is_na).sum())
         # null tokens are at most 4 characters: test only the short ids
         short = (stripped.str.len() <= max(map(len, NULL_ID_STRINGS))).to_numpy(
             dtype=bool, na_value=True
         )
-        bad = np.zeros(len(values), dtype=bool)
+        bad = is_na.copy()
         if short.any():
-            bad[short] = (
+            bad[short] |= (
                 stripped[short]
                 .str.lower()
                 .isin(NULL_ID_STRINGS)
