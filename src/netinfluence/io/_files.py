@@ -449,7 +449,8 @@ def _read_fast(raw: bytes, name: str, *, sep, suffix, header, skip_rows) -> RawT
                 ignore_empty_lines=False,
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in names},
+                # pandas keeps text as large_string: read it so, and to_pandas copies nothing
+                column_types={c: pa.large_string() for c in names},
                 strings_can_be_null=False,
                 null_values=[],
             ),
