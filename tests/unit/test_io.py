@@ -427,6 +427,19 @@ def test_text_cells_arrow_and_object_paths_agree():
     assert all(isinstance(v, float) and np.isnan(v) for v in fast[[1, 2, 4, 7]])
 
 
+def test_clean_ids_arrow_and_object_paths_agree():
+    from netinfluence.io._clean import _arrow_ids, _clean_ids
+
+    cells = ["a", " b ", None, "NA", " null", "", "x\u3000", "abcde", "\u00a0z", "N/A ", "#n/a"]
+    arrow_backed = pd.Series(cells, dtype="str")
+    assert _arrow_ids(arrow_backed) is not None
+    fast, fast_bad, fast_trimmed = _clean_ids(arrow_backed, True)
+    slow, slow_bad, slow_trimmed = _clean_ids(pd.Series(cells, dtype=object), True)
+    assert fast.tolist() == slow.tolist() and fast.dtype == "str"
+    assert fast_bad.tolist() == slow_bad.tolist() and fast_trimmed == slow_trimmed == 5
+    assert slow_bad.tolist() == [False, False, True, True, True, True] + [False] * 3 + [True] * 2
+
+
 def test_parquet_with_categorical_ids_reads_like_csv(tmp_path):
     # pandas writes categoricals (and Spark often writes text) dictionary-encoded
     pytest.importorskip("pyarrow")

@@ -56,25 +56,10 @@ def _shorten(value: Any, n: int = 60) -> Any:
 
 def _clean_ids(values: pd.Series, from_file: bool) -> tuple[pd.Series, np.ndarray, int]:
     """Normalise an id column. Returns (ids, bad mask, number trimmed)."""
-    if from_file and isinstance(values.dtype, pd.StringDtype):
-        # Arrow-backed strings from the fast reader: vectorised, no Python object per row
-        # missing cells (a Parquet null) are bad and become "", as in the object path below
-        is_na = values.isna().to_numpy()
-        stripped = values.str.strip().fillna("")
-        trimmed = int(((stripped != values) & ~is_na).sum())
-        # null tokens are at most 4 characters: test only the short ids
-        short = (stripped.str.len() <= max(map(len, NULL_ID_STRINGS))).to_numpy(
-            dtype=bool, na_value=True
-        )
-        bad = is_na.copy()
-        if short.any():
-            bad[short] |= (
-                stripped[short]
-                .str.lower()
-                .isin(NULL_ID_STRINGS)
-                .to_numpy(dtype=bool, na_value=True)
-            )
-        return stripped, bad, trimmed
+    if from_file:
+        fast = _arrow_ids(values)
+        if fast is not None:
+            return fast
     if from_file or values.dtype == object or pd.api.types.is_string_dtype(values):
         as_str = values.astype(object)
         is_na = pd.isna(as_str).to_numpy()
@@ -91,6 +76,35 @@ def _clean_ids(values: pd.Series, from_file: bool) -> tuple[pd.Series, np.ndarra
         return out, np.where(keep.to_numpy(), bad, bad_nonstr), trimmed
     bad = pd.isna(values).to_numpy()
     return values, bad, 0
+
+
+def _arrow_ids(values: pd.Series) -> tuple[pd.Series, np.ndarray, int] | None:
+    """:func:`_clean_ids` in Arrow's kernels for Arrow-backed text (the fast reader, Parquet):
+    no Python object and no pandas temporary per row; None for other columns."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
+        return None
+    text = _arrow_strings(values)
+    if text is None:
+        return None
+    stripped = pc.utf8_trim_whitespace(text)
+    # trimming only removes characters: a cell was trimmed when its length changed
+    trimmed = pc.sum(pc.not_equal(pc.binary_length(stripped), pc.binary_length(text))).as_py()
+    # missing cells (a Parquet null) are bad and become "", as in the object path
+    bad = pc.is_null(text).to_numpy(zero_copy_only=False)
+    if text.null_count:
+        stripped = pc.fill_null(stripped, pa.scalar("", stripped.type))
+    # null tokens are at most 4 characters: test only the short ids
+    longest = max(map(len, NULL_ID_STRINGS))
+    short = pc.less_equal(pc.utf8_length(stripped), longest)
+    if pc.any(short).as_py():
+        tokens = pa.array(sorted(NULL_ID_STRINGS), stripped.type)
+        null_token = pc.is_in(pc.utf8_lower(stripped.filter(short)), value_set=tokens)
+        bad[short.to_numpy(zero_copy_only=False)] |= null_token.to_numpy(zero_copy_only=False)
+    ids = pd.Series(pd.array(stripped, dtype=values.dtype), index=values.index, name=values.name)
+    return ids, bad, int(trimmed or 0)
 
 
 _EMPTY_CELLS = ("", "nan", "none", "null", "na")  # read as a missing value (any case)
