@@ -325,6 +325,20 @@ def _factorize_ids(columns: list) -> tuple[list[np.ndarray], np.ndarray]:
 def _encode_strings(chunks: list) -> tuple[np.ndarray, np.ndarray]:
     """Codes (int64) and unique values, in order of first appearance, of Arrow string chunks.
 
+    Ids of at most 8 bytes (most handles and numeric ids) are encoded as one 64-bit word
+    each (:func:`_as_words`): Arrow's hash table for integers is several times faster than
+    its one for strings, whose lookups touch the string bytes too.
+    """
+    words = _as_words(chunks)
+    codes, dictionary = _encode_runs(chunks if words is None else words)
+    if words is not None:
+        dictionary = _words_as_text(dictionary)
+    return codes, np.asarray(dictionary.to_pylist(), dtype=object)
+
+
+def _encode_runs(chunks: list) -> tuple[np.ndarray, Any]:
+    """Codes (int64) and the Arrow dictionary, in order of first appearance, of Arrow chunks.
+
     The chunks are cut into one run per worker thread, each run is dictionary-encoded by
     Arrow (which releases the GIL), and the runs' dictionaries are then joined in order: a
     later run's values already seen keep their code, new ones get the next codes in their
@@ -342,9 +356,9 @@ def _encode_strings(chunks: list) -> tuple[np.ndarray, np.ndarray]:
         seen += len(chunk)
 
     def encode(run):
-        enc = pc.dictionary_encode(pa.chunked_array(run, type=pa.large_string()))
+        enc = pc.dictionary_encode(pa.chunked_array(run, type=run[0].type))
         if not enc.num_chunks:
-            return pa.array([], type=pa.large_string()), []
+            return pa.array([], type=run[0].type), []
         return enc.chunks[0].dictionary, enc.chunks
 
     codes = np.empty(total, dtype=np.int64)
@@ -363,7 +377,62 @@ def _encode_strings(chunks: list) -> tuple[np.ndarray, np.ndarray]:
             idx = chunk.indices.to_numpy(zero_copy_only=False)
             codes[at : at + len(idx)] = idx if mapping is None else mapping[idx]
             at += len(idx)
-    return codes, np.asarray(dictionary.to_pylist(), dtype=object)
+    return codes, dictionary
+
+
+#: ``_LOW_BYTES[k]``: the mask of a 64-bit word's first ``k`` bytes (little-endian).
+_LOW_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
+
+
+def _as_words(chunks: list) -> list | None:
+    """Each Arrow large_string chunk as a uint64 Arrow array holding its ids' UTF-8 bytes,
+    zero-padded; None unless every id has at most 8 bytes, none of them zero, and no id is
+    missing: then two ids are equal exactly when their words are.
+
+    >>> import pyarrow as pa
+    >>> words = _as_words([pa.array(["ab", "", "abcdefgh"], pa.large_string())])
+    >>> _words_as_text(words[0]).to_pylist()
+    ['ab', '', 'abcdefgh']
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not chunks or any(c.null_count or not pa.types.is_large_string(c.type) for c in chunks):
+        return None
+    longest = pc.max(pc.binary_length(pa.chunked_array(chunks))).as_py()
+    if longest is None or longest > 8:
+        return None
+    words = []
+    for chunk in chunks:
+        word = _chunk_words(chunk)
+        if word is None:
+            return None
+        words.append(pa.array(word, type=pa.uint64()))
+    return words
+
+
+def _chunk_words(chunk) -> np.ndarray | None:
+    """:func:`_as_words` of one chunk, read from its Arrow buffers; None if an id holds a
+    zero byte (``"a\\0"`` and ``"a"`` would share a word)."""
+    _, offsets_buf, data_buf = chunk.buffers()
+    offsets = np.frombuffer(offsets_buf, np.int64, len(chunk) + 1, 8 * chunk.offset)
+    data = np.frombuffer(data_buf, np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+    start, end = int(offsets[0]), int(offsets[-1])
+    if not data[start:end].all():
+        return None
+    if end + 8 > len(data):  # Arrow pads its buffers; a slice or a foreign one may not be
+        data = np.concatenate([data[:end], np.zeros(8, dtype=np.uint8)])
+    # a uint64 starting at every byte (unaligned reads): the 8 bytes from each id's start
+    at_byte = np.ndarray((len(data) - 7,), dtype="<u8", buffer=data, strides=(1,))
+    return at_byte[offsets[:-1]] & _LOW_BYTES[np.diff(offsets)]
+
+
+def _words_as_text(words):
+    """The ids behind :func:`_as_words`' words, as an Arrow large_string array."""
+    import pyarrow as pa
+
+    raw = words.to_numpy(zero_copy_only=False).astype("<u8", copy=False).view("S8")
+    return pa.array(raw).cast(pa.large_string())  # numpy drops the zero padding
 
 
 def _merge_follows(parts, weights, n, *, directed, merge, report) -> pd.DataFrame:
