@@ -475,3 +475,40 @@ def test_ambiguous_dates_same_on_arrow_and_object_text(dtype):
     cells += ["2026-04-01T10:00:00Z", "04/04/2026", "3-5-2026", "12/11/26T08:00"]
     got = ambiguous_dates(pd.Series(cells, dtype=dtype)).tolist()
     assert got == [True, False, False, False, False, True, False, False, True, True]
+
+
+@pytest.mark.parametrize(
+    ("head", "sep", "extra", "tail", "fast"),
+    [
+        ("follower,followed\n", ",", "", "\n\n", True),
+        ("# SNAP\n% note\n", "\t", "", "\n", True),  # leading comments: skipped
+        ("", " ", "", "", True),  # whitespace-separated, no header
+        ("follower,followed\n", ",", "a#1,b%2\n", "\n", True),  # "#" inside ids
+        ("follower,followed\n", ",", "\n", "\n", False),  # a blank line
+        ("follower,followed\n", ",", "# late comment\n", "\n", False),
+        ("follower,followed\n", ",", "%late\n", "\n", False),
+    ],
+)
+def test_fast_reader_agrees_with_careful_reader(
+    tmp_path, monkeypatch, head, sep, extra, tail, fast
+):
+    """Files over 1 MB go through Arrow's reader unless a line is blank or a comment after
+    the top; either way the table, header and line numbers are the careful reader's."""
+    import netinfluence.io._files as files
+
+    rows = [f"u{k}{sep}v{k % 977}" for k in range(90_000)]
+    text = head + "\n".join(rows[:50]) + "\n" + extra + "\n".join(rows[50:]) + tail
+    path = write(tmp_path, "f.tsv" if sep == "\t" else "f.csv", text)
+    assert (
+        files._read_fast(
+            path.read_bytes(), "f", sep=None, suffix=path.suffix, header="auto", skip_rows=0
+        )
+        is not None
+    ) == fast
+    got = files.read_table(path, what="follows")
+    monkeypatch.setattr(files, "_read_fast", lambda *a, **k: None)
+    want = files.read_table(path, what="follows")
+    assert got.frame.astype(object).equals(want.frame.astype(object))
+    assert list(got.frame.columns) == list(want.frame.columns)
+    assert got.has_header == want.has_header and got.notes == want.notes
+    np.testing.assert_array_equal(got.line_of_row, want.line_of_row)
