@@ -197,7 +197,7 @@ def _assemble(
         loop = s == d
         if loop.any():
             report.add(name, "dropped", int(loop.sum()), "self-loop (node kept)")
-        keep = ~loop
+        keep = ~loop if loop.any() else slice(None)  # no self-loop: views, not copies
         if layer == "interactions":
             inter_parts.append(
                 pd.DataFrame(
@@ -215,7 +215,7 @@ def _assemble(
             w = (
                 t["weight"].to_numpy(dtype=float)[keep]
                 if "weight" in t
-                else np.full(int(keep.sum()), np.nan)
+                else np.full(len(s) - int(loop.sum()), np.nan)
             )
             fol_w.append(w)
 
@@ -435,19 +435,27 @@ def _words_as_text(words):
     return pa.array(raw).cast(pa.large_string())  # numpy drops the zero padding
 
 
+def _joined(arrays: list) -> np.ndarray:
+    """The integer arrays end to end as int64, without copying a lone int64 array."""
+    if len(arrays) == 1:
+        return np.asarray(arrays[0], dtype=np.int64)
+    return np.concatenate(arrays).astype(np.int64, copy=False)
+
+
 def _merge_follows(parts, weights, n, *, directed, merge, report) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame(
             {"source": np.zeros(0, dtype=np.int64), "target": np.zeros(0, dtype=np.int64)}
         )
-    s = np.concatenate([p[0] for p in parts]).astype(np.int64)
-    d = np.concatenate([p[1] for p in parts]).astype(np.int64)
+    s = _joined([p[0] for p in parts])
+    d = _joined([p[1] for p in parts])
     w = np.concatenate(weights)
     has_weight = not np.isnan(w).all()
     name = parts[0][2] if len(parts) == 1 else "follows/edges"
     if not directed:
         s, d = np.minimum(s, d), np.maximum(s, d)
-    key = s * max(n, 1) + d
+    key = s * max(n, 1)
+    key += d
     # the inverse (a second pass over 10^7 keys) only where weights must be merged
     uniq, inv = unique(key, return_inverse=True) if has_weight else (unique(key), None)
     n_merged = len(key) - len(uniq)
