@@ -440,6 +440,22 @@ def test_clean_ids_arrow_and_object_paths_agree():
     assert slow_bad.tolist() == [False, False, True, True, True, True] + [False] * 3 + [True] * 2
 
 
+def test_clean_ids_chunk_by_chunk_agree_with_object_path():
+    """Chunks of plain printable ASCII skip the trimming; others (spaces, non-ASCII, nulls)
+    are trimmed: together they give the object path's answer."""
+    import pyarrow as pa
+
+    from netinfluence.io._clean import _clean_ids
+
+    parts = [["u1", "NA", "#n/a", "x~y"], ["  c", "b\t", None, "null "], ["dé", "\u3000e", ""], []]
+    arrow_backed = pd.Series(pd.array(pa.chunked_array(parts, type=pa.large_string()), dtype="str"))
+    cells = [c for part in parts for c in part]
+    fast, fast_bad, fast_trimmed = _clean_ids(arrow_backed, True)
+    slow, slow_bad, slow_trimmed = _clean_ids(pd.Series(cells, dtype=object), True)
+    assert fast.tolist() == slow.tolist()
+    assert fast_bad.tolist() == slow_bad.tolist() and fast_trimmed == slow_trimmed == 4
+
+
 def test_parquet_with_categorical_ids_reads_like_csv(tmp_path):
     # pandas writes categoricals (and Spark often writes text) dictionary-encoded
     pytest.importorskip("pyarrow")

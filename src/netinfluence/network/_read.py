@@ -13,6 +13,7 @@ from netinfluence._arrays import sort_order, unique
 from netinfluence._threads import threaded_map, worker_threads
 from netinfluence.errors import InputError, warn_caller
 from netinfluence.io import LoadReport, is_graph_file, read_edges, read_graph_file, read_users
+from netinfluence.io._clean import _string_bytes
 from netinfluence.io._files import Source
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -414,9 +415,7 @@ def _as_words(chunks: list) -> list | None:
 def _chunk_words(chunk) -> np.ndarray | None:
     """:func:`_as_words` of one chunk, read from its Arrow buffers; None if an id holds a
     zero byte (``"a\\0"`` and ``"a"`` would share a word)."""
-    _, offsets_buf, data_buf = chunk.buffers()
-    offsets = np.frombuffer(offsets_buf, np.int64, len(chunk) + 1, 8 * chunk.offset)
-    data = np.frombuffer(data_buf, np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+    offsets, data = _string_bytes(chunk)
     start, end = int(offsets[0]), int(offsets[-1])
     if not data[start:end].all():
         return None
