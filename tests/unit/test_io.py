@@ -234,6 +234,21 @@ def test_empty_or_null_id_names_row(tmp_path, bad):
     assert "f.csv" in msg and "row 3" in msg and "(line 4)" in msg and "null id" in msg
 
 
+@pytest.mark.parametrize("dtype", ["str", "string[pyarrow]"])
+def test_missing_id_in_parquet_is_a_bad_row(tmp_path, dtype):
+    """A null id cell (Parquet) is an empty id: named in the error, or dropped and counted."""
+    path = tmp_path / "f.parquet"
+    frame = pd.DataFrame({"follower": ["a", None, " c"], "followed": ["b", "c", "a"]})
+    frame.astype(dtype).to_parquet(path)
+    msg = error_of(read_edges, path)
+    assert "f.parquet" in msg and "row 2" in msg and "null id" in msg
+    kept = read_edges(path, on_bad_rows="drop")
+    assert kept["follower"].tolist() == ["a", "c"]
+    report = kept.attrs["load_report"]
+    assert report.count("dropped") == 1 and report.count("repaired") == 1
+    assert kept.attrs["dropped_ids"] == {"c"}  # the bad row is (missing, "c")
+
+
 def test_non_numeric_and_negative_counts_name_row(tmp_path):
     path = write(tmp_path, "i.csv", "source,target,type,count\na,b,like,1\na,c,like,lots\n")
     msg = error_of(read_edges, path, kind="interactions")
@@ -341,6 +356,24 @@ def test_csv_written_in_batches_reads_back_the_same(tmp_path, monkeypatch):
     assert (tmp_path / "none.csv").read_text().strip().split(",")[0] == '"node"'
 
 
+@pytest.mark.parametrize("escape", [True, False])
+def test_csv_arrow_text_written_like_object_text(tmp_path, monkeypatch, escape):
+    """Arrow-backed text columns are escaped in Arrow, object ones the pandas way, and the
+    batches are formatted on threads: the bytes are the same either way."""
+    import netinfluence.io._write as io_mod
+
+    cells = ["=1+1", "@ana", None, "-x", "ok", "\tt", "+", "", 'q "u"', "é, b"] * 5
+    frame = pd.DataFrame({"h": cells, "n": np.arange(50) - 3.5, "m": ["-2"] * 50})
+    as_text = frame.astype({"h": "str", "m": "str"})
+    monkeypatch.setattr(io_mod, "_CSV_BATCH_ROWS", 7)
+    write_table(frame, tmp_path / "object.csv", escape=escape)
+    write_table(as_text, tmp_path / "arrow.csv", escape=escape)
+    got = (tmp_path / "arrow.csv").read_bytes()
+    assert got == (tmp_path / "object.csv").read_bytes()
+    assert got.startswith(b'"h","n","m"\n')
+    assert (b'"\'=1+1"' in got) == escape and (b'"\'-2"' in got) == escape
+
+
 @pytest.mark.parametrize(
     ("kind", "cells", "fast"),
     [
@@ -394,6 +427,35 @@ def test_text_cells_arrow_and_object_paths_agree():
     assert all(isinstance(v, float) and np.isnan(v) for v in fast[[1, 2, 4, 7]])
 
 
+def test_clean_ids_arrow_and_object_paths_agree():
+    from netinfluence.io._clean import _arrow_ids, _clean_ids
+
+    cells = ["a", " b ", None, "NA", " null", "", "x\u3000", "abcde", "\u00a0z", "N/A ", "#n/a"]
+    arrow_backed = pd.Series(cells, dtype="str")
+    assert _arrow_ids(arrow_backed) is not None
+    fast, fast_bad, fast_trimmed = _clean_ids(arrow_backed, True)
+    slow, slow_bad, slow_trimmed = _clean_ids(pd.Series(cells, dtype=object), True)
+    assert fast.tolist() == slow.tolist() and fast.dtype == "str"
+    assert fast_bad.tolist() == slow_bad.tolist() and fast_trimmed == slow_trimmed == 5
+    assert slow_bad.tolist() == [False, False, True, True, True, True] + [False] * 3 + [True] * 2
+
+
+def test_clean_ids_chunk_by_chunk_agree_with_object_path():
+    """Chunks of plain printable ASCII skip the trimming; others (spaces, non-ASCII, nulls)
+    are trimmed: together they give the object path's answer."""
+    import pyarrow as pa
+
+    from netinfluence.io._clean import _clean_ids
+
+    parts = [["u1", "NA", "#n/a", "x~y"], ["  c", "b\t", None, "null "], ["dé", "\u3000e", ""], []]
+    arrow_backed = pd.Series(pd.array(pa.chunked_array(parts, type=pa.large_string()), dtype="str"))
+    cells = [c for part in parts for c in part]
+    fast, fast_bad, fast_trimmed = _clean_ids(arrow_backed, True)
+    slow, slow_bad, slow_trimmed = _clean_ids(pd.Series(cells, dtype=object), True)
+    assert fast.tolist() == slow.tolist()
+    assert fast_bad.tolist() == slow_bad.tolist() and fast_trimmed == slow_trimmed == 4
+
+
 def test_parquet_with_categorical_ids_reads_like_csv(tmp_path):
     # pandas writes categoricals (and Spark often writes text) dictionary-encoded
     pytest.importorskip("pyarrow")
@@ -429,3 +491,40 @@ def test_ambiguous_dates_same_on_arrow_and_object_text(dtype):
     cells += ["2026-04-01T10:00:00Z", "04/04/2026", "3-5-2026", "12/11/26T08:00"]
     got = ambiguous_dates(pd.Series(cells, dtype=dtype)).tolist()
     assert got == [True, False, False, False, False, True, False, False, True, True]
+
+
+@pytest.mark.parametrize(
+    ("head", "sep", "extra", "tail", "fast"),
+    [
+        ("follower,followed\n", ",", "", "\n\n", True),
+        ("# SNAP\n% note\n", "\t", "", "\n", True),  # leading comments: skipped
+        ("", " ", "", "", True),  # whitespace-separated, no header
+        ("follower,followed\n", ",", "a#1,b%2\n", "\n", True),  # "#" inside ids
+        ("follower,followed\n", ",", "\n", "\n", False),  # a blank line
+        ("follower,followed\n", ",", "# late comment\n", "\n", False),
+        ("follower,followed\n", ",", "%late\n", "\n", False),
+    ],
+)
+def test_fast_reader_agrees_with_careful_reader(
+    tmp_path, monkeypatch, head, sep, extra, tail, fast
+):
+    """Files over 1 MB go through Arrow's reader unless a line is blank or a comment after
+    the top; either way the table, header and line numbers are the careful reader's."""
+    import netinfluence.io._files as files
+
+    rows = [f"u{k}{sep}v{k % 977}" for k in range(90_000)]
+    text = head + "\n".join(rows[:50]) + "\n" + extra + "\n".join(rows[50:]) + tail
+    path = write(tmp_path, "f.tsv" if sep == "\t" else "f.csv", text)
+    assert (
+        files._read_fast(
+            path.read_bytes(), "f", sep=None, suffix=path.suffix, header="auto", skip_rows=0
+        )
+        is not None
+    ) == fast
+    got = files.read_table(path, what="follows")
+    monkeypatch.setattr(files, "_read_fast", lambda *a, **k: None)
+    want = files.read_table(path, what="follows")
+    assert got.frame.astype(object).equals(want.frame.astype(object))
+    assert list(got.frame.columns) == list(want.frame.columns)
+    assert got.has_header == want.has_header and got.notes == want.notes
+    np.testing.assert_array_equal(got.line_of_row, want.line_of_row)

@@ -172,3 +172,34 @@ def test_string_ids_encoded_in_runs_equal_one_pass(monkeypatch, threads):
     np.testing.assert_array_equal(codes, want_codes)
     assert codes.dtype == np.int64
     assert uniques.tolist() == list(want_uniques)
+
+
+@pytest.mark.parametrize(
+    ("extra", "as_words"),
+    [
+        (["", "é", "ab\u00e9cd", "12345678", "1234567", "李李"], True),  # 0 to 8 bytes
+        (["123456789"], False),  # 9 bytes: hashed as text
+        (["a\x00", "a"], False),  # a zero byte would make "a\0" and "a" one word
+    ],
+)
+def test_short_ids_encoded_as_words_equal_text_encoding(extra, as_words):
+    import pyarrow as pa
+
+    from netinfluence.network._read import _as_words, _encode_strings
+
+    rng = np.random.default_rng(5)
+    ids = np.array([f"@{k}" for k in rng.integers(0, 300, 2000)] + extra * 3, dtype=object)
+    rng.shuffle(ids)
+    whole = pa.array(ids.tolist(), type=pa.large_string())
+    # chunks that are slices (non-zero offsets), and one on an unpadded buffer of its own
+    tail = [v.encode() for v in ids[1990:]]
+    offsets = np.concatenate([[0], np.cumsum([len(b) for b in tail])]).astype(np.int64)
+    unpadded = pa.LargeStringArray.from_buffers(
+        len(tail), pa.py_buffer(offsets), pa.py_buffer(b"".join(tail))
+    )
+    chunks = [whole[:5], whole[5:1990], unpadded]
+    assert (_as_words(chunks) is not None) == as_words
+    codes, uniques = _encode_strings(chunks)
+    want_codes, want_uniques = pd.factorize(ids, sort=False)
+    np.testing.assert_array_equal(codes, want_codes)
+    assert uniques.tolist() == list(want_uniques)

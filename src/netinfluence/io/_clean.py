@@ -56,23 +56,10 @@ def _shorten(value: Any, n: int = 60) -> Any:
 
 def _clean_ids(values: pd.Series, from_file: bool) -> tuple[pd.Series, np.ndarray, int]:
     """Normalise an id column. Returns (ids, bad mask, number trimmed)."""
-    if from_file and isinstance(values.dtype, pd.StringDtype):
-        # Arrow-backed strings from the fast reader: vectorised, no Python object per row
-        stripped = values.str.strip()
-        trimmed = int((stripped != values).sum())
-        # null tokens are at most 4 characters: test only the short ids
-        short = (stripped.str.len() <= max(map(len, NULL_ID_STRINGS))).to_numpy(
-            dtype=bool, na_value=True
-        )
-        bad = np.zeros(len(values), dtype=bool)
-        if short.any():
-            bad[short] = (
-                stripped[short]
-                .str.lower()
-                .isin(NULL_ID_STRINGS)
-                .to_numpy(dtype=bool, na_value=True)
-            )
-        return stripped, bad, trimmed
+    if from_file:
+        fast = _arrow_ids(values)
+        if fast is not None:
+            return fast
     if from_file or values.dtype == object or pd.api.types.is_string_dtype(values):
         as_str = values.astype(object)
         is_na = pd.isna(as_str).to_numpy()
@@ -89,6 +76,81 @@ def _clean_ids(values: pd.Series, from_file: bool) -> tuple[pd.Series, np.ndarra
         return out, np.where(keep.to_numpy(), bad, bad_nonstr), trimmed
     bad = pd.isna(values).to_numpy()
     return values, bad, 0
+
+
+def _arrow_ids(values: pd.Series) -> tuple[pd.Series, np.ndarray, int] | None:
+    """:func:`_clean_ids` in Arrow's kernels for Arrow-backed text (the fast reader, Parquet):
+    no Python object and no pandas temporary per row; None for other columns.
+
+    The work goes chunk by chunk (a few 10^4 ids each), so every temporary is small and
+    reused instead of a fresh array per step for the whole column.
+    """
+    import pyarrow as pa
+
+    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
+        return None
+    text = _arrow_strings(values)
+    if text is None:
+        return None
+    bad = np.zeros(len(text), dtype=bool)
+    chunks, trimmed, at = [], 0, 0
+    for chunk in text.chunks:
+        ids, n_trimmed = _trimmed_ids(chunk)
+        bad[at : at + len(chunk)] = _bad_ids(chunk, ids)
+        if chunk.null_count:  # missing cells become "", as in the object path
+            ids = ids.fill_null(pa.scalar("", ids.type))
+        chunks.append(ids)
+        trimmed += n_trimmed
+        at += len(chunk)
+    cleaned = pa.chunked_array(chunks, type=text.type)
+    ids = pd.Series(pd.array(cleaned, dtype=values.dtype), index=values.index, name=values.name)
+    return ids, bad, trimmed
+
+
+def _trimmed_ids(chunk) -> tuple[Any, int]:
+    """An Arrow text chunk with spaces around its ids trimmed, and how many were trimmed.
+
+    When every byte is printable ASCII other than the space (most id columns) nothing can be
+    trimmed and the chunk is returned as it is: every Unicode space is a byte at or below
+    0x20 or a multi-byte character (bytes of 0x80 and above).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_large_string(chunk.type) and not chunk.null_count:
+        offsets, data = _string_bytes(chunk)
+        used = data[offsets[0] : offsets[-1]]
+        if not len(used) or (used.min() > 0x20 and used.max() < 0x7F):
+            return chunk, 0
+    stripped = pc.utf8_trim_whitespace(chunk)
+    # trimming only removes characters: a cell was trimmed when its length changed
+    changed = pc.not_equal(pc.binary_length(stripped), pc.binary_length(chunk))
+    return stripped, int(pc.sum(changed).as_py() or 0)
+
+
+def _bad_ids(chunk, ids) -> np.ndarray:
+    """Mask of the missing cells of an Arrow text chunk and of its (trimmed) ``ids`` that
+    spell a missing value (``NA``, ``null``, ``""``, ... in any case)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    bad = pc.is_null(chunk).to_numpy(zero_copy_only=False)
+    # null tokens are at most 4 characters: test only the short ids
+    short = pc.fill_null(pc.less_equal(pc.utf8_length(ids), max(map(len, NULL_ID_STRINGS))), False)
+    if pc.any(short).as_py():
+        tokens = pa.array(sorted(NULL_ID_STRINGS), ids.type)
+        null_token = pc.is_in(pc.utf8_lower(ids.filter(short)), value_set=tokens)
+        bad[short.to_numpy(zero_copy_only=False)] |= null_token.to_numpy(zero_copy_only=False)
+    return bad
+
+
+def _string_bytes(chunk) -> tuple[np.ndarray, np.ndarray]:
+    """The int64 offsets and the whole data buffer (UTF-8 bytes) of an Arrow large_string
+    array, read in place: id ``i`` is ``data[offsets[i]:offsets[i + 1]]``."""
+    _, offsets_buf, data_buf = chunk.buffers()
+    offsets = np.frombuffer(offsets_buf, np.int64, len(chunk) + 1, 8 * chunk.offset)
+    data = np.frombuffer(data_buf, np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+    return offsets, data
 
 
 _EMPTY_CELLS = ("", "nan", "none", "null", "na")  # read as a missing value (any case)

@@ -155,12 +155,16 @@ def _inner_suffix(path: Path) -> str:
     return suffixes[-1] if suffixes else ""
 
 
+#: Control bytes that text tables do not hold (tab, newline, form feed and CR excepted).
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+
+
 def _looks_binary(head: bytes) -> bool:
     if b"\x00" in head:
         return True
     if not head:
         return False
-    control = sum(1 for b in head if b < 32 and b not in (9, 10, 13, 12))
+    control = len(head) - len(head.translate(None, _CONTROL_BYTES))  # C loop, not Python
     return control / len(head) > 0.05
 
 
@@ -403,34 +407,32 @@ def _read_fast(raw: bytes, name: str, *, sep, suffix, header, skip_rows) -> RawT
 
     if len(raw) < (1 << 20) or b'"' in raw or b"\r" in raw:
         return None  # small files: the careful path costs nothing
-    body = raw.rstrip(b"\n")
     if raw.startswith(b"\xef\xbb\xbf"):
         return None
+    # the table is raw[pos:end], searched in place: slicing a large file would copy it
+    end = len(raw)
+    while end and raw[end - 1] == ord("\n"):
+        end -= 1
     lead = 0  # leading comment lines (SNAP headers)
     pos = 0
-    while body[pos : pos + 1] in (b"#", b"%"):
-        nl = body.find(b"\n", pos)
+    while pos < end and raw[pos : pos + 1] in (b"#", b"%"):
+        nl = raw.find(b"\n", pos, end)
         if nl < 0:
             return None
         pos = nl + 1
         lead += 1
-    body = body[pos:]
-    if b"\n\n" in body or b"\n#" in body or b"\n%" in body or not body:
+    if pos >= end or _has_blank_or_comment_line(raw, pos, end):
         return None
-    first_nl = body.find(b"\n")
+    first_nl = raw.find(b"\n", pos, end)
     try:
-        first = (body if first_nl < 0 else body[:first_nl]).decode("utf-8")
+        first = raw[pos : end if first_nl < 0 else first_nl].decode("utf-8")
     except UnicodeDecodeError:
         return None
     delimiter = sep if sep is not None else _sniff_sep(first, suffix)
     if delimiter is None:
-        if (
-            b"  " in body
-            or b"\t" in body
-            or b" \n" in body
-            or b"\n " in body
-            or first.startswith(" ")
-        ):
+        if any(
+            raw.find(gap, pos, end) >= 0 for gap in (b"  ", b"\t", b" \n", b"\n ")
+        ) or first.startswith(" "):
             return None
         delimiter = " "
     if len(delimiter) != 1:
@@ -439,7 +441,7 @@ def _read_fast(raw: bytes, name: str, *, sep, suffix, header, skip_rows) -> RawT
     names = [f"column_{i + 1}" for i in range(ncols)]
     try:
         table = pacsv.read_csv(
-            pa.py_buffer(body),
+            pa.py_buffer(raw).slice(pos, end - pos),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=skip_rows),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
@@ -449,7 +451,8 @@ def _read_fast(raw: bytes, name: str, *, sep, suffix, header, skip_rows) -> RawT
                 ignore_empty_lines=False,
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in names},
+                # pandas keeps text as large_string: read it so, and to_pandas copies nothing
+                column_types={c: pa.large_string() for c in names},
                 strings_can_be_null=False,
                 null_values=[],
             ),
@@ -477,6 +480,20 @@ def _read_fast(raw: bytes, name: str, *, sep, suffix, header, skip_rows) -> RawT
         frame.columns = _dedupe_names(cols)
         line_of_row = line_of_row[1:]
     return RawTable(name, frame, has_header, line_of_row, from_file=True, notes=notes)
+
+
+def _has_blank_or_comment_line(raw: bytes, start: int, end: int) -> bool:
+    """Whether a line after the first of ``raw[start:end]`` is blank or a ``#``/``%`` comment.
+
+    Each two-byte search scans the whole file; ``#`` and ``%`` are rare in tables, so the
+    one-byte search (much faster) usually settles that no line starts with them.
+    """
+    if raw.find(b"\n\n", start, end) >= 0:
+        return True
+    return any(
+        raw.find(mark, start, end) >= 0 and raw.find(b"\n" + mark, start, end) >= 0
+        for mark in (b"#", b"%")
+    )
 
 
 def _has_comment_or_blank(text: str) -> bool:

@@ -13,6 +13,7 @@ from netinfluence._arrays import sort_order, unique
 from netinfluence._threads import threaded_map, worker_threads
 from netinfluence.errors import InputError, warn_caller
 from netinfluence.io import LoadReport, is_graph_file, read_edges, read_graph_file, read_users
+from netinfluence.io._clean import _string_bytes
 from netinfluence.io._files import Source
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -197,7 +198,7 @@ def _assemble(
         loop = s == d
         if loop.any():
             report.add(name, "dropped", int(loop.sum()), "self-loop (node kept)")
-        keep = ~loop
+        keep = ~loop if loop.any() else slice(None)  # no self-loop: views, not copies
         if layer == "interactions":
             inter_parts.append(
                 pd.DataFrame(
@@ -215,7 +216,7 @@ def _assemble(
             w = (
                 t["weight"].to_numpy(dtype=float)[keep]
                 if "weight" in t
-                else np.full(int(keep.sum()), np.nan)
+                else np.full(len(s) - int(loop.sum()), np.nan)
             )
             fol_w.append(w)
 
@@ -325,6 +326,20 @@ def _factorize_ids(columns: list) -> tuple[list[np.ndarray], np.ndarray]:
 def _encode_strings(chunks: list) -> tuple[np.ndarray, np.ndarray]:
     """Codes (int64) and unique values, in order of first appearance, of Arrow string chunks.
 
+    Ids of at most 8 bytes (most handles and numeric ids) are encoded as one 64-bit word
+    each (:func:`_as_words`): Arrow's hash table for integers is several times faster than
+    its one for strings, whose lookups touch the string bytes too.
+    """
+    words = _as_words(chunks)
+    codes, dictionary = _encode_runs(chunks if words is None else words)
+    if words is not None:
+        dictionary = _words_as_text(dictionary)
+    return codes, np.asarray(dictionary.to_pylist(), dtype=object)
+
+
+def _encode_runs(chunks: list) -> tuple[np.ndarray, Any]:
+    """Codes (int64) and the Arrow dictionary, in order of first appearance, of Arrow chunks.
+
     The chunks are cut into one run per worker thread, each run is dictionary-encoded by
     Arrow (which releases the GIL), and the runs' dictionaries are then joined in order: a
     later run's values already seen keep their code, new ones get the next codes in their
@@ -342,9 +357,9 @@ def _encode_strings(chunks: list) -> tuple[np.ndarray, np.ndarray]:
         seen += len(chunk)
 
     def encode(run):
-        enc = pc.dictionary_encode(pa.chunked_array(run, type=pa.large_string()))
+        enc = pc.dictionary_encode(pa.chunked_array(run, type=run[0].type))
         if not enc.num_chunks:
-            return pa.array([], type=pa.large_string()), []
+            return pa.array([], type=run[0].type), []
         return enc.chunks[0].dictionary, enc.chunks
 
     codes = np.empty(total, dtype=np.int64)
@@ -363,7 +378,67 @@ def _encode_strings(chunks: list) -> tuple[np.ndarray, np.ndarray]:
             idx = chunk.indices.to_numpy(zero_copy_only=False)
             codes[at : at + len(idx)] = idx if mapping is None else mapping[idx]
             at += len(idx)
-    return codes, np.asarray(dictionary.to_pylist(), dtype=object)
+    return codes, dictionary
+
+
+#: ``_LOW_BYTES[k]``: the mask of a 64-bit word's first ``k`` bytes (little-endian).
+_LOW_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
+
+
+def _as_words(chunks: list) -> list | None:
+    """Each Arrow large_string chunk as a uint64 Arrow array holding its ids' UTF-8 bytes,
+    zero-padded; None unless every id has at most 8 bytes, none of them zero, and no id is
+    missing: then two ids are equal exactly when their words are.
+
+    >>> import pyarrow as pa
+    >>> words = _as_words([pa.array(["ab", "", "abcdefgh"], pa.large_string())])
+    >>> _words_as_text(words[0]).to_pylist()
+    ['ab', '', 'abcdefgh']
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not chunks or any(c.null_count or not pa.types.is_large_string(c.type) for c in chunks):
+        return None
+    longest = pc.max(pc.binary_length(pa.chunked_array(chunks))).as_py()
+    if longest is None or longest > 8:
+        return None
+    words = []
+    for chunk in chunks:
+        word = _chunk_words(chunk)
+        if word is None:
+            return None
+        words.append(pa.array(word, type=pa.uint64()))
+    return words
+
+
+def _chunk_words(chunk) -> np.ndarray | None:
+    """:func:`_as_words` of one chunk, read from its Arrow buffers; None if an id holds a
+    zero byte (``"a\\0"`` and ``"a"`` would share a word)."""
+    offsets, data = _string_bytes(chunk)
+    start, end = int(offsets[0]), int(offsets[-1])
+    if not data[start:end].all():
+        return None
+    if end + 8 > len(data):  # Arrow pads its buffers; a slice or a foreign one may not be
+        data = np.concatenate([data[:end], np.zeros(8, dtype=np.uint8)])
+    # a uint64 starting at every byte (unaligned reads): the 8 bytes from each id's start
+    at_byte = np.ndarray((len(data) - 7,), dtype="<u8", buffer=data, strides=(1,))
+    return at_byte[offsets[:-1]] & _LOW_BYTES[np.diff(offsets)]
+
+
+def _words_as_text(words):
+    """The ids behind :func:`_as_words`' words, as an Arrow large_string array."""
+    import pyarrow as pa
+
+    raw = words.to_numpy(zero_copy_only=False).astype("<u8", copy=False).view("S8")
+    return pa.array(raw).cast(pa.large_string())  # numpy drops the zero padding
+
+
+def _joined(arrays: list) -> np.ndarray:
+    """The integer arrays end to end as int64, without copying a lone int64 array."""
+    if len(arrays) == 1:
+        return np.asarray(arrays[0], dtype=np.int64)
+    return np.concatenate(arrays).astype(np.int64, copy=False)
 
 
 def _merge_follows(parts, weights, n, *, directed, merge, report) -> pd.DataFrame:
@@ -371,14 +446,15 @@ def _merge_follows(parts, weights, n, *, directed, merge, report) -> pd.DataFram
         return pd.DataFrame(
             {"source": np.zeros(0, dtype=np.int64), "target": np.zeros(0, dtype=np.int64)}
         )
-    s = np.concatenate([p[0] for p in parts]).astype(np.int64)
-    d = np.concatenate([p[1] for p in parts]).astype(np.int64)
+    s = _joined([p[0] for p in parts])
+    d = _joined([p[1] for p in parts])
     w = np.concatenate(weights)
     has_weight = not np.isnan(w).all()
     name = parts[0][2] if len(parts) == 1 else "follows/edges"
     if not directed:
         s, d = np.minimum(s, d), np.maximum(s, d)
-    key = s * max(n, 1) + d
+    key = s * max(n, 1)
+    key += d
     # the inverse (a second pass over 10^7 keys) only where weights must be merged
     uniq, inv = unique(key, return_inverse=True) if has_weight else (unique(key), None)
     n_merged = len(key) - len(uniq)
