@@ -179,13 +179,15 @@ def _solve(folder: Path) -> int:
     # no weight attribute (a Python float per edge): Leiden takes the weights as a vector
     graph = igraph_from_arrays(n, lo, hi, None, directed=False)
     del lo, hi
+    # the k-cores need no weights: computed while the parent is still on the tie strengths,
+    # so they are off the path from the weights to the result
+    cores = np.asarray(graph.coreness(), dtype=float)
     sent = _wait_for_weights(folder, parent)
     if sent is None:
         return 3
     w, n_iterations = sent
     membership = leiden_membership(graph, w, gamma, seed_int, n_iterations)
     del w
-    cores = np.asarray(graph.coreness(), dtype=float)
     peak = _peak_rss_mib()
     tmp = folder / "output.tmp.npz"
     np.savez(

@@ -80,7 +80,11 @@ def undirected_pairs(net: Network, layer: str) -> tuple[np.ndarray, np.ndarray]:
     if layer != "ties" or net.is_cached(("undirected_edges", "ties")):
         lo, hi, _ = net.undirected_edge_arrays(layer)
         return lo, hi
-    src, dst = directed_pairs(net, layer)
+    # the unordered pairs of the follows and interactions rows in one sort (the directed
+    # pairs need not be made distinct first: a pair read twice folds into one key anyway)
     n = np.int64(max(net.n_nodes, 1))
+    parts = [net.edge_arrays(name)[:2] for name in ("follows", "interactions")]
+    src = np.concatenate([np.asarray(s, dtype=np.int64) for s, _ in parts])
+    dst = np.concatenate([np.asarray(d, dtype=np.int64) for _, d in parts])
     keys = unique(np.minimum(src, dst) * n + np.maximum(src, dst))
     return keys // n, keys % n
