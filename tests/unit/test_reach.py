@@ -414,11 +414,16 @@ def test_two_hop_reach_counts_before_the_labels_exist(monkeypatch):
         pd.testing.assert_series_equal(
             within, reach(net, within_community=True, labels=labels, seed=5)
         )
-    # an exact layer waits for the labels: its one walk counts all three
+    # an exact layer is walked before the labels too: it keeps the reached positions, and
+    # each partition only counts which of them share the row's community
     monkeypatch.setattr(reach_mod, "AUTO_EXACT_PATHS", 5e7)
     exact = reach_mod.two_hop_reach(net)
-    assert not exact.estimated and exact.count is None
-    assert exact.summary(labels)[1].to_dict() == _brute(g, 2, labels.to_dict())
+    assert not exact.estimated and exact.count.to_dict() == _brute(g, 2)
+    for k in (2, 3):
+        labels = pd.Series({u: int(u[1:]) % k for u in g})
+        count, within, _ = exact.summary(labels)
+        assert within.to_dict() == _brute(g, 2, labels.to_dict())
+        assert within.attrs["within_community"] and not count.attrs["within_community"]
 
 
 def test_two_hop_summary_with_sketch_counts():

@@ -612,11 +612,23 @@ def two_hop_reach(
 ) -> TwoHopReach:
     """The label-free part of :func:`two_hop_summary`, computed before communities are known.
 
-    On layers too large for exact counting the 2-hop count (sketches) and the expected
-    reach need no community labels: they are computed here, and
-    :meth:`TwoHopReach.summary` adds the within-community reach once the labels arrive (the
-    pipeline runs this while Leiden runs in a second process). Exact counting walks the
-    neighbourhoods once, with the labels, in :meth:`~TwoHopReach.summary`.
+    The 2-hop count and the expected reach need no community labels: they are computed
+    here, and :meth:`TwoHopReach.summary` adds the within-community reach once the labels
+    arrive (the pipeline runs this while Leiden runs in a second process). On layers small
+    enough for exact counting the one walk of the neighbourhoods also keeps each reached
+    account's position (at most :data:`AUTO_EXACT_PATHS` of them under ``method="auto"``,
+    4 bytes each), so the labels only need one pass over them; larger layers use sketches
+    and first-order estimates.
+
+    Examples
+    --------
+    >>> from netinfluence.datasets import load_sample
+    >>> from netinfluence.metrics import communities
+    >>> net = load_sample()
+    >>> part = two_hop_reach(net)  # no labels yet
+    >>> count, within, expected = part.summary(communities(net, seed=0))
+    >>> bool((within <= count).all()) and count.equals(part.count)
+    True
     """
     method_name = choice("method", method, METHODS)
     layer_name = resolve_layer(net, layer, default="follows")
@@ -629,6 +641,8 @@ def two_hop_reach(
         # three share the adjacency built above (a CSR of 10^7 edges costs about 1 s).
         found.count = found._on(method_name, expect=False, codes=None)
         found.expected = found._on("auto", expect=True, codes=None)
+    else:
+        found._walk()
     return found
 
 
@@ -652,6 +666,8 @@ class TwoHopReach:
         self.seed = seed
         self.count: pd.Series | None = None
         self.expected: pd.Series | None = None
+        #: exact layers: the accounts each row reaches (positions, rows in order)
+        self._reached: np.ndarray | None = None
 
     @property
     def estimated(self) -> bool:
@@ -678,25 +694,39 @@ class TwoHopReach:
     def summary(self, labels: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
         """``(reach_2hop, reach_2hop within the own community, expected 2-hop reach)``."""
         _, codes = _label_codes(self.net, labels)
+        assert self.count is not None and self.expected is not None
         if self.estimated:
-            assert self.count is not None and self.expected is not None
             return self.count, self._on("auto", expect=False, codes=codes), self.expected
-        return self._walk(codes)
+        assert self._reached is not None
+        counts = self.count.to_numpy()
+        ends = np.cumsum(counts)
+        inside = np.zeros(len(counts), dtype=np.int64)
+        # row chunks of about _PATH_CHUNK reached accounts: bounded temporaries
+        for r0, r1 in _row_chunks(counts + 1.0, _PATH_CHUNK):
+            e0 = int(ends[r0 - 1]) if r0 else 0
+            origin = np.repeat(np.arange(r0, r1), counts[r0:r1])
+            same = codes[self._reached[e0 : int(ends[r1 - 1]) if r1 else 0]] == codes[origin]
+            inside[r0:r1] = np.bincount(origin[same] - r0, minlength=r1 - r0)
+        within = self.net.series(inside, "reach_2")
+        within.attrs.update({**self.count.attrs, "within_community": True})
+        return self.count, within, self.expected
 
-    def _walk(self, codes: np.ndarray) -> tuple[pd.Series, pd.Series, pd.Series]:
+    def _walk(self) -> None:
+        """Exact count and expected reach in one walk, keeping the reached positions."""
         net, adj = self.net, self.adj
         prob = _edge_probabilities(net, self.layer_name, adj)
         n = net.n_nodes
         counts = np.zeros(n, dtype=np.int64)
-        within = np.zeros(n, dtype=np.int64)
         expected = np.zeros(n)
+        reached: list[np.ndarray] = []
+        small = np.int32 if n < 2**31 else np.int64
         for r0, r1, agg in _two_hop_blocks(adj, prob, None):
             per_row = np.diff(agg.indptr)
             rr = np.repeat(np.arange(r1 - r0), per_row)
             counts[r0:r1] = per_row
-            same = codes[agg.indices] == codes[r0 + rr]
-            within[r0:r1] = np.bincount(rr[same], minlength=r1 - r0)
+            reached.append(agg.indices.astype(small, copy=False))
             expected[r0:r1] = np.bincount(rr, weights=-np.expm1(agg.data), minlength=r1 - r0)
+        self._reached = np.concatenate(reached) if reached else np.zeros(0, dtype=small)
         base = {
             "layer": self.layer_name,
             "hops": 2,
@@ -705,16 +735,10 @@ class TwoHopReach:
             "within_community": False,
             "method": "exact",
         }
-        out = []
-        for values, extra in (
-            (counts, {}),
-            (within, {"within_community": True}),
-            (expected, {"expected": True, "method": "analytic", "error": 0.0}),
-        ):
-            series = net.series(values, "reach_2")
-            series.attrs.update({**base, **extra})
-            out.append(series)
-        return out[0], out[1], out[2]
+        self.count = net.series(counts, "reach_2")
+        self.count.attrs.update(base)
+        self.expected = net.series(expected, "reach_2")
+        self.expected.attrs.update({**base, "expected": True, "method": "analytic", "error": 0.0})
 
 
 def _expected_monte_carlo(

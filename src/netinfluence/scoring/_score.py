@@ -259,7 +259,7 @@ def score_inputs(
         step("impact")
         counted = counted_weights(net, flags["reciprocity"].to_numpy())
         aware = awareness_sample(net, counted, seed=seed)
-        # the reach counts that need no labels too (on large layers: sketches, expected)
+        # the 2-hop counts and expected reach need no labels either (metrics.two_hop_reach)
         step("reach")
         reach_part = two_hop_reach(net, method=reach_method, seed=seed)
         step("communities")
