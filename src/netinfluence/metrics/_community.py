@@ -247,7 +247,8 @@ class LeidenInBackground:
         self._n_iterations: int | None = None
         self._failure: str | None = None
         lo, hi = undirected_pairs(net, self._layer) if pairs is None else pairs
-        self._pairs: tuple[np.ndarray, np.ndarray] | None = (lo, hi)
+        # a fingerprint, not the pairs: the arrays would stay in memory through the tie step
+        self._pairs: str | None = _fingerprint(lo, hi)
         self._job = LeidenProcess(net.n_nodes, lo, hi, gamma=1.0, seed_int=self._seed)
 
     @property
@@ -262,7 +263,7 @@ class LeidenInBackground:
         self._n_iterations = int(n_iterations)
         pairs = self._pairs
         assert pairs is not None, "send_weights() can only be called once"
-        if np.array_equal(lo, pairs[0]) and np.array_equal(hi, pairs[1]):
+        if _fingerprint(lo, hi) == pairs:
             self._job.send_weights(w, n_iterations=self._n_iterations)
         else:  # cannot happen while undirected_pairs is right; result() reports it
             self._failure = "the layer's pairs changed after the Leiden process started"
@@ -297,6 +298,16 @@ class LeidenInBackground:
     def cancel(self) -> None:
         """Stop the child (when the pipeline fails before collecting the result)."""
         self._job.cancel()
+
+
+def _fingerprint(lo: np.ndarray, hi: np.ndarray) -> str:
+    """A digest of the pairs (as int64) that the weights must come in the order of."""
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (lo, hi):
+        digest.update(np.ascontiguousarray(part, dtype=np.int64).data)
+    return f"{len(lo)}:{digest.hexdigest()}"
 
 
 def _detect(net, method, layer, weighted, w, gamma, seed_int, n_iterations) -> np.ndarray:

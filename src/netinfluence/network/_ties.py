@@ -476,8 +476,8 @@ def edge_common_neighbours(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(a, minlength=n), out=indptr[1:])
     # candidates for oriented edge at CSR position p (row a): later positions in row a
-    cnt = indptr[a + 1] - 1 - np.arange(m)
-    cum = np.cumsum(cnt)
+    # (counted again per chunk, so no edge-sized array of them is held at the peak)
+    cum = np.cumsum(indptr[a + 1] - 1 - np.arange(m))
     if int(cum[-1]) == 0:
         return common
     table = _hash_index(okeys)
@@ -494,7 +494,7 @@ def edge_common_neighbours(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     def closed(chunk: tuple[int, int]) -> np.ndarray:
         # the three edges of every triangle closed by this chunk's wedges
         start, stop = chunk
-        c = cnt[start:stop]
+        c = indptr[a[start:stop] + 1] - 1 - np.arange(start, stop)
         k = int(c.sum())
         if not k:
             return np.zeros(0, dtype=np.int64)
