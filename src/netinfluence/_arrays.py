@@ -119,11 +119,8 @@ def avoid_huge_pages() -> None:
     default), a fresh temporary can wait for that compaction: system CPU that costs more
     than the fewer TLB misses save (benchmarks/results/design-measurements.md). Only the
     command line calls this, so importing the library leaves numpy's setting alone; an
-    explicit ``NUMPY_MADVISE_HUGEPAGE`` in the environment is kept.
-
-    Examples
-    --------
-    >>> avoid_huge_pages()  # doctest: +SKIP
+    explicit ``NUMPY_MADVISE_HUGEPAGE`` in the environment is kept. (No doctest: it changes a
+    process-wide numpy setting; ``tests/unit/test_arrays.py`` checks it and restores it.)
     """
     if os.environ.get("NUMPY_MADVISE_HUGEPAGE"):
         return  # the user chose
