@@ -424,6 +424,14 @@ def test_two_hop_reach_counts_before_the_labels_exist(monkeypatch):
         count, within, _ = exact.summary(labels)
         assert within.to_dict() == _brute(g, 2, labels.to_dict())
         assert within.attrs["within_community"] and not count.attrs["within_community"]
+    # an exact count asked for above the limit keeps no positions: walked with the labels
+    monkeypatch.setattr(reach_mod, "AUTO_EXACT_PATHS", 10)
+    big = reach_mod.two_hop_reach(net, method="exact")
+    assert not big.estimated and big.count is None and big._reached is None
+    count, within, expected = big.summary(labels)
+    assert count.to_dict() == _brute(g, 2)
+    assert within.to_dict() == _brute(g, 2, labels.to_dict())
+    np.testing.assert_allclose(expected.to_numpy(), exact.expected.to_numpy(), rtol=1e-12)
 
 
 def test_two_hop_summary_with_sketch_counts():

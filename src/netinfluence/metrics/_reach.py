@@ -641,8 +641,9 @@ def two_hop_reach(
         # three share the adjacency built above (a CSR of 10^7 edges costs about 1 s).
         found.count = found._on(method_name, expect=False, codes=None)
         found.expected = found._on("auto", expect=True, codes=None)
-    else:
-        found._walk()
+    elif paths <= AUTO_EXACT_PATHS:
+        found._walk(None)
+    # an exact count asked for on a larger layer keeps nothing: it is walked with the labels
     return found
 
 
@@ -694,10 +695,21 @@ class TwoHopReach:
     def summary(self, labels: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
         """``(reach_2hop, reach_2hop within the own community, expected 2-hop reach)``."""
         _, codes = _label_codes(self.net, labels)
-        assert self.count is not None and self.expected is not None
         if self.estimated:
+            assert self.count is not None and self.expected is not None
             return self.count, self._on("auto", expect=False, codes=codes), self.expected
-        assert self._reached is not None
+        if self._reached is None:  # not walked yet (a large layer counted exactly)
+            within = self._walk(codes)
+        else:
+            within = self._within(codes)
+        assert self.count is not None and self.expected is not None
+        series = self.net.series(within, "reach_2")
+        series.attrs.update({**self.count.attrs, "within_community": True})
+        return self.count, series, self.expected
+
+    def _within(self, codes: np.ndarray) -> np.ndarray:
+        """Reached accounts in each row's community, from the kept positions."""
+        assert self._reached is not None and self.count is not None
         counts = self.count.to_numpy()
         ends = np.cumsum(counts)
         inside = np.zeros(len(counts), dtype=np.int64)
@@ -705,28 +717,34 @@ class TwoHopReach:
         for r0, r1 in _row_chunks(counts + 1.0, _PATH_CHUNK):
             e0 = int(ends[r0 - 1]) if r0 else 0
             origin = np.repeat(np.arange(r0, r1), counts[r0:r1])
-            same = codes[self._reached[e0 : int(ends[r1 - 1]) if r1 else 0]] == codes[origin]
+            same = codes[self._reached[e0 : int(ends[r1 - 1])]] == codes[origin]
             inside[r0:r1] = np.bincount(origin[same] - r0, minlength=r1 - r0)
-        within = self.net.series(inside, "reach_2")
-        within.attrs.update({**self.count.attrs, "within_community": True})
-        return self.count, within, self.expected
+        return inside
 
-    def _walk(self) -> None:
-        """Exact count and expected reach in one walk, keeping the reached positions."""
+    def _walk(self, codes: np.ndarray | None) -> np.ndarray | None:
+        """Exact count and expected reach in one walk. Without ``codes`` the reached positions
+        are kept for :meth:`_within`; with them the within-community counts are returned."""
         net, adj = self.net, self.adj
         prob = _edge_probabilities(net, self.layer_name, adj)
         n = net.n_nodes
         counts = np.zeros(n, dtype=np.int64)
         expected = np.zeros(n)
+        within = np.zeros(n, dtype=np.int64) if codes is not None else None
         reached: list[np.ndarray] = []
         small = np.int32 if n < 2**31 else np.int64
         for r0, r1, agg in _two_hop_blocks(adj, prob, None):
             per_row = np.diff(agg.indptr)
             rr = np.repeat(np.arange(r1 - r0), per_row)
             counts[r0:r1] = per_row
-            reached.append(agg.indices.astype(small, copy=False))
+            if codes is None:
+                reached.append(agg.indices.astype(small, copy=False))
+            else:
+                assert within is not None
+                same = codes[agg.indices] == codes[r0 + rr]
+                within[r0:r1] = np.bincount(rr[same], minlength=r1 - r0)
             expected[r0:r1] = np.bincount(rr, weights=-np.expm1(agg.data), minlength=r1 - r0)
-        self._reached = np.concatenate(reached) if reached else np.zeros(0, dtype=small)
+        if codes is None:
+            self._reached = np.concatenate(reached) if reached else np.zeros(0, dtype=small)
         base = {
             "layer": self.layer_name,
             "hops": 2,
@@ -739,6 +757,7 @@ class TwoHopReach:
         self.count.attrs.update(base)
         self.expected = net.series(expected, "reach_2")
         self.expected.attrs.update({**base, "expected": True, "method": "analytic", "error": 0.0})
+        return within
 
 
 def _expected_monte_carlo(
