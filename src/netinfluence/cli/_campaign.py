@@ -404,25 +404,13 @@ def plan_cmd(
         written["plot"] = save_figure(plan_spread_figure(plan, x=x), plot)
     print_load_report(net, ctx)
     shown = ["order", "node", "handle", "tier", "cost", "marginal_gain", "cumulative_spread"]
+    seeds_title, summary_title = "Planned seeds", "Plan vs naive (top followers)"
     if objective == "advocacy":
         shown.remove("cost")  # every seed counts as one
-        _print_table(plan.seeds[shown], "Advocacy seeds (threshold contagion)", ctx)
-        _print_table(
-            plan.summary.reset_index(),
-            "Advocacy plan vs naive (top followers) and top degree: expected adopters",
-            ctx,
-            rows=20,
-            numbers_by="row",
-        )
-    else:
-        _print_table(plan.seeds[shown], "Planned seeds", ctx)
-        _print_table(
-            plan.summary.reset_index(),
-            "Plan vs naive (top followers)",
-            ctx,
-            rows=20,
-            numbers_by="row",
-        )
+        seeds_title = "Advocacy seeds (threshold contagion)"
+        summary_title = "Advocacy plan vs naive (top followers) and top degree: expected adopters"
+    _print_table(plan.seeds[shown], seeds_title, ctx)
+    _print_table(plan.summary.reset_index(), summary_title, ctx, rows=20, numbers_by="row")
     for key, path in written.items():
         typer.echo(f"wrote {key:<8} {path}")
 
