@@ -23,3 +23,16 @@ def test_command_line_turns_numpy_huge_pages_off_unless_told(monkeypatch):
         assert os.environ["NUMPY_MADVISE_HUGEPAGE"] == "0"  # what child processes read
     finally:
         core.multiarray._set_madvise_hugepage(before)
+
+
+def test_text_array_is_the_dtype_pandas_infers_for_text():
+    import pandas as pd
+
+    from netinfluence._arrays import text_array
+
+    values = ["insider of community 3", "", None, "é"]
+    col = pd.Series(text_array(values))
+    expected = pd.Series(values)
+    assert col.dtype == expected.dtype
+    assert col.isna().tolist() == [False, False, True, False]
+    assert col.fillna("?").tolist() == expected.fillna("?").tolist()

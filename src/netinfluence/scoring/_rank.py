@@ -11,6 +11,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from netinfluence._arrays import text_array
 from netinfluence.errors import InputError
 from netinfluence.network import Network, match_ids
 from netinfluence.scoring._score import COMPONENTS, ScoreWeights, citizen_score, score_inputs
@@ -109,15 +110,32 @@ def explain(row: pd.Series) -> str:
     return explain_all(row.to_frame().T).iloc[0]
 
 
-def _texts_of(values: np.ndarray, fmt) -> np.ndarray:
-    """``fmt(v)`` for each value, formatted once per distinct value (object array)."""
+def _texts_of(values: np.ndarray, fmt):
+    """``fmt(v)`` for each value as an Arrow text array, formatted once per distinct value."""
+    import pyarrow as pa
+
     uniq, inv = np.unique(values, return_inverse=True)
-    return np.array([fmt(v) for v in uniq.tolist()], dtype=object)[inv.reshape(-1)]
+    texts = pa.array([fmt(v) for v in uniq.tolist()], type=pa.large_string())
+    return texts.take(pa.array(inv.reshape(-1)))
 
 
-def _percent(values: pd.Series) -> np.ndarray:
+def _percent(values: pd.Series):
     whole = np.round(values.astype(float).fillna(0).to_numpy() * 100).astype(np.int64)
     return _texts_of(whole, lambda v: f"{v}%")
+
+
+def _lit(text: str):
+    """A constant piece of every row's text (Arrow joins pieces of one text type)."""
+    import pyarrow as pa
+
+    return pa.scalar(text, type=pa.large_string())
+
+
+def _coded(codes: np.ndarray, texts: list[str]):
+    """``texts[codes]`` as an Arrow text array."""
+    import pyarrow as pa
+
+    return pa.array(texts, type=pa.large_string()).take(pa.array(codes))
 
 
 def explain_all(table: pd.DataFrame, *, through: str | None = None) -> pd.Series:
@@ -133,7 +151,8 @@ def explain_all(table: pd.DataFrame, *, through: str | None = None) -> pd.Series
     no follows) says the reach runs through interactions ("moves about 42 people through
     interactions", "within 2 hops through interactions").
     Each distinct piece (a community's description, a percentage, a flag list) is
-    formatted once and the pieces are joined per row.
+    formatted once, and Arrow joins the pieces row by row (no Python string per row until
+    the text is read).
 
     Examples
     --------
@@ -144,8 +163,10 @@ def explain_all(table: pd.DataFrame, *, through: str | None = None) -> pd.Series
     >>> explain_all(row, through="interactions").iloc[0]
     'member of community 0 (4 members): moves about 2.1 people through interactions, 1.4 of them in its community; 100% of its members within 2 hops through interactions, 5 engagements received, reciprocal ties 20%'
     """
+    import pyarrow.compute as pc
+
     if not len(table):
-        return pd.Series([], index=table.index, dtype=object)
+        return pd.Series(text_array([]), index=table.index)
     idx = table.index
     n = len(table)
     topic = table.get("community_topic", pd.Series("", index=idx)).fillna("").astype(str)
@@ -155,77 +176,91 @@ def explain_all(table: pd.DataFrame, *, through: str | None = None) -> pd.Series
     first = np.zeros(len(labels), dtype=np.int64)
     first[key[::-1]] = np.arange(n)[::-1]
     topics = topic.to_numpy()
-    where = np.array(
+    where = _coded(
+        key,
         [
             f"community {c} ({topics[i] + ', ' if topics[i] else ''}{size[i]:,} members)"
             for c, i in zip(labels.tolist(), first.tolist(), strict=True)
         ],
-        dtype=object,
-    )[key]
+    )
     role = table.get("role", pd.Series("", index=idx)).astype(str)
     insider = table.get("insider", pd.Series(False, index=idx)).fillna(False).astype(bool)
     bridge = (role.str.contains("connector|kinless", regex=True) & ~insider).to_numpy()
-    lead = np.select(
-        [insider.to_numpy(), bridge], ["insider of ", "bridge from "], "member of "
-    ).astype(object)
-    to_others = np.where(bridge, " to other communities", "").astype(object)
+    lead = _coded(
+        np.select([insider.to_numpy(), bridge], [0, 1], 2),
+        ["insider of ", "bridge from ", "member of "],
+    )
+    to_others = _coded(bridge.astype(np.int64), ["", " to other communities"])
     ratio = table.get("engagement_vs_tier", pd.Series(np.nan, index=idx)).astype(float)
     tenths = np.round(ratio.to_numpy(), 1)
     # without a follower count there is no tier to compare with: count what was received
     tier = table.get("tier", pd.Series("", index=idx)).fillna("unknown").astype(str)
     no_tier = (tier == "unknown").to_numpy()
     known = ~np.isnan(tenths) & ~no_tier
-    eng = np.full(n, "", dtype=object)
-    if known.any():
-        eng[known] = _texts_of(tenths[known], lambda v: f", engagement {v:.1f}x its tier")
     received = table.get("interactions_received", pd.Series(np.nan, index=idx)).astype(float)
     got = np.round(received.fillna(0).to_numpy())
     counted = no_tier & (got > 0)
-    if counted.any():
-        eng[counted] = _texts_of(
-            got[counted], lambda v: f", {v:,.0f} engagement{'' if v == 1 else 's'} received"
-        )
+    eng = pc.if_else(
+        known,
+        _texts_of(np.where(known, tenths, 0.0), lambda v: f", engagement {v:.1f}x its tier"),
+        pc.if_else(
+            counted,
+            _texts_of(got, lambda v: f", {v:,.0f} engagement{'' if v == 1 else 's'} received"),
+            _lit(""),
+        ),
+    )
     via = f" through {through}" if through else ""
-    flags = table.get("flags", pd.Series("", index=idx)).fillna("").astype(str)
-    caution = {
-        f: ("; caution: " + ", ".join(_FLAG_WORDS.get(x, x) for x in f.split(";") if x))
-        if f
-        else ""
-        for f in flags.unique()
-    }
+    flag_code, flag_texts = pd.factorize(
+        table.get("flags", pd.Series("", index=idx)).fillna("").astype(str)
+    )
+    caution = _coded(
+        flag_code,
+        [
+            ("; caution: " + ", ".join(_FLAG_WORDS.get(x, x) for x in f.split(";") if x))
+            if f
+            else ""
+            for f in flag_texts.tolist()
+        ],
+    )
     if "impact" in table.columns:
         moved = _texts_of(np.round(table["impact"].astype(float).fillna(0).to_numpy(), 1), _people)
         inside = table.get("impact_in_community", pd.Series(np.nan, index=idx)).astype(float)
-        own = _texts_of(np.round(inside.fillna(0).to_numpy(), 1), _people)
-        moves = np.array(
-            [
-                f"moves about {m}{via}, {o.split(' ')[0]} of them in its community; "
-                for m, o in zip(moved.tolist(), own.tolist(), strict=True)
-            ],
-            dtype=object,
+        own = _texts_of(np.round(inside.fillna(0).to_numpy(), 1), _amount)
+        moves = pc.binary_join_element_wise(
+            _lit("moves about "),
+            moved,
+            _lit(f"{via}, "),
+            own,
+            _lit(" of them in its community; "),
+            _lit(""),
         )
     else:
-        moves = np.full(n, "", dtype=object)
-    text = [
-        f"{a}{b}{c}: {m}{d} of its members within 2 hops{via}{e}, reciprocal ties {f}{g}"
-        for a, b, c, m, d, e, f, g in zip(
-            lead,
-            where,
-            to_others,
-            moves,
-            _percent(table["community_reach_share"]),
-            eng,
-            _percent(table["reciprocal_share"]),
-            flags.map(caution).to_numpy(dtype=object),
-            strict=True,
-        )
-    ]
-    return pd.Series(text, index=idx, dtype=object)
+        moves = _lit("")
+    text = pc.binary_join_element_wise(
+        lead,
+        where,
+        to_others,
+        _lit(": "),
+        moves,
+        _percent(table["community_reach_share"]),
+        _lit(f" of its members within 2 hops{via}"),
+        eng,
+        _lit(", reciprocal ties "),
+        _percent(table["reciprocal_share"]),
+        caution,
+        _lit(""),
+    )
+    return pd.Series(text_array(text), index=idx)
+
+
+def _amount(v: float) -> str:
+    """``"42"``, ``"3.5"`` (one decimal below 10), ``"1"``."""
+    return f"{v:.0f}" if v >= 10 else f"{v:.1f}".rstrip("0").rstrip(".")
 
 
 def _people(v: float) -> str:
     """``"42 people"``, ``"3.5 people"`` (one decimal below 10), ``"1 person"``."""
-    text = f"{v:.0f}" if v >= 10 else f"{v:.1f}".rstrip("0").rstrip(".")
+    text = _amount(v)
     return f"{text} person" if text == "1" else f"{text} people"
 
 
@@ -273,7 +308,7 @@ def rank_table(net: Network, inputs: pd.DataFrame, scores: pd.DataFrame) -> pd.D
     table = table.take(_rank_order(table["score"].to_numpy(dtype=float), table.index))
     table["rank"] = np.arange(1, len(table) + 1)
     through = "interactions" if net.has_interactions and not net.has_follows else None
-    table["why"] = explain_all(table, through=through).to_numpy()
+    table["why"] = explain_all(table, through=through).array
     extra = [c for c in table.columns if c not in RANK_COLUMNS]
     table = table[list(RANK_COLUMNS) + extra].reset_index(drop=True)
     table.attrs = {
