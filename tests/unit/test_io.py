@@ -528,3 +528,31 @@ def test_fast_reader_agrees_with_careful_reader(
     assert list(got.frame.columns) == list(want.frame.columns)
     assert got.has_header == want.has_header and got.notes == want.notes
     np.testing.assert_array_equal(got.line_of_row, want.line_of_row)
+
+
+def test_input_hashes_computed_early_match_and_follow_a_changed_file(tmp_path):
+    import hashlib
+    import json
+    import os
+
+    from netinfluence.io import write_meta
+    from netinfluence.io._provenance import hash_inputs_early
+
+    f = tmp_path / "follows.csv"
+    f.write_text("follower,followed\na,b\n")
+    hash_inputs_early(str(f), None)
+    meta = json.loads(
+        write_meta(
+            tmp_path / "a.meta.json", net=None, parameters={}, inputs={"follows": str(f)}
+        ).read_text()
+    )
+    assert meta["inputs"][str(f)]["sha256"] == hashlib.sha256(f.read_bytes()).hexdigest()
+    # changed after the early hash (new size and time): hashed again, not the stale digest
+    f.write_text("follower,followed\na,b\nb,c\n")
+    os.utime(f, ns=(1, 2))
+    meta = json.loads(
+        write_meta(
+            tmp_path / "b.meta.json", net=None, parameters={}, inputs={"follows": str(f)}
+        ).read_text()
+    )
+    assert meta["inputs"][str(f)]["sha256"] == hashlib.sha256(f.read_bytes()).hexdigest()

@@ -14,6 +14,7 @@ import typer
 from netinfluence._progress import report_progress
 from netinfluence.errors import InputError, NetInfluenceError
 from netinfluence.io import csv_escape
+from netinfluence.io._provenance import hash_inputs_early
 from netinfluence.network import read_network, read_posts
 
 
@@ -287,6 +288,8 @@ def load_inputs(
         raise InputError(
             "give at least one of --follows, --interactions, --edges, --graph, --users or --posts"
         )
+    # the .meta.json records the inputs' hashes: compute them while the files are read
+    hash_inputs_early(follows, interactions, users, edges, graph, posts)
     if graph is not None:
         return read_network(graph=graph)
     if posts:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,18 +34,12 @@ def write_meta(
     Inputs may be paths or glob patterns (each matching file is hashed); the load report is
     ``report`` or, by default, the network's.
     """
-    import hashlib
-
     if report is None and net is not None:
         report = net.load_report
     hashes = {}
     for key, value in (inputs or {}).items():
         for p in _input_files(value):
-            h = hashlib.sha256()
-            with open(p, "rb") as fh:
-                for chunk in iter(functools.partial(fh.read, 1 << 20), b""):
-                    h.update(chunk)
-            hashes[str(p)] = {"role": key, "sha256": h.hexdigest()}
+            hashes[str(p)] = {"role": key, "sha256": _digest(p)}
     escape = current_csv_escape()
     if escape is not None:  # inside csv_escape(): how CSV/TSV outputs treat formula text
         parameters = {**parameters, "csv_escape": escape}
@@ -61,6 +56,70 @@ def write_meta(
             encoding="utf-8",
         )
     return Path(path)
+
+
+def hash_inputs_early(*values: Any) -> None:
+    """Start hashing input files on a background thread; :func:`write_meta` uses the digests.
+
+    A command calls this before it reads its inputs, so the hashing (about 0.7 s for the
+    300 MB of a 10^7-edge benchmark) overlaps the work instead of following it. A file is
+    known by its path, size and modification time: one changed in between is hashed again.
+    """
+    todo = []
+    with _LOCK:
+        for value in values:
+            for p in _input_files(value):
+                key = _file_key(p)
+                if key is not None and key not in _DONE:
+                    _DONE[key] = threading.Event()
+                    todo.append((p, key))
+    if not todo:
+        return
+
+    def run() -> None:
+        for p, key in todo:
+            try:
+                _DIGESTS[key] = _sha256(p)
+            except OSError:  # write_meta hashes it itself and reports the error there
+                pass
+            finally:
+                _DONE[key].set()
+
+    threading.Thread(target=run, name="netinfluence-hash", daemon=True).start()
+
+
+_LOCK = threading.Lock()
+_DONE: dict[tuple[str, int, int], threading.Event] = {}
+_DIGESTS: dict[tuple[str, int, int], str] = {}
+
+
+def _file_key(p: Path) -> tuple[str, int, int] | None:
+    try:
+        st = p.stat()
+    except OSError:
+        return None
+    return (str(p.resolve()), st.st_size, st.st_mtime_ns)
+
+
+def _digest(p: Path) -> str:
+    """The file's SHA-256: from :func:`hash_inputs_early` when it hashed this version."""
+    key = _file_key(p)
+    done = _DONE.get(key) if key is not None else None
+    if done is not None:
+        done.wait()
+        if key in _DIGESTS:
+            return _DIGESTS[key]
+    return _sha256(p)
+
+
+def _sha256(p: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(p, "rb") as fh:
+        for chunk in iter(functools.partial(fh.read, 1 << 20), b""):
+            h.update(chunk)  # releases the GIL for large chunks
+    return h.hexdigest()
 
 
 def _input_files(value: Any) -> list[Path]:
