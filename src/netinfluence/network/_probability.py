@@ -56,11 +56,7 @@ def spectral_radius(n: int, src: np.ndarray, dst: np.ndarray, weight: np.ndarray
     """
     if len(weight) == 0 or n == 0 or not np.any(weight > 0):
         return 0.0
-    # scipy costs ~0.3 s of import: only the calibration needs it, so `import netinfluence` skips it
-    import scipy.sparse as sp
-
-    mat = sp.csr_matrix((np.asarray(weight, dtype=float), (src, dst)), shape=(n, n))
-    mat.sum_duplicates()
+    mat = _csr(n, np.asarray(src), np.asarray(dst), np.asarray(weight, dtype=float))
     if n > 2:
         from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, eigs
 
@@ -81,6 +77,22 @@ def spectral_radius(n: int, src: np.ndarray, dst: np.ndarray, weight: np.ndarray
         x = y / top
     x = x + 1e-9
     return float(np.max((mat @ x) / x))
+
+
+def _csr(n: int, src: np.ndarray, dst: np.ndarray, weight: np.ndarray):
+    """The CSR matrix ``W[src, dst] = weight`` (duplicates summed). Tie arrays come sorted by
+    source then target with each pair once: their CSR is the arrays themselves, built without
+    scipy's sort (0.2 s at 10^7 ties); anything else goes through scipy."""
+    import scipy.sparse as sp
+
+    key = src.astype(np.int64) * max(n, 1) + dst
+    if len(key) < 2 or bool(np.all(key[1:] > key[:-1])):
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
+        return sp.csr_matrix((weight, dst, indptr), shape=(n, n))
+    mat = sp.csr_matrix((weight, (src, dst)), shape=(n, n))
+    mat.sum_duplicates()
+    return mat
 
 
 def _scaled(n, src, dst, strength, target, cap) -> tuple[np.ndarray, float, float]:
