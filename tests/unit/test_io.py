@@ -556,3 +556,26 @@ def test_input_hashes_computed_early_match_and_follow_a_changed_file(tmp_path):
         ).read_text()
     )
     assert meta["inputs"][str(f)]["sha256"] == hashlib.sha256(f.read_bytes()).hexdigest()
+
+
+def test_users_read_beside_the_edges_keep_their_place_in_report_and_errors(tmp_path):
+    from netinfluence.errors import InputError
+
+    users = tmp_path / "users.csv"
+    users.write_text("id,followers\na,10\nb,20\nb,20\n")
+    follows = tmp_path / "follows.csv"
+    follows.write_text("follower,followed\na,b\nb,b\nc,a\n")
+    net = ni.read_network(follows=follows, users=users)
+    sources = [line.source for line in net.load_report.lines]
+    assert sources.index(str(users)) < sources.index(str(follows))
+    assert [(x.action, x.count) for x in net.load_report.lines if "self-loop" in x.reason] == [
+        ("dropped", 1)
+    ]
+    # both files broken: the users table's error comes first, as it did when read first
+    users.write_text("id,followers\na,10\nb,-5\n")
+    follows.write_text("follower,followed\na,b\n,c\n")
+    with pytest.raises(InputError, match=r"users\.csv"):
+        ni.read_network(follows=follows, users=users)
+    users.write_text("id,followers\na,10\n")
+    with pytest.raises(InputError, match=r"follows\.csv"):
+        ni.read_network(follows=follows, users=users)

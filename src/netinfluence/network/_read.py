@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
@@ -111,15 +114,6 @@ def read_parts(
     if not follow_srcs and not inter_items and not edge_srcs and users is None:
         raise InputError("nothing to read: give follows, interactions, edges or users")
 
-    report = LoadReport()
-    user_table = None
-    if users is not None:
-        user_table = read_users(
-            users, id_column=columns.get("users"), sep=sep, on_bad_rows=on_bad_rows, report=report
-        )
-    tables: list[tuple[str, pd.DataFrame, str]] = []  # (layer, frame in influence dir, source)
-    dropped: set = set()
-    extra_ids: list = []  # accounts seen only in rows dropped as empty: kept as nodes
     # (kind, source, interaction type) in the order given; each becomes a table of the
     # influence direction: follows flip (followed -> follower), interactions flip (the
     # engaged-with account -> the one who engaged), edges stay as they are.
@@ -128,6 +122,65 @@ def read_parts(
         + [("edges", src, None) for src in edge_srcs]
         + [("interactions", src, itype) for itype, src in inter_items]
     )
+    edge_report = LoadReport()
+
+    def read_all_edges():
+        return _read_edge_tables(
+            inputs,
+            columns=columns,
+            sep=sep,
+            skip_rows=skip_rows,
+            on_bad_rows=on_bad_rows,
+            report=edge_report,
+            date_format=date_format,
+        )
+
+    report = LoadReport()
+    user_table = None
+    if users is None:
+        tables, dropped, extra_ids = read_all_edges()
+    else:
+        user_report = LoadReport()
+        # the users table is read on a thread while the edges are read here (the parsers
+        # release the GIL); its report lines stay first, and its error, if any, comes first
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="netinfluence-users") as pool:
+            job = pool.submit(
+                contextvars.copy_context().run,
+                functools.partial(
+                    read_users,
+                    users,
+                    id_column=columns.get("users"),
+                    sep=sep,
+                    on_bad_rows=on_bad_rows,
+                    report=user_report,
+                ),
+            )
+            try:
+                tables, dropped, extra_ids = read_all_edges()
+            except BaseException:
+                job.result()  # raises the users table's error if it has one
+                raise
+            user_table = job.result()
+        report.extend(user_report)
+    report.extend(edge_report)
+    return _assemble(
+        user_table,
+        tables,
+        directed=directed,
+        merge=merge,
+        report=report,
+        dropped=dropped,
+        extra_ids=extra_ids,
+        check_user_ids=check_user_ids,
+    )
+
+
+def _read_edge_tables(inputs, *, columns, sep, skip_rows, on_bad_rows, report, date_format):
+    """Each edge input read and turned into the influence direction:
+    ``(tables, dropped ids, ids kept from empty rows)``."""
+    tables: list[tuple[str, pd.DataFrame, str]] = []  # (layer, frame in influence dir, source)
+    dropped: set = set()
+    extra_ids: list = []  # accounts seen only in rows dropped as empty: kept as nodes
     for kind, src, itype in inputs:
         t = read_edges(
             src,
@@ -157,16 +210,7 @@ def read_parts(
                 }
             )
         tables.append((kind, frame, t.attrs["source"]))
-    return _assemble(
-        user_table,
-        tables,
-        directed=directed,
-        merge=merge,
-        report=report,
-        dropped=dropped,
-        extra_ids=extra_ids,
-        check_user_ids=check_user_ids,
-    )
+    return tables, dropped, extra_ids
 
 
 def _assemble(
