@@ -146,3 +146,27 @@ def test_ordinary_sampling_passes_the_check(karate):
     # the sample's calibrated tie probabilities are subcritical: no stop, same as ever
     out = awareness_impact(karate, seed=0)
     assert out.attrs["runs"] >= 2000
+
+
+def test_progress_inside_worker_threads_reaches_the_reporter(monkeypatch):
+    from netinfluence._threads import threaded_map
+
+    monkeypatch.setenv("NETINFLUENCE_THREADS", "2")
+
+    def job(n):
+        with task(f"job {n}", 1) as tick:
+            tick.advance()
+        return n
+
+    seen, callback = _record()
+    with report_progress(callback):
+        assert list(threaded_map(job, [1, 2, 3])) == [1, 2, 3]
+    assert {label for label, _, _ in seen} == {"job 1", "job 2", "job 3"}
+
+
+def test_advocacy_score_reports_its_cascades(karate):
+    # the labelled steps of the score run on worker threads: their progress still arrives
+    seen, callback = _record()
+    with report_progress(callback):
+        ni.citizen_score(karate, objective="advocacy", seed=0)
+    assert "threshold cascades" in _jobs(seen)

@@ -9,16 +9,18 @@ are comparable and the total reads as "how far up the network this account sits"
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 from dataclasses import asdict, dataclass, fields
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from netinfluence._threads import worker_threads
+from netinfluence._threads import cores_busy_elsewhere, threaded_map, worker_threads
 from netinfluence.errors import ComputationError, InputError
 from netinfluence.metrics import (
     LeidenInBackground,
@@ -252,16 +254,19 @@ def score_inputs(
     try:
         if background is not None:
             background.send_weights(n_iterations=n_iter)
-        step("engagement")
-        eng = engagement(net)
-        flags = authenticity_flags(net, engagement_table=eng)
-        # impact needs no community labels: sample it while Leiden runs in the child
-        step("impact")
-        counted = counted_weights(net, flags["reciprocity"].to_numpy())
-        aware = awareness_sample(net, counted, seed=seed)
-        # the 2-hop counts and expected reach need no labels either (metrics.two_hop_reach)
-        step("reach")
-        reach_part = two_hop_reach(net, method=reach_method, seed=seed)
+        # while Leiden runs in the child, it is the longest job: worker threads here would
+        # take CPU time from it (the wait for its labels grew by as much)
+        with cores_busy_elsewhere(1) if background is not None else contextlib.nullcontext():
+            step("engagement")
+            eng = engagement(net)
+            flags = authenticity_flags(net, engagement_table=eng)
+            # impact needs no community labels: sample it while Leiden runs in the child
+            step("impact")
+            counted = counted_weights(net, flags["reciprocity"].to_numpy())
+            aware = awareness_sample(net, counted, seed=seed)
+            # the 2-hop counts and expected reach need no labels either (two_hop_reach)
+            step("reach")
+            reach_part = two_hop_reach(net, method=reach_method, seed=seed)
         step("communities")
         tie_core = None
         if background is not None:
@@ -275,7 +280,18 @@ def score_inputs(
         if background is not None:
             background.cancel()  # no-op once the result is in
     step("roles")
-    rl = roles(net, labels)
+    # roles, the labelled part of reach and the community split of impact need only the
+    # labels and not each other: worker threads (their large numpy/scipy loops release the
+    # GIL) use the core the Leiden process has just freed
+    rl, (r2, rc, er), imp = threaded_map(
+        _call,
+        [
+            partial(roles, net, labels),
+            partial(reach_part.summary, labels),
+            partial(impact_of, net, counted, labels, objective=objective, seed=seed, sample=aware),
+        ],
+    )
+    del reach_part
     sizes = labels.map(labels.value_counts()).to_numpy(dtype=float)
     step("core")
     if tie_core is None:
@@ -285,8 +301,6 @@ def score_inputs(
             else np.zeros(0)
         )
     net.drop_cached(*scratch)
-    r2, rc, er = reach_part.summary(labels)  # timed as "core": the rest of reach needs labels
-    del reach_part
     out = pd.DataFrame(index=net.ids)
     out["community"] = labels.to_numpy()
     out["community_size"] = sizes.astype(int)
@@ -312,12 +326,15 @@ def score_inputs(
         if col != "reciprocity":
             out[col] = flags[col].to_numpy()
     out["counted"] = counted
-    imp = impact_of(net, counted, labels, objective=objective, seed=seed, sample=aware)
     for col in ("impact", "impact_se", "impact_in_community"):
         out[col] = imp[col].to_numpy() if col in imp.columns else np.nan
     out.attrs["reach_method"] = r2.attrs.get("method")
     out.attrs["impact"] = {"objective": objective, **dict(imp.attrs)}
     return out
+
+
+def _call(job):
+    return job()
 
 
 #: Accounts above which advocacy impact is simulated only for the top accounts by awareness.
