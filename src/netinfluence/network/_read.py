@@ -175,7 +175,16 @@ def read_parts(
     )
 
 
-def _read_edge_tables(inputs, *, columns, sep, skip_rows, on_bad_rows, report, date_format):
+def _read_edge_tables(
+    inputs: list[tuple[str, Any, str | None]],
+    *,
+    columns: Mapping[str, Any],
+    sep: str | None,
+    skip_rows: int,
+    on_bad_rows: str,
+    report: LoadReport,
+    date_format: str | None,
+) -> tuple[list[tuple[str, pd.DataFrame, str]], set, list]:
     """Each edge input read and turned into the influence direction:
     ``(tables, dropped ids, ids kept from empty rows)``."""
     tables: list[tuple[str, pd.DataFrame, str]] = []  # (layer, frame in influence dir, source)
