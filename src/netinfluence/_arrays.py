@@ -1,5 +1,5 @@
 """Sort-based replacements for ``np.unique`` and ``np.isin`` on large integer key arrays, text
-columns built by Arrow, and the page-size setting of the command line's large temporaries.
+columns built by Arrow, CSR row pointers, and the page-size setting of the command line's large temporaries.
 
 numpy's hash-based versions are about 10x slower on 10^7 keys here (cache misses), so every
 edge-proportional de-duplication goes through these functions, and edge-proportional sorts
@@ -110,6 +110,27 @@ def isin(values, candidates) -> np.ndarray:
     found = np.empty(len(values), dtype=bool)
     found[order] = found_sorted
     return found
+
+
+def row_pointers(rows: np.ndarray, n: int) -> np.ndarray:
+    """CSR row pointers of entries grouped by row: row ``r`` holds positions
+    ``ptr[r]:ptr[r + 1]`` once the entries are sorted by ``rows`` (values in ``[0, n)``).
+
+    >>> row_pointers(np.array([0, 0, 2]), 4).tolist()
+    [0, 2, 2, 3, 3]
+    """
+    ptr = np.zeros(int(n) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=int(n)), out=ptr[1:])
+    return ptr
+
+
+def strictly_increasing(keys: np.ndarray) -> bool:
+    """Whether ``keys`` is sorted with no repeats (pair keys of tie tables come so).
+
+    >>> strictly_increasing(np.array([1, 3, 7])), strictly_increasing(np.array([1, 1]))
+    (True, False)
+    """
+    return len(keys) < 2 or bool(np.all(keys[1:] > keys[:-1]))
 
 
 def text_array(values) -> Any:

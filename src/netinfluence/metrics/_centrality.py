@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from netinfluence._arrays import sort_order
+from netinfluence._arrays import row_pointers, sort_order
 from netinfluence._check import choice, integer, make_rng
 from netinfluence.errors import InputError
 from netinfluence.network import Network, resolve_layer
@@ -103,8 +103,7 @@ def _sym_csr(net: Network, layer: str):
         key = np.sort(np.concatenate([s * n + d, d * n + s]))
         if len(key):
             key = key[np.concatenate([[True], key[1:] != key[:-1]])]
-        indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(key // max(n, 1), minlength=n), out=indptr[1:])
+        indptr = row_pointers(key // max(n, 1), n)
         return sparse.csr_array((np.ones(len(key)), key % max(n, 1), indptr), shape=(n, n))
 
     return net.cached(("centrality", "sym_csr", layer), build)
@@ -113,9 +112,7 @@ def _sym_csr(net: Network, layer: str):
 def _csr(rows: np.ndarray, cols: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """``(indptr, indices)`` of the 0/1 matrix with entries ``(rows, cols)``, columns sorted."""
     order, _ = sort_order(rows.astype(np.int64) * n + cols)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-    return indptr, np.asarray(cols, dtype=np.int64)[order]
+    return row_pointers(rows, n), np.asarray(cols, dtype=np.int64)[order]
 
 
 def _gather(indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray):

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from netinfluence._arrays import row_pointers, strictly_increasing
 from netinfluence._check import choice, fraction, positive
 from netinfluence.errors import InputError
 from netinfluence.network._ties import _check_params, _compute, _default_table
@@ -85,11 +86,8 @@ def _csr(n: int, src: np.ndarray, dst: np.ndarray, weight: np.ndarray):
     scipy's sort (0.2 s at 10^7 ties); anything else goes through scipy."""
     import scipy.sparse as sp
 
-    key = src.astype(np.int64) * max(n, 1) + dst
-    if len(key) < 2 or bool(np.all(key[1:] > key[:-1])):
-        indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
-        return sp.csr_matrix((weight, dst, indptr), shape=(n, n))
+    if strictly_increasing(src.astype(np.int64) * max(n, 1) + dst):
+        return sp.csr_matrix((weight, dst, row_pointers(src, n)), shape=(n, n))
     mat = sp.csr_matrix((weight, (src, dst)), shape=(n, n))
     mat.sum_duplicates()
     return mat
@@ -320,8 +318,7 @@ def _learnt(
     a_actor = allkey // n
     a_count = np.bincount(a_actor, minlength=int(n)).astype(float)  # A_u (own content included)
     # for every tie u -> v, every action of u on item i, look up v's action on i
-    ptr = np.zeros(int(n) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(a_actor, minlength=int(n)), out=ptr[1:])
+    ptr = row_pointers(a_actor, int(n))
     deg = ptr[src + 1] - ptr[src]
     total = int(deg.sum())
     tie = np.repeat(np.arange(len(src), dtype=np.int64), deg)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from netinfluence._arrays import sort_order, unique
+from netinfluence._arrays import row_pointers, sort_order, unique
 from netinfluence._check import renamed
 from netinfluence._threads import threaded_map
 from netinfluence.errors import InputError
@@ -473,8 +473,7 @@ def edge_common_neighbours(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     nn = np.int64(n)
     order, okeys = sort_order(a * nn + b)
     a, b = a[order], b[order]
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(a, minlength=n), out=indptr[1:])
+    indptr = row_pointers(a, n)
     # candidates for oriented edge at CSR position p (row a): later positions in row a
     # (counted again per chunk, so no edge-sized array of them is held at the peak)
     cum = np.cumsum(indptr[a + 1] - 1 - np.arange(m))

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from netinfluence._arrays import unique
+from netinfluence._arrays import row_pointers, unique
 from netinfluence._check import choice, integer, make_rng, positive
 from netinfluence._progress import task
 from netinfluence.errors import InputError
@@ -36,7 +36,6 @@ from netinfluence.spread._diffusion import (
     DiffusionModel,
     RRCost,
     _lt_pick,
-    _ptr,
     _simulate,
     _spans,
     diffusion_model,
@@ -237,7 +236,7 @@ class _Coverage:
         self.members = members
         set_id = np.repeat(np.arange(self.R, dtype=np.int32), np.diff(ptr))
         order = np.argsort(members, kind="stable")
-        self.node_ptr = _ptr(members[order], n)
+        self.node_ptr = row_pointers(members[order], n)
         self.node_sets = set_id[order]
         self.base = np.bincount(members, minlength=n).astype(np.int64)
         self.scale = n / max(self.R, 1)
@@ -304,7 +303,7 @@ class _Worlds:
 
         big, R = self.big, self.R
         indptr = np.empty(big + 2, dtype=np.int64)
-        indptr[: big + 1] = _ptr(src, big)
+        indptr[: big + 1] = row_pointers(src, big)
         indptr[big + 1] = indptr[big] + R
         indices = np.concatenate([dst, self.offsets]).astype(np.int32)
         self.adj = sp.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(big + 1, big + 1))
@@ -332,7 +331,7 @@ class _Worlds:
 
         big = self.big
         adj = sp.csr_matrix(
-            (np.ones(len(self.dst)), self.dst.astype(np.int32), _ptr(self.src, big)),
+            (np.ones(len(self.dst)), self.dst.astype(np.int32), row_pointers(self.src, big)),
             shape=(big, big),
         )
         n_comp, memb = connected_components(adj, directed=True, connection="strong")

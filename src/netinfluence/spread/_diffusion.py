@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from netinfluence._arrays import sort_order, unique
+from netinfluence._arrays import row_pointers, sort_order, strictly_increasing, unique
 from netinfluence._check import choice, fraction, integer, make_rng, renamed
 from netinfluence._limits import check_projected_cost
 from netinfluence._progress import task
@@ -147,10 +147,10 @@ class DiffusionModel:
             w = w / scale[dst]
         nn = np.int64(max(n, 1))
         key = src * nn + dst
-        if len(key) > 1 and not bool(np.all(key[1:] > key[:-1])):  # tie tables come sorted
+        if not strictly_increasing(key):  # tie tables come sorted
             order, _ = sort_order(key)
             src, dst, w = src[order], dst[order], w[order]
-        out_ptr = _ptr(src, n)
+        out_ptr = row_pointers(src, n)
         in_ptr, in_src, in_w = _transpose(n, out_ptr, dst, w)
         in_p = out_p = in_cum = None
         if model == "lt":
@@ -202,12 +202,6 @@ def _transpose(
         csc.indices.astype(np.int64, copy=False),
         np.asarray(csc.data, dtype=float),
     )
-
-
-def _ptr(sorted_keys: np.ndarray, n: int) -> np.ndarray:
-    ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(sorted_keys, minlength=n), out=ptr[1:])
-    return ptr
 
 
 def _shared_value(ptr: np.ndarray, w: np.ndarray, n: int) -> np.ndarray | None:

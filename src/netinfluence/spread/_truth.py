@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from netinfluence._arrays import row_pointers
 from netinfluence.spread._impact import _cascade
 
 __all__ = [
@@ -131,9 +132,7 @@ def _csr(
     rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     order = np.argsort(rows, kind="stable")
-    ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=n), out=ptr[1:])
-    return ptr, cols[order], vals[order]
+    return row_pointers(rows, n), cols[order], vals[order]
 
 
 def _cascades(
