@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import contextvars
 import functools
+import operator
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
@@ -122,46 +121,36 @@ def read_parts(
         + [("edges", src, None) for src in edge_srcs]
         + [("interactions", src, itype) for itype, src in inter_items]
     )
-    edge_report = LoadReport()
-
-    def read_all_edges():
-        return _read_edge_tables(
-            inputs,
-            columns=columns,
-            sep=sep,
-            skip_rows=skip_rows,
-            on_bad_rows=on_bad_rows,
-            report=edge_report,
-            date_format=date_format,
-        )
-
-    report = LoadReport()
-    user_table = None
+    # the users table and the edge files are read side by side (the parsers release the
+    # GIL), each into its own report; results, report lines and a first error keep the order
+    # users, then edges
+    user_report, edge_report = LoadReport(), LoadReport()
+    read_edges_job = functools.partial(
+        _read_edge_tables,
+        inputs,
+        columns=columns,
+        sep=sep,
+        skip_rows=skip_rows,
+        on_bad_rows=on_bad_rows,
+        report=edge_report,
+        date_format=date_format,
+    )
     if users is None:
-        tables, dropped, extra_ids = read_all_edges()
+        user_table, (tables, dropped, extra_ids) = None, read_edges_job()
     else:
-        user_report = LoadReport()
-        # the users table is read on a thread while the edges are read here (the parsers
-        # release the GIL); its report lines stay first, and its error, if any, comes first
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="netinfluence-users") as pool:
-            job = pool.submit(
-                contextvars.copy_context().run,
-                functools.partial(
-                    read_users,
-                    users,
-                    id_column=columns.get("users"),
-                    sep=sep,
-                    on_bad_rows=on_bad_rows,
-                    report=user_report,
-                ),
-            )
-            try:
-                tables, dropped, extra_ids = read_all_edges()
-            except BaseException:
-                job.result()  # raises the users table's error if it has one
-                raise
-            user_table = job.result()
-        report.extend(user_report)
+        read_users_job = functools.partial(
+            read_users,
+            users,
+            id_column=columns.get("users"),
+            sep=sep,
+            on_bad_rows=on_bad_rows,
+            report=user_report,
+        )
+        user_table, (tables, dropped, extra_ids) = threaded_map(
+            operator.call, [read_users_job, read_edges_job]
+        )
+    report = LoadReport()
+    report.extend(user_report)
     report.extend(edge_report)
     return _assemble(
         user_table,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import operator
 import os
 from dataclasses import asdict, dataclass, fields
 from functools import partial
@@ -284,7 +285,7 @@ def score_inputs(
     # labels and not each other: worker threads (their large numpy/scipy loops release the
     # GIL) use the core the Leiden process has just freed
     rl, (r2, rc, er), imp = threaded_map(
-        _call,
+        operator.call,
         [
             partial(roles, net, labels),
             partial(reach_part.summary, labels),
@@ -331,10 +332,6 @@ def score_inputs(
     out.attrs["reach_method"] = r2.attrs.get("method")
     out.attrs["impact"] = {"objective": objective, **dict(imp.attrs)}
     return out
-
-
-def _call(job):
-    return job()
 
 
 #: Accounts above which advocacy impact is simulated only for the top accounts by awareness.
