@@ -530,32 +530,32 @@ def test_fast_reader_agrees_with_careful_reader(
     np.testing.assert_array_equal(got.line_of_row, want.line_of_row)
 
 
-def test_input_hashes_computed_early_match_and_follow_a_changed_file(tmp_path):
+def test_input_hashes_computed_early_match_and_follow_a_changed_file(tmp_path, monkeypatch):
     import hashlib
     import json
     import os
 
-    from netinfluence.io import write_meta
-    from netinfluence.io._provenance import hash_inputs_early
+    from netinfluence.io import _provenance, write_meta
+
+    def sha(path):
+        meta = write_meta(tmp_path / "m.meta.json", net=None, parameters={}, inputs={"f": path})
+        return json.loads(meta.read_text())["inputs"][str(path)]["sha256"]
 
     f = tmp_path / "follows.csv"
     f.write_text("follower,followed\na,b\n")
-    hash_inputs_early(str(f), None)
-    meta = json.loads(
-        write_meta(
-            tmp_path / "a.meta.json", net=None, parameters={}, inputs={"follows": str(f)}
-        ).read_text()
-    )
-    assert meta["inputs"][str(f)]["sha256"] == hashlib.sha256(f.read_bytes()).hexdigest()
+    _provenance.hash_inputs_early(str(f), None)
+    early = _provenance._EARLY[_provenance._file_key(f)]
+    assert early.result(timeout=30) == hashlib.sha256(f.read_bytes()).hexdigest()
+    hashed_again = []
+    real = _provenance._sha256
+    monkeypatch.setattr(_provenance, "_sha256", lambda p: hashed_again.append(p) or real(p))
+    assert sha(str(f)) == hashlib.sha256(f.read_bytes()).hexdigest()
+    assert hashed_again == []  # the early digest was used, the file not read again
     # changed after the early hash (new size and time): hashed again, not the stale digest
     f.write_text("follower,followed\na,b\nb,c\n")
     os.utime(f, ns=(1, 2))
-    meta = json.loads(
-        write_meta(
-            tmp_path / "b.meta.json", net=None, parameters={}, inputs={"follows": str(f)}
-        ).read_text()
-    )
-    assert meta["inputs"][str(f)]["sha256"] == hashlib.sha256(f.read_bytes()).hexdigest()
+    assert sha(str(f)) == hashlib.sha256(f.read_bytes()).hexdigest()
+    assert hashed_again == [f]
 
 
 def test_users_read_beside_the_edges_keep_their_place_in_report_and_errors(tmp_path):
