@@ -137,10 +137,10 @@ def text_array(values) -> Any:
     """A text column from a list of ``str`` (or None) or an Arrow text array, in the frame's
     default text dtype.
 
-    Where pandas stores text in Arrow (pandas 3's default ``str``), the array is built by
-    ``pyarrow.array`` and wrapped without a copy: assigning an object array instead makes
-    pandas check and convert every element, about 4x slower (1.4 s against 0.3 s for 10^6
-    reasons). Elsewhere (pandas 2 without the string option) it is an object array.
+    Where pandas stores text in Arrow (pandas 3's default ``str``), an Arrow array is wrapped
+    without a copy and a list goes through ``pyarrow.array`` once; an object array assigned
+    to a frame would instead be checked and converted element by element by pandas.
+    Elsewhere (pandas 2 without the string option) it is an object array.
 
     >>> import pandas as pd
     >>> col = text_array(["a", None, "b"])

@@ -112,11 +112,8 @@ def explain(row: pd.Series) -> str:
 
 def _texts_of(values: np.ndarray, fmt):
     """``fmt(v)`` for each value as an Arrow text array, formatted once per distinct value."""
-    import pyarrow as pa
-
     uniq, inv = np.unique(values, return_inverse=True)
-    texts = pa.array([fmt(v) for v in uniq.tolist()], type=pa.large_string())
-    return texts.take(pa.array(inv.reshape(-1)))
+    return _coded(inv.reshape(-1), [fmt(v) for v in uniq.tolist()])
 
 
 def _percent(values: pd.Series):
