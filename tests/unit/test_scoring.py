@@ -170,3 +170,34 @@ def test_advocacy_objective(sample_net, sample_inputs):
     assert (adv["impact"] >= 0).all() and adv["impact"].max() > 0
     with pytest.raises(InputError, match="objective"):
         score_inputs(sample_net, objective="virality")
+
+
+def test_no_worker_threads_beside_the_leiden_process(monkeypatch):
+    # while Leiden runs in its second process this one leaves it a core; after the labels
+    # arrive the label-dependent steps may use both again
+    import os
+
+    import networkx as nx
+
+    from netinfluence._threads import worker_threads
+    from netinfluence.scoring import _score
+
+    monkeypatch.delenv("NETINFLUENCE_THREADS", raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(_score, "leiden_in_background", lambda n_pairs: True)
+    started = []
+    real = _score.LeidenInBackground
+
+    def spy(*args, **kwargs):
+        started.append(real(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(_score, "LeidenInBackground", spy)
+    net = ni.Network.from_networkx(nx.karate_club_graph())
+    seen: dict[str, int] = {}
+    table = _score.score_inputs(
+        net, seed=0, progress=lambda s: seen.setdefault(s, worker_threads())
+    )
+    assert len(started) == 1 and len(set(table["community"])) > 1  # labels from the child
+    assert seen["engagement"] == seen["impact"] == seen["reach"] == 1
+    assert seen["roles"] == 2

@@ -9,7 +9,6 @@ are comparable and the total reads as "how far up the network this account sits"
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import operator
@@ -257,7 +256,7 @@ def score_inputs(
             background.send_weights(n_iterations=n_iter)
         # while Leiden runs in the child, it is the longest job: worker threads here would
         # take CPU time from it (the wait for its labels grew by as much)
-        with cores_busy_elsewhere(1) if background is not None else contextlib.nullcontext():
+        with cores_busy_elsewhere(1 if background is not None else 0):
             step("engagement")
             eng = engagement(net)
             flags = authenticity_flags(net, engagement_table=eng)
