@@ -17,6 +17,7 @@ from netinfluence.scoring._rank import (
 from netinfluence.scoring._score import (
     COMPONENTS,
     ScoreWeights,
+    awareness_budget,
     citizen_score,
     combine,
     score_inputs,
@@ -34,6 +35,7 @@ __all__ = [
     "RANKINGS",
     "RANK_COLUMNS",
     "ScoreWeights",
+    "awareness_budget",
     "citizen_score",
     "combine",
     "community_topics",

@@ -40,7 +40,14 @@ from netinfluence.spread import (
     sample_awareness,
 )
 
-__all__ = ["COMPONENTS", "ScoreWeights", "citizen_score", "combine", "score_inputs"]
+__all__ = [
+    "COMPONENTS",
+    "ScoreWeights",
+    "awareness_budget",
+    "citizen_score",
+    "combine",
+    "score_inputs",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -343,18 +350,25 @@ ADVOCACY_ALL_MAX = 20_000
 RR_SETS_PER_ACCOUNT = 10
 
 
-def awareness_sample(net: Network, counted: np.ndarray, *, seed=0) -> AwarenessSample:
-    """The score's awareness impact before community labels: RR sampling until the top
+def awareness_budget(n: int) -> dict:
+    """The score's RR sampling budget on ``n`` accounts (both engines): sample until the top
     ``min(1 %, 1,000)`` accounts have a relative standard error of at most 5 %, or
-    ``max(2 x 10^6, RR_SETS_PER_ACCOUNT x n)`` RR sets."""
-    n = net.n_nodes
-    return sample_awareness(
-        net,
-        counted=counted,
-        top_share=min(0.01, 1000 / max(n, 1)),
-        max_runs=max(2_000_000, RR_SETS_PER_ACCOUNT * n),
-        seed=seed,
-    )
+    ``max(2 x 10^6, RR_SETS_PER_ACCOUNT x n)`` RR sets.
+
+    >>> awareness_budget(100_000)["max_runs"]
+    2000000
+    """
+    return {
+        "rse": 0.05,
+        "top_share": min(0.01, 1000 / max(n, 1)),
+        "max_runs": max(2_000_000, RR_SETS_PER_ACCOUNT * n),
+    }
+
+
+def awareness_sample(net: Network, counted: np.ndarray, *, seed=0) -> AwarenessSample:
+    """The score's awareness impact before community labels: RR sampling within
+    :func:`awareness_budget`."""
+    return sample_awareness(net, counted=counted, seed=seed, **awareness_budget(net.n_nodes))
 
 
 def impact_of(

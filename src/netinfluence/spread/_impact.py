@@ -45,6 +45,8 @@ __all__ = [
     "awareness_impact",
     "close_circles",
     "counted_weights",
+    "first_rr_sets",
+    "more_rr_sets",
     "plan_advocacy",
     "threshold_spread",
 ]
@@ -123,6 +125,28 @@ def counted_weights(net: Network, reciprocal_share=None, *, rules: FlagRules | N
 #: known (two int32 each: 240 MiB); sets past it are counted but not split, and the split is
 #: scaled from the sets that were kept (they are independent draws).
 _SPLIT_PAIRS_MAX = 30_000_000
+
+
+def first_rr_sets(n: int, max_runs: int, min_runs: int | None = None) -> int:
+    """RR sets drawn before the first error check: ``min_runs``, else ``max(2000, n)``,
+    at most ``max_runs`` (one rule for both engines).
+
+    >>> first_rr_sets(100_000, 2_000_000)
+    100000
+    """
+    return min(max_runs, min_runs or max(2000, n))
+
+
+def more_rr_sets(done: int, err: float, rse: float, max_runs: int) -> int:
+    """RR sets to add when the top accounts' relative error ``err`` is above ``rse`` after
+    ``done`` sets: the error falls as ``1/sqrt(sets)``, so aim 5 % past the sets that reach
+    ``rse``, at least 20 % more, at most ``max_runs`` in all.
+
+    >>> more_rr_sets(1000, 0.1, 0.05, 10_000)
+    3200
+    """
+    need = done * (err / rse) ** 2 * 1.05
+    return int(max(1, min(max_runs, max(need, done * 1.2)) - done))
 
 
 @dataclass
@@ -272,7 +296,7 @@ def sample_awareness(
 
     value, se = direct, np.zeros(n)
     if n and total_w > 0 and dm.m:
-        goal = min(max_runs, min_runs or max(2000, n))
+        goal = first_rr_sets(n, max_runs, min_runs)
         cost = RRCost(dm, "awareness impact", _IMPACT_HINT)
         per = cost.pilot(max_runs)
         cost.check(goal)
@@ -281,8 +305,7 @@ def sample_awareness(
             value, se = estimate()
             err = top_rse(value, se)
             while err > rse and done < max_runs:
-                need = done * (err / rse) ** 2 * 1.05
-                more = int(max(1, min(max_runs, max(need, done * 1.2)) - done))
+                more = more_rr_sets(done, err, rse, max_runs)
                 cost.check(more)
                 progress.update(done, done + more)
                 draw(more)
