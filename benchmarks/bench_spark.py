@@ -9,8 +9,10 @@ edges, generated when missing) and writes what each step cost and how far the an
   flags) and ``citizen_score``;
 - **Spark** (``local[2]`` by default): ``netinfluence.spark.metrics`` on the same Parquet
   files, every step timed, rounds of the iterative steps recorded;
-- **agreement**: degrees, PageRank, 2-hop reach (sketch vs in-memory exact or sketch), and
-  the top 50 by score against the in-memory score computed with the Spark communities.
+- **agreement**: degrees, PageRank, 2-hop reach (sketch vs in-memory exact or sketch), who
+  counts as a person moved, impact (differences over their standard errors), the top 50 by
+  score against the in-memory score (and against the in-memory engine's next seed, the noise
+  floor), and the composite with the Spark and with Leiden's communities.
 
 Usage (from the repository root, with ``pip install -e '.[spark]'`` and Java 17)::
 
@@ -171,19 +173,30 @@ def agreement(mem: dict, sp: dict, seed: int) -> dict:
     def top(values: pd.Series) -> set:
         return set(values.sort_values(ascending=False, kind="mergesort").index[:50])
 
-    # Spark ranks by the composite (the impact estimate is not on Spark): compare it with the
-    # in-memory composite, with Spark's communities and with the default (Leiden) ones
+    # both engines rank by score = 100 impact / W (RR sampling, each engine with its own
+    # coins); the composite (percentile blend) is compared with the same and with Leiden's
+    # communities, as it depends on them
     top_spark = top(s["score"])
-    top_same = top(scores["composite"])
-    top_leiden = top(mem["scores"]["composite"])
-    out["top50_overlap_same_labels"] = len(top_spark & top_same)
-    out["top50_overlap_vs_leiden"] = len(top_spark & top_leiden)
-    out["top50_memory_spark_labels_vs_leiden"] = len(top_same & top_leiden)
-    out["top50_overlap_vs_memory_impact_score"] = len(top_spark & top(mem["scores"]["score"]))
-    out["score_max_abs_diff_same_labels"] = float(np.abs(s["score"] - scores["composite"]).max())
-    # how much Leiden itself moves the composite's top 50: another seed
+    out["counted_equal"] = bool((s["counted"].to_numpy() == same["counted"].to_numpy()).all())
+    diff = s["impact"] - mem["inputs"]["impact"]
+    se = np.sqrt(s["impact_se"] ** 2 + mem["inputs"]["impact_se"] ** 2)
+    z = (diff / se)[se > 0]
+    out["impact_z_mean"] = float(z.mean())
+    out["impact_z_std"] = float(z.std())
+    out["top50_score_vs_memory"] = len(top_spark & top(mem["scores"]["score"]))
+    out["top50_composite_same_labels"] = len(top(s["composite"]) & top(scores["composite"]))
+    out["top50_composite_vs_leiden"] = len(top(s["composite"]) & top(mem["scores"]["composite"]))
+    out["composite_max_abs_diff_same_labels"] = float(
+        np.abs(s["composite"] - scores["composite"]).max()
+    )
+    # the noise floor of the score: the in-memory engine with the next seed
     other = citizen_score(net, inputs=score_inputs(net, seed=seed + 1))
-    out["top50_memory_leiden_seed_vs_next_seed"] = len(top_leiden & top(other["composite"]))
+    out["top50_score_memory_seed_vs_next_seed"] = len(
+        top(mem["scores"]["score"]) & top(other["score"])
+    )
+    out["top50_composite_memory_seed_vs_next_seed"] = len(
+        top(mem["scores"]["composite"]) & top(other["composite"])
+    )
     from netinfluence.metrics import compare_partitions
 
     out["communities_spark"] = int(labels.nunique())
@@ -214,6 +227,7 @@ def _md(size: str, meta: dict, memory: dict | None, spark: dict, agree: dict | N
     rows = [
         ("prepare (ids, layers, tie table with triangles)", t.get("prepare"), mem_t.get("load")),
         ("degrees", t.get("degrees"), mem_t.get("degrees + pagerank + strength")),
+        ("reciprocity, mass followers", t.get("reciprocity"), None),
         (f"PageRank ({spark.get('pagerank_rounds')} rounds)", t.get("pagerank"), None),
         (
             f"communities ({spark.get('community_method')}, rounds per level "
@@ -225,8 +239,15 @@ def _md(size: str, meta: dict, memory: dict | None, spark: dict, agree: dict | N
         (f"k-cores ({spark.get('core_rounds')} rounds)", t.get("core"), mem_t.get("  core")),
         ("expected reach + exact 2-hop pairs", t.get("expected_reach"), None),
         (f"2-hop reach ({spark.get('reach_method')})", t.get("reach"), mem_t.get("  reach")),
-        ("engagement, reciprocity, flags", t.get("engagement"), mem_t.get("  engagement")),
-        ("the three chains above, run concurrently (wall)", t.get("concurrent_steps"), None),
+        ("engagement, flags", t.get("engagement"), mem_t.get("  engagement")),
+        (
+            f"impact ({spark.get('impact_runs', 0):,} RR sets, rounds per batch "
+            f"{spark.get('impact_rounds')})",
+            t.get("impact"),
+            mem_t.get("  impact"),
+        ),
+        ("the four chains above, run concurrently (wall)", t.get("concurrent_steps"), None),
+        ("impact inside the own community", t.get("impact_in_community"), None),
         ("score (driver)", t.get("score"), mem_t.get("  scoring")),
         ("**total**", spark["metrics_wall"], mem_t.get("total (after load)")),
     ]
@@ -247,6 +268,7 @@ def _md(size: str, meta: dict, memory: dict | None, spark: dict, agree: dict | N
         ("PageRank", "pagerank_round_seconds", "pagerank_rounds"),
         ("label propagation", "lpa_round_seconds", "lpa_rounds"),
         ("k-cores", "core_round_seconds", "core_rounds"),
+        ("RR sets (impact)", "impact_round_seconds", "impact_rounds"),
     ):
         secs = spark.get(key)
         if secs:
@@ -257,7 +279,7 @@ def _md(size: str, meta: dict, memory: dict | None, spark: dict, agree: dict | N
     if per_round:
         lines += [
             "",
-            "Rounds, timed one by one (the three chains share the cores while they overlap):",
+            "Rounds, timed one by one (the four chains share the cores while they overlap):",
             "",
             "| step | rounds | seconds in rounds | mean s/round | median | max |",
             "|---|---|---:|---:|---:|---:|",

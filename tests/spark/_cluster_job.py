@@ -52,6 +52,8 @@ def main(master: str, folder: str, out: str) -> None:
             "pagerank_rounds": info["pagerank_rounds"],
             "lpa_rounds": info["lpa_rounds"],
             "core_rounds": info["core_rounds"],
+            "impact_runs": info["impact_runs"],
+            "impact_rounds": info["impact_rounds"],
         }
         Path(out, "cluster.json").write_text(json.dumps(facts), encoding="utf-8")
     finally:

@@ -4,7 +4,8 @@ The same measures and the same citizen score as the in-memory engine, as PySpark
 programs (plain joins and aggregations, no GraphFrames): degrees and tie strength by
 ``groupBy``, PageRank, label propagation and k-cores by iterated joins with the lineage cut
 every round, two-hop reach by HyperLogLog sketches (``hll_sketch_agg`` / ``hll_union_agg``),
-and the score through :func:`netinfluence.scoring.components` and
+impact by reverse-reachable sets drawn as rounds of joins (:mod:`netinfluence.spark.impact`),
+and the composite through :func:`netinfluence.scoring.components` and
 :func:`netinfluence.scoring.combine` themselves.
 
 Needs the optional extra ``spark`` (PySpark 4, Java 17). Importing this package does not

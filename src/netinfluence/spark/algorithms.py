@@ -27,6 +27,7 @@ __all__ = [
     "engagement",
     "flags",
     "label_propagation",
+    "mass_following",
     "pagerank",
     "reach_sketch",
     "role_statistics",
@@ -886,24 +887,16 @@ def engagement(g: SparkGraph, deg: DataFrame) -> DataFrame:
 # ---------------------------------------------------------------------------------- flags
 
 
-def flags(g: SparkGraph, deg: DataFrame, eng: DataFrame, recip: DataFrame) -> DataFrame:
-    """Authenticity measures and flags of :func:`netinfluence.metrics.authenticity_flags`
-    with the default :class:`~netinfluence.metrics.FlagRules`.
-
-    ``vid, passive_share, mass_follower_share, followers_gap_ratio``, one boolean column per
-    flag, ``flags`` (names joined by ``;``) and ``n_flags``. The network-wide medians
-    (following count, follower gap) are exact (:func:`medians`); the per-audience shares are one
-    join of the follows edges with a per-node table and one ``groupBy``.
+def mass_following(g: SparkGraph, deg: DataFrame) -> DataFrame:
+    """``vid, mass``: whether the account follows very many accounts (the flags' mass-follower
+    rule: at least ``max(200, 10 x median following)``, following = the larger of the graph's
+    and the platform's count), as :func:`netinfluence.metrics.authenticity_flags` and
+    :func:`netinfluence.spread.counted_weights` decide it. The median is exact (:func:`medians`).
     """
     from netinfluence.metrics import FlagRules
 
     f = _f()
     rules = FlagRules()
-    active = (
-        g.interactions.select(f.col("dst").alias("vid"))
-        .distinct()
-        .withColumn("active", f.lit(True))
-    )
     plat = _user_col(g, "following")
     following = (
         g.nodes.select("vid", plat.alias("plat"))
@@ -918,10 +911,34 @@ def flags(g: SparkGraph, deg: DataFrame, eng: DataFrame, recip: DataFrame) -> Da
     following = checkpoint(following)
     med_following = medians(following, "following").get(None, 0.0)
     cut = max(rules.mass_following_min, rules.mass_following_factor * med_following)
-    per_node = following.join(active, "vid", "left").select(
+    return checkpoint(following.select("vid", (f.col("following") >= cut).alias("mass")))
+
+
+def flags(
+    g: SparkGraph, deg: DataFrame, eng: DataFrame, recip: DataFrame, mass: DataFrame
+) -> DataFrame:
+    """Authenticity measures and flags of :func:`netinfluence.metrics.authenticity_flags`
+    with the default :class:`~netinfluence.metrics.FlagRules`.
+
+    ``vid, passive_share, mass_follower_share, followers_gap_ratio``, one boolean column per
+    flag, ``flags`` (names joined by ``;``) and ``n_flags``; ``mass`` is
+    :func:`mass_following`. The network-wide medians (following count, follower gap) are exact
+    (:func:`medians`); the per-audience shares are one join of the follows edges with a
+    per-node table and one ``groupBy``.
+    """
+    from netinfluence.metrics import FlagRules
+
+    f = _f()
+    rules = FlagRules()
+    active = (
+        g.interactions.select(f.col("dst").alias("vid"))
+        .distinct()
+        .withColumn("active", f.lit(True))
+    )
+    per_node = mass.join(active, "vid", "left").select(
         f.col("vid").alias("dst"),
         f.coalesce("active", f.lit(False)).alias("active"),
-        (f.col("following") >= cut).alias("mass"),
+        "mass",
     )
     counts = (
         g.follows.join(g.small(per_node), "dst")

@@ -11,8 +11,9 @@ import numpy as np
 
 from netinfluence._check import seed_int
 from netinfluence.errors import InputError
-from netinfluence.scoring import ScoreWeights
+from netinfluence.scoring import ScoreWeights, awareness_budget
 from netinfluence.spark.algorithms import COMMUNITY_METHODS
+from netinfluence.spark.impact import BATCH_SETS, counted, sample_awareness
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
@@ -60,6 +61,10 @@ METRIC_COLUMNS = (
     "coreness",
     "engagement",
     "reciprocity",
+    "counted",
+    "impact",
+    "impact_se",
+    "impact_in_community",
     "composite",
     "score",
 )
@@ -148,6 +153,7 @@ def metrics(
     reach_precision: int = 12,
     exact_paths_max: float | None = None,
     broadcast_nodes: int = 2_000_000,
+    rr_batch_sets: int = BATCH_SETS,
     concurrent: bool = True,
     info: dict | None = None,
 ) -> DataFrame:
@@ -167,7 +173,8 @@ def metrics(
         One row per account: ``id`` and optionally ``followers, following, posts, likes,
         comments, handle, topics`` (numbers may be strings; unparseable ones count as missing).
     seed : int, numpy.random.Generator or None, default 0
-        Seed of the label-propagation update order; the same int gives the same result.
+        Seed of the label-propagation update order and of the RR sets' roots and coins; the
+        same int gives the same result.
     weights : ScoreWeights, optional
         Score weights (:class:`netinfluence.scoring.ScoreWeights` defaults).
     labels : DataFrame, optional
@@ -214,10 +221,14 @@ def metrics(
     broadcast_nodes : int, default 2,000,000
         Per-node tables of graphs up to this many nodes are broadcast in joins; larger graphs
         shuffle them.
+    rr_batch_sets : int, default 10,000,000
+        Reverse-reachable sets searched together at most (more are drawn in further batches,
+        each as many rounds as its deepest set is deep): the rows of an impact round's join
+        grow with it (about sets x mean in-degree before the coins).
     concurrent : bool, default True
-        Run the three independent chains (PageRank; communities, roles and two-hop reach;
-        k-cores, sketches, engagement and flags) as concurrent Spark jobs from three driver
-        threads, so that one chain's driver-side work overlaps the others' tasks.
+        Run the four independent chains (PageRank; communities, roles and two-hop reach;
+        k-cores, sketches, engagement and flags; impact) as concurrent Spark jobs from four
+        driver threads, so that one chain's driver-side work overlaps the others' tasks.
     info : dict, optional
         Filled with what the run did: sizes, rounds and convergence of the iterative steps,
         the sketch's error, seconds per step.
@@ -231,7 +242,9 @@ def metrics(
         ``community_size``; the Guimera-Amaral ``within_module_z``, ``participation``,
         ``internal_share``, ``role``, ``insider``; ``tie_coreness``, ``expected_reach``,
         ``community_reach_share``; tiers and engagement; reciprocity; the authenticity
-        measures, flags and ``n_flags``; the five score components and ``score`` (0-100).
+        measures, flags and ``n_flags``; ``counted``, ``impact``, ``impact_se``,
+        ``impact_in_community``; the five score components, ``composite`` and ``score``
+        (0-100).
 
     Raises
     ------
@@ -253,12 +266,14 @@ def metrics(
     community labels, ``expected_reach`` ``reach(hops=2, expected=True)``, engagement and
     flags :mod:`netinfluence.metrics` with their defaults.
 
-    The ``composite`` is :func:`netinfluence.scoring.components` and
-    :func:`netinfluence.scoring.combine` themselves, and ``score`` equals it: the in-memory
-    engine's impact-based score (reverse-reachable sampling through calibrated tie
-    probabilities) is not on Spark yet, so Spark ranks by the composite. The calibrated tie
-    probabilities are: their scale is computed from the tie strengths on the driver.
-    The per-node inputs (eight numbers per
+    ``score`` is ``100 * impact / W`` as in :func:`netinfluence.scoring.citizen_score`:
+    ``counted`` is :func:`netinfluence.spread.counted_weights`'s rule, ``W`` its sum, and
+    ``impact`` the expected number of counted accounts an independent cascade through the
+    calibrated tie probabilities activates, by reverse-reachable sets drawn as rounds of joins
+    (:func:`netinfluence.spark.impact.sample_awareness`, the in-memory sampling budget) with
+    Spark's own coins: equal seeds give equal results, and the engines differ by their
+    sampling error. The ``composite`` is :func:`netinfluence.scoring.components` and
+    :func:`netinfluence.scoring.combine` themselves. The per-node inputs (nine numbers per
     node) are collected to the driver as an Arrow table, scored there and joined back. That
     bounds this step by the driver's memory (about 100 bytes per node: 10^8 nodes need ~10 GB).
     Before the percentiles, the inputs that are floating-point sums (``within_module_z``,
@@ -269,8 +284,10 @@ def metrics(
     Cost: the tie table lists triangles (``O(m^1.5)`` wedge rows); ``expected_reach`` forms
     every two-hop pair (``sum_w indeg(w) outdeg(w)`` rows) up to ``exact_paths_max`` of them
     and uses first-order estimates above (at 10^7 edges the 4.8e8 pairs ran a 12 GB local
-    driver out of memory); PageRank, label propagation and the k-core iteration cost one pass over the edges
-    per round. See ``docs/spark.md`` for the scale-out plan.
+    driver out of memory); PageRank, label propagation and the k-core iteration cost one
+    pass over the edges per round; impact one join of the RR frontier with the ties per
+    round, as many rounds as the deepest RR set is deep. See ``docs/spark.md`` for the
+    scale-out plan.
 
     Examples
     --------
@@ -305,6 +322,7 @@ def metrics(
     if not paths_max >= 0:
         raise InputError(f"exact_paths_max must be >= 0, got {exact_paths_max!r}")
     bcast = _check_positive_int("broadcast_nodes", broadcast_nodes, 0)
+    rr_batch = _check_positive_int("rr_batch_sets", rr_batch_sets)
     try:
         d = float(damping)
         tol = float(pagerank_tol)
@@ -363,6 +381,10 @@ def metrics(
             f"(more than exact_paths_max={paths_max:.3g}); use reach='sketch'"
         )
     lap("two_hop_paths")
+    # needed by the flags and by who counts as a person moved (two chains below)
+    recip = alg.reciprocity(g)
+    mass = alg.mass_following(g, deg)
+    lap("reciprocity")
 
     def rank_step():
         t0 = time.perf_counter()
@@ -428,24 +450,44 @@ def metrics(
             r2, facts = None, {"reach_method": "exact", "reach_error": 0.0}
         t2 = time.perf_counter()
         eng = alg.engagement(g, deg)
-        recip = alg.reciprocity(g)
-        flg = alg.flags(g, deg, eng, recip)
+        flg = alg.flags(g, deg, eng, recip, mass)
         t3 = time.perf_counter()
         facts["core_rounds"] = rounds
         facts["core_round_seconds"] = [t for t, _ in trace]
         facts["core_changed"] = [c for _, c in trace]
         return (
-            (core, r2, eng, recip, flg),
+            (core, r2, eng, flg),
             facts,
             {"core": t1 - t0, "reach": t2 - t1, "engagement": t3 - t2},
         )
 
-    # The three chains are independent: run them as concurrent Spark jobs so that one
+    def impact_step():
+        t0 = time.perf_counter()
+        trace: list = []
+        aware = sample_awareness(
+            g,
+            counted(g, mass, recip),
+            seed=seed_value,
+            batch_sets=rr_batch,
+            trace=trace,
+            **awareness_budget(g.n),
+        )
+        facts = {
+            "impact_runs": aware.attrs["runs"],
+            "impact_rse_top": aware.attrs["rse_top"],
+            "impact_members": aware.attrs["members"],
+            "impact_rounds": aware.attrs["rr_rounds"],
+            "impact_round_seconds": [row[2] for row in trace],
+            "impact_round_members": [row[3] for row in trace],
+        }
+        return aware, facts, {"impact": time.perf_counter() - t0}
+
+    # The four chains are independent: run them as concurrent Spark jobs so that one
     # chain's driver-side work (planning, scheduling, the per-round convergence check)
     # overlaps the others' tasks.
-    chains = (rank_step, community_steps, local_steps)
+    chains = (rank_step, community_steps, local_steps, impact_step)
     if concurrent:
-        with ThreadPoolExecutor(max_workers=3, thread_name_prefix="netinfluence-spark") as pool:
+        with ThreadPoolExecutor(max_workers=4, thread_name_prefix="netinfluence-spark") as pool:
             futures = [pool.submit(chain) for chain in chains]
             results = [fut.result() for fut in futures]
     else:
@@ -455,12 +497,15 @@ def metrics(
         timings.update({k: round(v, 3) for k, v in secs.items()})
     pr = results[0][0]
     lab, roles, two = results[1][0]
-    core, r2, eng, recip, flg = results[2][0]
+    core, r2, eng, flg = results[2][0]
+    aware = results[3][0]
     if r2 is None:
         r2 = two.select("vid", two["reach_2hop_exact"].cast("double").alias("reach_2hop"))
     lap("concurrent_steps")
-    table = _assemble(g, deg, pr, lab, roles, core, two, r2, eng, recip, flg)
-    out = _score(g.spark, table, weights)
+    imp = aware.table(lab)
+    lap("impact_in_community")
+    table = _assemble(g, deg, pr, lab, roles, core, two, r2, eng, recip, flg, imp)
+    out = _score(g.spark, table, weights, aware.total_w)
     lap("score")
     return out
 
@@ -489,7 +534,7 @@ def _given_labels(g, labels: DataFrame) -> DataFrame:
     return relabel_by_size(joined.select("vid", "label"))
 
 
-def _assemble(g, deg, pr, lab, roles, core, two, r2, eng, recip, flg) -> DataFrame:
+def _assemble(g, deg, pr, lab, roles, core, two, r2, eng, recip, flg, imp) -> DataFrame:
     from pyspark.sql import functions as f
 
     size = f.col("community_size")
@@ -511,6 +556,7 @@ def _assemble(g, deg, pr, lab, roles, core, two, r2, eng, recip, flg) -> DataFra
         )
         .join(recip, "vid")
         .join(flg, "vid")
+        .join(imp, "vid")
         .withColumn("community_reach_share", share)
     )
     from netinfluence.spark.graph import checkpoint
@@ -518,12 +564,14 @@ def _assemble(g, deg, pr, lab, roles, core, two, r2, eng, recip, flg) -> DataFra
     return checkpoint(t)
 
 
-def _score(spark, table: DataFrame, weights: ScoreWeights) -> DataFrame:
-    """Roles, insiders, components and score with the in-memory engine's own functions.
+def _score(spark, table: DataFrame, weights: ScoreWeights, total_w: float) -> DataFrame:
+    """Roles, insiders, components, composite and score with the in-memory engine's own
+    functions.
 
     The per-node inputs travel to the driver as an Arrow table; ``scoring.components``,
     ``scoring.combine``, ``roles`` classification and ``is_insider`` run there unchanged, and
-    the result is joined back on ``vid``.
+    the result is joined back on ``vid``. ``score = 100 * impact / W`` (``W = total_w``, the
+    accounts counted), as :func:`netinfluence.scoring.citizen_score`.
     """
     import pandas as pd
     import pyarrow as pa
@@ -533,7 +581,7 @@ def _score(spark, table: DataFrame, weights: ScoreWeights) -> DataFrame:
     from netinfluence.scoring import COMPONENTS, combine
     from netinfluence.scoring._score import components
 
-    local = table.select("vid", *_SCORE_INPUTS).toArrow().to_pandas()
+    local = table.select("vid", *_SCORE_INPUTS, "impact").toArrow().to_pandas()
     inputs = local.set_index("vid")
     for col in _SUMMED:
         inputs[col] = snap_ties(inputs[col].to_numpy(dtype=float))
@@ -560,9 +608,8 @@ def _score(spark, table: DataFrame, weights: ScoreWeights) -> DataFrame:
     for c in COMPONENTS:
         scored[c] = comps[c].to_numpy(dtype=float)
     scored["composite"] = combine(comps, n_flags, weights)
-    # the impact estimate (reverse-reachable sampling) is not on Spark yet: the Spark engine
-    # ranks by the composite, and says so (docs/spark.md)
-    scored["score"] = scored["composite"]
+    impact = inputs["impact"].to_numpy(dtype=float)
+    scored["score"] = 100.0 * impact / total_w if total_w > 0 else 0.0
     back = spark.createDataFrame(pa.Table.from_pandas(scored, preserve_index=False))
     out = table.join(back, "vid").select(*METRIC_COLUMNS)
     from netinfluence.spark.graph import checkpoint

@@ -51,8 +51,9 @@ class SparkGraph:
     follows : DataFrame
         ``src, dst`` distinct influence pairs of the follows layer (``dst`` follows ``src``).
     interactions : DataFrame
-        ``src, dst, interactions, intensity`` per distinct influence pair (``dst`` engaged
-        with ``src``'s content): summed counts and type-weighted counts.
+        ``src, dst, interactions, intensity, rows`` per distinct influence pair (``dst``
+        engaged with ``src``'s content): summed counts, type-weighted counts, and the rows
+        the in-memory engine keeps for the pair (distinct type and timestamp).
     ties : DataFrame
         ``src, dst, follows, interactions, intensity, mutual, jaccard, strength, probability``
         per directed pair with a follow and/or interactions (the default tie table of
@@ -271,6 +272,8 @@ def prepare(
             .alias("type"),
             f.coalesce(count, f.when(raw_count.isNull(), f.lit(1.0))).alias("count"),
             raw_count.isNotNull().alias("_given"),
+            # rows are told apart as the in-memory engine merges them: pair, type and time
+            (f.col("timestamp") if "timestamp" in cols else f.lit(None)).cast("string").alias("ts"),
         )
         inter = checkpoint(inter)
         bad = inter.agg(
@@ -338,7 +341,7 @@ def prepare(
         n_pairs = inter_pairs.count()
     else:
         inter_pairs = spark.createDataFrame(
-            [], "src long, dst long, interactions double, intensity double"
+            [], "src long, dst long, interactions double, intensity double, rows long"
         )
         n_pairs = 0
     logger.debug("prepare: %d follows pairs, %d interaction pairs", n_follows, n_pairs)
@@ -384,7 +387,9 @@ def _interaction_pairs(inter: DataFrame) -> DataFrame:
     )
     w = f.coalesce(weights[f.col("type")], f.lit(1.0))
     return inter.groupBy("src", "dst").agg(
-        f.sum("count").alias("interactions"), f.sum(w * f.col("count")).alias("intensity")
+        f.sum("count").alias("interactions"),
+        f.sum(w * f.col("count")).alias("intensity"),
+        f.count_distinct(f.struct("type", "ts")).alias("rows"),
     )
 
 
