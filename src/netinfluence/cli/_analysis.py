@@ -209,8 +209,8 @@ def rank_cmd(
     if engine_name not in ("memory", "spark"):
         raise _InputError(f"--engine must be memory or spark, got {engine!r}")
     objective = check_objective(objective.strip().lower())
-    if engine_name == "spark" and (objective != "awareness" or insiders_only):
-        raise _InputError("--objective advocacy and --insiders-only need --engine memory")
+    if engine_name == "spark" and objective != "awareness":
+        raise _InputError("--objective advocacy needs --engine memory")
     if engine_name == "spark":
         # the optional Spark extra: pyspark loads only with --engine spark
         from netinfluence.spark.job import check_spark_options, run_rank_spark
@@ -246,6 +246,7 @@ def rank_cmd(
             tiers=tiers.split(",") if tiers else None,
             exclude=excluded_ids,
             require_topics=topics.split(",") if topics else None,
+            insiders_only=insiders_only,
             sep=sep,
         )
         if table is not None:

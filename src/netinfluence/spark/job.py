@@ -173,6 +173,7 @@ def run_rank_spark(
     tiers: Iterable[str] | None = None,
     exclude: Iterable | None = None,
     require_topics: Iterable[str] | None = None,
+    insiders_only: bool = False,
     sep: str | None = None,
     shuffle_partitions: int = 4,
     driver_memory: str = "2g",
@@ -201,7 +202,7 @@ def run_rank_spark(
         Use this session (left running) instead of starting one (stopped at the end).
     seed, weights
         As :func:`netinfluence.spark.metrics`.
-    top, per_community, tiers, exclude, require_topics
+    top, per_community, tiers, exclude, require_topics, insiders_only
         The filters of :func:`netinfluence.scoring.rank`, with its meaning.
     sep : str, optional
         Delimiter of the text inputs (detected by default).
@@ -285,7 +286,11 @@ def run_rank_spark(
         step("export")
         ranked = _ranked(table, frames["users"])
         selected, filtered, unknown = _filter(
-            ranked, tiers=tiers, exclude=exclude, require_topics=require_topics
+            ranked,
+            tiers=tiers,
+            exclude=exclude,
+            require_topics=require_topics,
+            insiders_only=insiders_only,
         )
         params = {
             "engine": "spark",
@@ -294,6 +299,7 @@ def run_rank_spark(
             "per_community": per_community,
             "tiers": list(tiers) if tiers is not None else None,
             "require_topics": list(require_topics) if require_topics is not None else None,
+            "insiders_only": bool(insiders_only),
             "seed": seed,
             "weights": weights.to_dict(),
             "reach_method": info.get("reach_method"),
@@ -420,7 +426,7 @@ def _topic_array(col):
 
 
 def _filter(
-    ranked: DataFrame, *, tiers, exclude, require_topics
+    ranked: DataFrame, *, tiers, exclude, require_topics, insiders_only: bool = False
 ) -> tuple[DataFrame, dict[str, int], list[str]]:
     """The analyst's filters of :func:`netinfluence.scoring.rank`, in Spark."""
     from pyspark.sql import functions as f
@@ -472,6 +478,10 @@ def _filter(
         keep = f.arrays_overlap(_topic_array(f.col("topics")), f.array(*[f.lit(w) for w in wanted]))
         filtered["other_topics"] = t.where(~keep).count()
         t = t.where(keep)
+    if insiders_only:
+        is_in = f.coalesce(f.col("insider"), f.lit(False))
+        filtered["not_insiders"] = t.where(~is_in).count()
+        t = t.where(is_in)
     return t, filtered, unknown
 
 
