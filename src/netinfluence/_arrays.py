@@ -1,5 +1,6 @@
 """Sort-based replacements for ``np.unique`` and ``np.isin`` on large integer key arrays, text
-columns built by Arrow, CSR row pointers, and the page-size setting of the command line's large temporaries.
+columns built by Arrow, CSR row pointers, and the page-size setting of the command line's
+large temporaries.
 
 numpy's hash-based versions are about 10x slower on 10^7 keys here (cache misses), so every
 edge-proportional de-duplication goes through these functions, and edge-proportional sorts

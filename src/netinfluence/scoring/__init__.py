@@ -20,6 +20,7 @@ from netinfluence.scoring._score import (
     awareness_budget,
     citizen_score,
     combine,
+    impact_score,
     score_inputs,
 )
 from netinfluence.scoring._validation import (
@@ -43,6 +44,7 @@ __all__ = [
     "explain",
     "explain_all",
     "filter_ranked",
+    "impact_score",
     "imprecision",
     "rank",
     "rank_table",

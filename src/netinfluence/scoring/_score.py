@@ -46,6 +46,7 @@ __all__ = [
     "awareness_budget",
     "citizen_score",
     "combine",
+    "impact_score",
     "score_inputs",
 ]
 
@@ -350,6 +351,16 @@ ADVOCACY_ALL_MAX = 20_000
 RR_SETS_PER_ACCOUNT = 10
 
 
+def impact_score(impact: np.ndarray, counted_total: float):
+    """The score: the percentage of the network's real accounts (``counted_total``) the
+    account moves, ``100 impact / W`` (0 when nobody counts). Both engines score with it.
+
+    >>> impact_score(np.array([5.0, 0.5]), 50.0).tolist()
+    [10.0, 1.0]
+    """
+    return 100.0 * impact / counted_total if counted_total > 0 else 0.0
+
+
 def awareness_budget(n: int) -> dict:
     """The score's RR sampling budget on ``n`` accounts (both engines): sample until the top
     ``min(1 %, 1,000)`` accounts have a relative standard error of at most 5 %, or
@@ -537,7 +548,7 @@ def citizen_score(
     out["n_flags"] = n_flags
     out["composite"] = combine(comps, n_flags, weights)
     total = float(inputs["counted"].sum()) if "counted" in inputs.columns else float(len(inputs))
-    out["score"] = 100.0 * impact / total if total > 0 else 0.0
+    out["score"] = impact_score(impact, total)
     out.index.name = "node"
     out.attrs["weights"] = weights.to_dict()
     out.attrs["impact"] = inputs.attrs.get("impact", {})

@@ -16,6 +16,7 @@ import warnings
 from typing import TYPE_CHECKING
 
 from netinfluence.spark.graph import SparkGraph, checkpoint, dense_index
+from netinfluence.spark.graph import _functions as _f
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame
@@ -37,12 +38,6 @@ __all__ = [
 
 
 logger = logging.getLogger(__name__)
-
-
-def _f():
-    from pyspark.sql import functions
-
-    return functions
 
 
 def _partitions(g: SparkGraph) -> int:

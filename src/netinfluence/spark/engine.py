@@ -578,7 +578,7 @@ def _score(spark, table: DataFrame, weights: ScoreWeights, total_w: float) -> Da
 
     from netinfluence.metrics import is_insider
     from netinfluence.metrics._roles import _classify
-    from netinfluence.scoring import COMPONENTS, combine
+    from netinfluence.scoring import COMPONENTS, combine, impact_score
     from netinfluence.scoring._score import components
 
     local = table.select("vid", *_SCORE_INPUTS, "impact").toArrow().to_pandas()
@@ -608,8 +608,7 @@ def _score(spark, table: DataFrame, weights: ScoreWeights, total_w: float) -> Da
     for c in COMPONENTS:
         scored[c] = comps[c].to_numpy(dtype=float)
     scored["composite"] = combine(comps, n_flags, weights)
-    impact = inputs["impact"].to_numpy(dtype=float)
-    scored["score"] = 100.0 * impact / total_w if total_w > 0 else 0.0
+    scored["score"] = impact_score(inputs["impact"].to_numpy(dtype=float), total_w)
     back = spark.createDataFrame(pa.Table.from_pandas(scored, preserve_index=False))
     out = table.join(back, "vid").select(*METRIC_COLUMNS)
     from netinfluence.spark.graph import checkpoint

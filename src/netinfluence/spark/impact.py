@@ -19,13 +19,16 @@ the top accounts the budget aims at); equal seeds give equal results on either e
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from netinfluence.spark.algorithms import _partitions
 from netinfluence.spark.graph import SparkGraph, checkpoint, dense_index
+from netinfluence.spark.graph import _functions as _f
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import Column, DataFrame
@@ -47,16 +50,28 @@ _UNIT = float(2**53)
 _ROOT_SALT, _COIN_SALT = 1, 2
 
 
-def _f():
-    from pyspark.sql import functions
-
-    return functions
-
-
 def _uniform(*cols: Column | str) -> Column:
     """A uniform number in [0, 1) from a 64-bit hash of ``cols``."""
     f = _f()
     return f.shiftrightunsigned(f.xxhash64(*cols), 11).cast("double") / _UNIT
+
+
+def _estimate(total_w: float, sets: int) -> tuple[Column, Column]:
+    """``impact`` and ``impact_se`` of a ``vid, counted, direct, hits`` row after ``sets`` RR
+    sets: ``direct + W q`` and ``W sqrt(q (1 - q) / R)`` with ``q = hits / R``, 0 for an
+    account not counted (it never passes content on)."""
+    f = _f()
+    r = float(max(sets, 1))
+    q = f.col("hits") / r
+    real = f.col("counted") > 0
+    impact = f.when(real, f.col("direct") + total_w * q).otherwise(0.0)
+    se = f.when(real, total_w * f.sqrt(q * (1.0 - q) / r)).otherwise(0.0)
+    return impact.alias("impact"), se.alias("impact_se")
+
+
+def _stacked(parts: list[DataFrame], empty: DataFrame) -> DataFrame:
+    """The rows of ``parts`` one after the other (``empty`` when there are none)."""
+    return functools.reduce(lambda a, b: a.union(b), parts) if parts else empty
 
 
 def counted(g: SparkGraph, mass: DataFrame, recip: DataFrame) -> DataFrame:
@@ -106,10 +121,9 @@ class SparkAwareness:
     its own community once labels exist."""
 
     g: SparkGraph
-    counted: DataFrame
     total_w: float
     sets: int
-    #: ``vid, direct, hits``: exact first hop and RR hits two or more hops from the root
+    #: ``vid, counted, direct, hits``: exact first hop and RR hits two or more hops from the root
     values: DataFrame
     #: ``src, dst, w``: kept ties with ``w = p * counted[dst]`` (the first hop)
     first_hop: DataFrame
@@ -126,12 +140,7 @@ class SparkAwareness:
         """
         f = _f()
         w, r = float(self.total_w), float(max(self.sets, 1))
-        q = f.col("hits") / r
-        t = self.values.join(self.counted, "vid")
-        real = f.col("counted") > 0
-        impact = f.when(real, f.col("direct") + w * q).otherwise(0.0)
-        se = f.when(real, w * f.sqrt(q * (1.0 - q) / r)).otherwise(0.0)
-        t = t.select("vid", "counted", impact.alias("impact"), se.alias("impact_se"))
+        t = self.values.select("vid", "counted", *_estimate(w, self.sets))
         if labels is None:
             return checkpoint(t.withColumn("impact_in_community", f.lit(None).cast("double")))
         lab = self.g.small(labels.select("vid", "community"))
@@ -203,7 +212,6 @@ def sample_awareness(
     ties = g.ties.select("src", "dst", f.col("probability").alias("p"))
     c_src = g.small(counted_nodes.select(f.col("vid").alias("src"), f.col("counted").alias("cs")))
     c_dst = g.small(counted_nodes.select(f.col("vid").alias("dst"), f.col("counted").alias("cd")))
-    parts = int(g.spark.conf.get("spark.sql.shuffle.partitions") or 200)
     # ties from accounts that are not real are removed: they never pass content on
     kept = (
         ties.join(c_src, "src")
@@ -211,7 +219,7 @@ def sample_awareness(
         .join(c_dst, "dst")
         .select("src", "dst", "p", (f.col("p") * f.col("cd")).alias("w"))
     )
-    kept = checkpoint(kept.repartition(parts, "dst"))
+    kept = checkpoint(kept.repartition(_partitions(g), "dst"))
     first_hop = kept.select("src", "dst", "w")
     # the breadth-first search walks ties backwards: from an account to those who move it
     back = kept.select("src", f.col("dst").alias("vid"), "p").cache()
@@ -222,8 +230,8 @@ def sample_awareness(
     real = checkpoint(real)
     total_w = float(n_real)  # counted is 0 or 1 on Spark
     n_top = max(1, math.ceil(top_share * n))
-    deep_parts: list[DataFrame] = []
-    hit_parts: list[DataFrame] = []
+    deep_parts: list[DataFrame] = []  # (s, vid) two or more hops from the root
+    root_parts: list[DataFrame] = []  # (s, root)
     done = 0
     rounds_per_batch: list[int] = []
     members = 0
@@ -244,9 +252,7 @@ def sample_awareness(
                 .alias("k"),
             )
             roots = checkpoint(
-                roots.join(g.small(real) if g.broadcast else real, "k").select(
-                    "s", f.col("vid").alias("root")
-                )
+                roots.join(g.small(real), "k").select("s", f.col("vid").alias("root"))
             )
             frontier = roots.select("s", f.col("root").alias("vid"))
             # members of sets that are still growing: the anti-join needs no others
@@ -281,21 +287,17 @@ def sample_awareness(
                 active = checkpoint(active.join(still, "s", "left_semi").union(new))
                 frontier = new
             rounds_per_batch.append(depth)
-            hit_parts.append(roots)
+            root_parts.append(roots)
             left -= b
             done += b
             logger.info("Spark RR sets: %d drawn (%d rounds in the last batch)", done, depth)
 
+    no_deep = g.spark.createDataFrame([], "s long, vid long")
+
     def values() -> DataFrame:
-        if deep_parts:
-            deep = deep_parts[0]
-            for d in deep_parts[1:]:
-                deep = deep.union(d)
-            hits = deep.groupBy("vid").agg(f.count(f.lit(1)).alias("hits"))
-        else:
-            hits = g.spark.createDataFrame([], "vid long, hits long")
+        hits = _stacked(deep_parts, no_deep).groupBy("vid").agg(f.count(f.lit(1)).alias("hits"))
         out = (
-            g.nodes.select("vid")
+            counted_nodes.select("vid", "counted")
             .join(direct, "vid", "left")
             .join(hits, "vid", "left")
             .fillna({"direct": 0.0, "hits": 0})
@@ -303,14 +305,9 @@ def sample_awareness(
         return checkpoint(out)
 
     def top_rse(table: DataFrame) -> float:
-        w, r = total_w, float(max(done, 1))
-        q = f.col("hits") / r
-        est = table.join(counted_nodes, "vid").select(
-            f.when(f.col("counted") > 0, f.col("direct") + w * q).otherwise(0.0).alias("v"),
-            (w * f.sqrt(q * (1.0 - q) / r)).alias("se"),
-        )
-        top = est.orderBy(f.col("v").desc()).limit(n_top).where(f.col("v") > 0)
-        row = top.agg(f.max(f.col("se") / f.col("v"))).collect()[0][0]
+        est = table.select(*_estimate(total_w, done))
+        top = est.orderBy(f.col("impact").desc()).limit(n_top).where(f.col("impact") > 0)
+        row = top.agg(f.max(f.col("impact_se") / f.col("impact"))).collect()[0][0]
         return float(row or 0.0)
 
     try:
@@ -328,16 +325,8 @@ def sample_awareness(
             table = values()
     finally:
         back.unpersist()
-    if deep_parts:
-        deep = deep_parts[0]
-        for d in deep_parts[1:]:
-            deep = deep.union(d)
-        roots_all = hit_parts[0]
-        for r_ in hit_parts[1:]:
-            roots_all = roots_all.union(r_)
-        deep = deep.join(roots_all, "s")
-    else:
-        deep = g.spark.createDataFrame([], "s long, vid long, root long")
+    roots_all = _stacked(root_parts, g.spark.createDataFrame([], "s long, root long"))
+    deep = _stacked(deep_parts, no_deep).join(roots_all, "s")
     attrs = {
         "runs": done,
         "rse_top": err,
@@ -346,4 +335,4 @@ def sample_awareness(
         "rr_rounds": rounds_per_batch,
         "seconds": time.perf_counter() - t0,
     }
-    return SparkAwareness(g, counted_nodes, total_w, done, table, first_hop, deep, attrs)
+    return SparkAwareness(g, total_w, done, table, first_hop, deep, attrs)
