@@ -221,3 +221,26 @@ def test_villages_replicate_the_paper_and_rank(shared_data):
     assert np.allclose(ours["degree"], paper["degree"])
     assert ours["citizen_score"].between(0, 100).all()
     assert ours["pagerank"].gt(0).all()
+
+
+def test_ceiling_rows_recover_the_truth():
+    """The benchmark's reference rows: the truth redrawn, and the score's estimator on the
+    truth's own tie probabilities, both find the truth's top accounts (ids mapped right)."""
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "validate_planted.py"
+    spec = importlib.util.spec_from_file_location("validate_planted", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    mod.ORACLE_RUNS = 60_000
+    p = lfr_social(N, seed=3)
+    net = p.network()
+    blocked = p.role.index[p.role.to_numpy() == "bot"]
+    ic = ic_truth(p.follows, p.interactions, seed=1, blocked=blocked, runs=60_000)
+    redraw = ic_truth(p.follows, p.interactions, seed=2, blocked=blocked, runs=60_000)
+    rows = mod.ceilings(p.follows, p.interactions, net, blocked, ic, redraw, seed=4)
+    assert set(rows) == set(mod.CEILINGS)
+    for name, ranking in rows.items():
+        m = rank_metrics(ranking, ic["spread"], ks=(50,), true_top=50)
+        assert m["p@50"] >= 0.85, (name, m)
+        assert m["spearman"] >= 0.95, (name, m)
+    # blocked accounts move nobody in either row
+    assert (rows["ceiling_truth_probabilities"].reindex(blocked) == 0).all()
