@@ -349,6 +349,8 @@ def run_rank(
             "unknown_exclusions": table.attrs.get("unknown_exclusions", []),
             "rows": len(table),
             "timings_seconds": analysis.timings,
+            # Leiden's second process on large graphs: its phases beside the steps above
+            "leiden_process": analysis.inputs.attrs.get("leiden_process"),
         },
     )
     if graph_out:

@@ -490,6 +490,9 @@ def test_leiden_in_background_equals_in_process(sample_net, n_iterations):
     layer = sample_net.default_layer
     np.testing.assert_array_equal(cores, sample_net.graph(layer, directed=False).coreness())
     assert job.child_peak_mib is None or job.child_peak_mib > 10
+    phases = job.child_seconds
+    assert list(phases) == ["graph", "coreness", "waiting_for_weights", "leiden"]
+    assert all(v >= 0 for v in phases.values()) and phases["leiden"] > 0
 
 
 def test_score_inputs_same_with_leiden_in_background(sample_paths, monkeypatch):
@@ -516,6 +519,10 @@ def test_score_inputs_same_with_leiden_in_background(sample_paths, monkeypatch):
     parallel = scoring.score_inputs(fresh(), seed=3)
     assert started  # the second process really ran
     pd.testing.assert_frame_equal(parallel, serial)
+    # the child's phases are kept for the run's meta (the critical path); none in-process
+    assert "leiden_process" not in serial.attrs
+    child = parallel.attrs["leiden_process"]
+    assert set(child["seconds"]) == {"graph", "coreness", "waiting_for_weights", "leiden"}
 
 
 def test_leiden_process_failure_is_a_clear_error():

@@ -192,7 +192,10 @@ def report_cmd(
             inputs=input_files(
                 follows, interactions, users, edges, graph, posts, weights=weights, costs=costs
             ),
-            extra={"timings_seconds": analysis.timings},
+            extra={
+                "timings_seconds": analysis.timings,
+                "leiden_process": analysis.inputs.attrs.get("leiden_process"),
+            },
         )
     print_load_report(net, ctx)
     typer.echo(f"wrote report {path}")

@@ -257,6 +257,14 @@ class LeidenInBackground:
         platform does not report it)."""
         return self._job.peak_mib
 
+    @property
+    def child_seconds(self) -> dict[str, float]:
+        """The second process's wall seconds per phase (after :meth:`result`): ``graph``
+        (read the pairs, build the graph), ``coreness``, ``waiting_for_weights`` (idle until
+        :meth:`send_weights`), ``leiden``. With this process's step times they show which
+        of the two is on the critical path."""
+        return dict(self._job.seconds)
+
     def send_weights(self, *, n_iterations: int = -1) -> None:
         """Compute the layer's weights (the tie table for ``ties``) and start Leiden."""
         lo, hi, w = _undirected_edges(self._net, self._layer, True)

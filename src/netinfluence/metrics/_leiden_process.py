@@ -91,6 +91,9 @@ class LeidenProcess:
 
     def __init__(self, n: int, lo, hi, *, gamma: float, seed_int: int) -> None:
         self.peak_mib: float | None = None
+        #: the child's wall seconds per phase (after :meth:`result`): ``graph``, ``coreness``,
+        #: ``waiting_for_weights``, ``leiden``
+        self.seconds: dict[str, float] = {}
         self._n_pairs = len(lo)
         self._folder = tempfile.mkdtemp(prefix="netinfluence-leiden-")
         folder = Path(self._folder)
@@ -145,7 +148,9 @@ class LeidenProcess:
             with np.load(folder / "output.npz") as out:
                 membership, cores = out["membership"], out["coreness"]
                 peak = float(out["peak_mib"][0])
+                phases = out["seconds"]
             self.peak_mib = peak if peak >= 0 else None
+            self.seconds = {k: round(float(v), 3) for k, v in zip(_PHASES, phases, strict=False)}
             return membership, cores
         finally:
             self._cleanup()
@@ -156,6 +161,8 @@ class LeidenProcess:
 
 
 _WEIGHTS = "weights.npz"
+#: the child's phases, in the order of its ``seconds`` output
+_PHASES = ("graph", "coreness", "waiting_for_weights", "leiden")
 
 
 def _wait_for_weights(folder: Path, parent: int) -> tuple[np.ndarray, int] | None:
@@ -171,6 +178,10 @@ def _wait_for_weights(folder: Path, parent: int) -> tuple[np.ndarray, int] | Non
 
 
 def _solve(folder: Path) -> int:
+    clock = [time.perf_counter()]
+
+    def lap() -> None:
+        clock.append(time.perf_counter())
 
     with np.load(folder / "input.npz") as data:
         lo, hi = data["lo"], data["hi"]
@@ -179,15 +190,19 @@ def _solve(folder: Path) -> int:
     # no weight attribute (a Python float per edge): Leiden takes the weights as a vector
     graph = igraph_from_arrays(n, lo, hi, None, directed=False)
     del lo, hi
+    lap()
     # the k-cores need no weights: computed while the parent is still on the tie strengths,
     # so they are off the path from the weights to the result
     cores = np.asarray(graph.coreness(), dtype=float)
+    lap()
     sent = _wait_for_weights(folder, parent)
     if sent is None:
         return 3
+    lap()
     w, n_iterations = sent
     membership = leiden_membership(graph, w, gamma, seed_int, n_iterations)
     del w
+    lap()
     peak = _peak_rss_mib()
     tmp = folder / "output.tmp.npz"
     np.savez(
@@ -195,6 +210,7 @@ def _solve(folder: Path) -> int:
         membership=membership,
         coreness=cores,
         peak_mib=np.array([-1.0 if peak is None else peak]),
+        seconds=np.diff(clock),
     )
     tmp.replace(folder / "output.npz")  # complete or absent, never half written
     return 0

@@ -229,7 +229,9 @@ def score_inputs(
         ``counted`` (1 for a real account, 0 for one removed from what impact counts:
         :func:`counted_weights`),
         ``impact``, ``impact_se`` and ``impact_in_community``. ``attrs["impact"]`` records how
-        impact was estimated (objective, RR sets, relative error of the top).
+        impact was estimated (objective, RR sets, relative error of the top);
+        ``attrs["leiden_process"]``, when Leiden ran in a second process, its phases' wall
+        seconds and peak memory.
     """
     objective = check_objective(objective)
 
@@ -277,9 +279,14 @@ def score_inputs(
             reach_part = two_hop_reach(net, method=reach_method, seed=seed)
         step("communities")
         tie_core = None
+        leiden_process = None
         if background is not None:
             try:
                 labels, tie_core = background.result()
+                leiden_process = {
+                    "seconds": background.child_seconds,
+                    "peak_mib": background.child_peak_mib,
+                }
             except ComputationError as exc:  # e.g. the child was killed for memory
                 logger.warning("%s; running Leiden in this process", exc)
         if labels is None:
@@ -338,6 +345,8 @@ def score_inputs(
         out[col] = imp[col].to_numpy() if col in imp.columns else np.nan
     out.attrs["reach_method"] = r2.attrs.get("method")
     out.attrs["impact"] = {"objective": objective, **dict(imp.attrs)}
+    if leiden_process is not None:
+        out.attrs["leiden_process"] = leiden_process
     return out
 
 
