@@ -83,6 +83,11 @@ def measure(shape: str, edges: int, repeat: int, seed: int) -> dict:
             s: statistics.median(r.get("timings_seconds", {}).get(s, 0.0) for r in ok)
             for s in steps
         },
+        # Leiden's second process runs beside the steps: its phases are not added to them
+        "child": {
+            s: statistics.median(r.get("leiden_process_seconds", {}).get(s, 0.0) for r in ok)
+            for s in dict.fromkeys(k for r in ok for k in r.get("leiden_process_seconds", {}))
+        },
         "load_average": _load_average(),
     }
 
@@ -116,6 +121,28 @@ def markdown(rows: list[dict]) -> str:
             exponent(sizes, [r["seconds"] - sum(r["steps"].values()) for r in sub]),
         ]
         lines += [f"## {shape}", "", frame.round(3).to_markdown(), ""]
+        phases = list(dict.fromkeys(p for r in sub for p in r.get("child", {})))
+        if phases:
+            child = pd.DataFrame(
+                {
+                    generate.size_label(r["edges"]): {
+                        f"{p} s": r.get("child", {}).get(p, float("nan")) for p in phases
+                    }
+                    for r in sub
+                }
+            )
+            child["exponent"] = [
+                exponent(sizes, [r.get("child", {}).get(p, float("nan")) for r in sub])
+                for p in phases
+            ]
+            lines += [
+                "Leiden's second process, beside the steps above (median seconds per phase; "
+                "`waiting_for_weights` is its idle time until the tie step hands over the "
+                "weights):",
+                "",
+                child.round(3).to_markdown(),
+                "",
+            ]
         fast = [
             s.removesuffix(" s")
             for s, k in frame["exponent"].items()

@@ -983,7 +983,11 @@ def end_to_end(
     meta = target.with_name(target.name + ".meta.json")
     if meta.is_file():
         with contextlib.suppress(ValueError):
-            result["timings_seconds"] = json.loads(meta.read_text())["timings_seconds"]
+            written = json.loads(meta.read_text())
+            result["timings_seconds"] = written["timings_seconds"]
+            child = written.get("leiden_process") or {}
+            if child.get("seconds"):
+                result["leiden_process_seconds"] = child["seconds"]
     return result
 
 
