@@ -150,7 +150,7 @@ class LeidenProcess:
                 peak = float(out["peak_mib"][0])
                 phases = out["seconds"]
             self.peak_mib = peak if peak >= 0 else None
-            self.seconds = {k: round(float(v), 3) for k, v in zip(_PHASES, phases, strict=False)}
+            self.seconds = {k: round(float(v), 3) for k, v in zip(_PHASES, phases, strict=True)}
             return membership, cores
         finally:
             self._cleanup()
