@@ -16,13 +16,14 @@ from typing import Any
 
 __all__ = ["cores_busy_elsewhere", "threaded_map", "worker_threads"]
 
-_BUSY: ContextVar[int] = ContextVar("netinfluence_busy_cores", default=0)
+#: What :func:`cores_busy_elsewhere` holds: CPU counts, or callables that tell one now.
+_BUSY: ContextVar[tuple[int | Callable[[], int], ...]] = ContextVar(
+    "netinfluence_busy_cores", default=()
+)
 
 
-def worker_threads() -> int:
-    """Threads for GIL-free numpy/scipy work: the CPUs this process may use less those
-    :func:`cores_busy_elsewhere` keeps free, at most 4 (``NETINFLUENCE_THREADS`` overrides;
-    1 turns threading off)."""
+def _cpus() -> int:
+    """The CPUs this process may use (``NETINFLUENCE_THREADS`` overrides; at most 4)."""
     env = os.environ.get("NETINFLUENCE_THREADS", "").strip()
     if env.isdigit() and int(env) > 0:
         return int(env)
@@ -30,20 +31,34 @@ def worker_threads() -> int:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         cpus = os.cpu_count() or 1
-    return max(1, min(4, cpus - _BUSY.get()))
+    return max(1, min(4, cpus))
+
+
+def worker_threads() -> int:
+    """Threads for GIL-free numpy/scipy work: the CPUs this process may use less those
+    :func:`cores_busy_elsewhere` keeps free *now*, at most 4 (``NETINFLUENCE_THREADS``
+    overrides; 1 turns threading off)."""
+    env = os.environ.get("NETINFLUENCE_THREADS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    busy = sum(b() if callable(b) else b for b in _BUSY.get())
+    return max(1, _cpus() - busy)
 
 
 @contextlib.contextmanager
-def cores_busy_elsewhere(count: int = 1) -> Iterator[None]:
+def cores_busy_elsewhere(count: int | Callable[[], int] = 1) -> Iterator[None]:
     """Leave ``count`` CPUs to other work (a child process) while inside: worker threads
-    started here would only take CPU time from it.
+    started here would only take CPU time from it. ``count`` may be a callable asked each
+    time threads are counted (a child that finishes early gives its core back at once).
 
     >>> import os
     >>> if "NETINFLUENCE_THREADS" not in os.environ:
     ...     with cores_busy_elsewhere(64):
     ...         assert worker_threads() == 1
+    ...     with cores_busy_elsewhere(lambda: 0):
+    ...         assert worker_threads() == _cpus()
     """
-    token = _BUSY.set(_BUSY.get() + count)
+    token = _BUSY.set((*_BUSY.get(), count))
     try:
         yield
     finally:
@@ -51,22 +66,27 @@ def cores_busy_elsewhere(count: int = 1) -> Iterator[None]:
 
 
 def threaded_map(fn: Callable[[Any], Any], items: list) -> Iterator[Any]:
-    """``map(fn, items)`` in order, on :func:`worker_threads` threads, at most two results
-    per thread waiting (bounded memory). Each call runs in a copy of the caller's context,
+    """``map(fn, items)`` in order, on :func:`worker_threads` threads (counted again before
+    each item), at most one result per thread plus one waiting (bounded memory). Each call runs in a copy of the caller's context,
     so progress reported inside it reaches the caller's reporter."""
-    threads = worker_threads()
-    if threads == 1 or len(items) < 2:
+    most = _cpus()
+    if worker_threads() == 1 and not any(callable(b) for b in _BUSY.get()):
+        most = 1  # nothing can free a core during this map
+    if most == 1 or len(items) < 2:
         yield from map(fn, items)
         return
     from collections import deque
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="netinfluence") as pool:
+    with ThreadPoolExecutor(max_workers=most, thread_name_prefix="netinfluence") as pool:
         pending: deque = deque()
         for item in items:
+            # jobs in flight: one per free core plus one queued, re-counted before each
+            # submission, so a core given back mid-way is used for the remaining items
+            threads = worker_threads()
+            while pending and len(pending) >= (threads + 1 if threads > 1 else 1):
+                yield pending.popleft().result()
             # each job sees the caller's context variables (e.g. the progress reporter)
             pending.append(pool.submit(contextvars.copy_context().run, fn, item))
-            if len(pending) >= 2 * threads:
-                yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()

@@ -621,6 +621,16 @@ def test_leiden_process_never_given_weights_is_an_error_and_the_child_stops():
         ).send_weights(np.ones(2), n_iterations=1)
 
 
+def test_leiden_process_says_whether_it_is_still_running():
+    from netinfluence.metrics._leiden_process import LeidenProcess
+
+    job = LeidenProcess(3, np.array([0, 1]), np.array([1, 2]), gamma=1.0, seed_int=0)
+    assert job.running()  # it cannot finish before it has its weights
+    job.send_weights(np.ones(2), n_iterations=-1)
+    membership, _ = job.result()
+    assert len(membership) == 3 and not job.running()
+
+
 def test_leiden_process_finds_this_package_without_an_install(monkeypatch):
     # the child must import the netinfluence the parent runs, not whatever is installed
     from pathlib import Path

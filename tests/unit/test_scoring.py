@@ -173,8 +173,8 @@ def test_advocacy_objective(sample_net, sample_inputs):
 
 
 def test_no_worker_threads_beside_the_leiden_process(monkeypatch):
-    # while Leiden runs in its second process this one leaves it a core; after the labels
-    # arrive the label-dependent steps may use both again
+    # while Leiden runs in its second process this one leaves it a core; once the child is
+    # done (here: made to say so after the impact step) the next steps may use both again
     import os
 
     import networkx as nx
@@ -186,18 +186,25 @@ def test_no_worker_threads_beside_the_leiden_process(monkeypatch):
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     monkeypatch.setattr(_score, "leiden_in_background", lambda n_pairs: True)
     started = []
+    child_running = {"value": True}
     real = _score.LeidenInBackground
 
     def spy(*args, **kwargs):
-        started.append(real(*args, **kwargs))
-        return started[-1]
+        job = real(*args, **kwargs)
+        job.running = lambda: child_running["value"]  # type: ignore[method-assign]
+        started.append(job)
+        return job
 
     monkeypatch.setattr(_score, "LeidenInBackground", spy)
     net = ni.Network.from_networkx(nx.karate_club_graph())
     seen: dict[str, int] = {}
-    table = _score.score_inputs(
-        net, seed=0, progress=lambda s: seen.setdefault(s, worker_threads())
-    )
+
+    def progress(step: str) -> None:
+        seen.setdefault(step, worker_threads())
+        if step == "impact":
+            child_running["value"] = False
+
+    table = _score.score_inputs(net, seed=0, progress=progress)
     assert len(started) == 1 and len(set(table["community"])) > 1  # labels from the child
-    assert seen["engagement"] == seen["impact"] == seen["reach"] == 1
-    assert seen["roles"] == 2
+    assert seen["engagement"] == seen["impact"] == 1
+    assert seen["reach"] == seen["roles"] == 2

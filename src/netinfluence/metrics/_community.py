@@ -278,6 +278,11 @@ class LeidenInBackground:
             self.cancel()
         self._pairs = None  # this process keeps its own cached copy
 
+    def running(self) -> bool:
+        """Whether the second process is still working (non-blocking): while it is, worker
+        threads here would only take CPU time from it."""
+        return self._failure is None and self._job.running()
+
     def result(self) -> tuple[pd.Series, np.ndarray]:
         """Wait for the child: ``(labels, coreness)``, coreness as floats in node order."""
         if self._n_iterations is None:

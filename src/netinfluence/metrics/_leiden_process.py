@@ -134,6 +134,10 @@ class LeidenProcess:
         np.savez(tmp, w=w, n_iterations=np.array([n_iterations], dtype=np.int64))
         tmp.replace(folder / _WEIGHTS)  # the child sees the whole file or none
 
+    def running(self) -> bool:
+        """Whether the child is still working (non-blocking)."""
+        return self._proc.poll() is None
+
     def result(self) -> tuple[np.ndarray, np.ndarray]:
         """Wait for the child: ``(membership, coreness)``; ComputationError if it failed."""
         try:

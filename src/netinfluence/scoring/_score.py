@@ -264,9 +264,14 @@ def score_inputs(
     try:
         if background is not None:
             background.send_weights(n_iterations=n_iter)
+
         # while Leiden runs in the child, it is the longest job: worker threads here would
-        # take CPU time from it (the wait for its labels grew by as much)
-        with cores_busy_elsewhere(1 if background is not None else 0):
+        # take CPU time from it (the wait for its labels grew by as much). Once it is done
+        # (on mid-sized graphs, during the reach step) the core is this process's again.
+        def child_busy() -> int:
+            return 1 if background is not None and background.running() else 0
+
+        with cores_busy_elsewhere(child_busy):
             step("engagement")
             eng = engagement(net)
             flags = authenticity_flags(net, engagement_table=eng)
