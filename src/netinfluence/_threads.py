@@ -78,15 +78,28 @@ def threaded_map(fn: Callable[[Any], Any], items: list) -> Iterator[Any]:
     from collections import deque
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=most, thread_name_prefix="netinfluence") as pool:
-        pending: deque = deque()
+    pool: ThreadPoolExecutor | None = None
+    pending: deque = deque()
+    try:
         for item in items:
-            # jobs in flight: one per free core plus one queued, re-counted before each
-            # submission, so a core given back mid-way is used for the remaining items
+            # counted again before each item, so a core given back mid-way is used for the
+            # remaining items; with one thread the item runs here, in the caller's thread
+            # (as without threads: its memory stays in this thread's malloc arena)
             threads = worker_threads()
-            while pending and len(pending) >= (threads + 1 if threads > 1 else 1):
+            if threads == 1:
+                while pending:
+                    yield pending.popleft().result()
+                yield fn(item)
+                continue
+            if pool is None:
+                pool = ThreadPoolExecutor(max_workers=most, thread_name_prefix="netinfluence")
+            # jobs in flight: one per free core plus one queued
+            while len(pending) >= threads + 1:
                 yield pending.popleft().result()
             # each job sees the caller's context variables (e.g. the progress reporter)
             pending.append(pool.submit(contextvars.copy_context().run, fn, item))
         while pending:
             yield pending.popleft().result()
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
