@@ -631,18 +631,28 @@ def test_leiden_process_says_whether_it_is_still_running():
     assert len(membership) == 3 and not job.running()
 
 
-def test_leiden_process_finds_this_package_without_an_install(monkeypatch):
-    # the child must import the netinfluence the parent runs, not whatever is installed
-    from pathlib import Path
+def test_leiden_process_child_loads_this_package_and_no_pandas_or_plotting(tmp_path):
+    # the child must run the netinfluence the parent runs (not whatever is installed), and
+    # start light: no pandas, scipy or matplotlib on the critical path of `rank`
+    import json
+    import subprocess
+    import sys
 
-    import netinfluence
-    from netinfluence.metrics._leiden_process import _child_env
+    from netinfluence.metrics import _leiden_process
 
-    monkeypatch.setenv("PYTHONPATH", "/elsewhere")
-    env = _child_env()
-    root = Path(netinfluence.__file__).resolve().parent.parent
-    if root.name in ("site-packages", "dist-packages"):
-        assert env["PYTHONPATH"] == "/elsewhere"  # installed: nothing to add
-    else:
-        first, rest = env["PYTHONPATH"].split(os.pathsep, 1)
-        assert Path(first) == root and rest == "/elsewhere"
+    probe = (
+        _leiden_process._STAND_INS
+        + "import igraph, json, netinfluence.metrics._leiden_process as m\n"
+        + "print(json.dumps([m.__file__, sorted(sys.modules)]))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path), *_leiden_process._package_folders()],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},  # nothing to find there
+    )
+    file, modules = json.loads(out.stdout)
+    assert os.path.samefile(file, _leiden_process.__file__)
+    assert "netinfluence.metrics._leiden" in modules
+    assert not {"pandas", "scipy", "matplotlib.pyplot", "netinfluence.io"} & set(modules)
