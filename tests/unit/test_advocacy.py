@@ -44,3 +44,23 @@ def test_plan_reports_the_spread_of_its_own_draws():
 def test_plan_refuses_a_bad_number_of_draws(chain, draws):
     with pytest.raises(InputError, match="draws"):
         plan_advocacy(chain, 1, draws=draws)
+
+
+def test_a_cascade_grown_from_the_chosen_seeds_ends_as_one_from_scratch():
+    # the greedy grows each candidate's cascade from the chosen seeds' final adopters: the
+    # threshold cascade is monotone, so that must end exactly where S + {u} from scratch does
+    from netinfluence.spread._impact import _cascade, _cascade_final, threshold_matrix
+
+    net = ni.Network.from_networkx(nx.les_miserables_graph())
+    mat, can = threshold_matrix(net, None)
+    rng = np.random.default_rng(7)
+    degree = np.asarray((mat != 0).sum(axis=0)).ravel()
+    chosen = np.argsort(-degree, kind="stable")[:2]  # two hubs: a cascade that spreads
+    for _ in range(5):
+        th = np.where(can, rng.uniform(0.15, 0.35, net.n_nodes), np.inf)
+        reached = _cascade_final(mat, th, chosen, np.zeros(net.n_nodes, dtype=bool))
+        assert reached[chosen].all() and reached.sum() > 2  # the cascade did spread
+        others = [u for u in range(net.n_nodes) if u not in chosen]
+        grown = _cascade(mat, th, [np.array([u]) for u in others], adopted=reached)
+        scratch = _cascade(mat, th, [np.array([*chosen, u]) for u in others])
+        np.testing.assert_array_equal(grown, scratch)
