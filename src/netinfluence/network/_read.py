@@ -262,8 +262,26 @@ def _assemble(
             )
             fol_w.append(w)
 
-    follows = _merge_follows(fol_parts, fol_w, n, directed=directed, merge=merge, report=report)
-    interactions = _merge_interactions(inter_parts, report)
+    # the two merges are independent (their sorts release the GIL): side by side, each into
+    # its own report so the lines keep the order follows, then interactions
+    follow_report, inter_report = LoadReport(), LoadReport()
+    follows, interactions = threaded_map(
+        operator.call,
+        [
+            functools.partial(
+                _merge_follows,
+                fol_parts,
+                fol_w,
+                n,
+                directed=directed,
+                merge=merge,
+                report=follow_report,
+            ),
+            functools.partial(_merge_interactions, inter_parts, inter_report),
+        ],
+    )
+    report.extend(follow_report)
+    report.extend(inter_report)
 
     if users is not None:
         nodes = users.reindex(ids)
