@@ -552,7 +552,7 @@ def test_leiden_process_cancel_stops_the_child_and_removes_its_files():
     assert not folder.exists()
 
 
-@pytest.mark.parametrize("failure", ["start", "child", "pairs"])
+@pytest.mark.parametrize("failure", ["start", "child", "pairs", "order"])
 def test_score_inputs_falls_back_to_in_process_leiden(sample_paths, monkeypatch, caplog, failure):
     import sys
 
@@ -576,6 +576,11 @@ def test_score_inputs_falls_back_to_in_process_leiden(sample_paths, monkeypatch,
     elif failure == "pairs":  # the child's graph would not match the weights
         real = scoring.undirected_pairs
         monkeypatch.setattr(scoring, "undirected_pairs", lambda *a: tuple(x[:-1] for x in real(*a)))
+    elif failure == "order":  # as many pairs, in another order
+        real = scoring.undirected_pairs
+        monkeypatch.setattr(
+            scoring, "undirected_pairs", lambda *a: tuple(x[::-1] for x in real(*a))
+        )
     else:
 
         def killed(self):
@@ -589,6 +594,7 @@ def test_score_inputs_falls_back_to_in_process_leiden(sample_paths, monkeypatch,
         "start": "running it in this one",
         "child": "code -9: killed; running Leiden in this process",
         "pairs": "pairs changed after the Leiden process started; running Leiden in this process",
+        "order": "pairs changed after the Leiden process started; running Leiden in this process",
     }[failure] in caplog.text
     np.testing.assert_array_equal(got["community"].to_numpy(), want.to_numpy())
 
