@@ -575,11 +575,13 @@ def test_score_inputs_falls_back_to_in_process_leiden(sample_paths, monkeypatch,
         monkeypatch.setattr(sys, "executable", "/nonexistent/python")
     elif failure == "pairs":  # the child's graph would not match the weights
         real = scoring.undirected_pairs
-        monkeypatch.setattr(scoring, "undirected_pairs", lambda *a: tuple(x[:-1] for x in real(*a)))
+        monkeypatch.setattr(
+            scoring, "undirected_pairs", lambda *a, **k: tuple(x[:-1] for x in real(*a, **k))
+        )
     elif failure == "order":  # as many pairs, in another order
         real = scoring.undirected_pairs
         monkeypatch.setattr(
-            scoring, "undirected_pairs", lambda *a: tuple(x[::-1] for x in real(*a))
+            scoring, "undirected_pairs", lambda *a, **k: tuple(x[::-1] for x in real(*a, **k))
         )
     else:
 

@@ -116,10 +116,14 @@ class LeidenProcess:
         folder = Path(self._folder)
         log = None
         try:
+            # the pairs as plain .npy files, 32-bit where the positions fit: a zip archive
+            # (np.savez) checksums every byte on both sides, 0.3 s at 10^7 pairs before the
+            # child can start
+            small = np.int32 if n < 2**31 else np.int64
+            np.save(folder / "lo.npy", np.asarray(lo, dtype=small))
+            np.save(folder / "hi.npy", np.asarray(hi, dtype=small))
             np.savez(
                 folder / "input.npz",
-                lo=np.asarray(lo, dtype=np.int64),
-                hi=np.asarray(hi, dtype=np.int64),
                 params=np.array([n, seed_int, os.getpid()], dtype=np.int64),
                 gamma=np.array([gamma], dtype=float),
             )
@@ -203,8 +207,8 @@ def _solve(folder: Path) -> int:
     def lap() -> None:
         clock.append(time.perf_counter())
 
+    lo, hi = np.load(folder / "lo.npy"), np.load(folder / "hi.npy")
     with np.load(folder / "input.npz") as data:
-        lo, hi = data["lo"], data["hi"]
         n, seed_int, parent = (int(v) for v in data["params"])
         gamma = float(data["gamma"][0])
     # no weight attribute (a Python float per edge): Leiden takes the weights as a vector

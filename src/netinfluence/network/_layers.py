@@ -65,11 +65,15 @@ def directed_pairs(net: Network, layer: str) -> tuple[np.ndarray, np.ndarray]:
     return keys // n, keys % n
 
 
-def undirected_pairs(net: Network, layer: str) -> tuple[np.ndarray, np.ndarray]:
+def undirected_pairs(
+    net: Network, layer: str, *, keep_for_ties: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """``(lo, hi)`` of ``net.undirected_edge_arrays(layer)`` without computing the weights.
 
     The tie layer's pairs are known before its tie strengths (Jaccard overlaps by triangles)
     are: this is what lets Leiden's second process build its graph while the ties are computed.
+    ``keep_for_ties`` keeps the pair index for the tie table that follows (about 0.45 s at
+    10^7 edges not sorted twice; 0.4 GB held until then).
 
     >>> import netinfluence as ni
     >>> net = ni.Network.from_edges([("a", "b"), ("b", "a"), ("c", "a")])
@@ -80,11 +84,9 @@ def undirected_pairs(net: Network, layer: str) -> tuple[np.ndarray, np.ndarray]:
     if layer != "ties" or net.is_cached(("undirected_edges", "ties")):
         lo, hi, _ = net.undirected_edge_arrays(layer)
         return lo, hi
-    # the unordered pairs of the follows and interactions rows in one sort (the directed
-    # pairs need not be made distinct first: a pair read twice folds into one key anyway)
+    # the tie table's own pair index, computed here first and kept for it (one pass of sorts)
+    from netinfluence.network._ties import tie_pairs
+
     n = np.int64(max(net.n_nodes, 1))
-    parts = [net.edge_arrays(name)[:2] for name in ("follows", "interactions")]
-    src = np.concatenate([np.asarray(s, dtype=np.int64) for s, _ in parts])
-    dst = np.concatenate([np.asarray(d, dtype=np.int64) for _, d in parts])
-    keys = unique(np.minimum(src, dst) * n + np.maximum(src, dst))
+    keys = tie_pairs(net, keep=keep_for_ties)["ukeys"]
     return keys // n, keys % n

@@ -355,11 +355,10 @@ def _compute(
 ) -> dict:
     n = net.n_nodes
     nn = np.int64(max(n, 1))
-    f = net.follow_codes
-    fkey = f["source"].to_numpy(dtype=np.int64) * nn + f["target"].to_numpy(dtype=np.int64)
+    pairs = tie_pairs(net)
+    net.drop_cached(_PAIRS)  # held here only: the arrays go as soon as they are used
     it = net.interaction_codes
     if len(it):
-        ikey = it["source"].to_numpy(dtype=np.int64) * nn + it["target"].to_numpy(dtype=np.int64)
         counts = it["count"].to_numpy(dtype=float)
         cat = it["type"].astype("category")
         wmap = dict(type_weights)
@@ -377,22 +376,23 @@ def _compute(
                 decay = np.where(known, np.exp2(-np.where(known, age, 0.0) / half_life_days), 1.0)
                 ev = ev * decay
     else:
-        ikey = np.zeros(0, dtype=np.int64)
         counts = ev = np.zeros(0)
 
-    keys, inv = unique(np.concatenate([fkey, ikey]), return_inverse=True)
+    keys, inv, n_follows = pairs.pop("keys"), pairs.pop("inv"), pairs.pop("n_follows")
     m = len(keys)
     src, dst = keys // nn, keys % nn
-    del keys, ikey  # 10^7-row temporaries: freed before the triangle step's peak
+    del keys  # 10^7-row temporaries: freed before the triangle step's peak
     follows = np.zeros(m, dtype=bool)
-    follows[inv[: len(fkey)]] = True
-    iinv = inv[len(fkey) :]
+    follows[inv[:n_follows]] = True
+    iinv = inv[n_follows:]
     inter = np.bincount(iinv, weights=counts, minlength=m) if m else np.zeros(0)
     intensity = np.bincount(iinv, weights=ev, minlength=m) if m else np.zeros(0)
-    del inv, iinv, fkey
+    del inv, iinv
 
     if m:
-        mutual, jaccard, undirected = _pair_overlap(n, src, dst)
+        mutual, jaccard, undirected = _pair_overlap(
+            n, pairs.pop("ukeys"), pairs.pop("uinv"), pairs.pop("both")
+        )
     else:
         mutual, jaccard = np.zeros(0, dtype=bool), np.zeros(0)
         undirected = (np.zeros(0, dtype=np.int64),) * 3
@@ -426,20 +426,65 @@ def _compute(
     }
 
 
-def _pair_overlap(
-    n: int, src: np.ndarray, dst: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """``mutual`` and Jaccard overlap of each distinct directed pair ``src -> dst``, and the
-    undirected pairs ``(lo, hi, index of each directed pair's undirected pair)``.
+_PAIRS = ("ties", "pairs")
 
-    The pairs are folded into undirected edges once: a pair is mutual when its undirected
-    edge occurs twice, and the Jaccard overlap of the endpoints' undirected neighbourhoods is
-    ``common / (deg_u + deg_v - common)`` with ``common`` from :func:`edge_common_neighbours`.
+
+def tie_pairs(net: Network, *, keep: bool = True) -> dict[str, Any]:
+    """The tie layer's distinct directed pairs and their undirected pairs, cached (``keep``)
+    until the tie table takes them: ``keys`` (``source * n + target``, sorted), ``inv`` (each follows
+    row, then each interactions row, to its pair), ``n_follows``, and ``ukeys`` (``lo * n +
+    hi``, sorted), ``uinv`` (each directed pair to its undirected one), ``both`` (directed
+    pairs per undirected pair: 2 = mutual).
+
+    The undirected pairs are Leiden's graph, known before the tie strengths: computed here
+    once for the Leiden process and the tie table alike.
+
+    >>> import netinfluence as ni
+    >>> net = ni.Network.from_edges([("a", "b"), ("b", "a"), ("c", "a")])
+    >>> p = tie_pairs(net)
+    >>> p["ukeys"].tolist(), p["both"].tolist()
+    ([1, 2], [2, 1])
+    """
+
+    def build() -> dict[str, Any]:
+        nn = np.int64(max(net.n_nodes, 1))
+        f = net.follow_codes
+        fkey = f["source"].to_numpy(dtype=np.int64) * nn + f["target"].to_numpy(dtype=np.int64)
+        it = net.interaction_codes
+        ikey = it["source"].to_numpy(dtype=np.int64) * nn + it["target"].to_numpy(dtype=np.int64)
+        keys, inv = unique(np.concatenate([fkey, ikey]), return_inverse=True)
+        src, dst = keys // nn, keys % nn
+        ukeys, uinv, both = unique(
+            np.minimum(src, dst) * nn + np.maximum(src, dst),
+            return_inverse=True,
+            return_counts=True,
+        )
+        return {
+            "keys": keys,
+            "inv": inv,
+            "n_follows": len(fkey),
+            "ukeys": ukeys,
+            "uinv": uinv,
+            "both": both,
+        }
+
+    if keep or net.is_cached(_PAIRS):
+        return dict(net.cached(_PAIRS, build))
+    return build()
+
+
+def _pair_overlap(
+    n: int, ukeys: np.ndarray, uinv: np.ndarray, both: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """``mutual`` and Jaccard overlap of each distinct directed pair, and the undirected
+    pairs ``(lo, hi, index of each directed pair's undirected pair)``, from
+    :func:`tie_pairs`' undirected keys.
+
+    A pair is mutual when its undirected edge occurs twice, and the Jaccard overlap of the
+    endpoints' undirected neighbourhoods is ``common / (deg_u + deg_v - common)`` with
+    ``common`` from :func:`edge_common_neighbours`.
     """
     nn = np.int64(max(n, 1))
-    lo, hi = np.minimum(src, dst), np.maximum(src, dst)
-    ukeys, uinv, both = unique(lo * nn + hi, return_inverse=True, return_counts=True)
-    del lo, hi
     ulo, uhi = ukeys // nn, ukeys % nn
     del ukeys
     deg = np.bincount(ulo, minlength=n) + np.bincount(uhi, minlength=n)
@@ -455,7 +500,7 @@ def edge_common_neighbours(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     ``u, v`` list each undirected edge once (no self-loops, no duplicates). Triangles are
     listed on the degree-ordered orientation (each edge points to the higher-ranked end): for
     an oriented edge ``a -> b`` every later out-neighbour ``c`` of ``a`` closes a triangle when
-    ``b -> c`` is an edge, looked up in a vectorised hash table. The work is
+    ``b -> c`` is an edge, looked up in a hash table of the pair keys. The work is
     ``sum_a C(outdeg(a), 2) = O(m^1.5)``, processed in chunks that keep memory bounded.
     """
     m = len(u)
@@ -479,8 +524,10 @@ def edge_common_neighbours(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     cum = np.cumsum(indptr[a + 1] - 1 - np.arange(m))
     if int(cum[-1]) == 0:
         return common
-    table = _hash_index(okeys)
-    del okeys  # the table holds the keys now
+    # pandas' hash table (khash) against the package's former open-addressing one: 3.5 s
+    # against 4.3 s for this function at 10^7 edges, less memory (hash-lookup.md)
+    table = _key_index(okeys)
+    del okeys  # the index holds the keys now
     chunks = []
     start = 0
     while start < m:
@@ -500,7 +547,7 @@ def edge_common_neighbours(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
         rep = np.repeat(np.arange(start, stop, dtype=np.int64), c)
         offs = np.arange(k, dtype=np.int64) - np.repeat(np.cumsum(c) - c, c)
         q = rep + 1 + offs
-        hit = _hash_lookup(table, b[rep] * nn + b[q])
+        hit = _key_lookup(table, b[rep] * nn + b[q])
         ok = hit >= 0
         return np.concatenate((rep[ok], q[ok], hit[ok]))
 
@@ -520,49 +567,21 @@ def edge_common_neighbours(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     return common
 
 
-# pandas.Index.get_indexer measured 0.26x this table's time at 1e7 (interleaved; 1.32x in a
-# loaded run), kept: its lazily built engine is not known thread-safe under threaded_map;
-# see benchmarks/results/hash-lookup.md
-_HASH_MULT = np.uint64(0x9E3779B97F4A7C15)
+def _key_index(keys: np.ndarray):
+    """The position of each distinct int64 key, for :func:`_key_lookup`: a pandas index, its
+    hash table built here (pandas builds it in the first lookup), so the lookups that follow
+    on worker threads only read it (and run without the GIL).
 
-
-def _hash_index(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.uint64, int]:
-    """Open-addressing (linear probing) hash table of distinct non-negative int64 keys.
-
-    Inserted in vectorised rounds: every pending key tries its current slot, one key wins
-    each free slot, the others move one slot on. Load factor <= 1/2.
+    >>> _key_lookup(_key_index(np.array([3, 8, 5])), np.array([5, 4, 3])).tolist()
+    [2, -1, 0]
     """
-    m = len(keys)
-    bits = max(4, int(np.ceil(np.log2(2 * m + 1))))
-    size = 1 << bits
-    mask = size - 1
-    shift = np.uint64(64 - bits)
-    slots = np.full(size, -1, dtype=np.int64)
-    where = np.full(size, -1, dtype=np.int32 if m < 2**31 else np.int64)
-    pend = np.arange(m, dtype=np.int64)
-    pos = ((keys.astype(np.uint64) * _HASH_MULT) >> shift).astype(np.int64)
-    while len(pend):
-        free = slots[pos] == -1
-        cand, cpos = pend[free], pos[free]
-        slots[cpos] = keys[cand]
-        won = np.zeros(len(pend), dtype=bool)
-        won[free] = slots[cpos] == keys[cand]
-        where[pos[won]] = pend[won]
-        pend, pos = pend[~won], (pos[~won] + 1) & mask
-    return slots, where, shift, mask
+    import pandas as pd
+
+    index = pd.Index(np.asarray(keys, dtype=np.int64))
+    index.get_indexer(index[:1])
+    return index
 
 
-def _hash_lookup(table, queries: np.ndarray) -> np.ndarray:
-    """Index of each query key in the keys of :func:`_hash_index`, or -1 when absent."""
-    slots, where, shift, mask = table
-    out = np.full(len(queries), -1, dtype=np.int64)
-    idx = np.arange(len(queries), dtype=np.int64)
-    pos = ((queries.astype(np.uint64) * _HASH_MULT) >> shift).astype(np.int64)
-    q = queries
-    while len(idx):
-        val = slots[pos]
-        hit = val == q
-        out[idx[hit]] = where[pos[hit]]
-        go = ~hit & (val != -1)
-        idx, pos, q = idx[go], (pos[go] + 1) & mask, q[go]
-    return out
+def _key_lookup(index, queries: np.ndarray) -> np.ndarray:
+    """Position of each query among the keys of :func:`_key_index`, or -1 when absent."""
+    return index.get_indexer(queries).astype(np.int64, copy=False)

@@ -246,7 +246,8 @@ def score_inputs(
     background = None
     # follows plus interaction rows bound the tie pairs: small graphs skip counting them
     if labels is None and leiden_in_background(net.n_follows + net.n_interactions):
-        pairs = undirected_pairs(net, layer)  # known before the tie strengths
+        # known before the tie strengths; their index is kept for the tie step
+        pairs = undirected_pairs(net, layer, keep_for_ties=layer == "ties")
         if leiden_in_background(len(pairs[0])):
             # igraph holds the GIL through Leiden: run it (and the cores of the same graph)
             # in a second process, which builds its graph while this one computes the tie
