@@ -1,14 +1,12 @@
-"""The tie step's pair-key lookup: pandas' hash table vs the former hand-written one and numpy.
+"""The tie step's pair-key lookup: the hand-written hash table vs pandas and numpy.
 
 ``edge_common_neighbours`` (``netinfluence.network._ties``) builds a table of the sorted
 undirected pair keys ``a * n + b`` (degree ranks, ``a < b``) and looks up the closing pair
 ``b[p] * n + b[q]`` of every wedge. This script measures, in one process, three ways of
 answering "position of each query key in the keys, or -1":
 
-- ``hash``: the open-addressing table the package used until 2026-12-03 (vectorised linear
-  probing; kept here, in this script, as the reference);
-- ``pandas``: ``pandas.Index(keys).get_indexer(queries)`` (a khash table inside pandas), what
-  the package uses now (``_key_index`` + ``_key_lookup``, the table built before the threads);
+- ``hash``: the package's open-addressing table (``_hash_index`` + ``_hash_lookup``);
+- ``pandas``: ``pandas.Index(keys).get_indexer(queries)`` (a khash table inside pandas);
 - ``searchsorted``: ``np.searchsorted`` on the keys, which the tie step already has sorted.
 
 Keys and queries are built as the tie step builds them, from the benchmark generator's follow
@@ -46,53 +44,9 @@ sys.path.insert(0, str(HERE))
 from generate import Params, _Graph, follow_edges, parse_size, size_label  # noqa: E402
 
 from netinfluence._arrays import sort_order, unique  # noqa: E402
-from netinfluence.network._ties import _key_index, _key_lookup  # noqa: E402
+from netinfluence.network._ties import _hash_index, _hash_lookup  # noqa: E402
 
 RESULTS = HERE / "results" / "hash-lookup.md"
-
-_HASH_MULT = np.uint64(0x9E3779B97F4A7C15)
-
-
-def _hash_index(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.uint64, int]:
-    """Open-addressing (linear probing) hash table of distinct non-negative int64 keys.
-
-    Inserted in vectorised rounds: every pending key tries its current slot, one key wins
-    each free slot, the others move one slot on. Load factor <= 1/2.
-    """
-    m = len(keys)
-    bits = max(4, int(np.ceil(np.log2(2 * m + 1))))
-    size = 1 << bits
-    mask = size - 1
-    shift = np.uint64(64 - bits)
-    slots = np.full(size, -1, dtype=np.int64)
-    where = np.full(size, -1, dtype=np.int32 if m < 2**31 else np.int64)
-    pend = np.arange(m, dtype=np.int64)
-    pos = ((keys.astype(np.uint64) * _HASH_MULT) >> shift).astype(np.int64)
-    while len(pend):
-        free = slots[pos] == -1
-        cand, cpos = pend[free], pos[free]
-        slots[cpos] = keys[cand]
-        won = np.zeros(len(pend), dtype=bool)
-        won[free] = slots[cpos] == keys[cand]
-        where[pos[won]] = pend[won]
-        pend, pos = pend[~won], (pos[~won] + 1) & mask
-    return slots, where, shift, mask
-
-
-def _hash_lookup(table, queries: np.ndarray) -> np.ndarray:
-    """Index of each query key in the keys of :func:`_hash_index`, or -1 when absent."""
-    slots, where, shift, mask = table
-    out = np.full(len(queries), -1, dtype=np.int64)
-    idx = np.arange(len(queries), dtype=np.int64)
-    pos = ((queries.astype(np.uint64) * _HASH_MULT) >> shift).astype(np.int64)
-    q = queries
-    while len(idx):
-        val = slots[pos]
-        hit = val == q
-        out[idx[hit]] = where[pos[hit]]
-        go = ~hit & (val != -1)
-        idx, pos, q = idx[go], (pos[go] + 1) & mask, q[go]
-    return out
 
 
 def tie_step_keys(edges: int, seed: int) -> tuple[np.ndarray, np.ndarray, int]:
@@ -130,8 +84,9 @@ def by_hash(keys, queries):
 
 
 def by_pandas(keys, queries):
-    index = _key_index(keys)  # the hash table built here, as in the tie step
-    return index, lambda: _key_lookup(index, queries)
+    index = pd.Index(keys)
+    # pandas builds its hash table lazily in the first large lookup: compare total_s
+    return index, lambda: index.get_indexer(queries)
 
 
 def by_searchsorted(keys, queries):

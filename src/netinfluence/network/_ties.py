@@ -500,7 +500,7 @@ def edge_common_neighbours(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     ``u, v`` list each undirected edge once (no self-loops, no duplicates). Triangles are
     listed on the degree-ordered orientation (each edge points to the higher-ranked end): for
     an oriented edge ``a -> b`` every later out-neighbour ``c`` of ``a`` closes a triangle when
-    ``b -> c`` is an edge, looked up in a hash table of the pair keys. The work is
+    ``b -> c`` is an edge, looked up in a vectorised hash table. The work is
     ``sum_a C(outdeg(a), 2) = O(m^1.5)``, processed in chunks that keep memory bounded.
     """
     m = len(u)
@@ -524,10 +524,8 @@ def edge_common_neighbours(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     cum = np.cumsum(indptr[a + 1] - 1 - np.arange(m))
     if int(cum[-1]) == 0:
         return common
-    # pandas' hash table (khash) against the package's former open-addressing one: 3.5 s
-    # against 4.3 s for this function at 10^7 edges, less memory (hash-lookup.md)
-    table = _key_index(okeys)
-    del okeys  # the index holds the keys now
+    table = _hash_index(okeys)
+    del okeys  # the table holds the keys now
     chunks = []
     start = 0
     while start < m:
@@ -547,7 +545,7 @@ def edge_common_neighbours(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
         rep = np.repeat(np.arange(start, stop, dtype=np.int64), c)
         offs = np.arange(k, dtype=np.int64) - np.repeat(np.cumsum(c) - c, c)
         q = rep + 1 + offs
-        hit = _key_lookup(table, b[rep] * nn + b[q])
+        hit = _hash_lookup(table, b[rep] * nn + b[q])
         ok = hit >= 0
         return np.concatenate((rep[ok], q[ok], hit[ok]))
 
@@ -567,21 +565,50 @@ def edge_common_neighbours(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     return common
 
 
-def _key_index(keys: np.ndarray):
-    """The position of each distinct int64 key, for :func:`_key_lookup`: a pandas index, its
-    hash table built here (pandas builds it in the first lookup), so the lookups that follow
-    on worker threads only read it (and run without the GIL).
+# pandas.Index.get_indexer was faster in one measurement (benchmarks/results/hash-lookup.md),
+# and not kept: pandas fills its hash table inside the first lookup large enough to use it,
+# without the GIL, so the worker threads' first lookups would race on a half-filled table
+# (a small target, under ~5 % of the keys, takes a binary search and fills nothing)
+_HASH_MULT = np.uint64(0x9E3779B97F4A7C15)
 
-    >>> _key_lookup(_key_index(np.array([3, 8, 5])), np.array([5, 4, 3])).tolist()
-    [2, -1, 0]
+
+def _hash_index(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.uint64, int]:
+    """Open-addressing (linear probing) hash table of distinct non-negative int64 keys.
+
+    Inserted in vectorised rounds: every pending key tries its current slot, one key wins
+    each free slot, the others move one slot on. Load factor <= 1/2.
     """
-    import pandas as pd
+    m = len(keys)
+    bits = max(4, int(np.ceil(np.log2(2 * m + 1))))
+    size = 1 << bits
+    mask = size - 1
+    shift = np.uint64(64 - bits)
+    slots = np.full(size, -1, dtype=np.int64)
+    where = np.full(size, -1, dtype=np.int32 if m < 2**31 else np.int64)
+    pend = np.arange(m, dtype=np.int64)
+    pos = ((keys.astype(np.uint64) * _HASH_MULT) >> shift).astype(np.int64)
+    while len(pend):
+        free = slots[pos] == -1
+        cand, cpos = pend[free], pos[free]
+        slots[cpos] = keys[cand]
+        won = np.zeros(len(pend), dtype=bool)
+        won[free] = slots[cpos] == keys[cand]
+        where[pos[won]] = pend[won]
+        pend, pos = pend[~won], (pos[~won] + 1) & mask
+    return slots, where, shift, mask
 
-    index = pd.Index(np.asarray(keys, dtype=np.int64))
-    index.get_indexer(index[:1])
-    return index
 
-
-def _key_lookup(index, queries: np.ndarray) -> np.ndarray:
-    """Position of each query among the keys of :func:`_key_index`, or -1 when absent."""
-    return index.get_indexer(queries).astype(np.int64, copy=False)
+def _hash_lookup(table, queries: np.ndarray) -> np.ndarray:
+    """Index of each query key in the keys of :func:`_hash_index`, or -1 when absent."""
+    slots, where, shift, mask = table
+    out = np.full(len(queries), -1, dtype=np.int64)
+    idx = np.arange(len(queries), dtype=np.int64)
+    pos = ((queries.astype(np.uint64) * _HASH_MULT) >> shift).astype(np.int64)
+    q = queries
+    while len(idx):
+        val = slots[pos]
+        hit = val == q
+        out[idx[hit]] = where[pos[hit]]
+        go = ~hit & (val != -1)
+        idx, pos, q = idx[go], (pos[go] + 1) & mask, q[go]
+    return out
