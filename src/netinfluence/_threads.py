@@ -22,11 +22,18 @@ _BUSY: ContextVar[tuple[int | Callable[[], int], ...]] = ContextVar(
 )
 
 
+def _override() -> int | None:
+    """``NETINFLUENCE_THREADS`` when set to a positive number: the thread count, whatever
+    else runs."""
+    env = os.environ.get("NETINFLUENCE_THREADS", "").strip()
+    return int(env) if env.isdigit() and int(env) > 0 else None
+
+
 def _cpus() -> int:
     """The CPUs this process may use (``NETINFLUENCE_THREADS`` overrides; at most 4)."""
-    env = os.environ.get("NETINFLUENCE_THREADS", "").strip()
-    if env.isdigit() and int(env) > 0:
-        return int(env)
+    fixed = _override()
+    if fixed is not None:
+        return fixed
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
@@ -38,9 +45,8 @@ def worker_threads() -> int:
     """Threads for GIL-free numpy/scipy work: the CPUs this process may use less those
     :func:`cores_busy_elsewhere` keeps free *now*, at most 4 (``NETINFLUENCE_THREADS``
     overrides; 1 turns threading off)."""
-    env = os.environ.get("NETINFLUENCE_THREADS", "").strip()
-    if env.isdigit() and int(env) > 0:
-        return int(env)
+    if _override() is not None:
+        return _cpus()
     busy = sum(b() if callable(b) else b for b in _BUSY.get())
     return max(1, _cpus() - busy)
 
@@ -67,8 +73,9 @@ def cores_busy_elsewhere(count: int | Callable[[], int] = 1) -> Iterator[None]:
 
 def threaded_map(fn: Callable[[Any], Any], items: list) -> Iterator[Any]:
     """``map(fn, items)`` in order, on :func:`worker_threads` threads (counted again before
-    each item), at most one result per thread plus one waiting (bounded memory). Each call runs in a copy of the caller's context,
-    so progress reported inside it reaches the caller's reporter."""
+    each item), at most one result per thread plus one waiting (bounded memory). Each call
+    runs in a copy of the caller's context, so progress reported inside it reaches the
+    caller's reporter."""
     most = _cpus()
     if worker_threads() == 1 and not any(callable(b) for b in _BUSY.get()):
         most = 1  # nothing can free a core during this map

@@ -68,6 +68,17 @@ def test_interaction_duplicates_merge_on_pair_type_and_time():
     assert w.tolist() == [5.0]
 
 
+def test_follows_and_interactions_merges_report_in_input_order(tmp_path):
+    # the two merges run side by side, each into its own report: the lines still come in the
+    # order follows, then interactions, with the counts each merge made
+    (tmp_path / "f.csv").write_text("follower,followed\na,b\na,b\na,b\nb,c\n")
+    (tmp_path / "i.csv").write_text("source,target,type\na,b,like\na,b,like\nc,a,reply\n")
+    net = ni.read_network(follows=tmp_path / "f.csv", interactions=tmp_path / "i.csv")
+    merged = net.load_report.to_frame().query("action == 'merged'")
+    assert merged["count"].tolist() == [2, 1]
+    assert merged["source"].iloc[0].endswith("f.csv") and "interactions" in merged["source"].iloc[1]
+
+
 def test_undirected_reading_makes_mutual_ties():
     net = ni.Network.from_edges([("a", "b"), ("b", "a"), ("b", "c")], directed=False)
     assert not net.directed

@@ -318,9 +318,7 @@ def _fingerprint(lo: np.ndarray, hi: np.ndarray) -> tuple:
     spread positions. A pair order or set other than the one the child has (the failure this
     guards against: two ways of listing the pairs drifting apart) shows there; a full digest
     of the pairs took 0.2 s at 10^7 edges, on the path to Leiden's start."""
-    at = np.unique(np.linspace(0, max(len(lo) - 1, 0), num=1 << 16).astype(np.int64))
-    if not len(lo):
-        at = at[:0]
+    at = np.unique(np.linspace(0, len(lo) - 1, num=min(len(lo), 1 << 16)).astype(np.int64))
     return (len(lo), np.asarray(lo)[at].astype(np.int64), np.asarray(hi)[at].astype(np.int64))
 
 

@@ -3,7 +3,8 @@
 igraph holds the GIL for all of ``community_leiden``, so on a large graph nothing else in
 the process can run for those seconds. :class:`LeidenProcess` writes the edge pairs to a
 private temporary folder, starts a Python that runs this module's :func:`main` on the folder
-(loading only numpy, igraph and the few modules it needs) and returns at once; :meth:`LeidenProcess.result` waits for the child and reads its answer.
+(loading only numpy, igraph and the few modules it needs) and returns at once;
+:meth:`LeidenProcess.result` waits for the child and reads its answer.
 The child builds the graph with :func:`netinfluence.network.igraph_from_arrays` as soon as
 it starts, waits for the weights, and runs :func:`netinfluence.metrics._leiden.leiden_membership`:
 the same code, edge order, weights and seed as in-process, so the same partition.

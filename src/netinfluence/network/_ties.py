@@ -355,8 +355,10 @@ def _compute(
 ) -> dict:
     n = net.n_nodes
     nn = np.int64(max(n, 1))
-    pairs = tie_pairs(net)
-    net.drop_cached(_PAIRS)  # held here only: the arrays go as soon as they are used
+    # the index kept by undirected_pairs(keep_for_ties=True), or built now; held here only,
+    # so its arrays go as soon as they are used
+    pairs = tie_pairs(net, keep=False)
+    net.drop_cached(_PAIRS)
     it = net.interaction_codes
     if len(it):
         counts = it["count"].to_numpy(dtype=float)
@@ -431,10 +433,10 @@ _PAIRS = ("ties", "pairs")
 
 def tie_pairs(net: Network, *, keep: bool = True) -> dict[str, Any]:
     """The tie layer's distinct directed pairs and their undirected pairs, cached (``keep``)
-    until the tie table takes them: ``keys`` (``source * n + target``, sorted), ``inv`` (each follows
-    row, then each interactions row, to its pair), ``n_follows``, and ``ukeys`` (``lo * n +
-    hi``, sorted), ``uinv`` (each directed pair to its undirected one), ``both`` (directed
-    pairs per undirected pair: 2 = mutual).
+    until the tie table takes them: ``keys`` (``source * n + target``, sorted), ``inv``
+    (each follows row, then each interactions row, to its pair), ``n_follows``, and
+    ``ukeys`` (``lo * n + hi``, sorted), ``uinv`` (each directed pair to its undirected
+    one), ``both`` (directed pairs per undirected pair: 2 = mutual).
 
     The undirected pairs are Leiden's graph, known before the tie strengths: computed here
     once for the Leiden process and the tie table alike.
