@@ -52,8 +52,8 @@ def _peak_rss_mib() -> float | None:
 #: the start of the child's interpreter: stand-ins for our three packages (each only its
 #: folder), so that the child loads the leaf modules it runs (``errors``, ``metrics._leiden``,
 #: ``network._graph`` and this one) and not the packages' pandas and scipy; and no matplotlib,
-#: which igraph otherwise imports for its drawing code. About 0.4 s less start-up and 110 MiB
-#: less memory, on the critical path of ``rank`` at 10^6 edges.
+#: which igraph otherwise imports for its drawing code. About a sixth of the start-up time and
+#: 110 MiB less memory, on the critical path of ``rank`` at 10^6 edges.
 _STAND_INS = """
 import sys, types
 sys.modules["matplotlib"] = None
