@@ -60,8 +60,6 @@ def run_demo(
     written["candidates"] = paths["table"]
     written["candidates_meta"] = paths["meta"]
     written["graph"] = paths["graph"]
-    import importlib.util
-
     excel = importlib.util.find_spec("openpyxl") is not None
     if not excel and console is not None:
         console.print(
@@ -72,6 +70,7 @@ def run_demo(
     ext = ".xlsx" if excel else ".csv"
     _, paths = run_rank(net, out / f"insiders{ext}", seed=seed, per_community=5, analysis=analysis)
     written["insiders"] = paths["table"]
+    written["insiders_meta"] = paths["meta"]
     if progress:
         progress("campaign")
 
@@ -89,9 +88,6 @@ def run_demo(
     written.update(report_outputs(analysis, out, seed=seed, plan=plan))
     if show_table:
         show_table(table.head(15))
-    if console is not None:
-        for key, path in written.items():
-            console.print(f"wrote {key:<16} {path}")
     return written
 
 

@@ -81,3 +81,9 @@ def test_demo_writes_outputs(tmp_path):
     res = run("--quiet", "demo", "--out", str(tmp_path / "demo"))
     assert res.exit_code == 0, res.output
     assert (tmp_path / "demo" / "network_summary.csv").exists()
+    # one line per file written, its path starting in the same column on every line
+    wrote = [line for line in res.output.splitlines() if line.startswith("wrote ")]
+    assert len(wrote) == len(list((tmp_path / "demo").iterdir()))
+    starts = {line.index(str(tmp_path / "demo")) for line in wrote}
+    assert len(starts) == 1
+    assert any(line.split()[1] == "advocacy_plan_summary" for line in wrote)

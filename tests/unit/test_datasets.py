@@ -16,6 +16,7 @@ from netinfluence.datasets import (
     SAMPLE_SEED,
     TOPICS,
     SocialSample,
+    load_sample,
     make_social_network,
     write_sample,
 )
@@ -287,6 +288,17 @@ def test_small_networks_work() -> None:
     assert (s.truth["community"].max()) == 0
     s = make_social_network(seed=3, n_accounts=480, n_communities=12)
     assert s.truth["community"].nunique() == 13  # 12 communities and -1
+
+
+def test_load_sample_names_its_sources_in_the_load_report() -> None:
+    net = load_sample(seed=3, n_accounts=400, n_communities=2)
+    report = net.load_report.to_frame()
+    read = report[report["action"] == "read"].set_index("source")["count"]
+    assert read.to_dict() == {
+        "sample users": 400,
+        "sample follows": net.n_follows,
+        "sample interactions": net.n_interactions,
+    }
 
 
 # --- files -----------------------------------------------------------------------------------

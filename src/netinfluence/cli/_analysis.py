@@ -25,6 +25,7 @@ from netinfluence.cli._common import (
     UndirectedOpt,
     UsersOpt,
     _console,
+    echo_written,
     handle_errors,
     input_files,
     load_inputs,
@@ -63,8 +64,7 @@ def sample_data(
     """
 
     paths = write_sample(out, seed=seed)
-    for key, path in paths.items():
-        typer.echo(f"wrote {key:<12} {path}")
+    echo_written(paths)
 
 
 @handle_errors
@@ -251,8 +251,7 @@ def rank_cmd(
         )
         if table is not None:
             print_ranked(table, ctx)
-        for key, path in written.items():
-            typer.echo(f"wrote {key:<6} {path}")
+        echo_written(written)
         return
 
     table_format(out)  # an unknown extension fails before any work
@@ -306,8 +305,7 @@ def rank_cmd(
             f"note: {len(unknown)} excluded name(s) not found in the network, e.g. {unknown[:3]}",
             markup=False,
         )
-    for key, path in written.items():
-        typer.echo(f"wrote {key:<6} {path}")
+    echo_written(written)
 
 
 def read_truth(path: Path):
@@ -462,7 +460,7 @@ def demo(
     from netinfluence.demo import run_demo
 
     with StepProgress(STEPS, enabled=not quiet(ctx)) as progress:
-        run_demo(
+        written = run_demo(
             out,
             seed=seed,
             console=None if quiet(ctx) else _console(),
@@ -472,3 +470,4 @@ def demo(
             progress=progress,
             objective=objective,
         )
+    echo_written(written)

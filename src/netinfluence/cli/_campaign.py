@@ -29,6 +29,7 @@ from netinfluence.cli._common import (
     UndirectedOpt,
     UsersOpt,
     _console,
+    echo_written,
     handle_errors,
     input_files,
     interaction_sources,
@@ -411,8 +412,7 @@ def plan_cmd(
         summary_title = "Advocacy plan vs naive (top followers) and top degree: expected adopters"
     _print_table(plan.seeds[shown], seeds_title, ctx)
     _print_table(plan.summary.reset_index(), summary_title, ctx, rows=20, numbers_by="row")
-    for key, path in written.items():
-        typer.echo(f"wrote {key:<8} {path}")
+    echo_written(written)
 
 
 # ----------------------------------------------------------------------------- simulate
@@ -554,8 +554,7 @@ def simulate_cmd(
         )
     print_load_report(net, ctx)
     _print_table(summary, "Spread (accounts activated, seeds included)", ctx)
-    for key, path in written.items():
-        typer.echo(f"wrote {key:<10} {path}")
+    echo_written(written)
 
 
 # ----------------------------------------------------------------------------- validate
@@ -658,5 +657,4 @@ def validate_cmd(
         f"threshold {params['beta_c']:.4g}, top {top:.0%})",
         ctx,
     )
-    for key, path in written.items():
-        typer.echo(f"wrote {key:<6} {path}")
+    echo_written(written)

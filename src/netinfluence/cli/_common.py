@@ -386,6 +386,20 @@ def parse_columns(spec: str | None, *, posts: bool = False) -> dict | None:
 # ----------------------------------------------------------------------------- display helpers
 
 
+def echo_written(written, echo=typer.echo) -> None:
+    """One ``wrote <what> <path>`` line per written file, the names padded to the longest.
+
+    Plain lines rather than a table, so that a long path is never cut.
+
+    >>> echo_written({"table": "out.csv", "meta": "out.csv.meta.json"}, echo=print)
+    wrote table out.csv
+    wrote meta  out.csv.meta.json
+    """
+    width = max((len(key) for key in written), default=0)
+    for key, path in written.items():
+        echo(f"wrote {key:<{width}} {path}")
+
+
 def print_load_report(net, ctx: typer.Context | None) -> None:
     if quiet(ctx):
         return

@@ -10,6 +10,7 @@ import typer
 from netinfluence.cli._common import (
     ColumnsOpt,
     DropBadOpt,
+    echo_written,
     handle_errors,
     parse_columns,
     quiet,
@@ -108,5 +109,4 @@ def import_cmd(
         for name, fmt in tables.formats.items():
             typer.echo(f"format {fmt:<16} {name}")
         typer.echo(str(tables.report))
-    for key, path in written.items():
-        typer.echo(f"wrote {key:<12} {path}")
+    echo_written(written)
