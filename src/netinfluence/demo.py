@@ -138,14 +138,15 @@ def plan_sentence(plan: CampaignPlan) -> str:
     if "expected_adopters" in sm.index:
         row = sm.loc["expected_adopters"]
         return (
-            f"advocacy plan (threshold contagion, {int(seeds)} seeds chosen to reinforce "
-            f"each other): {row['plan']:,.0f} expected adopters; the top-degree plan: "
+            f"advocacy plan (complex contagion: an account adopts once enough of its ties "
+            f"have, so not comparable with awareness reach; {int(seeds)} seeds chosen to "
+            f"reinforce each other): {row['plan']:,.0f} expected adopters; the top-degree plan: "
             f"{row['top_degree']:,.0f}; the follower-count plan: {row['naive']:,.0f}"
         )
     budget = plan.parameters.get("budget")
     what = (
-        f"campaign plan (budget {budget:,.0f}, "
-        f"{plan.parameters.get('costs', 'default tier costs')})"
+        f"campaign plan (awareness: simple contagion over calibrated ties; budget "
+        f"{budget:,.0f}, {plan.parameters.get('costs', 'default tier costs')})"
         if budget
         else "campaign plan"
     )

@@ -314,6 +314,7 @@ def test_console_legend_and_summary_report_one_evaluation(evil_analysis):
         labels=evil_analysis.labels,
         seed=0,
     )
+    assert plan_sentence(plan).startswith("campaign plan (awareness: simple contagion")
     said = re.findall(r"([\d,]+) accounts", plan_sentence(plan))
     shown = _legend_numbers(report_figures(evil_analysis, plan=plan)["spread_curves"])
     evaluated = [f"{v:,.0f}" for v in plan.summary.loc["expected_spread", ["plan", "naive"]]]
@@ -332,6 +333,7 @@ def test_advocacy_plan_figure_shows_every_plan_evaluated(evil_analysis):
     assert _legend_numbers(fig) == [f"{adopters[c]:,.0f}" for c in ("plan", "naive", "top_degree")]
     assert fig.axes[0].get_ylabel() == "expected adopters (cumulative)"
     sentence = plan_sentence(plan)
+    assert "complex contagion" in sentence and "not comparable with awareness" in sentence
     for column in ("plan", "top_degree", "naive"):
         assert f"{adopters[column]:,.0f}" in sentence
 
