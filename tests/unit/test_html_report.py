@@ -157,6 +157,7 @@ def test_embedded_plots_are_real_pngs(page):
         "community_sizes",
         "degree_distributions",
         "score_vs_followers",
+        "impact_breakdown",
         "component_breakdown",
     }
     import matplotlib.image as mpimg
@@ -354,6 +355,7 @@ def test_demo_outputs(evil_analysis, tmp_path):
         "community_sizes",
         "degree_distributions",
         "score_vs_followers",
+        "impact_breakdown",
         "component_breakdown",
     }
     for key, p in written.items():

@@ -62,6 +62,7 @@ BUILDERS = {
     "community_map": lambda a: plots.community_map(a.net, a.labels, ranked=a.ranked),
     "score_vs_followers": lambda a: plots.score_vs_followers(a.ranked),
     "component_breakdown": lambda a: plots.component_breakdown(a.ranked),
+    "impact_breakdown": lambda a: plots.impact_breakdown(a.ranked),
     "degree_distributions": lambda a: plots.degree_distributions(a.net),
     "community_sizes": lambda a: plots.community_sizes(a.labels),
     "validation_plot": lambda a: plots.validation_plot(VALIDATION),
@@ -141,6 +142,35 @@ def test_component_bars_add_up_to_the_composite(analysis):
     assert max(want_lost) > 0  # the most-followed accounts of the sample carry flags
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels[0].startswith("1. ")
+
+
+def test_impact_bars_split_what_each_account_moves_by_community(analysis):
+    """Each bar is the account's impact, its dark part impact_in_community; the whisker
+    is two standard errors; the comparison rows are the most-followed of the rest."""
+    ranked = analysis.ranked
+    fig = plots.impact_breakdown(ranked, top=8, compare=3)
+    ax = fig.axes[0]
+    shown = pd.concat([ranked.nsmallest(8, "rank"), ranked.iloc[8:].nlargest(3, "followers")])
+    assert len(ax.patches) == 22  # the bars inside the community, then the rest after them
+    inside, outside = ax.patches[:11], ax.patches[11:]
+    assert all(b.get_x() == a.get_width() for a, b in zip(inside, outside, strict=True))
+    np.testing.assert_allclose([p.get_width() for p in inside], shown["impact_in_community"])
+    totals = [a.get_width() + b.get_width() for a, b in zip(inside, outside, strict=True)]
+    np.testing.assert_allclose(totals, shown["impact"])
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[0].startswith("1. ") and labels[-1].startswith(f"{shown['rank'].iloc[-1]}. ")
+    # the sample's point: its most-followed accounts move fewer people than the top candidate
+    assert shown["impact"].iloc[-3:].max() < shown["impact"].iloc[0]
+    (whiskers,) = [c for c in ax.collections if len(c.get_segments()) == 11]
+    half = [abs(seg[1][0] - seg[0][0]) / 2 for seg in whiskers.get_segments()]
+    np.testing.assert_allclose(half, 2 * shown["impact_se"].to_numpy())
+
+
+def test_impact_breakdown_needs_the_impact_columns(analysis):
+    with pytest.raises(ni.InputError, match="impact_in_community"):
+        plots.impact_breakdown(analysis.ranked.drop(columns=["impact_in_community"]))
+    with pytest.raises(ni.InputError, match="top must be"):
+        plots.impact_breakdown(analysis.ranked, top=0)
 
 
 def test_component_breakdown_uses_the_given_weights(analysis):

@@ -331,7 +331,7 @@ def report_figures(analysis, *, plan=None, seed=0, label_top: int = 10) -> dict[
     """The report's matplotlib figures, keyed by a short name.
 
     ``community_map``, ``community_sizes``, ``degree_distributions``, ``score_vs_followers``,
-    ``component_breakdown``, and ``spread_curves`` when ``plan`` has seed tables with
+    ``impact_breakdown``, ``component_breakdown``, and ``spread_curves`` when ``plan`` has seed tables with
     ``order`` and ``cumulative_spread``.
     """
 
@@ -355,6 +355,7 @@ def report_figures(analysis, *, plan=None, seed=0, label_top: int = 10) -> dict[
         "community_sizes": plots.community_sizes(analysis.labels, topics=topics),
         "degree_distributions": plots.degree_distributions(analysis.net),
         "score_vs_followers": plots.score_vs_followers(ranked, label_top=min(label_top, 8)),
+        "impact_breakdown": plots.impact_breakdown(ranked),
         "component_breakdown": plots.component_breakdown(ranked, weights=analysis.weights),
     }
     curves = plan_spread_figure(plan) if plan is not None else None

@@ -9,7 +9,8 @@ function                        shows
 ==============================  ===========================================================
 :func:`community_map`           the network laid out by community, candidates highlighted
 :func:`score_vs_followers`      citizen score against platform followers, by tier
-:func:`component_breakdown`     the score components of the top candidates (stacked)
+:func:`impact_breakdown`        people the top candidates move, in and outside their community
+:func:`component_breakdown`     the composite's components of the top candidates (stacked)
 :func:`degree_distributions`    degree and follower distributions (log-log CCDF)
 :func:`community_sizes`         community size distribution
 :func:`validation_plot`         imprecision and Kendall tau per ranking (``validate``)
@@ -41,6 +42,7 @@ __all__ = [
     "community_sizes",
     "component_breakdown",
     "degree_distributions",
+    "impact_breakdown",
     "score_vs_followers",
     "spread_curves",
     "validation_plot",
@@ -688,6 +690,144 @@ def community_map(
     return fig
 
 
+# -------------------------------------------------------------------------- impact breakdown
+
+
+def _top_and_most_followed(ranked: pd.DataFrame, top: int, compare: int):
+    """The ``top`` best-ranked rows, and the ``compare`` most-followed of the others."""
+    best = ranked.nsmallest(top, "rank")
+    extra = ranked.iloc[:0]
+    if compare and "followers" in ranked.columns:
+        rest = ranked[~ranked["node"].isin(best["node"])]
+        rest = rest[pd.to_numeric(rest["followers"], errors="coerce") > 0]
+        extra = rest.nlargest(compare, "followers")
+    return best, extra
+
+
+def _bar_rows(best: pd.DataFrame, extra: pd.DataFrame) -> np.ndarray:
+    """Bar positions: the best rows, a gap, then the comparison rows."""
+    ylist = np.arange(len(best)).tolist() + (np.arange(len(extra)) + len(best) + 1).tolist()
+    return np.asarray(ylist, dtype=float)
+
+
+def _label_bars(ax, data: pd.DataFrame, ypos: np.ndarray, best_rows: int, note_x: float) -> None:
+    """Rank, name and tier on the y axis; a dotted line and a note above the comparison rows."""
+    names = _display_names(data)
+    tiers = data["tier"].tolist() if "tier" in data else [""] * len(data)
+    ax.set_yticks(
+        ypos,
+        [
+            f"{int(r)}. {nm}" + (f"  ({t})" if t else "")
+            for r, nm, t in zip(data["rank"], names, tiers, strict=True)
+        ],
+        fontsize=8,
+    )
+    if len(data) > best_rows:
+        ax.axhline(best_rows, color="#999999", linewidth=0.6, linestyle=":")
+        ax.text(
+            note_x,
+            best_rows,
+            "most-followed accounts, for comparison",
+            fontsize=7.5,
+            va="center",
+            ha="right",
+            color="#444444",
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"},
+        )
+    ax.set_ylim(ypos.max() + 0.6, -0.6)
+
+
+def impact_breakdown(ranked: pd.DataFrame, *, top: int = 15, compare: int = 3, ax=None):
+    """How many people the top candidates move, inside and outside their own community.
+
+    The picture of what ranks: each bar is one account's ``impact`` (the expected number of
+    real accounts it moves, which ``score`` states as a percentage), split into
+    ``impact_in_community`` (dark) and the rest (light), with a whisker of two standard
+    errors (``impact_se``) where the estimate is sampled. Below the top candidates the
+    ``compare`` accounts with the most platform followers are drawn the same way: a large
+    audience that does not pass content on moves few people.
+
+    Parameters
+    ----------
+    ranked : DataFrame
+        A ranked table with ``rank``, ``node``, ``impact`` and ``impact_in_community``
+        (optional ``impact_se``, ``handle``, ``tier``, ``followers``).
+    top : int
+        Number of best-ranked accounts shown.
+    compare : int
+        Number of most-followed accounts shown below them (0: none; needs ``followers``).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ranked = pd.DataFrame({"rank": [1, 2], "node": ["a", "b"], "impact": [12.0, 9.0],
+    ...                        "impact_in_community": [10.0, 3.0]})
+    >>> fig = impact_breakdown(ranked)
+    >>> [float(p.get_width()) for p in fig.axes[0].patches]
+    [10.0, 3.0, 2.0, 6.0]
+    """
+
+    top = _check_count("top", top, 1)
+    compare = _check_count("compare", compare)
+    _require_columns(ranked, ["rank", "node", "impact", "impact_in_community"], "ranked")
+    best, extra = _top_and_most_followed(ranked, top, compare)
+    data = pd.concat([best, extra]) if len(extra) else best
+    ypos = _bar_rows(best, extra)
+    impact = data["impact"].to_numpy(dtype=float)
+    inside = np.minimum(data["impact_in_community"].to_numpy(dtype=float), impact)
+    rows = len(data) + (1 if len(extra) else 0)
+    fig, ax = _figure_and_axes(ax, size=(8.5, 1.4 + 0.3 * max(rows, 3)))
+    ax.barh(ypos, inside, color="#0072B2", height=0.72, label="moved inside its own community")
+    ax.barh(
+        ypos,
+        impact - inside,
+        left=inside,
+        color="#56B4E9",
+        height=0.72,
+        label="moved in other communities",
+    )
+    se = data["impact_se"].to_numpy(dtype=float) if "impact_se" in data else np.zeros(len(data))
+    sampled = np.isfinite(se) & (se > 0)
+    if sampled.any():
+        ax.errorbar(
+            impact[sampled],
+            ypos[sampled],
+            xerr=2 * se[sampled],
+            fmt="none",
+            ecolor="#333333",
+            elinewidth=0.8,
+            capsize=2,
+            label="two standard errors of the estimate",
+        )
+    whisker = np.where(sampled, 2 * se, 0.0)
+    right = float(np.nanmax(impact + whisker)) if len(impact) else 1.0
+    right = right if right > 0 else 1.0
+    for y, total, share, w in zip(ypos, impact, inside, whisker, strict=True):
+        note = f"{total:,.{0 if total >= 100 else 1}f}"
+        note += f"  ({share / total:.0%} inside)" if total > 0 else ""
+        ax.text(total + w + right * 0.02, y, note, va="center", fontsize=8)
+    _label_bars(ax, data, ypos, len(best), note_x=right * 1.35)
+    ax.set_xlim(0, right * 1.37)
+    ax.set_xlabel("accounts moved (expected; bots, passive and bought followers not counted)")
+    ax.set_title(f"How many people the top {len(best)} candidates move")
+    axes_height = max(fig.get_figheight() - 1.3, 1.0)  # inches, roughly
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.5 / axes_height),
+        ncol=3,
+        frameon=False,
+        fontsize=8,
+    )
+    ax.grid(True, axis="x", alpha=0.25)
+    ax.set_axisbelow(True)
+    return fig
+
+
 # ----------------------------------------------------------------------- component breakdown
 
 
@@ -739,19 +879,13 @@ def component_breakdown(
     if not isinstance(weights, ScoreWeights):
         raise InputError(f"weights must be a ScoreWeights, got {type(weights).__name__}")
     w = weights.normalised()
-    best = ranked.nsmallest(top, "rank")
-    extra = ranked.iloc[:0]
-    if compare and "followers" in ranked.columns:
-        rest = ranked[~ranked["node"].isin(best["node"])]
-        rest = rest[pd.to_numeric(rest["followers"], errors="coerce") > 0]
-        extra = rest.nlargest(compare, "followers")
+    best, extra = _top_and_most_followed(ranked, top, compare)
     data = pd.concat([best, extra]) if len(extra) else best
     flags = data["n_flags"].to_numpy(dtype=float) if "n_flags" in data else np.zeros(len(data))
     keep = (1.0 - weights.flag_penalty) ** flags
     rows = len(data) + (1 if len(extra) else 0)
     fig, ax = _figure_and_axes(ax, size=(8.5, 1.4 + 0.3 * max(rows, 3)))
-    ylist = np.arange(len(best)).tolist() + (np.arange(len(extra)) + len(best) + 1).tolist()
-    ypos = np.asarray(ylist, dtype=float)
+    ypos = _bar_rows(best, extra)
     left = np.zeros(len(data))
     for comp in COMPONENTS:
         part = 100.0 * w[comp] * data[comp].to_numpy(dtype=float) * keep
@@ -781,32 +915,10 @@ def component_breakdown(
         )
     for y, total, cut in zip(ypos, left, lost, strict=True):
         ax.text(total + cut + 0.8, y, f"{total:.1f}", va="center", fontsize=8)
-    names = _display_names(data)
-    tiers = data["tier"].tolist() if "tier" in data else [""] * len(data)
-    ax.set_yticks(
-        ypos,
-        [
-            f"{int(r)}. {nm}" + (f"  ({t})" if t else "")
-            for r, nm, t in zip(data["rank"], names, tiers, strict=True)
-        ],
-        fontsize=8,
-    )
-    if len(extra):
-        ax.axhline(len(best), color="#999999", linewidth=0.6, linestyle=":")
-        ax.text(
-            101,
-            len(best),
-            "most-followed accounts, for comparison",
-            fontsize=7.5,
-            va="center",
-            ha="right",
-            color="#444444",
-            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"},
-        )
-    ax.set_ylim(ypos.max() + 0.6, -0.6)
+    _label_bars(ax, data, ypos, len(best), note_x=101)
     ax.set_xlim(0, 108)
     ax.set_xlabel("contribution to the composite score (points of 100)")
-    ax.set_title(f"What the top {len(best)} candidates' scores are made of")
+    ax.set_title(f"What the top {len(best)} candidates' composite scores are made of")
     axes_height = max(fig.get_figheight() - 1.3, 1.0)  # inches, roughly
     ax.legend(
         loc="upper center",
