@@ -116,7 +116,18 @@ def test_page_loads_without_console_errors_or_network(page):
     assert page.locator("#candidates-table tbody.cand").count() == 300
     # every image decoded (naturalWidth > 0) without fetching anything
     widths = page.eval_on_selector_all("img", "imgs => imgs.map(i => i.naturalWidth)")
-    assert len(widths) == 5 and min(widths) > 100
+    figures = page.eval_on_selector_all("img", "imgs => imgs.map(i => i.dataset.figure)")
+    assert sorted(figures) == sorted(
+        [
+            "community_map",
+            "community_sizes",
+            "degree_distributions",
+            "score_vs_followers",
+            "impact_breakdown",
+            "component_breakdown",
+        ]
+    )
+    assert min(widths) > 100
     assert page.problems == []
     assert all(u.startswith(("file:", "data:")) for u in page.requests), page.requests
 
