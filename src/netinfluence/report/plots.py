@@ -704,10 +704,29 @@ def _top_and_most_followed(ranked: pd.DataFrame, top: int, compare: int):
     return best, extra
 
 
-def _bar_rows(best: pd.DataFrame, extra: pd.DataFrame) -> np.ndarray:
-    """Bar positions: the best rows, a gap, then the comparison rows."""
+def _bar_figure(ranked: pd.DataFrame, top: int, compare: int, ax):
+    """Figure, axes, rows drawn, their bar positions (the best rows, a gap, then the
+    comparison rows) and the best rows, for a bar chart of top candidates."""
+    best, extra = _top_and_most_followed(ranked, top, compare)
+    data = pd.concat([best, extra]) if len(extra) else best
+    rows = len(data) + (1 if len(extra) else 0)
+    fig, ax = _figure_and_axes(ax, size=(8.5, 1.4 + 0.3 * max(rows, 3)))
     ylist = np.arange(len(best)).tolist() + (np.arange(len(extra)) + len(best) + 1).tolist()
-    return np.asarray(ylist, dtype=float)
+    return fig, ax, data, np.asarray(ylist, dtype=float), best
+
+
+def _legend_below(fig, ax) -> None:
+    """The legend in three columns under the axes, and a light vertical grid."""
+    axes_height = max(fig.get_figheight() - 1.3, 1.0)  # inches, roughly
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.5 / axes_height),
+        ncol=3,
+        frameon=False,
+        fontsize=8,
+    )
+    ax.grid(True, axis="x", alpha=0.25)
+    ax.set_axisbelow(True)
 
 
 def _label_bars(ax, data: pd.DataFrame, ypos: np.ndarray, best_rows: int, note_x: float) -> None:
@@ -775,13 +794,9 @@ def impact_breakdown(ranked: pd.DataFrame, *, top: int = 15, compare: int = 3, a
     top = _check_count("top", top, 1)
     compare = _check_count("compare", compare)
     _require_columns(ranked, ["rank", "node", "impact", "impact_in_community"], "ranked")
-    best, extra = _top_and_most_followed(ranked, top, compare)
-    data = pd.concat([best, extra]) if len(extra) else best
-    ypos = _bar_rows(best, extra)
+    fig, ax, data, ypos, best = _bar_figure(ranked, top, compare, ax)
     impact = data["impact"].to_numpy(dtype=float)
     inside = np.minimum(data["impact_in_community"].to_numpy(dtype=float), impact)
-    rows = len(data) + (1 if len(extra) else 0)
-    fig, ax = _figure_and_axes(ax, size=(8.5, 1.4 + 0.3 * max(rows, 3)))
     ax.barh(ypos, inside, color="#0072B2", height=0.72, label="moved inside its own community")
     ax.barh(
         ypos,
@@ -815,16 +830,7 @@ def impact_breakdown(ranked: pd.DataFrame, *, top: int = 15, compare: int = 3, a
     ax.set_xlim(0, right * 1.37)
     ax.set_xlabel("accounts moved (expected; bots, passive and bought followers not counted)")
     ax.set_title(f"How many people the top {len(best)} candidates move")
-    axes_height = max(fig.get_figheight() - 1.3, 1.0)  # inches, roughly
-    ax.legend(
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.5 / axes_height),
-        ncol=3,
-        frameon=False,
-        fontsize=8,
-    )
-    ax.grid(True, axis="x", alpha=0.25)
-    ax.set_axisbelow(True)
+    _legend_below(fig, ax)
     return fig
 
 
@@ -879,13 +885,9 @@ def component_breakdown(
     if not isinstance(weights, ScoreWeights):
         raise InputError(f"weights must be a ScoreWeights, got {type(weights).__name__}")
     w = weights.normalised()
-    best, extra = _top_and_most_followed(ranked, top, compare)
-    data = pd.concat([best, extra]) if len(extra) else best
+    fig, ax, data, ypos, best = _bar_figure(ranked, top, compare, ax)
     flags = data["n_flags"].to_numpy(dtype=float) if "n_flags" in data else np.zeros(len(data))
     keep = (1.0 - weights.flag_penalty) ** flags
-    rows = len(data) + (1 if len(extra) else 0)
-    fig, ax = _figure_and_axes(ax, size=(8.5, 1.4 + 0.3 * max(rows, 3)))
-    ypos = _bar_rows(best, extra)
     left = np.zeros(len(data))
     for comp in COMPONENTS:
         part = 100.0 * w[comp] * data[comp].to_numpy(dtype=float) * keep
@@ -919,16 +921,7 @@ def component_breakdown(
     ax.set_xlim(0, 108)
     ax.set_xlabel("contribution to the composite score (points of 100)")
     ax.set_title(f"What the top {len(best)} candidates' composite scores are made of")
-    axes_height = max(fig.get_figheight() - 1.3, 1.0)  # inches, roughly
-    ax.legend(
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.5 / axes_height),
-        ncol=3,
-        frameon=False,
-        fontsize=8,
-    )
-    ax.grid(True, axis="x", alpha=0.25)
-    ax.set_axisbelow(True)
+    _legend_below(fig, ax)
     return fig
 
 
