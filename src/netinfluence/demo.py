@@ -202,9 +202,8 @@ def report_outputs(
 
     Writes ``report.html`` and one PNG per figure of :func:`report_figures`
     (``community_map.png``, ``community_sizes.png``, ``degree_distributions.png``,
-    ``score_vs_followers.png``, ``impact_breakdown.png``, ``component_breakdown.png`` and, with
-    a plan,
-    ``spread_curves.png``). Returns the paths keyed by figure name, plus ``report``.
+    ``score_vs_followers.png``, ``impact_breakdown.png``, ``component_breakdown.png`` and,
+    with a plan, ``spread_curves.png``). Returns the paths keyed by figure name, plus ``report``.
     """
 
     out = Path(out)

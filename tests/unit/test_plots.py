@@ -171,6 +171,9 @@ def test_impact_breakdown_needs_the_impact_columns(analysis):
         plots.impact_breakdown(analysis.ranked.drop(columns=["impact_in_community"]))
     with pytest.raises(ni.InputError, match="top must be"):
         plots.impact_breakdown(analysis.ranked, top=0)
+    for draw in (plots.impact_breakdown, plots.component_breakdown):
+        with pytest.raises(ni.InputError, match="no rows to draw"):
+            draw(analysis.ranked.iloc[:0])
 
 
 def test_component_breakdown_uses_the_given_weights(analysis):

@@ -315,12 +315,11 @@ def load_sample(
     """
 
     sample = make_social_network(seed=seed, n_accounts=n_accounts, n_communities=n_communities)
-    frames = {"follows": sample.follows, "interactions": sample.interactions, "users": sample.users}
-    for kind, frame in frames.items():
+    for kind in ("follows", "interactions", "users"):
         # the load report names its sources; these are the bundled sample's, not a user's frames
-        frame.attrs["name"] = f"sample {kind}"
+        getattr(sample, kind).attrs["name"] = f"sample {kind}"
     return read_network(
-        follows=frames["follows"], interactions=frames["interactions"], users=frames["users"]
+        follows=sample.follows, interactions=sample.interactions, users=sample.users
     )
 
 

@@ -331,8 +331,8 @@ def report_figures(analysis, *, plan=None, seed=0, label_top: int = 10) -> dict[
     """The report's matplotlib figures, keyed by a short name.
 
     ``community_map``, ``community_sizes``, ``degree_distributions``, ``score_vs_followers``,
-    ``impact_breakdown``, ``component_breakdown``, and ``spread_curves`` when ``plan`` has seed tables with
-    ``order`` and ``cumulative_spread``.
+    ``impact_breakdown``, ``component_breakdown``, and ``spread_curves`` when ``plan`` has
+    seed tables with ``order`` and ``cumulative_spread``.
     """
 
     ranked = analysis.ranked

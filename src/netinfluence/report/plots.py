@@ -708,6 +708,8 @@ def _bar_figure(ranked: pd.DataFrame, top: int, compare: int, ax):
     """Figure, axes, rows drawn, their bar positions (the best rows, a gap, then the
     comparison rows) and the best rows, for a bar chart of top candidates."""
     best, extra = _top_and_most_followed(ranked, top, compare)
+    if best.empty:
+        raise InputError("ranked has no rows to draw")
     data = pd.concat([best, extra]) if len(extra) else best
     rows = len(data) + (1 if len(extra) else 0)
     fig, ax = _figure_and_axes(ax, size=(8.5, 1.4 + 0.3 * max(rows, 3)))
@@ -820,8 +822,8 @@ def impact_breakdown(ranked: pd.DataFrame, *, top: int = 15, compare: int = 3, a
             label="two standard errors of the estimate",
         )
     whisker = np.where(sampled, 2 * se, 0.0)
-    right = float(np.nanmax(impact + whisker)) if len(impact) else 1.0
-    right = right if right > 0 else 1.0
+    right = float(np.nanmax(impact + whisker))
+    right = right if right > 0 else 1.0  # all zero (or NaN): any scale will do
     for y, total, share, w in zip(ypos, impact, inside, whisker, strict=True):
         note = f"{total:,.{0 if total >= 100 else 1}f}"
         note += f"  ({share / total:.0%} inside)" if total > 0 else ""
